@@ -1,0 +1,152 @@
+/**
+ * `npm start`: serves the dashboard on http://localhost:3000 (PORT to change it).
+ *
+ * Which cluster: the one in KUBECONFIG / ~/.kube/config, or the in-cluster service account when
+ * running in a pod. With none of those (or with --builtin / SIDECAR_FLEET_CLUSTER=builtin) it
+ * starts the built-in simulated cluster in this process on a loopback port, writes its kubeconfig,
+ * and points the dashboard at it through KUBECONFIG: the dashboard then reaches it over HTTPS with
+ * the same client code as any real cluster.
+ *
+ * Flags (after `npm start --`):
+ *   --builtin                  use the built-in cluster even when a kubeconfig exists
+ *   --fleet demo|empty|scale:N built-in cluster's fleet (default demo)
+ *   --sim-port N               built-in cluster's port (default: a free one)
+ *   --kubeconfig-out PATH      where to write the built-in cluster's kubeconfig (default .sim/kubeconfig)
+ *   --context NAME             kubeconfig context the dashboard acts as (e.g. sim-viewer)
+ *   --state FILE               built-in cluster: restore from FILE on start, save on exit
+ *   --port N                   dashboard port (default PORT or 3000)
+ *   --no-build                 never build, even if the build looks stale
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(__dirname, '..');
+const require = createRequire(__filename);
+
+const { values: args } = parseArgs({
+  options: {
+    builtin: { type: 'boolean', default: false },
+    fleet: { type: 'string', default: process.env.SIDECAR_FLEET_SIM_FLEET ?? 'demo' },
+    'sim-port': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_PORT ?? '0' },
+    'kubeconfig-out': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBECONFIG ?? '.sim/kubeconfig' },
+    context: { type: 'string', default: process.env.SIDECAR_FLEET_CONTEXT },
+    state: { type: 'string', default: process.env.SIDECAR_FLEET_SIM_STATE },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    'no-build': { type: 'boolean', default: false },
+    'kubelet-delay-ms': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBELET_DELAY_MS },
+  },
+  strict: true,
+});
+
+type Target = { kind: 'kubeconfig'; path: string } | { kind: 'in-cluster' } | { kind: 'builtin'; why: string };
+
+function chooseCluster(): Target {
+  if (args.builtin || process.env.SIDECAR_FLEET_CLUSTER === 'builtin') {
+    return { kind: 'builtin', why: 'asked for explicitly' };
+  }
+  const fromEnv = (process.env.KUBECONFIG ?? '').split(path.delimiter).filter((p) => p && existsSync(p));
+  if (fromEnv.length > 0) return { kind: 'kubeconfig', path: process.env.KUBECONFIG as string };
+  if (process.env.KUBECONFIG) {
+    console.warn(`KUBECONFIG=${process.env.KUBECONFIG} names no existing file; ignoring it.`);
+  }
+  const home = path.join(homedir(), '.kube', 'config');
+  if (existsSync(home)) return { kind: 'kubeconfig', path: home };
+  if (process.env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) {
+    return { kind: 'in-cluster' };
+  }
+  return { kind: 'builtin', why: 'no kubeconfig or in-cluster config was found' };
+}
+
+/** Newest modification time under the given paths (files only), skipping build output. */
+function newestMtime(paths: string[]): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const entry of readdirSync(p)) {
+        if (entry === 'node_modules' || entry.startsWith('.')) continue;
+        walk(path.join(p, entry));
+      }
+    } else if (!p.endsWith('.test.ts')) {
+      newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  for (const p of paths) walk(path.join(root, p));
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  if (args['no-build']) return;
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const sources = ['app', 'components', 'lib', 'public', 'package.json', 'next.config.js', 'postcss.config.mjs'];
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= newestMtime(sources)) return;
+  console.log(existsSync(buildId) ? 'Sources changed since the last build: building…' : 'No build yet: building…');
+  const r = spawnSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error('The build failed; not starting.');
+    process.exit(r.status ?? 1);
+  }
+}
+
+async function main(): Promise<void> {
+  buildIfNeeded();
+  const target = chooseCluster();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: args.port };
+  if (args.context) env.SIDECAR_FLEET_CONTEXT = args.context;
+  let stopCluster: (() => Promise<void> | void) | undefined;
+
+  if (target.kind === 'builtin') {
+    // Loaded only here: a dashboard pointed at a real cluster never loads the simulator.
+    const { startCluster } = await import('../lib/sim/index');
+    const started = Date.now();
+    const cluster = await startCluster({
+      port: Number(args['sim-port']),
+      fleet: args.fleet,
+      kubeconfigPath: path.resolve(root, args['kubeconfig-out']),
+      statePath: args.state ? path.resolve(args.state) : undefined,
+      kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
+    });
+    console.log(
+      `Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`,
+    );
+    console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);
+    env.KUBECONFIG = cluster.kubeconfigPath;
+    stopCluster = () => cluster.stop();
+  } else if (target.kind === 'kubeconfig') {
+    console.log(`Cluster from kubeconfig ${target.path}${args.context ? ` (context ${args.context})` : ''}.`);
+  } else {
+    console.log('Cluster from the in-cluster service account.');
+  }
+
+  const next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+  console.log(`Sidecar Fleet: http://localhost:${args.port}`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    next.kill('SIGTERM');
+    await stopCluster?.();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  next.on('exit', (code) => void stop(code ?? 0));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
