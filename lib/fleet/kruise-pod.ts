@@ -1,0 +1,386 @@
+/**
+ * Per-pod SidecarSet predicates (reference §3, §4.1, §4.6), on plain Pod and SidecarSet objects.
+ * Pure: no I/O, no Node or Next imports. Shared by the rollout planner, the simulator's controller
+ * and the dashboard.
+ *
+ * Vocabulary (S a SidecarSet, p a pod):
+ * - matched: p is in M (§3): namespace and selector match, active, injected by S, has S's containers.
+ * - updated: p's hash entry for S equals S's `kruise.io/sidecarset-hash`.
+ * - upgradable: p's without-image hash entry for S equals S's (only images differ, so in place works).
+ * - consistent: no sidecar of S has a changed spec image whose runtime imageID has not moved yet.
+ * - ready (for S): Running, PodReady, not deleting, and every hot-upgrade idle twin runs the empty image.
+ */
+import { isEmptyLabelSelector, matchesLabelSelector } from './label-selector';
+import type { ContainerStatus, IntOrString, Labels, Pod, SidecarContainer, SidecarSet } from './k8s-types';
+import { KRUISE } from './k8s-types';
+
+/** One entry of `kruise.io/sidecarset-hash` / `-hash-without-image` (new JSON form). */
+export interface SidecarSetUpgradeSpec {
+  updateTimestamp?: string;
+  hash: string;
+  sidecarSetName: string;
+  sidecarList?: string[];
+  controllerRevision?: string;
+}
+
+/** One entry of `kruise.io/sidecarset-inplace-update-state`. */
+export interface SidecarSetInplaceState {
+  revision?: string;
+  updateTimestamp?: string;
+  lastContainerStatuses: Record<string, { imageID: string }>;
+}
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+function parseJsonObject(value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // A hand-edited, unparsable annotation reads as absent, like Kruise's failed unmarshal.
+  }
+  return undefined;
+}
+
+/**
+ * Parses a `kruise.io/sidecarset-hash(-without-image)` value. Accepts the JSON form
+ * (name → {hash, sidecarSetName, ...}) and the legacy form (name → "hash"), entry by entry.
+ */
+export function parseSidecarSetHashAnnotation(value: string | undefined): Record<string, SidecarSetUpgradeSpec> {
+  const raw = parseJsonObject(value);
+  const out: Record<string, SidecarSetUpgradeSpec> = {};
+  if (!raw) return out;
+  for (const [name, entry] of Object.entries(raw)) {
+    if (typeof entry === 'string') {
+      out[name] = { hash: entry, sidecarSetName: name };
+    } else if (entry && typeof entry === 'object') {
+      const e = entry as Record<string, unknown>;
+      const spec: SidecarSetUpgradeSpec = {
+        hash: typeof e.hash === 'string' ? e.hash : '',
+        sidecarSetName: typeof e.sidecarSetName === 'string' ? e.sidecarSetName : name,
+      };
+      if (typeof e.updateTimestamp === 'string') spec.updateTimestamp = e.updateTimestamp;
+      if (Array.isArray(e.sidecarList)) spec.sidecarList = e.sidecarList.filter((s): s is string => typeof s === 'string');
+      if (typeof e.controllerRevision === 'string' && e.controllerRevision !== '') {
+        spec.controllerRevision = e.controllerRevision;
+      }
+      out[name] = spec;
+    }
+  }
+  return out;
+}
+
+export function podSidecarSetHashes(pod: Pod): Record<string, SidecarSetUpgradeSpec> {
+  return parseSidecarSetHashAnnotation(pod.metadata.annotations?.[KRUISE.sidecarSetHash]);
+}
+
+export function podSidecarSetHashesWithoutImage(pod: Pod): Record<string, SidecarSetUpgradeSpec> {
+  return parseSidecarSetHashAnnotation(pod.metadata.annotations?.[KRUISE.sidecarSetHashWithoutImage]);
+}
+
+/** The hash of S the pod carries ('' when none). */
+export function podHash(pod: Pod, sidecarSetName: string): string {
+  return podSidecarSetHashes(pod)[sidecarSetName]?.hash ?? '';
+}
+
+/** The without-image hash of S the pod carries ('' when none). */
+export function podHashWithoutImage(pod: Pod, sidecarSetName: string): string {
+  return podSidecarSetHashesWithoutImage(pod)[sidecarSetName]?.hash ?? '';
+}
+
+/** The ControllerRevision name recorded for S on the pod, when any. */
+export function podControllerRevision(pod: Pod, sidecarSetName: string): string | undefined {
+  return podSidecarSetHashes(pod)[sidecarSetName]?.controllerRevision;
+}
+
+/** SidecarSets named by `kruise.io/sidecarset-injected-list`. */
+export function injectedList(pod: Pod): string[] {
+  const v = pod.metadata.annotations?.[KRUISE.injectedList];
+  if (!v) return [];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+export function parseInplaceUpdateState(pod: Pod): Record<string, SidecarSetInplaceState> {
+  const raw = parseJsonObject(pod.metadata.annotations?.[KRUISE.inplaceUpdateState]);
+  const out: Record<string, SidecarSetInplaceState> = {};
+  if (!raw) return out;
+  for (const [name, entry] of Object.entries(raw)) {
+    if (!entry || typeof entry !== 'object') continue;
+    const e = entry as Record<string, unknown>;
+    const last: Record<string, { imageID: string }> = {};
+    const lcs = e.lastContainerStatuses;
+    if (lcs && typeof lcs === 'object') {
+      for (const [c, s] of Object.entries(lcs as Record<string, unknown>)) {
+        const imageID = s && typeof s === 'object' ? (s as Record<string, unknown>).imageID : undefined;
+        last[c] = { imageID: typeof imageID === 'string' ? imageID : '' };
+      }
+    }
+    const state: SidecarSetInplaceState = { lastContainerStatuses: last };
+    if (typeof e.revision === 'string') state.revision = e.revision;
+    if (typeof e.updateTimestamp === 'string') state.updateTimestamp = e.updateTimestamp;
+    out[name] = state;
+  }
+  return out;
+}
+
+/** `kruise.io/sidecarset-working-hotupgrade-container`: logical name → running twin. */
+export function workingHotUpgradeContainers(pod: Pod): Record<string, string> {
+  const raw = parseJsonObject(pod.metadata.annotations?.[KRUISE.workingHotUpgradeContainer]);
+  const out: Record<string, string> = {};
+  if (!raw) return out;
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** The running twin of a hot sidecar; `<name>-1` when the pod does not say (as injected). */
+export function workingHotUpgradeContainer(pod: Pod, logicalName: string): string {
+  return workingHotUpgradeContainers(pod)[logicalName] ?? `${logicalName}-1`;
+}
+
+/** The idle twin of a hot sidecar: the one that is not working. */
+export function idleHotUpgradeContainer(pod: Pod, logicalName: string): string {
+  const working = workingHotUpgradeContainer(pod, logicalName);
+  return working === `${logicalName}-2` ? `${logicalName}-1` : `${logicalName}-2`;
+}
+
+export function hotUpgradeTwins(logicalName: string): [string, string] {
+  return [`${logicalName}-1`, `${logicalName}-2`];
+}
+
+export function isHotUpgrade(c: SidecarContainer): boolean {
+  return c.upgradeStrategy?.upgradeType === 'HotUpgrade';
+}
+
+export function sidecarSetHash(ss: SidecarSet): string {
+  return ss.metadata.annotations?.[KRUISE.sidecarSetHash] ?? '';
+}
+
+export function sidecarSetHashWithoutImage(ss: SidecarSet): string {
+  return ss.metadata.annotations?.[KRUISE.sidecarSetHashWithoutImage] ?? '';
+}
+
+/** Pod container names of S's `spec.containers`: the name for cold ones, `-1` and `-2` for hot ones. */
+export function sidecarContainerNames(ss: SidecarSet): string[] {
+  const names: string[] = [];
+  for (const c of ss.spec.containers ?? []) {
+    if (isHotUpgrade(c)) names.push(...hotUpgradeTwins(c.name));
+    else names.push(c.name);
+  }
+  return names;
+}
+
+/** A pod with no namespace counts as `default` (reference §2.1). */
+export function podNamespace(pod: Pod): string {
+  return pod.metadata.namespace || 'default';
+}
+
+/** Not Succeeded/Failed and not being deleted. */
+export function isActive(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+}
+
+/** The PodReady condition is True (Kubernetes' podutil.IsPodReady). */
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** When PodReady last became True, if known. */
+export function podReadyTime(pod: Pod): string | undefined {
+  const c = pod.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
+  return c?.lastTransitionTime ?? undefined;
+}
+
+/**
+ * Does the SidecarSet's namespaceSelector admit the namespace? `namespaceLabels` holds the labels
+ * of the Namespace objects; a namespace missing from it carries only its name label (the API server
+ * sets `kubernetes.io/metadata.name` on every namespace).
+ */
+export function matchesNamespace(
+  ss: SidecarSet,
+  namespace: string,
+  namespaceLabels: Record<string, Record<string, string>>,
+): boolean {
+  const sel = ss.spec.namespaceSelector;
+  if (!sel) return true;
+  const labels = namespaceLabels[namespace] ?? { [NAMESPACE_NAME_LABEL]: namespace };
+  return matchesLabelSelector(sel, labels);
+}
+
+/** `spec.selector` matches the labels; an empty or missing selector matches nothing (Kruise's matcher). */
+export function matchesSidecarSetSelector(ss: SidecarSet, labels: Labels | undefined): boolean {
+  if (isEmptyLabelSelector(ss.spec.selector)) return false;
+  return matchesLabelSelector(ss.spec.selector, labels ?? {});
+}
+
+/** Every `spec.containers[]` of S is in the pod: by name, or both twins plus a working entry for hot ones. */
+export function hasSidecarContainers(pod: Pod, ss: SidecarSet): boolean {
+  const names = new Set(pod.spec.containers.map((c) => c.name));
+  const working = workingHotUpgradeContainers(pod);
+  for (const c of ss.spec.containers ?? []) {
+    if (isHotUpgrade(c)) {
+      const [a, b] = hotUpgradeTwins(c.name);
+      if (!names.has(a) || !names.has(b) || working[c.name] === undefined) return false;
+    } else if (!names.has(c.name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** M of reference §3: the pods S counts and may upgrade. */
+export function isMatched(pod: Pod, ss: SidecarSet, namespaceLabels: Record<string, Record<string, string>>): boolean {
+  return (
+    matchesNamespace(ss, podNamespace(pod), namespaceLabels) &&
+    matchesSidecarSetSelector(ss, pod.metadata.labels) &&
+    isActive(pod) &&
+    injectedList(pod).includes(ss.metadata.name) &&
+    hasSidecarContainers(pod, ss)
+  );
+}
+
+/** updated(p): the pod's hash for S equals S's current hash. */
+export function isUpdated(pod: Pod, ss: SidecarSet): boolean {
+  const want = sidecarSetHash(ss);
+  return podHash(pod, ss.metadata.name) === want;
+}
+
+/**
+ * upgradable: the pod's without-image hash for S equals S's, so only images differ and an in-place
+ * upgrade can bring it up to date. A pod with no entry is not upgradable.
+ */
+export function isUpgradable(pod: Pod, ss: SidecarSet): boolean {
+  return podHashWithoutImage(pod, ss.metadata.name) === sidecarSetHashWithoutImage(ss);
+}
+
+/** `docker.io/library/x` normalisation so `x@sha256:…` and `docker.io/library/x@sha256:…` compare equal. */
+function normalizeRepo(repo: string): string {
+  const slash = repo.indexOf('/');
+  const first = slash < 0 ? '' : repo.slice(0, slash);
+  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasDomain) return repo;
+  return slash < 0 ? `docker.io/library/${repo}` : `docker.io/${repo}`;
+}
+
+function splitDigest(ref: string): { repo: string; digest: string } | undefined {
+  const at = ref.indexOf('@');
+  if (at < 0) return undefined;
+  const digest = ref.slice(at + 1);
+  if (!/^[a-z0-9]+:[a-f0-9]+$/i.test(digest)) return undefined;
+  return { repo: normalizeRepo(ref.slice(0, at)), digest };
+}
+
+function statusByName(pod: Pod): Map<string, ContainerStatus> {
+  const m = new Map<string, ContainerStatus>();
+  for (const s of pod.status?.containerStatuses ?? []) m.set(s.name, s);
+  return m;
+}
+
+/**
+ * consistent(p) of reference §3, over S's sidecar containers (or the subset `only` names, which the
+ * hot-upgrade reset uses to leave the idle twins out).
+ */
+export function isConsistent(pod: Pod, ss: SidecarSet, only?: readonly string[]): boolean {
+  const statuses = pod.status?.containerStatuses ?? [];
+  if (pod.spec.containers.length !== statuses.length) return false;
+  const specImages = new Map(pod.spec.containers.map((c) => [c.name, c.image ?? '']));
+  const byName = statusByName(pod);
+  const names = (only ?? sidecarContainerNames(ss)).filter((n) => specImages.has(n));
+
+  // All sidecars pinned by digest: compare the runtime imageID's repo and digest directly.
+  const digests = names.map((n) => splitDigest(specImages.get(n) ?? ''));
+  if (names.length > 0 && digests.every((d) => d !== undefined)) {
+    return names.every((n, i) => {
+      const st = byName.get(n);
+      if (!st) return false;
+      const got = splitDigest(st.imageID.replace(/^[a-z0-9-]+:\/\//i, ''));
+      const want = digests[i];
+      return got !== undefined && want !== undefined && got.repo === want.repo && got.digest === want.digest;
+    });
+  }
+
+  const state = parseInplaceUpdateState(pod)[ss.metadata.name];
+  if (!state) return true;
+  for (const n of names) {
+    const last = state.lastContainerStatuses[n];
+    const st = byName.get(n);
+    if (!last || !st) continue;
+    if (last.imageID === st.imageID && specImages.get(n) !== st.image) return false;
+  }
+  return true;
+}
+
+/** True when every hot sidecar's idle twin already runs `hotUpgradeEmptyImage`. */
+export function idleTwinsReset(pod: Pod, ss: SidecarSet): boolean {
+  const images = new Map(pod.spec.containers.map((c) => [c.name, c.image ?? '']));
+  for (const c of ss.spec.containers ?? []) {
+    if (!isHotUpgrade(c)) continue;
+    const idle = idleHotUpgradeContainer(pod, c.name);
+    if (images.get(idle) !== (c.upgradeStrategy?.hotUpgradeEmptyImage ?? '')) return false;
+  }
+  return true;
+}
+
+/**
+ * ready(p) of reference §3: Running, PodReady True, not deleting, and every hot-upgrade idle twin
+ * already reset to the empty image. It does not include consistency: `isCountedReady` does.
+ */
+export function isReadyForSidecarSet(pod: Pod, ss: SidecarSet): boolean {
+  return (
+    pod.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata.deletionTimestamp && idleTwinsReset(pod, ss)
+  );
+}
+
+/** Counted in `readyPods`: consistent ∧ ready (§4.6 item 7). */
+export function isCountedReady(pod: Pod, ss: SidecarSet): boolean {
+  return isConsistent(pod, ss) && isReadyForSidecarSet(pod, ss);
+}
+
+/**
+ * In flight for candidate selection (§5.3): some sidecar container of S is Ready while the pod is
+ * not consistent, so an earlier in-place change has not landed yet.
+ */
+export function isInFlight(pod: Pod, ss: SidecarSet): boolean {
+  const byName = statusByName(pod);
+  const anyReady = sidecarContainerNames(ss).some((n) => byName.get(n)?.ready === true);
+  return anyReady && !isConsistent(pod, ss);
+}
+
+/**
+ * Kubernetes' GetScaledValueFromIntOrPercent: an int is used as is; "N%" is N% of total, rounded up
+ * or down. Anything else is an error in Go, which Kruise ignores, so it reads as 0 here.
+ */
+export function scaledValue(value: IntOrString | undefined | null, total: number, roundUp: boolean): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
+  if (!value.endsWith('%')) return 0;
+  const digits = value.slice(0, -1);
+  if (!/^-?[0-9]+$/.test(digits)) return 0;
+  const v = (Number(digits) * total) / 100;
+  return roundUp ? Math.ceil(v) : Math.floor(v);
+}
+
+/** True when an int-or-percent is a well-formed percent string. */
+export function isPercent(value: IntOrString | undefined | null): value is string {
+  return typeof value === 'string' && /^[0-9]+%$/.test(value);
+}
+
+/**
+ * P of §2.3 (CalculatePartitionReplicas): scaled with rounding up; a percent other than "100%" that
+ * would keep every pod keeps all but one when there is more than one; clamped to [0, matched].
+ */
+export function partitionReplicas(partition: IntOrString | undefined | null, matched: number): number {
+  if (partition === undefined || partition === null) return 0;
+  let p = scaledValue(partition, matched, true);
+  if (matched > 1 && p === matched && typeof partition === 'string' && partition !== '100%') p = matched - 1;
+  return Math.max(Math.min(p, matched), 0);
+}
+
+/** maxUnavailable scaled over matched pods, rounded up; unset means 1. */
+export function maxUnavailableReplicas(maxUnavailable: IntOrString | undefined | null, matched: number): number {
+  return scaledValue(maxUnavailable ?? 1, matched, true);
+}

@@ -1,0 +1,505 @@
+/**
+ * The SidecarSet rollout planner (reference §3, §5.2–5.4): given a SidecarSet, the pods and the
+ * namespace labels, which pods Kruise counts, which it would upgrade in the next round, and why
+ * not more. One planner serves the simulator's controller and the dashboard's preview.
+ *
+ * Pure and deterministic: no clock, no randomness; ties are broken by namespace/name.
+ */
+import {
+  idleHotUpgradeContainer,
+  isConsistent,
+  isHotUpgrade,
+  isInFlight,
+  isMatched,
+  isPodReady,
+  isReadyForSidecarSet,
+  isUpdated,
+  isUpgradable,
+  maxUnavailableReplicas,
+  partitionReplicas,
+  podNamespace,
+  podReadyTime,
+  sidecarContainerNames,
+} from './kruise-pod';
+import type { ControllerRevision, Pod, SidecarContainer, SidecarSet, SidecarSetSpec } from './k8s-types';
+import { KRUISE } from './k8s-types';
+import { matchesLabelSelector } from './label-selector';
+
+export interface PlanInput {
+  sidecarSet: SidecarSet;
+  pods: Pod[];
+  /** Namespace name → labels of the Namespace object (for `namespaceSelector`). */
+  namespaceLabels: Record<string, Record<string, string>>;
+}
+
+/**
+ * Why the next round updates fewer pods than are not updated:
+ * - complete: every matched pod is updated (or nothing is matched);
+ * - notUpdate: `updateStrategy.type: NotUpdate`;
+ * - paused: `updateStrategy.paused`;
+ * - hotUpgradeReset: this round only resets idle hot-upgrade twins (§5.2 step 5);
+ * - selector: `updateStrategy.selector` leaves some not-updated pods out;
+ * - notUpgradable: some pods differ in more than images and need recreating;
+ * - inFlight: some pods are still finishing an earlier in-place change;
+ * - partition: the partition keeps some candidates on the old version;
+ * - maxUnavailable: the unavailability budget stopped the round.
+ */
+export type BlockReason =
+  | 'complete'
+  | 'notUpdate'
+  | 'paused'
+  | 'hotUpgradeReset'
+  | 'selector'
+  | 'notUpgradable'
+  | 'inFlight'
+  | 'partition'
+  | 'maxUnavailable';
+
+export interface RolloutStatusCounts {
+  matchedPods: number;
+  updatedPods: number;
+  readyPods: number;
+  updatedReadyPods: number;
+}
+
+export interface RolloutPlan {
+  /** M of §3, sorted by namespace/name. */
+  matched: Pod[];
+  /** The status the controller would write before touching any pod. */
+  status: RolloutStatusCounts;
+  /** Matched pods that are not updated. */
+  notUpdated: number;
+  /** Eligible not-updated pods in upgrade order (§5.3): ActivePods order, then priority, then scatter. */
+  candidates: Pod[];
+  /** Not updated, selected, but their without-image hash differs: they need recreating. */
+  notUpgradable: Pod[];
+  /** Not updated and upgradable, but an earlier in-place change is still landing: skipped this round. */
+  inFlight: Pod[];
+  /** Not updated but outside `updateStrategy.selector`. */
+  selectorExcluded: Pod[];
+  /** Pods whose idle hot-upgrade twin the controller resets this round (§5.2 step 5). */
+  hotUpgradeReset: Pod[];
+  /** P of §2.3: how many candidates stay on the old version. */
+  partition: number;
+  /** maxUnavailable scaled over matched pods. */
+  maxUnavailable: number;
+  /** Updated pods that are not consistent or not ready, before this round. */
+  unavailable: number;
+  /** The pods this round upgrades (§5.4), in order. Empty when paused, NotUpdate or complete. */
+  nextRound: Pod[];
+  /** The §5.4 selection ignoring pause/NotUpdate: what the next round would be once resumed. */
+  selection: Pod[];
+  /** Why `nextRound` is smaller than `notUpdated`; empty when it is not. */
+  blockedBy: BlockReason[];
+}
+
+function podKey(p: Pod): string {
+  return `${podNamespace(p)}/${p.metadata.name}`;
+}
+
+function byNamespaceName(a: Pod, b: Pod): number {
+  const ka = podKey(a);
+  const kb = podKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+function timeOf(t: string | undefined): number {
+  if (!t) return 0;
+  const v = Date.parse(t);
+  return Number.isNaN(v) ? 0 : v;
+}
+
+/** Kubernetes' afterOrZero: a zero time sorts first, otherwise the later time first. */
+function afterOrZero(a: number, b: number): boolean {
+  if (a === 0 || b === 0) return a === 0;
+  return a > b;
+}
+
+function maxRestarts(p: Pod): number {
+  let m = 0;
+  for (const s of p.status?.containerStatuses ?? []) m = Math.max(m, s.restartCount ?? 0);
+  return m;
+}
+
+/** Kubernetes `controller.ActivePods` Less, with a namespace/name tiebreak (sort.Slice is not stable). */
+export function compareActivePods(a: Pod, b: Pod): number {
+  const na = a.spec.nodeName ?? '';
+  const nb = b.spec.nodeName ?? '';
+  if (na !== nb && (na === '' || nb === '')) return na === '' ? -1 : 1;
+  const pa = PHASE_ORDINAL[a.status?.phase ?? ''] ?? 0;
+  const pb = PHASE_ORDINAL[b.status?.phase ?? ''] ?? 0;
+  if (pa !== pb) return pa - pb;
+  const ra = isPodReady(a);
+  const rb = isPodReady(b);
+  if (ra !== rb) return ra ? 1 : -1;
+  if (ra && rb) {
+    const ta = timeOf(podReadyTime(a));
+    const tb = timeOf(podReadyTime(b));
+    if (ta !== tb) return afterOrZero(ta, tb) ? -1 : 1;
+  }
+  const xa = maxRestarts(a);
+  const xb = maxRestarts(b);
+  if (xa !== xb) return xb - xa;
+  const ca = timeOf(a.metadata.creationTimestamp);
+  const cb = timeOf(b.metadata.creationTimestamp);
+  if (ca !== cb) return afterOrZero(ca, cb) ? -1 : 1;
+  return byNamespaceName(a, b);
+}
+
+function weightOf(pod: Pod, terms: NonNullable<SidecarSetSpec['updateStrategy']>['priorityStrategy']): number {
+  let w = 0;
+  for (const t of terms?.weightPriority ?? []) {
+    if (matchesLabelSelector(t.matchSelector, pod.metadata.labels ?? {})) w += t.weight;
+  }
+  return w;
+}
+
+function orderOf(pod: Pod, keys: Array<{ orderedKey: string }>): { level: number; num: number } {
+  const labels = pod.metadata.labels ?? {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]?.orderedKey ?? '';
+    const value = labels[key];
+    if (value !== undefined) {
+      const m = /([0-9]+)$/.exec(value);
+      return { level: i, num: m ? Number(m[1]) : 0 };
+    }
+  }
+  // (quirk) pods with none of the keys get level -1 and so come first.
+  return { level: -1, num: 0 };
+}
+
+/** §5.3 step 2: a stable re-sort by weight (higher first) or order (lower level, then larger number first). */
+export function prioritySort(pods: Pod[], strategy: NonNullable<SidecarSetSpec['updateStrategy']>['priorityStrategy']): Pod[] {
+  if (!strategy) return pods;
+  const indexed = pods.map((p, i) => ({ p, i }));
+  if ((strategy.weightPriority ?? []).length > 0) {
+    const w = new Map(pods.map((p) => [p, weightOf(p, strategy)]));
+    indexed.sort((a, b) => (w.get(b.p) ?? 0) - (w.get(a.p) ?? 0) || a.i - b.i);
+  } else if ((strategy.orderPriority ?? []).length > 0) {
+    const keys = strategy.orderPriority ?? [];
+    const o = new Map(pods.map((p) => [p, orderOf(p, keys)]));
+    indexed.sort((a, b) => {
+      const oa = o.get(a.p) ?? { level: -1, num: 0 };
+      const ob = o.get(b.p) ?? { level: -1, num: 0 };
+      return oa.level - ob.level || ob.num - oa.num || a.i - b.i;
+    });
+  }
+  return indexed.map((x) => x.p);
+}
+
+interface ScatterTerm {
+  key: string;
+  value: string;
+}
+
+/** `value: "*"` expands to one term per distinct value of the key among the pods (sorted for determinism). */
+export function expandScatterTerms(terms: ScatterTerm[], pods: Pod[]): ScatterTerm[] {
+  const out: ScatterTerm[] = [];
+  const seen = new Set<string>();
+  const push = (t: ScatterTerm) => {
+    const id = `${t.key}\u0000${t.value}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(t);
+    }
+  };
+  for (const t of terms) {
+    if (t.value !== '*') {
+      push(t);
+      continue;
+    }
+    const values = new Set<string>();
+    for (const p of pods) {
+      const v = p.metadata.labels?.[t.key];
+      if (v !== undefined) values.add(v);
+    }
+    for (const v of [...values].sort()) push({ key: t.key, value: v });
+  }
+  return out;
+}
+
+function matchesTerm(p: Pod, t: ScatterTerm): boolean {
+  return p.metadata.labels?.[t.key] === t.value;
+}
+
+/**
+ * Spreads the candidates matching one term evenly among the others, at the density the term has
+ * over all matched pods, and moves the last matching candidate to the very end.
+ */
+function scatterByTerm(order: Pod[], all: Pod[], term: ScatterTerm): Pod[] {
+  const hit = order.filter((p) => matchesTerm(p, term));
+  const miss = order.filter((p) => !matchesTerm(p, term));
+  if (hit.length < 2 || miss.length < 2) return order;
+  let totalHit = 0;
+  for (const p of all) if (matchesTerm(p, term)) totalHit++;
+  const totalMiss = all.length - totalHit;
+  const last = hit.pop() as Pod;
+  totalHit--;
+
+  // Group sizes: by the whole pod set's density when the candidates are denser in misses than it,
+  // otherwise by the candidates' own density. Surplus misses go first.
+  const groups = Math.min(hit.length, miss.length);
+  let hitSize = Math.max(1, Math.round(hit.length / groups));
+  let missSize = Math.max(1, Math.round(miss.length / groups));
+  let lead = 0;
+  if (totalHit > 0 && totalMiss > 0 && totalHit / totalMiss > hit.length / miss.length) {
+    const g = Math.min(totalHit, totalMiss);
+    hitSize = Math.max(1, Math.round(totalHit / g));
+    missSize = Math.max(1, Math.round(totalMiss / g));
+    lead = Math.max(0, miss.length - Math.ceil(hit.length / hitSize) * missSize);
+  }
+  const out: Pod[] = miss.splice(0, lead);
+  while (hit.length > 0 || miss.length > 0) {
+    out.push(...hit.splice(0, hitSize));
+    out.push(...miss.splice(0, missSize));
+  }
+  out.push(last);
+  return out;
+}
+
+/** §5.3 step 3: scatter terms, most-matched first (ties in term order). */
+export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm[] | undefined): Pod[] {
+  if (!strategy || strategy.length === 0 || candidates.length <= 1) return candidates;
+  const terms = expandScatterTerms(strategy, all);
+  const counts = terms.map((t) => candidates.filter((p) => matchesTerm(p, t)).length);
+  const ordered = terms
+    .map((t, i) => ({ t, i, n: counts[i] ?? 0 }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => b.n - a.n || a.i - b.i);
+  let order = candidates;
+  for (const { t } of ordered) order = scatterByTerm(order, all, t);
+  return order;
+}
+
+/** §5.3: ActivePods order, then priority, then scatter. */
+export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet): Pod[] {
+  const strategy = ss.spec.updateStrategy ?? {};
+  let order = [...candidates].sort(compareActivePods);
+  order = prioritySort(order, strategy.priorityStrategy);
+  order = scatterSort(order, matched, strategy.scatterStrategy);
+  return order;
+}
+
+/**
+ * §5.2 step 5: pods whose idle hot twin still runs a real image, whose other sidecars are
+ * consistent, and that are Running & Ready or have every container but the idle twins ready.
+ */
+export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
+  const hot = (ss.spec.containers ?? []).filter(isHotUpgrade);
+  if (hot.length === 0) return false;
+  const images = new Map(pod.spec.containers.map((c) => [c.name, c.image ?? '']));
+  const idle = new Set<string>();
+  let pending = false;
+  for (const c of hot) {
+    const twin = idleHotUpgradeContainer(pod, c.name);
+    idle.add(twin);
+    if (images.get(twin) !== (c.upgradeStrategy?.hotUpgradeEmptyImage ?? '')) pending = true;
+  }
+  if (!pending) return false;
+  const others = sidecarContainerNames(ss).filter((n) => !idle.has(n));
+  if (!isConsistent(pod, ss, others)) return false;
+  if (pod.status?.phase === 'Running' && isPodReady(pod)) return true;
+  const statuses = pod.status?.containerStatuses ?? [];
+  return (
+    statuses.length > 0 &&
+    pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready))
+  );
+}
+
+/** Plans the next round of a SidecarSet (reference §5.2 steps 1–7). */
+export function planRollout(input: PlanInput): RolloutPlan {
+  const ss = input.sidecarSet;
+  const strategy = ss.spec.updateStrategy ?? {};
+  const matched = input.pods.filter((p) => isMatched(p, ss, input.namespaceLabels)).sort(byNamespaceName);
+
+  const updated = new Set<Pod>();
+  const consistent = new Set<Pod>();
+  const ready = new Set<Pod>();
+  for (const p of matched) {
+    if (isUpdated(p, ss)) updated.add(p);
+    if (isConsistent(p, ss)) consistent.add(p);
+    if (isReadyForSidecarSet(p, ss)) ready.add(p);
+  }
+  let readyPods = 0;
+  let updatedReadyPods = 0;
+  let unavailable = 0;
+  for (const p of matched) {
+    const ok = consistent.has(p) && ready.has(p);
+    if (ok) readyPods++;
+    if (updated.has(p)) {
+      if (ok) updatedReadyPods++;
+      else unavailable++;
+    }
+  }
+  const status: RolloutStatusCounts = {
+    matchedPods: matched.length,
+    updatedPods: updated.size,
+    readyPods,
+    updatedReadyPods,
+  };
+
+  const selectorExcluded: Pod[] = [];
+  const notUpgradable: Pod[] = [];
+  const inFlight: Pod[] = [];
+  const eligible: Pod[] = [];
+  for (const p of matched) {
+    if (updated.has(p)) continue;
+    if (strategy.selector && !matchesLabelSelector(strategy.selector, p.metadata.labels ?? {})) {
+      selectorExcluded.push(p);
+    } else if (!isUpgradable(p, ss)) {
+      notUpgradable.push(p);
+    } else if (isInFlight(p, ss)) {
+      inFlight.push(p);
+    } else {
+      eligible.push(p);
+    }
+  }
+  const candidates = sortCandidates(eligible, matched, ss);
+
+  const partition = partitionReplicas(strategy.partition, matched.length);
+  const maxUnavailable = maxUnavailableReplicas(strategy.maxUnavailable, matched.length);
+  const selection: Pod[] = [];
+  let budgetHit = false;
+  const take = candidates.length - partition;
+  if (take > 0) {
+    let used = unavailable;
+    for (const c of candidates.slice(0, take)) {
+      if (!ready.has(c)) {
+        // Not-ready pods never use budget.
+        selection.push(c);
+        continue;
+      }
+      if (used >= maxUnavailable) {
+        budgetHit = true;
+        break;
+      }
+      used++;
+      selection.push(c);
+    }
+  }
+
+  const hotUpgradeReset = matched.filter((p) => needsHotUpgradeReset(p, ss));
+  const notUpdated = matched.length - updated.size;
+  const isNotUpdate = strategy.type === 'NotUpdate';
+  const paused = strategy.paused === true;
+  const complete = updated.size >= matched.length;
+
+  let nextRound: Pod[] = selection;
+  const blockedBy: BlockReason[] = [];
+  if (isNotUpdate) {
+    nextRound = [];
+    blockedBy.push('notUpdate');
+  } else if (paused) {
+    nextRound = [];
+    blockedBy.push('paused');
+  } else if (hotUpgradeReset.length > 0) {
+    nextRound = [];
+    blockedBy.push('hotUpgradeReset');
+  } else if (complete) {
+    nextRound = [];
+  }
+  if (complete) blockedBy.push('complete');
+  if (nextRound.length < notUpdated) {
+    if (selectorExcluded.length > 0) blockedBy.push('selector');
+    if (notUpgradable.length > 0) blockedBy.push('notUpgradable');
+    if (inFlight.length > 0) blockedBy.push('inFlight');
+    if (partition > 0 && candidates.length > 0) blockedBy.push('partition');
+    if (budgetHit) blockedBy.push('maxUnavailable');
+  }
+
+  return {
+    matched,
+    status,
+    notUpdated,
+    candidates,
+    notUpgradable,
+    inFlight,
+    selectorExcluded,
+    hotUpgradeReset,
+    partition,
+    maxUnavailable,
+    unavailable,
+    nextRound,
+    selection,
+    blockedBy,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// "What if": plan as if the spec had changed.
+
+/** JSON with sorted object keys, so equal specs compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The inputs of Kruise's hash (§3.2): containers, and initContainers only if one is a native sidecar. */
+function hashInput(spec: SidecarSetSpec, withImage: boolean): string {
+  const strip = (cs: SidecarContainer[] | undefined) =>
+    (cs ?? []).map((c) => (withImage ? c : { ...c, image: '' }));
+  const init = spec.initContainers ?? [];
+  const input: Record<string, unknown> = { containers: strip(spec.containers) };
+  if (init.some((c) => c.restartPolicy === 'Always')) input.initContainers = strip(init);
+  return canonicalJson(input);
+}
+
+function revisionSpec(rev: ControllerRevision): SidecarSetSpec | undefined {
+  const data = rev.data as { spec?: SidecarSetSpec } | undefined;
+  return data?.spec;
+}
+
+export interface WhatIfOptions {
+  /** The SidecarSet's ControllerRevisions (kruise-system): a rollback to one of them reuses its hashes. */
+  revisions?: ControllerRevision[];
+}
+
+/**
+ * The SidecarSet as it would be after `changedSpec` is applied: the spec replaced, and the two hash
+ * annotations predicted. A hash is kept when its inputs did not change, taken from a stored revision
+ * whose inputs equal the new ones (a rollback), and otherwise replaced by a value no pod carries.
+ */
+export function withChangedSpec(current: SidecarSet, changedSpec: SidecarSetSpec, opts: WhatIfOptions = {}): SidecarSet {
+  const annotations = { ...(current.metadata.annotations ?? {}) };
+  const revisions = [...(opts.revisions ?? [])].sort((a, b) => b.revision - a.revision);
+  const predict = (key: string, withImage: boolean) => {
+    const want = hashInput(changedSpec, withImage);
+    if (want === hashInput(current.spec, withImage)) return;
+    for (const rev of revisions) {
+      const spec = revisionSpec(rev);
+      const hash = rev.metadata.annotations?.[key];
+      if (spec && hash && hashInput(spec, withImage) === want) {
+        annotations[key] = hash;
+        return;
+      }
+    }
+    annotations[key] = `what-if:${key.endsWith('without-image') ? 'without-image:' : ''}${want.length}:${djb2(want)}`;
+  };
+  predict(KRUISE.sidecarSetHash, true);
+  predict(KRUISE.sidecarSetHashWithoutImage, false);
+  return { ...current, metadata: { ...current.metadata, annotations }, spec: changedSpec };
+}
+
+function djb2(s: string): string {
+  let h = 5381;
+  for (let i = 0; i < s.length; i++) h = ((h * 33) ^ s.charCodeAt(i)) >>> 0;
+  return h.toString(36);
+}
+
+/**
+ * Plans the next round as if the SidecarSet's spec were `changedSpec` (a new image, a partition, a
+ * selector...). With a new image every matched pod is not updated, unless the image returns to a
+ * stored revision some pods still carry.
+ */
+export function planWithSpec(input: PlanInput & WhatIfOptions, changedSpec: SidecarSetSpec): RolloutPlan {
+  const { revisions, ...rest } = input;
+  return planRollout({ ...rest, sidecarSet: withChangedSpec(input.sidecarSet, changedSpec, { revisions }) });
+}
