@@ -178,3 +178,173 @@ export interface Freshness {
   errors: Array<{ resource: string; namespace?: string; code?: number; message: string }>;
   generatedAt: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Views returned by lib/k8s/fleet.ts (added for the read API; everything above is unchanged).
+// ---------------------------------------------------------------------------------------------
+
+/** Which cluster the dashboard shows, said plainly in the page header. */
+export interface ClusterInfo {
+  /** Cluster name from the kubeconfig (or "in-cluster"). */
+  name: string;
+  /** Kubeconfig context in use; undefined in-cluster. */
+  context?: string;
+  server: string;
+  /** The user name of the kubeconfig entry (or the service account), for "acting as …". */
+  user: string;
+  source: 'kubeconfig' | 'in-cluster';
+  /**
+   * True for the simulated cluster started by `npm start`/`npm run sim`: its kubeconfig cluster
+   * carries the extension `sidecar-fleet.dev/built-in`, or its /version gitVersion contains "sim".
+   */
+  builtIn: boolean;
+  /** Kubernetes gitVersion from /version, when reachable. */
+  kubernetesVersion?: string;
+  /** SidecarSet API version served (v1beta1 preferred), or null when Kruise is not installed. */
+  kruiseVersion: 'v1beta1' | 'v1alpha1' | null;
+  /** Set when discovery itself failed (cluster down, 401/403 on discovery). */
+  error?: { code?: number; message: string };
+}
+
+export interface OverviewView {
+  cluster: ClusterInfo;
+  totals: FleetTotals;
+  sidecarSets: SidecarSetSummary[];
+  /** Ordered by severity (critical first), then by how many pods each concerns. */
+  attention: AttentionItem[];
+  freshness: Freshness;
+}
+
+/** Workload-level filter on the Workloads page. */
+export type WorkloadStateFilter =
+  | 'healthy'
+  | 'progressing'
+  | 'failing'
+  | 'outdated'
+  | 'not-upgradable'
+  | 'never-injected'
+  | 'orphaned'
+  | 'drift';
+
+export type WorkloadSortKey = 'name' | 'namespace' | 'kind' | 'pods' | 'ready' | 'outdated' | 'health';
+
+export interface WorkloadQuery {
+  namespace?: string;
+  sidecarSet?: string;
+  /** An image (full reference) present on some sidecar of the workload. */
+  version?: string;
+  state?: WorkloadStateFilter;
+  /** Free text: matched against namespace/name, kind, sidecar container names and images. */
+  q?: string;
+  sort?: WorkloadSortKey;
+  dir?: 'asc' | 'desc';
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface Facet {
+  value: string;
+  count: number;
+}
+
+export interface WorkloadsView {
+  rows: WorkloadRow[];
+  /** Rows matching the filters (before paging). */
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Values to offer in the filters, counted over all workloads (not only the filtered ones). */
+  facets: { namespaces: Facet[]; sidecarSets: Facet[]; versions: Facet[] };
+  freshness: Freshness;
+}
+
+export interface WorkloadDetailView {
+  workload: WorkloadRow;
+  pods: PodRow[];
+  events: EventRow[];
+  freshness: Freshness;
+}
+
+/** The parts of a SidecarSet spec the detail page shows, already formatted. */
+export interface SidecarSetSpecView {
+  containers: Array<SidecarContainerSummary & { podInjectPolicy?: string; hotUpgradeEmptyImage?: string }>;
+  selector: string;
+  namespaceSelector?: string;
+  strategy: StrategySummary & { priority?: string; scatter?: string };
+  injection: { paused: boolean; revision?: string; customVersion?: string; policy?: string };
+  customVersion?: string;
+  revisionHistoryLimit?: number;
+  canaryOf?: string;
+}
+
+/** The planner's answer to "why is it (not) progressing", counts plus a few names. */
+export interface RolloutExplanation {
+  state: RolloutState;
+  matched: number;
+  updated: number;
+  candidates: number;
+  notUpgradable: number;
+  inFlight: number;
+  selectorExcluded: number;
+  /** Pods the partition keeps on the old version (resolved number). */
+  partition: number;
+  /** maxUnavailable resolved to a number of pods. */
+  maxUnavailable: number;
+  /** Updated pods currently unavailable (they use up maxUnavailable). */
+  unavailable: number;
+  /** The pods the next round would update (namespace/name), capped at 50. */
+  nextRound: string[];
+  nextRoundTotal: number;
+}
+
+export interface PodGroup {
+  /** ControllerRevision name, or null when the pod's hash names none. */
+  revision: string | null;
+  revisionNumber?: number;
+  /** True when this group runs the SidecarSet's current hash. */
+  updated: boolean;
+  total: number;
+  /** The first page of pods in this group (see SidecarSetDetailView.podsPageSize). */
+  pods: PodRow[];
+}
+
+export interface SidecarSetDetailView {
+  summary: SidecarSetSummary;
+  spec: SidecarSetSpecView;
+  revisions: RevisionRow[];
+  podGroups: PodGroup[];
+  podsPageSize: number;
+  events: EventRow[];
+  explanation: RolloutExplanation;
+  freshness: Freshness;
+}
+
+export interface PodDetailView {
+  pod: PodRow;
+  /** Raw-ish facts the row does not carry, for a drawer. */
+  containers: Array<{
+    name: string;
+    image: string;
+    init: boolean;
+    restartPolicy?: string;
+    statusImage?: string;
+    imageID?: string;
+    ready: boolean;
+    restarts: number;
+    state: string;
+    reason?: string;
+  }>;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  events: EventRow[];
+  freshness: Freshness;
+}
+
+/** A lightweight signal for live pages: changes whenever any view would. */
+export interface FleetPulse {
+  /** Cache revision: bump means "refetch". */
+  revision: number;
+  freshness: Freshness;
+}

@@ -1,0 +1,532 @@
+import 'server-only';
+import type { ClusterSnapshot, KubeEvent, WorkloadObject } from '@/lib/fleet/cluster-state';
+import type { ControllerRevision, Namespace, ObjectMeta, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
+import { KRUISE } from '@/lib/fleet/k8s-types';
+import type { Freshness } from '@/lib/fleet/views';
+import type { FleetClient } from './config';
+import { type Discovery, discover } from './discovery';
+import type { K8sError } from './errors';
+import { openWatch, requestJson, type WatchHandle } from './http';
+import {
+  trimControllerRevision,
+  trimEvent,
+  trimNamespace,
+  trimPod,
+  trimSidecarSet,
+  trimWorkload,
+} from './trim';
+
+/**
+ * ONE list+watch cache per resource per server process (per cluster connection), kept on
+ * globalThis so Next's dev HMR and every route handler share it. Pages never list the cluster:
+ * they read these maps. Each resource:
+ *   - lists in pages of 500 (limit/continue), trimming each object before it is kept;
+ *   - watches from the list's resourceVersion with allowWatchBookmarks and timeoutSeconds,
+ *     re-watching from the last seen resourceVersion when the server ends the stream;
+ *   - relists on 410 Gone, whether it arrives as the HTTP status or as an in-stream ERROR event;
+ *   - reconnects with exponential backoff after errors (but never loops on 401/403: those are
+ *     kept as the resource's error and retried only when a page asks again after a while);
+ *   - exposes its state: synced, last error with code, staleSince.
+ */
+
+export type ResourceName =
+  | 'pods'
+  | 'sidecarsets'
+  | 'namespaces'
+  | 'replicasets'
+  | 'deployments'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'controllerrevisions'
+  | 'events';
+
+export interface ResourceState {
+  resource: ResourceName;
+  namespace?: string;
+  /** The initial list completed (data is usable, possibly stale). */
+  synced: boolean;
+  /** The watch is connected right now. */
+  watching: boolean;
+  /** Since when the data may be missing changes (first failure of the current outage). */
+  staleSince?: string;
+  lastError?: K8sError & { at: string };
+  /** Not applicable on this cluster (e.g. SidecarSets without Kruise). */
+  disabled?: boolean;
+  lists: number;
+  watches: number;
+  items: number;
+}
+
+export interface CacheOptions {
+  pageSize?: number;
+  /** Server-side watch timeout; the server ends the stream after it and we re-watch. */
+  watchTimeoutSeconds?: number;
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** After a 401/403, wait at least this long before a page's read may try again. */
+  authRetryMs?: number;
+}
+
+const DEFAULTS: Required<CacheOptions> = {
+  pageSize: 500,
+  watchTimeoutSeconds: 240,
+  backoffInitialMs: 500,
+  backoffMaxMs: 15_000,
+  authRetryMs: 60_000,
+};
+
+interface ResourceDef<T> {
+  name: ResourceName;
+  path: string;
+  labelSelector?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: raw API JSON, handed to the trimmer
+  trim: (raw: any) => T;
+}
+
+interface ListBody {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: unknown[];
+}
+
+function keyOf(m: ObjectMeta): string {
+  return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+}
+
+export class ResourceCache<T extends { metadata: ObjectMeta }> {
+  readonly items = new Map<string, T>();
+  /** Bumped on every change to `items` (and on state changes), for memoizing views. */
+  revision = 0;
+  private rv = '';
+  private stopped = false;
+  private started = false;
+  private handle: WatchHandle | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private backoff = 0;
+  private authBlockedUntil = 0;
+  private syncWaiters: Array<() => void> = [];
+  readonly state: ResourceState;
+
+  constructor(
+    private readonly client: FleetClient,
+    private readonly def: ResourceDef<T>,
+    private readonly opts: Required<CacheOptions>,
+    private readonly onChange: () => void,
+  ) {
+    this.state = { resource: def.name, synced: false, watching: false, lists: 0, watches: 0, items: 0 };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.list();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.handle?.abort();
+    this.handle = undefined;
+    this.releaseWaiters();
+  }
+
+  /** Marks a resource the cluster does not serve; it is then neither an error nor stale. */
+  disable(): void {
+    this.state.disabled = true;
+    this.state.synced = true;
+    this.releaseWaiters();
+  }
+
+  /** Resolves once the first list finished or failed (or after `ms`). */
+  whenSettled(ms: number): Promise<void> {
+    if (this.state.synced || this.state.lastError || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.syncWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** A page asked for data: if the last failure was 401/403 long enough ago, try once more. */
+  poke(): void {
+    if (this.stopped || !this.started) return;
+    const e = this.state.lastError;
+    if (e && (e.kind === 'Forbidden' || e.kind === 'Unauthorized') && !this.handle && !this.timer) {
+      if (Date.now() >= this.authBlockedUntil) void this.list();
+    }
+  }
+
+  private releaseWaiters(): void {
+    const w = this.syncWaiters;
+    this.syncWaiters = [];
+    for (const fn of w) fn();
+  }
+
+  private changed(): void {
+    this.revision++;
+    this.state.items = this.items.size;
+    this.onChange();
+  }
+
+  private async list(): Promise<void> {
+    if (this.stopped) return;
+    this.state.lists++;
+    const next = new Map<string, T>();
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      const r = await requestJson<ListBody>(this.client, {
+        path: this.def.path,
+        query: { limit: this.opts.pageSize, continue: cont, labelSelector: this.def.labelSelector },
+        timeoutMs: 60_000,
+      });
+      if (this.stopped) return;
+      if (!r.ok) {
+        // An expired continue token (410) means the list took too long: start over at once.
+        if (r.error.kind === 'Gone' && cont) return this.list();
+        return this.failed(r.error, 'list');
+      }
+      for (const raw of r.value.items ?? []) {
+        const obj = this.def.trim(raw);
+        next.set(keyOf(obj.metadata), obj);
+      }
+      cont = r.value.metadata?.continue || undefined;
+      rv = r.value.metadata?.resourceVersion ?? rv;
+    } while (cont);
+    this.items.clear();
+    for (const [k, v] of next) this.items.set(k, v);
+    this.rv = rv;
+    this.state.synced = true;
+    this.state.lastError = undefined;
+    this.changed();
+    this.releaseWaiters();
+    this.watch();
+  }
+
+  private watch(): void {
+    if (this.stopped) return;
+    this.state.watches++;
+    const openedAt = Date.now();
+    let sawEvent = false;
+    let gone = false;
+    const idleMs = (this.opts.watchTimeoutSeconds + 30) * 1000;
+    const handle = openWatch(
+      this.client,
+      this.def.path,
+      {
+        resourceVersion: this.rv || undefined,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.opts.watchTimeoutSeconds,
+        labelSelector: this.def.labelSelector,
+      },
+      (ev) => {
+        if (this.handle !== handle) return;
+        if (!sawEvent) {
+          sawEvent = true;
+          this.connected();
+        }
+        // biome-ignore lint/suspicious/noExplicitAny: raw watch payload
+        const obj = ev.object as any;
+        switch (ev.type) {
+          case 'ADDED':
+          case 'MODIFIED': {
+            const t = this.def.trim(obj);
+            this.items.set(keyOf(t.metadata), t);
+            this.rv = obj?.metadata?.resourceVersion ?? this.rv;
+            this.changed();
+            break;
+          }
+          case 'DELETED': {
+            const t = this.def.trim(obj);
+            this.items.delete(keyOf(t.metadata));
+            this.rv = obj?.metadata?.resourceVersion ?? this.rv;
+            this.changed();
+            break;
+          }
+          case 'BOOKMARK':
+            this.rv = obj?.metadata?.resourceVersion ?? this.rv;
+            break;
+          case 'ERROR':
+            // In-stream Status: 410 Expired means our resourceVersion is too old for the server.
+            if (obj?.code === 410 || obj?.reason === 'Expired' || obj?.reason === 'Gone') gone = true;
+            handle.abort();
+            break;
+        }
+      },
+      (err) => {
+        if (this.handle !== handle) return;
+        this.handle = undefined;
+        this.state.watching = false;
+        if (this.stopped) return;
+        if (gone || err?.kind === 'Gone') {
+          this.rv = '';
+          void this.list();
+          return;
+        }
+        if (err) return this.failed(err, 'watch');
+        // The server ended the stream (timeoutSeconds). Re-watch from where we are; a server that
+        // ends streams at once gets the backoff so we never spin.
+        if (!sawEvent && Date.now() - openedAt < 1000) return this.retryLater(() => this.watch());
+        this.watch();
+      },
+      idleMs,
+      () => {
+        if (this.handle === handle) this.connected();
+      },
+    );
+    this.handle = handle;
+  }
+
+  /** The watch got its 200: the data is live again. */
+  private connected(): void {
+    this.state.watching = true;
+    this.backoff = 0;
+    const wasStale = this.state.staleSince !== undefined || this.state.lastError !== undefined;
+    this.state.staleSince = undefined;
+    this.state.lastError = undefined;
+    if (wasStale) this.changed();
+  }
+
+  private failed(error: K8sError, during: 'list' | 'watch'): void {
+    const now = new Date().toISOString();
+    this.state.lastError = { ...error, at: now };
+    this.state.watching = false;
+    this.state.staleSince ??= now;
+    this.changed();
+    this.releaseWaiters();
+    if (error.kind === 'Forbidden' || error.kind === 'Unauthorized') {
+      // Asking again would only be refused again; a page read re-tries after authRetryMs.
+      this.authBlockedUntil = Date.now() + this.opts.authRetryMs;
+      return;
+    }
+    this.retryLater(() => (during === 'list' || !this.state.synced ? void this.list() : this.watch()));
+  }
+
+  private retryLater(fn: () => void): void {
+    this.backoff = this.backoff ? Math.min(this.backoff * 2, this.opts.backoffMaxMs) : this.opts.backoffInitialMs;
+    // Jitter so several resources do not reconnect in lockstep after an outage.
+    const delay = Math.round(this.backoff * (0.8 + Math.random() * 0.4));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      fn();
+    }, delay);
+    this.timer.unref?.();
+  }
+
+  values(): T[] {
+    return [...this.items.values()];
+  }
+}
+
+export interface FleetCacheState {
+  discovery: Discovery | undefined;
+  resources: ResourceState[];
+}
+
+/** The set of resource caches for one cluster connection. */
+export class FleetCache {
+  readonly pods: ResourceCache<Pod>;
+  readonly namespaces: ResourceCache<Namespace>;
+  readonly replicasets: ResourceCache<WorkloadObject>;
+  readonly deployments: ResourceCache<WorkloadObject>;
+  readonly statefulsets: ResourceCache<WorkloadObject>;
+  readonly daemonsets: ResourceCache<WorkloadObject>;
+  readonly controllerrevisions: ResourceCache<ControllerRevision>;
+  readonly events: ResourceCache<KubeEvent>;
+  sidecarsets: ResourceCache<SidecarSet> | undefined;
+  discovery: Discovery | undefined;
+  private discovering: Promise<void> | undefined;
+  private listeners = new Set<() => void>();
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly opts: Required<CacheOptions>;
+  private discoveryRevision = 0;
+  private rediscoverTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly client: FleetClient,
+    opts: CacheOptions = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...opts };
+    const make = <T extends { metadata: ObjectMeta }>(def: ResourceDef<T>) =>
+      new ResourceCache<T>(client, def, this.opts, () => this.notify());
+    this.pods = make({ name: 'pods', path: '/api/v1/pods', trim: trimPod });
+    this.namespaces = make({ name: 'namespaces', path: '/api/v1/namespaces', trim: trimNamespace });
+    this.replicasets = make({ name: 'replicasets', path: '/apis/apps/v1/replicasets', trim: trimWorkload });
+    this.deployments = make({ name: 'deployments', path: '/apis/apps/v1/deployments', trim: trimWorkload });
+    this.statefulsets = make({ name: 'statefulsets', path: '/apis/apps/v1/statefulsets', trim: trimWorkload });
+    this.daemonsets = make({ name: 'daemonsets', path: '/apis/apps/v1/daemonsets', trim: trimWorkload });
+    this.controllerrevisions = make({
+      name: 'controllerrevisions',
+      path: `/apis/apps/v1/namespaces/${KRUISE.kruiseNamespace}/controllerrevisions`,
+      labelSelector: KRUISE.revisionSidecarSetLabel,
+      trim: trimControllerRevision,
+    });
+    this.events = make({ name: 'events', path: '/api/v1/events', trim: trimEvent });
+  }
+
+  private all(): ResourceCache<{ metadata: ObjectMeta }>[] {
+    const list: ResourceCache<{ metadata: ObjectMeta }>[] = [
+      this.pods,
+      this.namespaces,
+      this.replicasets,
+      this.deployments,
+      this.statefulsets,
+      this.daemonsets,
+      this.controllerrevisions,
+      this.events,
+    ];
+    if (this.sidecarsets) list.push(this.sidecarsets);
+    return list;
+  }
+
+  start(): void {
+    if (this.discovering) return;
+    for (const c of this.all()) c.start();
+    this.discovering = this.runDiscovery();
+  }
+
+  private async runDiscovery(attempt = 0): Promise<void> {
+    const d = await discover(this.client);
+    if (this.stopped) return;
+    this.discovery = d;
+    this.discoveryRevision++;
+    if (d.kruiseVersion && !this.sidecarsets) {
+      this.sidecarsets = new ResourceCache<SidecarSet>(
+        this.client,
+        { name: 'sidecarsets', path: `/apis/apps.kruise.io/${d.kruiseVersion}/sidecarsets`, trim: trimSidecarSet },
+        this.opts,
+        () => this.notify(),
+      );
+      this.sidecarsets.start();
+    }
+    if (!d.kruiseVersion) {
+      this.controllerrevisions.disable();
+    }
+    this.notify();
+    // Discovery that failed (cluster down) or found no Kruise is asked again later: Kruise may be
+    // installed while the dashboard runs, and a down cluster comes back.
+    if (!this.sidecarsets) {
+      const delay = d.error ? Math.min(this.opts.backoffInitialMs * 2 ** attempt, this.opts.backoffMaxMs) : 60_000;
+      this.rediscoverTimer = setTimeout(() => void this.runDiscovery(d.error ? attempt + 1 : 0), delay);
+      this.rediscoverTimer.unref?.();
+    }
+  }
+
+  /** Resolves when discovery and every first list are done or failed, or after `ms`. */
+  async ready(ms = 10_000): Promise<void> {
+    this.start();
+    const deadline = Date.now() + ms;
+    await Promise.race([this.discovering, new Promise((r) => setTimeout(r, ms))]);
+    const left = Math.max(0, deadline - Date.now());
+    await Promise.all(this.all().map((c) => c.whenSettled(left)));
+    for (const c of this.all()) c.poke();
+  }
+
+  /** Changes whenever anything any view reads has changed. */
+  get revision(): number {
+    let r = this.discoveryRevision;
+    for (const c of this.all()) r += c.revision;
+    return r;
+  }
+
+  snapshot(): ClusterSnapshot {
+    return {
+      pods: this.pods.values(),
+      sidecarSets: this.sidecarsets?.values() ?? [],
+      namespaces: this.namespaces.values(),
+      replicaSets: this.replicasets.values(),
+      deployments: this.deployments.values(),
+      statefulSets: this.statefulsets.values(),
+      daemonSets: this.daemonsets.values(),
+      revisions: this.controllerrevisions.values(),
+      events: this.events.values(),
+    };
+  }
+
+  state(): FleetCacheState {
+    return { discovery: this.discovery, resources: this.all().map((c) => ({ ...c.state })) };
+  }
+
+  /** Freshness of the data behind a response that read `resources` (all of them by default). */
+  freshness(resources?: ResourceName[], now = new Date()): Freshness {
+    const wanted = resources ? new Set(resources) : undefined;
+    const errors: Freshness['errors'] = [];
+    let live = true;
+    let staleSince: string | undefined;
+    for (const c of this.all()) {
+      const s = c.state;
+      if (wanted && !wanted.has(s.resource)) continue;
+      if (s.disabled) continue;
+      if (s.lastError) {
+        errors.push({ resource: s.resource, namespace: s.namespace, code: s.lastError.code, message: s.lastError.message });
+      }
+      const healthy = s.synced && s.staleSince === undefined && !s.lastError;
+      if (!healthy) {
+        live = false;
+        const since = s.staleSince ?? s.lastError?.at;
+        if (since && (!staleSince || since < staleSince)) staleSince = since;
+      }
+    }
+    if (this.discovery?.error && !this.sidecarsets) {
+      errors.push({ resource: 'discovery', code: this.discovery.error.code, message: this.discovery.error.message });
+    }
+    const out: Freshness = { live, errors, generatedAt: now.toISOString() };
+    if (staleSince) out.staleSince = staleSince;
+    return out;
+  }
+
+  /** Listeners hear about changes at most every 250 ms (a 10,000-pod fleet changes constantly). */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private notify(): void {
+    if (this.notifyTimer || this.listeners.size === 0) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const fn of this.listeners) {
+        try {
+          fn();
+        } catch {
+          // A listener's failure (a closed SSE stream) must not stop the others.
+        }
+      }
+    }, 250);
+    this.notifyTimer.unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    if (this.rediscoverTimer) clearTimeout(this.rediscoverTimer);
+    for (const c of this.all()) c.stop();
+    this.listeners.clear();
+  }
+}
+
+const CACHES_KEY = Symbol.for('sidecar-fleet.caches');
+type CacheHolder = { [CACHES_KEY]?: Map<string, FleetCache> };
+
+/** The process-wide cache for a client's cluster connection, created and started on first use. */
+export function sharedFleetCache(client: FleetClient, opts?: CacheOptions): FleetCache {
+  const g = globalThis as CacheHolder;
+  g[CACHES_KEY] ??= new Map();
+  let c = g[CACHES_KEY].get(client.key);
+  if (!c) {
+    c = new FleetCache(client, opts);
+    g[CACHES_KEY].set(client.key, c);
+    c.start();
+  }
+  return c;
+}
+
+/** Stops and forgets a shared cache (tests, or a kubeconfig change). */
+export function dropSharedFleetCache(client: FleetClient): void {
+  const g = globalThis as CacheHolder;
+  const c = g[CACHES_KEY]?.get(client.key);
+  c?.stop();
+  g[CACHES_KEY]?.delete(client.key);
+}

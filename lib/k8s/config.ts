@@ -1,0 +1,141 @@
+import 'server-only';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import yaml from 'js-yaml';
+
+/**
+ * Where the dashboard's cluster comes from. Nothing here runs at import time: `next build` must be
+ * able to import every page without a cluster, so the kubeconfig is read on first use.
+ *
+ * The default client follows `npm start`'s order: KUBECONFIG (one or more paths), then
+ * ~/.kube/config, then the in-cluster service account. `SIDECAR_FLEET_CONTEXT` picks a context.
+ * Tests build their own client with `createFleetClient({ kubeconfigPath, context })`.
+ */
+
+/** Extension name the built-in cluster writes on its kubeconfig cluster entry. */
+export const BUILT_IN_EXTENSION = 'sidecar-fleet.dev/built-in';
+
+export interface FleetClientOptions {
+  /** A kubeconfig file (or several joined with the path delimiter, like KUBECONFIG). */
+  kubeconfigPath?: string;
+  /** Context to use instead of the file's current-context. */
+  context?: string;
+  /** Use the pod's service account (ignores kubeconfigPath). */
+  inCluster?: boolean;
+}
+
+/**
+ * Who the server acts as. Today that is the kubeconfig user (or the service account); when
+ * sign-in per user arrives each request carries its own. Functions in lib/k8s take it explicitly.
+ */
+export interface Identity {
+  /** The kubeconfig user entry name, or "serviceaccount". */
+  user: string;
+  context?: string;
+}
+
+export interface FleetClient {
+  /** Identifies the cluster connection (used to key the shared caches). */
+  readonly key: string;
+  readonly kc: KubeConfig;
+  readonly source: 'kubeconfig' | 'in-cluster';
+  readonly kubeconfigPath?: string;
+  readonly contextName?: string;
+  readonly clusterName: string;
+  readonly server: string;
+  readonly identity: Identity;
+  /** The kubeconfig cluster entry carries the built-in cluster's extension. */
+  readonly builtInMarked: boolean;
+}
+
+export class NoClusterConfiguredError extends Error {
+  override name = 'NoClusterConfiguredError';
+}
+
+const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+export function createFleetClient(opts: FleetClientOptions = {}): FleetClient {
+  const kc = new KubeConfig();
+  if (opts.inCluster) {
+    kc.loadFromCluster();
+    return finish(kc, 'in-cluster', undefined, false);
+  }
+  if (!opts.kubeconfigPath) throw new NoClusterConfiguredError('createFleetClient needs kubeconfigPath or inCluster');
+  const files = opts.kubeconfigPath.split(path.delimiter).filter((p) => p !== '');
+  const existing = files.filter((f) => existsSync(f));
+  if (existing.length === 0) throw new NoClusterConfiguredError(`No kubeconfig at ${opts.kubeconfigPath}`);
+  kc.loadFromFile(existing[0] as string);
+  for (const more of existing.slice(1)) {
+    const extra = new KubeConfig();
+    extra.loadFromFile(more);
+    kc.mergeConfig(extra, true);
+  }
+  if (opts.context) kc.setCurrentContext(opts.context);
+  const cluster = kc.getCurrentCluster();
+  const marked = cluster ? hasBuiltInExtension(existing, cluster.name) : false;
+  return finish(kc, 'kubeconfig', existing.join(path.delimiter), marked);
+}
+
+function finish(
+  kc: KubeConfig,
+  source: FleetClient['source'],
+  kubeconfigPath: string | undefined,
+  builtInMarked: boolean,
+): FleetClient {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new NoClusterConfiguredError('The kubeconfig names no current cluster');
+  const user = kc.getCurrentUser();
+  const contextName = source === 'kubeconfig' ? kc.getCurrentContext() : undefined;
+  return {
+    key: `${source}|${kubeconfigPath ?? ''}|${contextName ?? ''}|${cluster.server}`,
+    kc,
+    source,
+    kubeconfigPath,
+    contextName,
+    clusterName: source === 'in-cluster' ? 'in-cluster' : cluster.name,
+    server: cluster.server,
+    identity: { user: source === 'in-cluster' ? 'serviceaccount' : (user?.name ?? 'unknown'), context: contextName },
+    builtInMarked,
+  };
+}
+
+/** client-node drops unknown keys, so read the raw file for the cluster entry's extensions. */
+function hasBuiltInExtension(files: string[], clusterName: string): boolean {
+  for (const f of files) {
+    try {
+      const doc = yaml.load(readFileSync(f, 'utf8')) as {
+        clusters?: Array<{ name?: string; cluster?: { extensions?: Array<{ name?: string }> } }>;
+      } | null;
+      const entry = doc?.clusters?.find((c) => c.name === clusterName);
+      if (entry?.cluster?.extensions?.some((e) => e.name === BUILT_IN_EXTENSION)) return true;
+    } catch {
+      // An unreadable extra file only costs us the hint; /version still tells.
+    }
+  }
+  return false;
+}
+
+/** The options the app uses when nothing is passed: env and well-known paths, decided now. */
+export function defaultClientOptions(env: NodeJS.ProcessEnv = process.env): FleetClientOptions {
+  const context = env.SIDECAR_FLEET_CONTEXT || undefined;
+  const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter((p) => p && existsSync(p));
+  if (fromEnv.length > 0) return { kubeconfigPath: fromEnv.join(path.delimiter), context };
+  const home = path.join(homedir(), '.kube', 'config');
+  if (existsSync(home)) return { kubeconfigPath: home, context };
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) return { inCluster: true };
+  throw new NoClusterConfiguredError(
+    'No cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or start with `npm start` (built-in cluster).',
+  );
+}
+
+const DEFAULT_KEY = Symbol.for('sidecar-fleet.default-client');
+type Holder = { [DEFAULT_KEY]?: FleetClient };
+
+/** The server's own client, created on first use and shared across route handlers and HMR. */
+export function defaultFleetClient(): FleetClient {
+  const g = globalThis as Holder;
+  if (!g[DEFAULT_KEY]) g[DEFAULT_KEY] = createFleetClient(defaultClientOptions());
+  return g[DEFAULT_KEY];
+}

@@ -1,0 +1,186 @@
+import 'server-only';
+import { buildFleetModel, type FleetModel } from '@/lib/fleet/fleet-model';
+import type {
+  ClusterInfo,
+  FleetPulse,
+  OverviewView,
+  PodDetailView,
+  SidecarSetDetailView,
+  WorkloadDetailView,
+  WorkloadQuery,
+  WorkloadRef,
+  WorkloadsView,
+} from '@/lib/fleet/views';
+import { type CacheOptions, FleetCache, sharedFleetCache } from './cache';
+import { defaultFleetClient, type FleetClient, type Identity } from './config';
+
+/**
+ * The read functions the pages call. All of them answer from the shared watch cache (one per
+ * cluster connection per server process): a page view never lists the cluster. The aggregated
+ * model is rebuilt only when the cache changed (and at least every MODEL_MAX_AGE_MS, since
+ * "stuck for N minutes" depends on the clock), so concurrent requests share one computation.
+ *
+ * Every function takes an optional session: today the server acts as its kubeconfig identity;
+ * when sign-in per user arrives, a route passes the user's session instead.
+ */
+
+export interface FleetSession {
+  client: FleetClient;
+  identity: Identity;
+}
+
+/** The server's own session (its kubeconfig or service account). */
+export function serverSession(): FleetSession {
+  const client = defaultFleetClient();
+  return { client, identity: client.identity };
+}
+
+export function sessionFor(client: FleetClient): FleetSession {
+  return { client, identity: client.identity };
+}
+
+const MODEL_MAX_AGE_MS = 15_000;
+/** How long a first request waits for the initial lists before answering with what it has. */
+const FIRST_SYNC_WAIT_MS = 10_000;
+
+export interface FleetReader {
+  readonly cache: FleetCache;
+  getClusterInfo(): Promise<ClusterInfo>;
+  getOverview(): Promise<OverviewView>;
+  getWorkloads(query: WorkloadQuery): Promise<WorkloadsView>;
+  getWorkloadDetail(ref: WorkloadRef): Promise<WorkloadDetailView | null>;
+  getSidecarSetDetail(name: string): Promise<SidecarSetDetailView | null>;
+  getPodDetail(namespace: string, name: string): Promise<PodDetailView | null>;
+  /** Cheap: the cache revision and freshness, for live pages deciding whether to refetch. */
+  getFleetPulse(): Promise<FleetPulse>;
+  /** Called (throttled to 4/s) whenever the cache changes. Returns the unsubscribe function. */
+  subscribe(listener: (pulse: FleetPulse) => void): () => void;
+  /** Stops a reader's private cache; a no-op for the shared one. */
+  stop(): void;
+}
+
+export interface FleetReaderOptions {
+  /** Use a private cache instead of the process-wide one (tests). */
+  privateCache?: boolean;
+  cacheOptions?: CacheOptions;
+  firstSyncWaitMs?: number;
+}
+
+export function createFleetReader(session: FleetSession, opts: FleetReaderOptions = {}): FleetReader {
+  const cache = opts.privateCache ? new FleetCache(session.client, opts.cacheOptions) : sharedFleetCache(session.client, opts.cacheOptions);
+  cache.start();
+  const waitMs = opts.firstSyncWaitMs ?? FIRST_SYNC_WAIT_MS;
+  let memo: { revision: number; at: number; model: FleetModel } | undefined;
+
+  const model = async (): Promise<FleetModel> => {
+    await cache.ready(waitMs);
+    const rev = cache.revision;
+    const now = Date.now();
+    if (!memo || memo.revision !== rev || now - memo.at > MODEL_MAX_AGE_MS) {
+      memo = { revision: rev, at: now, model: buildFleetModel(cache.snapshot(), new Date(now)) };
+    }
+    return memo.model;
+  };
+
+  const clusterInfo = (): ClusterInfo => {
+    const c = session.client;
+    const d = cache.discovery;
+    const info: ClusterInfo = {
+      name: c.clusterName,
+      server: c.server,
+      user: c.identity.user,
+      source: c.source,
+      builtIn: c.builtInMarked || d?.builtInByVersion === true,
+      kruiseVersion: d?.kruiseVersion ?? null,
+    };
+    if (c.contextName) info.context = c.contextName;
+    if (d?.gitVersion) info.kubernetesVersion = d.gitVersion;
+    if (d?.error) info.error = { code: d.error.code, message: d.error.message };
+    return info;
+  };
+
+  return {
+    cache,
+    async getClusterInfo() {
+      await cache.ready(waitMs);
+      return clusterInfo();
+    },
+    async getOverview() {
+      const m = await model();
+      return m.overview({ cluster: clusterInfo(), freshness: cache.freshness() });
+    },
+    async getWorkloads(query) {
+      const m = await model();
+      return m.workloads(query, { freshness: cache.freshness() });
+    },
+    async getWorkloadDetail(ref) {
+      const m = await model();
+      return m.workloadDetail(ref, { freshness: cache.freshness() });
+    },
+    async getSidecarSetDetail(name) {
+      const m = await model();
+      return m.sidecarSetDetail(name, { freshness: cache.freshness() });
+    },
+    async getPodDetail(namespace, name) {
+      const m = await model();
+      return m.podDetail(namespace, name, { freshness: cache.freshness() });
+    },
+    async getFleetPulse() {
+      await cache.ready(waitMs);
+      return { revision: cache.revision, freshness: cache.freshness() };
+    },
+    subscribe(listener) {
+      return cache.subscribe(() => listener({ revision: cache.revision, freshness: cache.freshness() }));
+    },
+    stop() {
+      if (opts.privateCache) cache.stop();
+    },
+  };
+}
+
+const READERS_KEY = Symbol.for('sidecar-fleet.readers');
+type ReaderHolder = { [READERS_KEY]?: Map<string, FleetReader> };
+
+/** The reader for a session, shared across requests (its model memo is shared too). */
+export function fleetReader(session: FleetSession = serverSession()): FleetReader {
+  const g = globalThis as ReaderHolder;
+  g[READERS_KEY] ??= new Map();
+  let r = g[READERS_KEY].get(session.client.key);
+  if (!r) {
+    r = createFleetReader(session);
+    g[READERS_KEY].set(session.client.key, r);
+  }
+  return r;
+}
+
+export function getClusterInfo(session?: FleetSession): Promise<ClusterInfo> {
+  return fleetReader(session).getClusterInfo();
+}
+
+export function getOverview(session?: FleetSession): Promise<OverviewView> {
+  return fleetReader(session).getOverview();
+}
+
+export function getWorkloads(query: WorkloadQuery, session?: FleetSession): Promise<WorkloadsView> {
+  return fleetReader(session).getWorkloads(query);
+}
+
+export function getWorkloadDetail(ref: WorkloadRef, session?: FleetSession): Promise<WorkloadDetailView | null> {
+  return fleetReader(session).getWorkloadDetail(ref);
+}
+
+export function getSidecarSetDetail(name: string, session?: FleetSession): Promise<SidecarSetDetailView | null> {
+  return fleetReader(session).getSidecarSetDetail(name);
+}
+
+export function getPodDetail(namespace: string, name: string, session?: FleetSession): Promise<PodDetailView | null> {
+  return fleetReader(session).getPodDetail(namespace, name);
+}
+
+export function getFleetPulse(session?: FleetSession): Promise<FleetPulse> {
+  return fleetReader(session).getFleetPulse();
+}
+
+export function subscribeFleet(listener: (pulse: FleetPulse) => void, session?: FleetSession): () => void {
+  return fleetReader(session).subscribe(listener);
+}
