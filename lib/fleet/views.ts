@@ -21,7 +21,10 @@ export type RolloutReasonCode =
   | 'FailingImage'
   | 'NotUpgradable'
   | 'NoMatchedPods'
-  | 'WaitingForController';
+  | 'WaitingForController'
+  | 'SelectorHolding'
+  | 'InFlight'
+  | 'NeverInjected';
 
 export interface RolloutReason {
   code: RolloutReasonCode;
@@ -89,6 +92,10 @@ export interface AttentionItem {
   sidecarSet?: string;
   workload?: WorkloadRef;
   message: string;
+  /** What kind of problem (a RolloutReasonCode, or 'FailingPods' / 'Orphaned' for workloads). */
+  code?: string;
+  /** How many pods it concerns. */
+  pods?: number;
 }
 
 export interface WorkloadRef {
@@ -113,6 +120,10 @@ export interface PodSidecarState {
   restarts: number;
   failed?: { reason: string; message?: string };
   orphaned?: boolean;
+  /** ControllerRevision number of `revision`, when that revision is still kept. */
+  revisionNumber?: number;
+  /** Why no SidecarSet owns this sidecar any more (set with `orphaned`). */
+  orphanReason?: 'sidecarset-deleted' | 'container-removed' | 'no-longer-selected';
 }
 
 export interface SidecarVersionCount {
@@ -131,6 +142,12 @@ export interface WorkloadRow extends WorkloadRef {
   /** container name → versions present in this workload's pods. */
   sidecars: Record<string, { sidecarSet?: string; versions: SidecarVersionCount[]; outdated: number; notUpgradable: number }>;
   drift: { outdated: number; notUpgradable: number; neverInjected: number; orphaned: number };
+  /** Pods whose kubectl status is failing (ImagePullBackOff, CrashLoopBackOff, Error…). */
+  failingPods?: number;
+  /** Pods with a sidecar mid in-place upgrade. */
+  inFlightPods?: number;
+  /** SidecarSets that select this workload's pods but never injected some of them. */
+  neverInjectedBy?: string[];
 }
 
 export interface PodRow {

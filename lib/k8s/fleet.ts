@@ -1,5 +1,6 @@
 import 'server-only';
-import { buildFleetModel, type FleetModel } from '@/lib/fleet/fleet-model';
+import { buildFleetModel, type FleetModel, type SidecarSetDetailOptions } from '@/lib/fleet/fleet-model';
+export type { SidecarSetDetailOptions };
 import type {
   ClusterInfo,
   FleetPulse,
@@ -49,7 +50,7 @@ export interface FleetReader {
   getOverview(): Promise<OverviewView>;
   getWorkloads(query: WorkloadQuery): Promise<WorkloadsView>;
   getWorkloadDetail(ref: WorkloadRef): Promise<WorkloadDetailView | null>;
-  getSidecarSetDetail(name: string): Promise<SidecarSetDetailView | null>;
+  getSidecarSetDetail(name: string, opts?: SidecarSetDetailOptions): Promise<SidecarSetDetailView | null>;
   getPodDetail(namespace: string, name: string): Promise<PodDetailView | null>;
   /** Cheap: the cache revision and freshness, for live pages deciding whether to refetch. */
   getFleetPulse(): Promise<FleetPulse>;
@@ -117,9 +118,9 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
       const m = await model();
       return m.workloadDetail(ref, { freshness: cache.freshness() });
     },
-    async getSidecarSetDetail(name) {
+    async getSidecarSetDetail(name, detailOpts) {
       const m = await model();
-      return m.sidecarSetDetail(name, { freshness: cache.freshness() });
+      return m.sidecarSetDetail(name, { freshness: cache.freshness() }, detailOpts);
     },
     async getPodDetail(namespace, name) {
       const m = await model();
@@ -169,8 +170,12 @@ export function getWorkloadDetail(ref: WorkloadRef, session?: FleetSession): Pro
   return fleetReader(session).getWorkloadDetail(ref);
 }
 
-export function getSidecarSetDetail(name: string, session?: FleetSession): Promise<SidecarSetDetailView | null> {
-  return fleetReader(session).getSidecarSetDetail(name);
+export function getSidecarSetDetail(
+  name: string,
+  opts?: SidecarSetDetailOptions,
+  session?: FleetSession,
+): Promise<SidecarSetDetailView | null> {
+  return fleetReader(session).getSidecarSetDetail(name, opts);
 }
 
 export function getPodDetail(namespace: string, name: string, session?: FleetSession): Promise<PodDetailView | null> {

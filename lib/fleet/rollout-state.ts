@@ -1,0 +1,247 @@
+/**
+ * Where a SidecarSet's rollout is, and why: built on the planner's answer (rollout-planner.ts) so
+ * the explanation and the preview can never disagree with what the controller does.
+ */
+import { formatSelector } from './label-selector';
+import type { Pod, SidecarSet } from './k8s-types';
+import { isHotUpgrade, isUpdated, podSidecarSetHashes, workingHotUpgradeContainer } from './kruise-pod';
+import type { RolloutPlan } from './rollout-planner';
+import { containerFailure } from './pod-sidecars';
+import type { RolloutReason, RolloutState, RolloutStateKind } from './views';
+
+/** An updated pod that has been unavailable this long without a failing reason counts as stuck. */
+export const STUCK_AFTER_MS = 5 * 60_000;
+
+export interface RolloutContext {
+  /** Pods the SidecarSet selects but never injected (created before it, or injection paused). */
+  neverInjected?: number;
+  now: Date;
+}
+
+export interface SidecarFailure {
+  pod: Pod;
+  container: string;
+  reason: string;
+  message?: string;
+}
+
+/** Updated matched pods whose sidecar container of S is failing, with the container's reason. */
+export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan, updated: ReadonlySet<Pod>): SidecarFailure[] {
+  const out: SidecarFailure[] = [];
+  for (const pod of plan.matched) {
+    if (!updated.has(pod)) continue;
+    const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+    for (const c of ss.spec.containers ?? []) {
+      const podName = isHotUpgrade(c) ? workingHotUpgradeContainer(pod, c.name) : c.name;
+      const f = containerFailure(statuses.get(podName));
+      if (f) {
+        out.push({ pod, container: c.name, ...f });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function mostCommon<T>(items: readonly T[], key: (t: T) => string): { key: string; count: number; first: T } | undefined {
+  const counts = new Map<string, { count: number; first: T }>();
+  for (const it of items) {
+    const k = key(it);
+    const e = counts.get(k);
+    if (e) e.count++;
+    else counts.set(k, { count: 1, first: it });
+  }
+  let best: { key: string; count: number; first: T } | undefined;
+  for (const [k, e] of counts) if (!best || e.count > best.count) best = { key: k, ...e };
+  return best;
+}
+
+function time(t: string | undefined): number {
+  const v = t ? Date.parse(t) : Number.NaN;
+  return Number.isNaN(v) ? 0 : v;
+}
+
+export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutContext): RolloutState {
+  const name = ss.metadata.name;
+  const strategy = ss.spec.updateStrategy ?? {};
+  const { matchedPods: matched, updatedPods: updated } = plan.status;
+  const reasons: RolloutReason[] = [];
+  const updatedSet = new Set(plan.matched.filter((p) => isUpdated(p, ss)));
+  const failing = failingUpdatedPods(ss, plan, updatedSet);
+
+  const addFailing = () => {
+    if (failing.length === 0) return;
+    const top = mostCommon(failing, (f) => `${f.container}\u0000${f.reason}`);
+    const reason = top?.first.reason ?? 'Failing';
+    const container = top?.first.container ?? '';
+    reasons.push({
+      code: 'FailingImage',
+      message: `${plural(failing.length, 'updated pod')} cannot run ${container} (${reason})${
+        top?.first.message ? `: ${top.first.message}` : ''
+      }`,
+      pods: failing.length,
+      detail: reason,
+    });
+  };
+  const addNotUpgradable = () => {
+    if (plan.notUpgradable.length === 0) return;
+    reasons.push({
+      code: 'NotUpgradable',
+      message: `${plural(plan.notUpgradable.length, 'pod')} ${plan.notUpgradable.length === 1 ? 'needs' : 'need'} recreating: the SidecarSet changed more than images (env, command, volumes…), which Kruise cannot apply in place`,
+      pods: plan.notUpgradable.length,
+    });
+  };
+  const addNeverInjected = () => {
+    if (!ctx.neverInjected) return;
+    reasons.push({
+      code: 'NeverInjected',
+      message: `${plural(ctx.neverInjected, 'selected pod')} ${ctx.neverInjected === 1 ? 'was' : 'were'} never injected (created before the SidecarSet or while injection was paused); recreate them to get the sidecar`,
+      pods: ctx.neverInjected,
+    });
+  };
+  const addWaiting = () => {
+    const gen = ss.metadata.generation;
+    const observed = ss.status?.observedGeneration;
+    if (gen !== undefined && observed !== undefined && observed < gen) {
+      reasons.push({
+        code: 'WaitingForController',
+        message: `The Kruise controller has not processed generation ${gen} yet (observed ${observed})`,
+      });
+    }
+  };
+  const done = (kind: RolloutStateKind): RolloutState => {
+    addWaiting();
+    return { kind, reasons };
+  };
+
+  if (matched === 0) {
+    reasons.push({
+      code: 'NoMatchedPods',
+      message: `No running pod is injected by ${name}: its selector ${formatSelector(ss.spec.selector)} matches none${
+        ss.spec.namespaceSelector ? ` in namespaces ${formatSelector(ss.spec.namespaceSelector)}` : ''
+      }`,
+      pods: 0,
+    });
+    addNeverInjected();
+    return done('complete');
+  }
+
+  if (strategy.type === 'NotUpdate') {
+    const old = matched - updated;
+    reasons.push({
+      code: 'NotUpdate',
+      message: `updateStrategy.type is NotUpdate: existing pods are never upgraded${
+        old > 0 ? `; ${plural(old, 'pod')} of ${matched} run an older version` : ''
+      }`,
+      pods: old,
+    });
+    addNotUpgradable();
+    addFailing();
+    addNeverInjected();
+    return done('not-updating');
+  }
+
+  if (updated >= matched) {
+    reasons.push({ code: 'Complete', message: `All ${plural(matched, 'matched pod')} run the current version`, pods: matched });
+    addFailing();
+    addNeverInjected();
+    return done('complete');
+  }
+
+  if (strategy.paused) {
+    reasons.push({
+      code: 'Paused',
+      message: `Rollout paused with ${updated} of ${plural(matched, 'pod')} updated; resume to continue`,
+      pods: matched - updated,
+    });
+    addFailing();
+    addNotUpgradable();
+    addNeverInjected();
+    return done('paused');
+  }
+
+  // Rolling and not finished: who holds it?
+  let kind: RolloutStateKind;
+  const blocked = new Set(plan.blockedBy);
+  const unavailableFailing = failing.length;
+  const now = ctx.now.getTime();
+  const failingPods = new Set(failing.map((f) => f.pod));
+  const longUnavailable = plan.matched.filter((p) => {
+    if (!updatedSet.has(p) || failingPods.has(p)) return false;
+    const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    const since = time(podSidecarSetHashes(p)[name]?.updateTimestamp);
+    return !ready && since > 0 && now - since > STUCK_AFTER_MS;
+  }).length;
+
+  if (plan.nextRound.length > 0 || blocked.has('hotUpgradeReset')) {
+    kind = 'progressing';
+    reasons.push({
+      code: 'Progressing',
+      message: `${updated} of ${plural(matched, 'pod')} updated; the next round updates ${plural(
+        plan.nextRound.length || plan.hotUpgradeReset.length,
+        'pod',
+      )}`,
+      pods: matched - updated,
+    });
+  } else if (blocked.has('maxUnavailable')) {
+    const budget = `maxUnavailable ${String(strategy.maxUnavailable ?? 1)} (${plural(plan.maxUnavailable, 'pod')})`;
+    reasons.push({
+      code: 'BudgetExhausted',
+      message:
+        plan.maxUnavailable === 0
+          ? `${budget} lets no ready pod be updated`
+          : `${budget} is used up by ${plural(plan.unavailable, 'updated pod')} that ${plan.unavailable === 1 ? 'is' : 'are'} not ready`,
+      pods: plan.unavailable,
+    });
+    kind = unavailableFailing > 0 || longUnavailable > 0 || plan.maxUnavailable === 0 ? 'stuck' : 'progressing';
+  } else if (plan.candidates.length > 0 && blocked.has('partition')) {
+    const held = Math.min(plan.partition, plan.candidates.length);
+    reasons.push({
+      code: 'PartitionHolding',
+      message: `Partition ${String(strategy.partition)} keeps ${plural(held, 'pod')} on the old version; lower it to continue`,
+      pods: held,
+    });
+    kind = 'paused';
+  } else if (plan.inFlight.length > 0) {
+    kind = 'progressing';
+  } else if (plan.candidates.length === 0 && plan.selectorExcluded.length > 0) {
+    const sel = formatSelector(strategy.selector);
+    const excluded = new Set(plan.selectorExcluded);
+    const selectsAny = plan.matched.some((p) => !excluded.has(p));
+    if (!selectsAny) {
+      reasons.push({
+        code: 'SelectorMatchesNone',
+        message: `updateStrategy.selector ${sel} matches none of the ${plural(matched, 'matched pod')}`,
+        pods: plan.selectorExcluded.length,
+      });
+      kind = 'stuck';
+    } else {
+      reasons.push({
+        code: 'SelectorHolding',
+        message: `updateStrategy.selector ${sel} limits the rollout: ${plural(plan.selectorExcluded.length, 'pod')} outside it stay on the old version`,
+        pods: plan.selectorExcluded.length,
+      });
+      kind = 'paused';
+    }
+  } else {
+    // Nothing left that Kruise will touch: the remaining pods are not upgradable.
+    kind = 'stuck';
+  }
+
+  if (plan.inFlight.length > 0) {
+    reasons.push({
+      code: 'InFlight',
+      message: `${plural(plan.inFlight.length, 'pod')} ${plan.inFlight.length === 1 ? 'is' : 'are'} still restarting a sidecar from an earlier round`,
+      pods: plan.inFlight.length,
+    });
+  }
+  addFailing();
+  if (failing.length > 0 && kind === 'progressing' && plan.nextRound.length === 0) kind = 'stuck';
+  addNotUpgradable();
+  addNeverInjected();
+  return done(kind);
+}
