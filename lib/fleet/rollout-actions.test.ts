@@ -455,7 +455,10 @@ describe('pause and resume', () => {
   it('pauses with an unguarded merge patch', () => {
     const change = expectOk(buildPause(seenFrom(meshSidecarSet())));
     expect(change.patchType).toBe('merge');
-    expect(change.patch).toEqual({ spec: { updateStrategy: { paused: true } } });
+    expect(change.patch).toEqual({
+      metadata: { annotations: { 'sidecarfleet.io/guard-paused': null } },
+      spec: { updateStrategy: { paused: true } },
+    });
     expect(applyChange(meshSidecarSet(), change).spec.updateStrategy).toEqual({ ...DEFAULT_STRATEGY, paused: true });
     expect(buildPause(seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }))).ok).toBe(false);
   });
@@ -477,6 +480,14 @@ describe('pause and resume', () => {
     expect(() => applyChange(otherImage, change)).toThrow(JsonPatchTestFailed);
     expect(() => applyChange(meshSidecarSet(), change)).toThrow(JsonPatchTestFailed);
     expect(buildResume(seenFrom(meshSidecarSet())).ok).toBe(false);
+  });
+
+  it("removes the guard's note when resuming a rollout the guard paused", () => {
+    const paused = meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true });
+    paused.metadata.annotations = { ...paused.metadata.annotations, 'sidecarfleet.io/guard-paused': '{"at":"x","message":"y"}' };
+    const change = expectOk(buildResume(seenFrom(paused)));
+    expect((change.patch as JsonPatchOp[]).at(-1)).toEqual({ op: 'remove', path: '/metadata/annotations/sidecarfleet.io~1guard-paused' });
+    expect(applyChange(paused, change).metadata.annotations?.['sidecarfleet.io/guard-paused']).toBeUndefined();
   });
 });
 

@@ -36,6 +36,12 @@ export const ACTION_EVENT_REASON: Record<RolloutAction | 'guard', string> = {
   guard: 'RolloutGuardPaused',
 };
 
+/**
+ * Written by the rollout guard together with its pause (lib/fleet/rollout-guard.ts): why it
+ * paused. Resume, roll back and a manual pause clear it, so it only ever explains the guard's pause.
+ */
+export const GUARD_PAUSED_ANNOTATION = 'sidecarfleet.io/guard-paused';
+
 /** The label key a namespace or workload canary puts on its pods; the value is per canary. */
 export function canaryLabelKey(sidecarSetName: string): string {
   return `canary.sidecarfleet.io/${sidecarSetName}`;
@@ -55,6 +61,8 @@ export interface SeenSidecarSet {
   /** `spec.updateStrategy` exactly as the API returned it (undefined when absent). */
   updateStrategy?: SidecarSetUpdateStrategy;
   matchedPods: number;
+  /** The guard's pause note is present (resume and roll back remove it). */
+  guardPaused?: boolean;
 }
 
 export function seenFrom(sidecarSet: SidecarSet): SeenSidecarSet {
@@ -67,6 +75,7 @@ export function seenFrom(sidecarSet: SidecarSet): SeenSidecarSet {
   const hash = sidecarSet.metadata.annotations?.[KRUISE.sidecarSetHash];
   if (hash) seen.hash = hash;
   if (sidecarSet.spec.updateStrategy) seen.updateStrategy = structuredClone(sidecarSet.spec.updateStrategy);
+  if (sidecarSet.metadata.annotations?.[GUARD_PAUSED_ANNOTATION] !== undefined) seen.guardPaused = true;
   return seen;
 }
 
@@ -518,7 +527,8 @@ export function buildPause(seen: SeenSidecarSet): BuildResult {
     change: {
       action: 'pause',
       patchType: 'merge',
-      patch: { spec: { updateStrategy: { paused: true } } },
+      // null deletes the guard's note if there is one (RFC 7386): this pause is a person's.
+      patch: { metadata: { annotations: { [GUARD_PAUSED_ANNOTATION]: null } }, spec: { updateStrategy: { paused: true } } },
       diff: [{ field: 'updateStrategy.paused', before: 'false', after: 'true' }],
       summary: 'paused false → true',
       warnings: [],
@@ -539,6 +549,7 @@ export function buildResume(seen: SeenSidecarSet): BuildResult {
   });
   ops.push({ op: 'test', path: '/spec/updateStrategy/paused', value: true });
   ops.push({ op: 'replace', path: '/spec/updateStrategy/paused', value: false });
+  if (seen.guardPaused) ops.push({ op: 'remove', path: pointer('metadata', 'annotations', GUARD_PAUSED_ANNOTATION) });
   return {
     ok: true,
     change: {
@@ -613,6 +624,7 @@ export function buildRollback(seen: SeenSidecarSet, req: RollbackRequest): Build
   b.removeStrategy('selector');
   b.setStrategy('partition', 0);
   if (seen.updateStrategy?.paused) b.setStrategy('paused', false);
+  if (seen.guardPaused) b.ops.push({ op: 'remove', path: pointer('metadata', 'annotations', GUARD_PAUSED_ANNOTATION) });
   const result = b.build('rollback', []);
   if (result.ok) result.change.summary = `to revision ${req.revision.revision} (${req.revision.name}): ${result.change.summary}`;
   return result;
