@@ -1,0 +1,52 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import { Suspense } from 'react';
+import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
+import { OverviewLive } from '@/components/fleet/overview-live';
+import { PageHeader } from '@/components/ui/page-header';
+import { CardsSkeleton, Skeleton, TableSkeleton } from '@/components/ui/skeleton';
+import { getOverview } from '@/lib/k8s/fleet';
+import { getQueryClient } from '@/lib/query/get-query-client';
+import { overviewOptions } from '@/lib/query/options';
+
+export const metadata: Metadata = { title: 'Fleet overview' };
+
+export default function OverviewPage() {
+  return (
+    <>
+      <PageHeader
+        title="Fleet overview"
+        description="Every SidecarSet: its images, how far its rollout got, and why it is where it is."
+      />
+      <Suspense fallback={<OverviewSkeleton />}>
+        <Overview />
+      </Suspense>
+    </>
+  );
+}
+
+async function Overview() {
+  await connection();
+  const queryClient = getQueryClient();
+  const view = await queryClient.fetchQuery({ ...overviewOptions(), queryFn: () => getOverview() });
+  if (view.cluster.error && view.sidecarSets.length === 0 && view.totals.pods === 0) {
+    return <ClusterUnreachable server={view.cluster.server} code={view.cluster.error.code} message={view.cluster.error.message} />;
+  }
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <OverviewLive />
+    </HydrationBoundary>
+  );
+}
+
+function OverviewSkeleton() {
+  return (
+    <div className="space-y-4">
+      <Skeleton className="h-4 w-48" />
+      <CardsSkeleton count={6} label="Loading fleet totals…" />
+      <Skeleton className="h-16 w-full" />
+      <TableSkeleton rows={8} columns={8} label="Loading SidecarSets…" />
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { cn } from '@/components/ui/cn';
+
+const links = [
+  { href: '/', label: 'Overview', match: (p: string) => p === '/' || p.startsWith('/sidecarsets') },
+  { href: '/workloads', label: 'Workloads', match: (p: string) => p.startsWith('/workloads') || p.startsWith('/pods') },
+];
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <ul className="flex items-center gap-1">
+      {links.map((l) => {
+        const active = l.match(pathname);
+        return (
+          <li key={l.href}>
+            <Link
+              href={l.href}
+              aria-current={active ? 'page' : undefined}
+              className={cn(
+                'rounded-md px-2 py-1 text-sm font-medium text-zinc-700 no-underline hover:bg-zinc-200/70 hover:no-underline dark:text-zinc-300 dark:hover:bg-zinc-800',
+                active && 'bg-zinc-200 text-zinc-950 dark:bg-zinc-800 dark:text-white',
+              )}
+            >
+              {l.label}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

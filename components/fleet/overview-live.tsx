@@ -1,0 +1,49 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { AttentionList } from '@/components/fleet/attention-list';
+import { StateChangeAnnouncer } from '@/components/fleet/announcer';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
+import { SidecarSetTable } from '@/components/fleet/sidecarset-table';
+import { rolloutLook } from '@/components/fleet/status';
+import { FleetTotalsView } from '@/components/fleet/totals';
+import { FleetActions } from '@/components/sidecarsets/actions-slot';
+import { Banner } from '@/components/ui/banner';
+import { Section } from '@/components/ui/section';
+import { overviewOptions } from '@/lib/query/options';
+
+/** The fleet overview, polled live. First render comes hydrated from the server's prefetch. */
+export function OverviewLive() {
+  const { data, error, dataUpdatedAt } = useQuery(overviewOptions());
+  if (!data) return null;
+  const states = Object.fromEntries(data.sidecarSets.map((s) => [s.name, rolloutLook[s.state.kind].label]));
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <LiveIndicator freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+        <FleetActions sidecarSets={data.sidecarSets} />
+      </div>
+      <FreshnessBanner freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+      <StateChangeAnnouncer states={states} noun="SidecarSet" />
+      {data.cluster.kruiseVersion === null && !data.cluster.error && (
+        <Banner tone="info" title="OpenKruise is not installed in this cluster">
+          The cluster serves no SidecarSet API, so there are no rollouts to show. Workloads and their pods are still listed.
+        </Banner>
+      )}
+      <AccessErrors freshness={data.freshness} />
+      <Section id="totals" title="Fleet totals">
+        <FleetTotalsView totals={data.totals} />
+      </Section>
+      <Section id="attention" title="Needs attention" description="Problems first, then rollouts on hold.">
+        <AttentionList items={data.attention} />
+      </Section>
+      <Section
+        id="sidecarsets"
+        title="SidecarSets"
+        description="Stuck and paused rollouts first. Progress: updated and ready (green), updated but not ready (amber), of matched pods."
+      >
+        <SidecarSetTable sidecarSets={data.sidecarSets} />
+      </Section>
+    </div>
+  );
+}

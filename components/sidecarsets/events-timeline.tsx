@@ -1,0 +1,37 @@
+import { Age } from '@/components/ui/age';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ToneIcon } from '@/components/ui/status-pill';
+import type { EventRow } from '@/lib/fleet/views';
+
+/** Events of a SidecarSet and its pods, newest first. Warnings carry an icon and the word, not only colour. */
+export function EventsTimeline({ events, label }: { events: EventRow[]; label: string }) {
+  if (events.length === 0) return <EmptyState title="No recent events" />;
+  const sorted = [...events].sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
+  return (
+    <ol aria-label={label} className="relative space-y-0 border-l border-zinc-200 pl-4 dark:border-zinc-800">
+      {sorted.map((e, i) => {
+        const warning = e.type === 'Warning';
+        return (
+          <li key={`${e.lastTimestamp}-${e.reason}-${i}`} className="relative py-1.5">
+            <span className="absolute top-2.5 -left-[23px] flex size-3.5 items-center justify-center rounded-full bg-white dark:bg-zinc-950">
+              <ToneIcon icon={warning ? 'alert' : 'dot'} tone={warning ? 'warning' : 'neutral'} />
+            </span>
+            <p className="flex flex-wrap items-baseline gap-x-2 text-sm">
+              <span className="font-medium">{e.reason}</span>
+              {warning && <span className="text-xs font-medium text-amber-800 dark:text-amber-300">Warning</span>}
+              <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                {e.involved.kind} {e.involved.namespace ? `${e.involved.namespace}/` : ''}
+                {e.involved.name}
+              </span>
+              <span className="text-xs text-zinc-500">
+                <Age iso={e.lastTimestamp} /> ago{e.count > 1 ? ` · ×${e.count}` : ''}
+                {e.source ? ` · ${e.source}` : ''}
+              </span>
+            </p>
+            <p className="text-xs text-zinc-700 dark:text-zinc-300">{e.message}</p>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

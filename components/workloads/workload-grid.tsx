@@ -1,0 +1,89 @@
+import Link from 'next/link';
+import { HealthPill } from '@/components/fleet/status';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
+import { workloadHref } from '@/components/workloads/links';
+import { SidecarCell } from '@/components/workloads/sidecar-cell';
+import type { WorkloadRow } from '@/lib/fleet/views';
+
+/** Workloads × sidecars: one column per sidecar container present on this page. */
+export function WorkloadGrid({ rows, caption }: { rows: WorkloadRow[]; caption: string }) {
+  if (rows.length === 0) {
+    return <EmptyState title="No workloads match">Clear a filter or the search to see more.</EmptyState>;
+  }
+  const sidecarSetOf = new Map<string, string | undefined>();
+  for (const r of rows) {
+    for (const [name, entry] of Object.entries(r.sidecars)) {
+      if (!sidecarSetOf.has(name) || !sidecarSetOf.get(name)) sidecarSetOf.set(name, entry.sidecarSet);
+    }
+  }
+  const columns = [...sidecarSetOf.keys()].sort();
+  return (
+    <Table caption={caption}>
+      <THead>
+        <tr>
+          <Th>Workload</Th>
+          <Th>Namespace</Th>
+          <Th className="text-right">Pods ready</Th>
+          <Th>Health</Th>
+          {columns.map((c) => (
+            <Th key={c} title={sidecarSetOf.get(c) ? `SidecarSet ${sidecarSetOf.get(c)}` : undefined}>
+              {c}
+              {sidecarSetOf.get(c) && (
+                <span className="block text-[10px] font-normal text-zinc-500 dark:text-zinc-400">
+                  {sidecarSetOf.get(c)}
+                </span>
+              )}
+            </Th>
+          ))}
+          <Th>Drift</Th>
+        </tr>
+      </THead>
+      <TBody>
+        {rows.map((r) => (
+          <Tr key={`${r.namespace}/${r.kind}/${r.name}`}>
+            <Th scope="row">
+              <Link href={workloadHref(r)} className="font-medium">
+                {r.name}
+              </Link>
+              <span className="block text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{r.kind}</span>
+            </Th>
+            <Td className="text-xs">{r.namespace}</Td>
+            <Td className="text-right tabular-nums">
+              {r.readyPods}/{r.pods}
+            </Td>
+            <Td>
+              <HealthPill health={r.health} />
+            </Td>
+            {columns.map((c) => (
+              <Td key={c}>
+                <SidecarCell entry={r.sidecars[c]} />
+              </Td>
+            ))}
+            <Td className="text-xs">
+              <Drift drift={r.drift} />
+            </Td>
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
+  const parts: string[] = [];
+  if (drift.outdated) parts.push(`${drift.outdated} outdated`);
+  if (drift.notUpgradable) parts.push(`${drift.notUpgradable} need recreate`);
+  if (drift.neverInjected) parts.push(`${drift.neverInjected} never injected`);
+  if (drift.orphaned) parts.push(`${drift.orphaned} orphaned`);
+  if (parts.length === 0) return <span className="text-zinc-500">none</span>;
+  return (
+    <ul className="space-y-0.5 text-amber-800 dark:text-amber-300">
+      {parts.map((p) => (
+        <li key={p} className="whitespace-nowrap">
+          {p}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,9 @@
+import path from 'node:path';
+
+/** Ports and paths shared by playwright.config.ts and the specs. */
+export const port = Number(process.env.E2E_PORT ?? 3100);
+export const viewerPort = port + 1;
+export const baseURL = `http://localhost:${port}`;
+export const viewerBaseURL = `http://localhost:${viewerPort}`;
+/** Written by the admin dashboard's built-in cluster; kubectl in the specs uses it too. */
+export const e2eKubeconfig = path.resolve(__dirname, '../../.sim/e2e/kubeconfig');

@@ -1,0 +1,104 @@
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type {
+  ClusterInfo,
+  FleetPulse,
+  OverviewView,
+  PodDetailView,
+  SidecarSetDetailView,
+  WorkloadQuery,
+  WorkloadRef,
+  WorkloadsView,
+} from '@/lib/fleet/views';
+import { fetchJson, HttpError } from './fetch-json';
+import { type WorkloadDetailPage, workloadQueryKey, workloadQueryString } from './workload-query';
+
+/**
+ * Every live query of the dashboard, one factory each. Server components prefetch with the same
+ * key (and a queryFn that calls lib/k8s directly); client components poll the JSON routes.
+ *
+ * Live: refetch every 1.5 s so a change shows within ~2 s; TanStack pauses the interval while
+ * the tab is hidden (refetchIntervalInBackground: false) and refetches when it is shown again.
+ */
+export const LIVE_INTERVAL_MS = 1500;
+
+const live = {
+  refetchInterval: LIVE_INTERVAL_MS,
+  refetchIntervalInBackground: false,
+  // Keep polling after a failed fetch: the stale banner shows, and the page recovers on its own.
+  retry: (count: number, err: Error) => !(err instanceof HttpError && err.status === 404) && count < 1,
+} as const;
+
+const enc = encodeURIComponent;
+
+export const queryKeys = {
+  cluster: () => ['cluster'] as const,
+  pulse: () => ['pulse'] as const,
+  overview: () => ['overview'] as const,
+  workloads: (q: WorkloadQuery) => ['workloads', workloadQueryKey(q)] as const,
+  workload: (ref: WorkloadRef, page: number) => ['workload', ref.namespace, ref.kind, ref.name, page] as const,
+  sidecarSet: (name: string) => ['sidecarset', name] as const,
+  pod: (namespace: string, name: string) => ['pod', namespace, name] as const,
+};
+
+export function clusterOptions() {
+  return queryOptions({
+    queryKey: queryKeys.cluster(),
+    queryFn: ({ signal }) => fetchJson<ClusterInfo>('/api/cluster', signal),
+    staleTime: 30_000,
+  });
+}
+
+export function pulseOptions() {
+  return queryOptions({
+    queryKey: queryKeys.pulse(),
+    queryFn: ({ signal }) => fetchJson<FleetPulse>('/api/pulse', signal),
+    ...live,
+  });
+}
+
+export function overviewOptions() {
+  return queryOptions({
+    queryKey: queryKeys.overview(),
+    queryFn: ({ signal }) => fetchJson<OverviewView>('/api/overview', signal),
+    ...live,
+  });
+}
+
+export function workloadsOptions(q: WorkloadQuery) {
+  return queryOptions({
+    queryKey: queryKeys.workloads(q),
+    queryFn: ({ signal }) => fetchJson<WorkloadsView>(`/api/workloads${workloadQueryString(q)}`, signal),
+    // A new filter keeps the previous rows on screen until its page arrives (no empty flash).
+    placeholderData: keepPreviousData,
+    ...live,
+  });
+}
+
+export function workloadDetailOptions(ref: WorkloadRef, page: number) {
+  return queryOptions({
+    queryKey: queryKeys.workload(ref, page),
+    queryFn: ({ signal }) =>
+      fetchJson<WorkloadDetailPage>(
+        `/api/workloads/${enc(ref.namespace)}/${enc(ref.kind)}/${enc(ref.name)}${page > 1 ? `?page=${page}` : ''}`,
+        signal,
+      ),
+    placeholderData: keepPreviousData,
+    ...live,
+  });
+}
+
+export function sidecarSetOptions(name: string) {
+  return queryOptions({
+    queryKey: queryKeys.sidecarSet(name),
+    queryFn: ({ signal }) => fetchJson<SidecarSetDetailView>(`/api/sidecarsets/${enc(name)}`, signal),
+    ...live,
+  });
+}
+
+export function podOptions(namespace: string, name: string) {
+  return queryOptions({
+    queryKey: queryKeys.pod(namespace, name),
+    queryFn: ({ signal }) => fetchJson<PodDetailView>(`/api/pods/${enc(namespace)}/${enc(name)}`, signal),
+    ...live,
+  });
+}

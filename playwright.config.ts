@@ -1,0 +1,64 @@
+import { defineConfig } from '@playwright/test';
+import { baseURL, e2eKubeconfig, port, viewerBaseURL, viewerPort } from './e2e/support/env';
+
+/**
+ * Browser tests against the built-in cluster's demo fleet. Run `npx next build` first: the servers
+ * start with --no-build.
+ *
+ * Two dashboards share one built-in cluster:
+ * - the admin one (port E2E_PORT, default 3100) starts the cluster and writes its kubeconfig to
+ *   .sim/e2e/kubeconfig, which the tests also hand to kubectl;
+ * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the sim-viewer context. Playwright
+ *   starts web servers in order and waits for each, so the kubeconfig exists when it starts.
+ */
+const ci = !!process.env.CI;
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  // One shared, stateful cluster: tests patch it and one switches on an outage, so they run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  retries: ci ? 1 : 0,
+  forbidOnly: ci,
+  timeout: 45_000,
+  expect: { timeout: 8_000 },
+  reporter: ci ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium', viewport: { width: 1440, height: 900 } } }],
+  webServer: [
+    {
+      command: `npm start -- --builtin --no-build --fleet demo --port ${port} --kubeconfig-out ${e2eKubeconfig}`,
+      url: `${baseURL}/api/cluster`,
+      env: { SIDECAR_FLEET_CLUSTER: 'builtin', PORT: String(port) },
+      reuseExistingServer: !ci,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npm start -- --no-build --port ${viewerPort} --context sim-viewer`,
+      url: `${viewerBaseURL}/api/cluster`,
+      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(viewerPort) },
+      reuseExistingServer: !ci,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
+});
