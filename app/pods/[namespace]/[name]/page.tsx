@@ -1,0 +1,52 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
+import { Suspense } from 'react';
+import { PodDetailLive } from '@/components/pods/pod-detail-live';
+import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
+import { getPodDetail } from '@/lib/k8s/fleet';
+import { getQueryClient } from '@/lib/query/get-query-client';
+import { podOptions } from '@/lib/query/options';
+
+type Params = Promise<{ namespace: string; name: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { name } = await params;
+  return { title: `Pod ${decodeURIComponent(name)}` };
+}
+
+export default function PodPage({ params }: { params: Params }) {
+  return (
+    <Suspense fallback={<PodSkeleton />}>
+      <Pod params={params} />
+    </Suspense>
+  );
+}
+
+async function Pod({ params }: { params: Params }) {
+  await connection();
+  const p = await params;
+  const namespace = decodeURIComponent(p.namespace);
+  const name = decodeURIComponent(p.name);
+  const view = await getPodDetail(namespace, name);
+  if (!view) notFound();
+  const queryClient = getQueryClient();
+  queryClient.setQueryData(podOptions(namespace, name).queryKey, view);
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <PodDetailLive namespace={namespace} name={name} />
+    </HydrationBoundary>
+  );
+}
+
+function PodSkeleton() {
+  return (
+    <div className="space-y-4">
+      <Skeleton className="h-3 w-48" />
+      <Skeleton className="h-6 w-80" />
+      <TableSkeleton rows={3} columns={8} label="Loading the pod…" />
+      <TableSkeleton rows={4} columns={6} label="Loading containers…" />
+    </div>
+  );
+}

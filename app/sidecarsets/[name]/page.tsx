@@ -1,0 +1,55 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
+import { Suspense } from 'react';
+import { SidecarSetDetailLive } from '@/components/sidecarsets/sidecarset-detail-live';
+import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
+import { getSidecarSetDetail } from '@/lib/k8s/fleet';
+import { getQueryClient } from '@/lib/query/get-query-client';
+import { sidecarSetOptions } from '@/lib/query/options';
+
+type Params = Promise<{ name: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { name } = await params;
+  return { title: `SidecarSet ${decodeURIComponent(name)}` };
+}
+
+export default function SidecarSetPage({ params }: { params: Params }) {
+  return (
+    <Suspense fallback={<SidecarSetSkeleton />}>
+      <SidecarSet params={params} />
+    </Suspense>
+  );
+}
+
+async function SidecarSet({ params }: { params: Params }) {
+  await connection();
+  const name = decodeURIComponent((await params).name);
+  const view = await getSidecarSetDetail(name);
+  if (!view) notFound();
+  const queryClient = getQueryClient();
+  queryClient.setQueryData(sidecarSetOptions(name).queryKey, view);
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <SidecarSetDetailLive name={name} />
+    </HydrationBoundary>
+  );
+}
+
+function SidecarSetSkeleton() {
+  return (
+    <div className="space-y-4">
+      <Skeleton className="h-3 w-32" />
+      <Skeleton className="h-6 w-64" />
+      <Skeleton className="h-24 w-full" />
+      <div className="grid gap-3 lg:grid-cols-3">
+        <Skeleton className="h-40" />
+        <Skeleton className="h-40" />
+        <Skeleton className="h-40" />
+      </div>
+      <TableSkeleton rows={6} columns={5} label="Loading the SidecarSet…" />
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
+import { Suspense } from 'react';
+import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
+import { WorkloadDetailLive } from '@/components/workloads/workload-detail-live';
+import { getWorkloadDetail } from '@/lib/k8s/fleet';
+import { getQueryClient } from '@/lib/query/get-query-client';
+import { workloadDetailOptions } from '@/lib/query/options';
+import { pageOfWorkloadDetail, parsePage } from '@/lib/query/workload-query';
+
+type Params = Promise<{ namespace: string; kind: string; name: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { namespace, name } = await params;
+  return { title: `${decodeURIComponent(namespace)}/${decodeURIComponent(name)}` };
+}
+
+export default function WorkloadPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  return (
+    <Suspense fallback={<WorkloadSkeleton />}>
+      <Workload params={params} searchParams={searchParams} />
+    </Suspense>
+  );
+}
+
+async function Workload({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  await connection();
+  const p = await params;
+  const ref = { namespace: decodeURIComponent(p.namespace), kind: decodeURIComponent(p.kind), name: decodeURIComponent(p.name) };
+  const page = parsePage((await searchParams).page);
+  const view = await getWorkloadDetail(ref);
+  if (!view) notFound();
+  const queryClient = getQueryClient();
+  queryClient.setQueryData(workloadDetailOptions(ref, page).queryKey, pageOfWorkloadDetail(view, page));
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <WorkloadDetailLive workloadRef={ref} page={page} />
+    </HydrationBoundary>
+  );
+}
+
+function WorkloadSkeleton() {
+  return (
+    <div className="space-y-4">
+      <Skeleton className="h-3 w-48" />
+      <Skeleton className="h-6 w-72" />
+      <div className="grid gap-2 sm:grid-cols-4">
+        {Array.from({ length: 4 }, (_, i) => (
+          <Skeleton key={i} className="h-16" />
+        ))}
+      </div>
+      <TableSkeleton rows={10} columns={9} label="Loading pods…" />
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
+import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import { Suspense } from 'react';
+import { PageHeader } from '@/components/ui/page-header';
+import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
+import { WorkloadsLive } from '@/components/workloads/workloads-live';
+import { getWorkloads } from '@/lib/k8s/fleet';
+import { getQueryClient } from '@/lib/query/get-query-client';
+import { workloadsOptions } from '@/lib/query/options';
+import { parseWorkloadQuery } from '@/lib/query/workload-query';
+
+export const metadata: Metadata = { title: 'Workloads' };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default function WorkloadsPage({ searchParams }: { searchParams: SearchParams }) {
+  return (
+    <>
+      <PageHeader
+        title="Workloads"
+        description="Each workload's sidecars: the versions its pods run, with pod counts and health. Filters stay in the URL."
+      />
+      <Suspense fallback={<WorkloadsSkeleton />}>
+        <Workloads searchParams={searchParams} />
+      </Suspense>
+    </>
+  );
+}
+
+async function Workloads({ searchParams }: { searchParams: SearchParams }) {
+  await connection();
+  const query = parseWorkloadQuery(await searchParams);
+  const queryClient = getQueryClient();
+  await queryClient.prefetchQuery({ ...workloadsOptions(query), queryFn: () => getWorkloads(query) });
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <WorkloadsLive />
+    </HydrationBoundary>
+  );
+}
+
+function WorkloadsSkeleton() {
+  return (
+    <div className="space-y-3">
+      <div className="flex gap-2">
+        {Array.from({ length: 6 }, (_, i) => (
+          <Skeleton key={i} className="h-12 w-36" />
+        ))}
+      </div>
+      <TableSkeleton rows={12} columns={7} label="Loading workloads…" />
+    </div>
+  );
+}
