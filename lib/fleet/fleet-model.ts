@@ -385,7 +385,10 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date): FleetMode
     for (const e of ssEntries.values()) {
       totals.byState[e.state.kind]++;
       const name = e.ss.metadata.name;
+      const hasFailing = e.state.reasons.some((r) => r.code === 'FailingImage');
       for (const r of e.state.reasons) {
+        // With failing pods the spent budget is a consequence, not a separate thing to fix.
+        if (hasFailing && r.code === 'BudgetExhausted') continue;
         let severity: AttentionItem['severity'] | undefined;
         if (r.code === 'FailingImage') severity = 'critical';
         else if (e.state.kind === 'stuck' && r.code !== 'InFlight' && r.code !== 'WaitingForController') severity = 'warning';
@@ -415,7 +418,9 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date): FleetMode
         attention.push({
           severity: 'info',
           workload: { kind: w.row.kind, namespace: w.row.namespace, name: w.row.name },
-          message: `${w.row.kind} ${w.row.namespace}/${w.row.name}: ${w.row.drift.orphaned} pods run sidecars no SidecarSet owns any more`,
+          message: `${w.row.kind} ${w.row.namespace}/${w.row.name}: ${w.row.drift.orphaned} ${
+            w.row.drift.orphaned === 1 ? 'pod runs' : 'pods run'
+          } sidecars no SidecarSet owns any more`,
           code: 'Orphaned',
           pods: w.row.drift.orphaned,
         });

@@ -2,7 +2,7 @@
  * Where a SidecarSet's rollout is, and why: built on the planner's answer (rollout-planner.ts) so
  * the explanation and the preview can never disagree with what the controller does.
  */
-import { formatSelector } from './label-selector';
+import { formatSelector, matchesLabelSelector } from './label-selector';
 import type { Pod, SidecarSet } from './k8s-types';
 import { isHotUpgrade, isUpdated, podSidecarSetHashes, workingHotUpgradeContainer } from './kruise-pod';
 import type { RolloutPlan } from './rollout-planner';
@@ -73,8 +73,10 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const updatedSet = new Set(plan.matched.filter((p) => isUpdated(p, ss)));
   const failing = failingUpdatedPods(ss, plan, updatedSet);
 
+  let failingAdded = false;
   const addFailing = () => {
-    if (failing.length === 0) return;
+    if (failing.length === 0 || failingAdded) return;
+    failingAdded = true;
     const top = mostCommon(failing, (f) => `${f.container}\u0000${f.reason}`);
     const reason = top?.first.reason ?? 'Failing';
     const container = top?.first.container ?? '';
@@ -135,7 +137,7 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
     reasons.push({
       code: 'NotUpdate',
       message: `updateStrategy.type is NotUpdate: existing pods are never upgraded${
-        old > 0 ? `; ${plural(old, 'pod')} of ${matched} run an older version` : ''
+        old > 0 ? `; ${old} of ${plural(matched, 'pod')} ${old === 1 ? 'runs' : 'run'} an older version` : ''
       }`,
       pods: old,
     });
@@ -188,6 +190,8 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
       pods: matched - updated,
     });
   } else if (blocked.has('maxUnavailable')) {
+    // The failing pods are why the budget is gone: name them first.
+    addFailing();
     const budget = `maxUnavailable ${String(strategy.maxUnavailable ?? 1)} (${plural(plan.maxUnavailable, 'pod')})`;
     reasons.push({
       code: 'BudgetExhausted',
@@ -210,8 +214,7 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
     kind = 'progressing';
   } else if (plan.candidates.length === 0 && plan.selectorExcluded.length > 0) {
     const sel = formatSelector(strategy.selector);
-    const excluded = new Set(plan.selectorExcluded);
-    const selectsAny = plan.matched.some((p) => !excluded.has(p));
+    const selectsAny = plan.matched.some((p) => matchesLabelSelector(strategy.selector, p.metadata.labels ?? {}));
     if (!selectsAny) {
       reasons.push({
         code: 'SelectorMatchesNone',
