@@ -1,5 +1,15 @@
-// Scaffold: the Kruise engineer fills this in (issue 3). The API server registers whatever it returns.
+/**
+ * The Kruise emulation the API server registers: the SidecarSet webhooks (defaults, hashes,
+ * validation), the pod injection webhook, the SidecarSet conversion webhook and the SidecarSet
+ * controller. Options exist for tests (short delays, a seeded random source) and for the parts of
+ * Kruise's configuration a real cluster keeps in ConfigMaps and feature gates.
+ */
 import type { AdmissionPlugin, Converter, ResourceId, SimController } from '../types';
+import { convertSidecarSet } from './conversion';
+import { type ControllerOptions, SidecarSetController } from './controller';
+import { type InjectionOptions, podInjectionWebhook, seededRandom } from './injection';
+import { SIDECARSETS, sidecarSetWebhook } from './sidecarset-webhook';
+import type { ValidationOptions } from './validation';
 
 export interface KruiseEmulation {
   /** Mutating/validating webhooks: SidecarSet defaults + validation, pod injection. */
@@ -10,6 +20,32 @@ export interface KruiseEmulation {
   controllers: SimController[];
 }
 
-export function kruiseEmulation(): KruiseEmulation {
-  return { admission: [], converters: {}, controllers: [] };
+export interface KruiseOptions extends ControllerOptions, Pick<ValidationOptions, 'patchPodMetadataWhitelist'> {
+  /** Seed for `injectionStrategy.revision.policy: Partial` (default: Math.random). */
+  seed?: number;
+  featureGates?: {
+    /** SidecarSetPatchPodMetadataDefaultsAllowed: skip the patchPodMetadata whitelist. */
+    SidecarSetPatchPodMetadataDefaultsAllowed?: boolean;
+  };
 }
+
+export function kruiseEmulation(options: KruiseOptions = {}): KruiseEmulation {
+  const injection: InjectionOptions = {
+    ...(options.seed !== undefined ? { random: seededRandom(options.seed) } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.kruiseNamespace ? { kruiseNamespace: options.kruiseNamespace } : {}),
+  };
+  const validation: ValidationOptions = {
+    patchPodMetadataDefaultsAllowed: options.featureGates?.SidecarSetPatchPodMetadataDefaultsAllowed === true,
+    ...(options.patchPodMetadataWhitelist ? { patchPodMetadataWhitelist: options.patchPodMetadataWhitelist } : {}),
+    ...(options.kruiseNamespace ? { kruiseNamespace: options.kruiseNamespace } : {}),
+  };
+  return {
+    admission: [sidecarSetWebhook(validation), podInjectionWebhook(injection)],
+    converters: { [SIDECARSETS]: convertSidecarSet },
+    controllers: [new SidecarSetController(options)],
+  };
+}
+
+export { SidecarSetController } from './controller';
+export type { ControllerOptions } from './controller';
