@@ -1,0 +1,39 @@
+/** Writes the kubeconfig for the built-in cluster: the CA inline, one context per simulated user. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import yaml from 'js-yaml';
+
+export interface KubeconfigInput {
+  server: string;
+  caPem: string;
+  /** user name → bearer token; a context `sim-<user>` is written for each. */
+  tokens: Record<string, string>;
+  currentUser?: string;
+  clusterName?: string;
+}
+
+export function renderKubeconfig(k: KubeconfigInput): string {
+  const cluster = k.clusterName ?? 'sidecar-fleet-sim';
+  const users = Object.keys(k.tokens);
+  const current = k.currentUser ?? 'admin';
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    'current-context': `sim-${current}`,
+    clusters: [
+      {
+        name: cluster,
+        cluster: { server: k.server, 'certificate-authority-data': Buffer.from(k.caPem).toString('base64') },
+      },
+    ],
+    contexts: users.map((u) => ({ name: `sim-${u}`, context: { cluster, user: `sim-${u}`, namespace: 'default' } })),
+    users: users.map((u) => ({ name: `sim-${u}`, user: { token: k.tokens[u] } })),
+  };
+  return yaml.dump(doc, { lineWidth: -1 });
+}
+
+export function writeKubeconfig(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content, { mode: 0o600 });
+}
