@@ -29,7 +29,25 @@ export interface KruiseOptions extends ControllerOptions, Pick<ValidationOptions
   };
 }
 
-export function kruiseEmulation(options: KruiseOptions = {}): KruiseEmulation {
+/**
+ * Options not given fall back to environment variables, so `npm run sim` and test processes can
+ * shorten Kruise's delays without new CLI flags: SIM_KRUISE_CONSISTENT_DELAY_MS,
+ * SIM_KRUISE_REQUEUE_DELAY_MS, SIM_KRUISE_SEED.
+ */
+export function kruiseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): KruiseOptions {
+  const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const out: KruiseOptions = {};
+  const consistent = num(env.SIM_KRUISE_CONSISTENT_DELAY_MS);
+  const requeue = num(env.SIM_KRUISE_REQUEUE_DELAY_MS);
+  const seed = num(env.SIM_KRUISE_SEED);
+  if (consistent !== undefined) out.consistentDelayMs = consistent;
+  if (requeue !== undefined) out.requeueDelayMs = requeue;
+  if (seed !== undefined) out.seed = seed;
+  return out;
+}
+
+export function kruiseEmulation(given: KruiseOptions = {}): KruiseEmulation {
+  const options: KruiseOptions = { ...kruiseOptionsFromEnv(), ...given };
   const injection: InjectionOptions = {
     ...(options.seed !== undefined ? { random: seededRandom(options.seed) } : {}),
     ...(options.now ? { now: options.now } : {}),
