@@ -164,7 +164,7 @@ describe('status and revisions', () => {
     expect(rev?.metadata.ownerReferences).toEqual([
       { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', name: 'log', uid: ss.metadata.uid, controller: true, blockOwnerDeletion: true },
     ]);
-    expect(Object.keys((rev?.data as { spec: object }).spec)).toEqual(['$patch', 'volumes', 'containers', 'initContainers', 'imagePullSecrets', 'patchPodMetadata']);
+    expect(Object.keys(((rev as ControllerRevision).data as { spec: object }).spec)).toEqual(['$patch', 'volumes', 'containers', 'initContainers', 'imagePullSecrets', 'patchPodMetadata']);
     // Pods created after the first status carry the revision; the first ones may not.
     createPods(1, { app: 'web' }, 'late');
     const hash = JSON.parse(getPod('late-0').metadata.annotations?.['kruise.io/sidecarset-hash'] ?? '{}');
