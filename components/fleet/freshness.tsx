@@ -130,8 +130,10 @@ export function LiveIndicator({
       />
       <span className="font-medium">{stale ? 'Stale' : 'Live'}</span>
       {at && (
-        <span suppressHydrationWarning>
-          · data from <time dateTime={at}>{formatClock(at)}</time>
+        <span>
+          · data from <time dateTime={at} suppressHydrationWarning>
+            {formatClock(at)}
+          </time>
         </span>
       )}
     </p>

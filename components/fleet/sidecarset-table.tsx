@@ -36,7 +36,7 @@ export function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummar
           <Th className="text-right">Matched</Th>
           <Th className="text-right">Updated</Th>
           <Th className="text-right">Ready</Th>
-          <Th className="w-40">Progress</Th>
+          <Th className="w-44">Progress</Th>
           <Th>State</Th>
           <Th>Why</Th>
           <Th>
@@ -79,10 +79,10 @@ export function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummar
               <Td className="text-right tabular-nums">{s.matchedPods}</Td>
               <Td className="text-right tabular-nums">{s.updatedPods}</Td>
               <Td className="text-right tabular-nums">{s.readyPods}</Td>
-              <Td className="min-w-32 pt-2.5">
+              <Td className="min-w-40 pt-2.5">
                 <RolloutProgress sidecarSet={s} />
-                <span className="mt-0.5 block text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
-                  {s.updatedReadyPods} of {s.matchedPods} updated and ready
+                <span className="mt-0.5 block text-[11px] whitespace-nowrap text-zinc-500 tabular-nums dark:text-zinc-400">
+                  {s.updatedReadyPods}/{s.matchedPods} updated and ready
                 </span>
               </Td>
               <Td>

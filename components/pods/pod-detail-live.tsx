@@ -122,6 +122,7 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
         </Table>
       </Section>
       <Section id="conditions" title="Conditions">
+        {data.conditions.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">None reported yet.</p>}
         <ul className="grid gap-1 sm:grid-cols-2">
           {data.conditions.map((c) => (
             <li key={c.type} className="flex items-start gap-1.5 text-sm">

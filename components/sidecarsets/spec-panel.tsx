@@ -18,7 +18,7 @@ const cardTitle = 'mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-
 export function SpecPanel({ spec, summary }: { spec: SidecarSetSpecView; summary: SidecarSetSummary }) {
   const st = spec.strategy;
   return (
-    <div className="grid gap-3 lg:grid-cols-3">
+    <div className="grid items-start gap-3 lg:grid-cols-3">
       <div className={card}>
         <h3 className={cardTitle}>Containers and images</h3>
         <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">

@@ -16,7 +16,7 @@ export function formatAge(iso: string | undefined, now: number = Date.now()): st
 export function formatClock(iso: string | number): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 }
 
 export function secondsSince(iso: string | undefined, now: number = Date.now()): number {

@@ -36,7 +36,7 @@ export function ProgressBar({
       aria-valuemax={safeMax}
       aria-valuenow={Math.min(value, safeMax)}
       aria-valuetext={valueText ?? `${value} of ${safeMax}`}
-      className={cn('flex h-2 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800', className)}
+      className={cn('flex h-2 overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800', className ?? 'w-full')}
     >
       {safeMax > 0 &&
         parts.map((s) =>

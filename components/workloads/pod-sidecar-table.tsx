@@ -5,7 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { imageTag } from '@/components/ui/format';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
-import { podHref, sidecarSetHref } from '@/components/workloads/links';
+import { podHref, sidecarSetHref, workloadHref } from '@/components/workloads/links';
 import { SidecarStatePill, YesNo } from '@/components/workloads/sidecar-state';
 import type { PodRow } from '@/lib/fleet/views';
 
@@ -64,7 +64,10 @@ export function PodSidecarTable({
                   </Th>
                   {showWorkload && (
                     <Td rowSpan={span} className="text-xs">
-                      {pod.workload.kind}/{pod.workload.name}
+                      <Link href={workloadHref(pod.workload)}>{pod.workload.name}</Link>
+                      <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">
+                        {pod.workload.kind} in {pod.workload.namespace}
+                      </span>
                     </Td>
                   )}
                   <Td rowSpan={span}>

@@ -1,0 +1,38 @@
+/**
+ * What the rollout server actions return to the browser: plain JSON, small, never a raw object
+ * from the cluster and never an ApiException.
+ */
+import type { RolloutDialogContext, RolloutGuardInfo, RolloutPreview } from '@/lib/k8s/rollout';
+
+export type { RolloutDialogContext, RolloutGuardInfo, RolloutPreview };
+
+export interface ActionState {
+  ok: boolean;
+  /** One sentence for the aria-live region. Empty before the first submit. */
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+  /** Set by a preview (and echoed by a successful apply). */
+  preview?: RolloutPreview;
+  /** True when the change was applied (not just previewed). */
+  applied?: boolean;
+  /** Warnings that do not stop the action (latest tag, audit Event not written…). */
+  warnings?: string[];
+  /** Changes with every submit, so the dialog can tell a new answer from the last one. */
+  at?: number;
+}
+
+export const initialActionState: ActionState = { ok: false, message: '' };
+
+export interface RolloutPanel {
+  canPatch: boolean;
+  /** Why the buttons are disabled (access review), when they are. */
+  reason?: string;
+  guard?: RolloutGuardInfo & { status?: string };
+}
+
+export interface PauseAllState extends ActionState {
+  paused?: string[];
+  failed?: Array<{ name: string; message: string }>;
+}
+
+export type DialogLoad = { ok: true; context: RolloutDialogContext } | { ok: false; message: string };
