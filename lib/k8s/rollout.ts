@@ -7,20 +7,25 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import type { ControllerRevision, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
+import type { ControllerRevision, LabelSelector, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { injectedList, isUpdated, podNamespace } from '@/lib/fleet/kruise-pod';
+import { injectedList, isUpdated, podControllerRevision, podNamespace } from '@/lib/fleet/kruise-pod';
 import {
   ACTION_EVENT_REASON,
   applyChange,
   buildPause,
+  type CanaryScope,
   type DiffLine,
   type PlannedChange,
+  type RevisionImages,
   type RolloutAction,
+  revisionImages,
+  type SeenSidecarSet,
   seenFrom,
 } from '@/lib/fleet/rollout-actions';
-import { planWithSpec } from '@/lib/fleet/rollout-planner';
-import { workloadOf, buildOwnerIndex } from '@/lib/fleet/workloads';
+import { planRollout, planWithSpec } from '@/lib/fleet/rollout-planner';
+import { guardPausedNote, type GuardSettings, parseGuardSettings } from '@/lib/fleet/rollout-guard';
+import { buildOwnerIndex, workloadOf } from '@/lib/fleet/workloads';
 import { type FleetCache, sharedFleetCache } from './cache';
 import type { Identity } from './config';
 import { discover } from './discovery';
@@ -185,6 +190,188 @@ export async function rolloutContext(session: FleetSession, name: string, cache?
     .values()
     .filter((r) => r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] === name);
   return { sidecarSet: ss, pods, namespaceLabels, revisions, cache: c };
+}
+
+/** Pods in M (reference §3) now, per the planner: what the canary percentages are of. */
+export function matchedPods(ctx: RolloutContext): Pod[] {
+  return planRollout({ sidecarSet: ctx.sidecarSet, pods: ctx.pods, namespaceLabels: ctx.namespaceLabels }).matched;
+}
+
+/** What the user saw, with the matched count the server computes (never the browser's). */
+export function serverSeen(ctx: RolloutContext, fromBrowser?: SeenSidecarSet): SeenSidecarSet {
+  const own = seenFrom(ctx.sidecarSet);
+  const matched = matchedPods(ctx).length;
+  if (!fromBrowser) return { ...own, matchedPods: matched };
+  const seen: SeenSidecarSet = { ...fromBrowser, name: own.name, matchedPods: matched };
+  if (own.guardPaused) seen.guardPaused = true;
+  else delete seen.guardPaused;
+  return seen;
+}
+
+export interface ScopeOption {
+  value: string;
+  label: string;
+  pods: number;
+}
+
+export interface RolloutDialogContext {
+  seen: SeenSidecarSet;
+  matched: number;
+  containers: Array<{ name: string; image: string; upgradeType: 'ColdUpgrade' | 'HotUpgrade' }>;
+  namespaces: ScopeOption[];
+  workloads: ScopeOption[];
+  labels: ScopeOption[];
+  revisions: Array<RevisionImages & { current: boolean; pods: number }>;
+  strategy: {
+    type: string;
+    paused: boolean;
+    partition: number | string;
+    maxUnavailable: number | string;
+    selector?: LabelSelector;
+  };
+  /** Pods the current partition keeps on the old version. */
+  partitionKeeps: number;
+  guard: RolloutGuardInfo;
+}
+
+export interface RolloutGuardInfo {
+  configured: boolean;
+  settings?: GuardSettings;
+  error?: string;
+  /** Set when the guard paused this rollout and it is still paused on that version. */
+  pausedNote?: { at: string; message: string };
+}
+
+export function guardInfo(ss: SidecarSet): RolloutGuardInfo {
+  const parsed = parseGuardSettings(ss.metadata.annotations);
+  const info: RolloutGuardInfo = { configured: parsed.configured };
+  if (parsed.configured && 'settings' in parsed) info.settings = parsed.settings;
+  if (parsed.configured && 'error' in parsed) info.error = parsed.error;
+  const note = guardPausedNote(ss);
+  if (note) info.pausedNote = { at: note.at, message: note.message };
+  return info;
+}
+
+/** Labels that name one pod or one template revision, or our own canary marks: no use as a scope. */
+const NOISY_LABEL = /^(pod-template-hash|controller-revision-hash|pod-template-generation|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|canary\.sidecarfleet\.io\/.*)$/;
+
+function countBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const it of items) {
+    const k = key(it);
+    if (k !== undefined) m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Everything the rollout dialogs offer, from the cache: never the pods themselves. */
+export function dialogContext(ctx: RolloutContext): RolloutDialogContext {
+  const ss = ctx.sidecarSet;
+  const matched = matchedPods(ctx);
+  const owners = buildOwnerIndex(ctx.cache.snapshot());
+  const byNs = countBy(matched, (p) => podNamespace(p));
+  const byWorkload = countBy(matched, (p) => {
+    const w = workloadOf(p, owners);
+    return `${w.namespace}/${w.kind}/${w.name}`;
+  });
+  const labelCounts = new Map<string, number>();
+  for (const p of matched) {
+    for (const [k, v] of Object.entries(p.metadata.labels ?? {})) {
+      if (NOISY_LABEL.test(k)) continue;
+      const kv = `${k}=${v}`;
+      labelCounts.set(kv, (labelCounts.get(kv) ?? 0) + 1);
+    }
+  }
+  const sortOptions = (m: Map<string, number>, label = (v: string) => v) =>
+    [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, pods]) => ({ value, label: label(value), pods }));
+  const podsOnRevision = countBy(matched, (p) => podControllerRevision(p, ss.metadata.name));
+  const s = ss.spec.updateStrategy ?? {};
+  const strategy: RolloutDialogContext['strategy'] = {
+    type: s.type ?? 'RollingUpdate',
+    paused: s.paused === true,
+    partition: s.partition ?? 0,
+    maxUnavailable: s.maxUnavailable ?? 1,
+  };
+  if (s.selector) strategy.selector = s.selector;
+  const plan = planRollout({ sidecarSet: ss, pods: ctx.pods, namespaceLabels: ctx.namespaceLabels });
+  return {
+    seen: serverSeen(ctx),
+    matched: matched.length,
+    containers: (ss.spec.containers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      upgradeType: c.upgradeStrategy?.upgradeType === 'HotUpgrade' ? 'HotUpgrade' : 'ColdUpgrade',
+    })),
+    namespaces: sortOptions(byNs),
+    workloads: sortOptions(byWorkload, (v) => {
+      const [ns, kind, name] = v.split('/');
+      return `${kind} ${ns}/${name}`;
+    }),
+    // Only labels that pick a real subset: one every matched pod has would be the whole fleet.
+    labels: sortOptions(new Map([...labelCounts].filter(([, n]) => n < matched.length))).slice(0, 200),
+    revisions: [...ctx.revisions]
+      .sort((a, b) => b.revision - a.revision)
+      .map((r) => ({
+        ...revisionImages(r),
+        current: r.metadata.name === ss.status?.latestRevision,
+        pods: podsOnRevision.get(r.metadata.name) ?? 0,
+      })),
+    strategy,
+    partitionKeeps: plan.partition,
+    guard: guardInfo(ss),
+  };
+}
+
+export type ScopeInput =
+  | { kind: 'percent'; percent: number }
+  | { kind: 'count'; count: number }
+  | { kind: 'namespace'; namespace: string }
+  | { kind: 'workload'; workload: string }
+  | { kind: 'label'; label: string };
+
+/**
+ * Turns the form's scope into the builder's: a namespace or workload becomes exactly its matched
+ * pods (labelled with `token` after the patch); a label becomes a selector on it.
+ */
+export function resolveScope(ctx: RolloutContext, input: ScopeInput, token: string): { scope: CanaryScope } | { error: string } {
+  switch (input.kind) {
+    case 'percent':
+      return { scope: { kind: 'percent', percent: input.percent } };
+    case 'count':
+      return { scope: { kind: 'count', count: input.count } };
+    case 'label': {
+      const eq = input.label.indexOf('=');
+      if (eq <= 0) return { error: 'Choose a label as key=value.' };
+      return { scope: { kind: 'selector', selector: { matchLabels: { [input.label.slice(0, eq)]: input.label.slice(eq + 1) } } } };
+    }
+    case 'namespace': {
+      const pods = matchedPods(ctx).filter((p) => podNamespace(p) === input.namespace);
+      return {
+        scope: {
+          kind: 'pods',
+          description: `namespace ${input.namespace}`,
+          pods: pods.map((p) => ({ namespace: podNamespace(p), name: p.metadata.name })),
+          token,
+        },
+      };
+    }
+    case 'workload': {
+      const owners = buildOwnerIndex(ctx.cache.snapshot());
+      const pods = matchedPods(ctx).filter((p) => {
+        const w = workloadOf(p, owners);
+        return `${w.namespace}/${w.kind}/${w.name}` === input.workload;
+      });
+      const [ns, kind, name] = input.workload.split('/');
+      return {
+        scope: {
+          kind: 'pods',
+          description: `${kind} ${ns}/${name}`,
+          pods: pods.map((p) => ({ namespace: podNamespace(p), name: p.metadata.name })),
+          token,
+        },
+      };
+    }
+  }
 }
 
 async function kruiseVersion(session: FleetSession, cache?: FleetCache): Promise<Result<string>> {
