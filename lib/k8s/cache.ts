@@ -53,7 +53,11 @@ export interface ResourceState {
   /** Not applicable on this cluster (e.g. SidecarSets without Kruise). */
   disabled?: boolean;
   lists: number;
+  /** Pages the last completed list took (limit/continue). */
+  lastListPages: number;
   watches: number;
+  /** 410s seen (HTTP status or in-stream ERROR), each followed by a relist. */
+  expired: number;
   items: number;
 }
 
@@ -65,6 +69,11 @@ export interface CacheOptions {
   backoffMaxMs?: number;
   /** After a 401/403, wait at least this long before a page's read may try again. */
   authRetryMs?: number;
+  /**
+   * A watch that fails and reconnects within this time does not make the data stale: a dropped
+   * connection re-opened from the last resourceVersion misses nothing.
+   */
+  staleGraceMs?: number;
 }
 
 const DEFAULTS: Required<CacheOptions> = {
@@ -73,11 +82,14 @@ const DEFAULTS: Required<CacheOptions> = {
   backoffInitialMs: 500,
   backoffMaxMs: 15_000,
   authRetryMs: 60_000,
+  staleGraceMs: 2_000,
 };
 
 interface ResourceDef<T> {
   name: ResourceName;
   path: string;
+  /** Set for a per-namespace cache (reported with its errors). */
+  namespace?: string;
   labelSelector?: string;
   // biome-ignore lint/suspicious/noExplicitAny: raw API JSON, handed to the trimmer
   trim: (raw: any) => T;
@@ -92,7 +104,17 @@ function keyOf(m: ObjectMeta): string {
   return m.namespace ? `${m.namespace}/${m.name}` : m.name;
 }
 
-export class ResourceCache<T extends { metadata: ObjectMeta }> {
+/** What FleetCache needs from a cache of one resource, whether cluster-wide or per namespace. */
+interface CacheSource {
+  readonly revision: number;
+  start(): void;
+  stop(): void;
+  whenSettled(ms: number): Promise<void>;
+  poke(): void;
+  states(): ResourceState[];
+}
+
+export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheSource {
   readonly items = new Map<string, T>();
   /** Bumped on every change to `items` (and on state changes), for memoizing views. */
   revision = 0;
@@ -111,8 +133,15 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> {
     private readonly def: ResourceDef<T>,
     private readonly opts: Required<CacheOptions>,
     private readonly onChange: () => void,
+    /** Called on a 403 to the list; returning true hands the resource over (see ScopedCache). */
+    private readonly onForbidden?: () => boolean,
   ) {
-    this.state = { resource: def.name, synced: false, watching: false, lists: 0, watches: 0, items: 0 };
+    this.state = { resource: def.name, synced: false, watching: false, lists: 0, lastListPages: 0, watches: 0, expired: 0, items: 0 };
+    if (def.namespace) this.state.namespace = def.namespace;
+  }
+
+  states(): ResourceState[] {
+    return [{ ...this.state }];
   }
 
   start(): void {
@@ -175,7 +204,9 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> {
     const next = new Map<string, T>();
     let cont: string | undefined;
     let rv = '';
+    let pages = 0;
     do {
+      pages++;
       const r = await requestJson<ListBody>(this.client, {
         path: this.def.path,
         query: { limit: this.opts.pageSize, continue: cont, labelSelector: this.def.labelSelector },
@@ -197,6 +228,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> {
     this.items.clear();
     for (const [k, v] of next) this.items.set(k, v);
     this.rv = rv;
+    this.state.lastListPages = pages;
     this.state.synced = true;
     this.state.lastError = undefined;
     this.changed();
@@ -260,6 +292,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> {
         this.state.watching = false;
         if (this.stopped) return;
         if (gone || err?.kind === 'Gone') {
+          this.state.expired++;
           this.rv = '';
           void this.list();
           return;
@@ -290,12 +323,28 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> {
 
   private failed(error: K8sError, during: 'list' | 'watch'): void {
     const now = new Date().toISOString();
+    const auth = error.kind === 'Forbidden' || error.kind === 'Unauthorized';
+    if (auth && during === 'list' && error.kind === 'Forbidden' && this.onForbidden?.()) {
+      // Someone else (per-namespace caches) serves this resource now.
+      this.stop();
+      return;
+    }
     this.state.lastError = { ...error, at: now };
     this.state.watching = false;
-    this.state.staleSince ??= now;
+    // A refusal is an error shown in place, not staleness: the data we have is as fresh as it gets.
+    if (!auth || this.state.synced) {
+      if (this.state.staleSince === undefined) {
+        this.state.staleSince = now;
+        // Freshness forgives a short gap; tell listeners once the gap is no longer short.
+        const t = setTimeout(() => {
+          if (this.state.staleSince === now && !this.stopped) this.changed();
+        }, this.opts.staleGraceMs + 50);
+        t.unref?.();
+      }
+    }
     this.changed();
     this.releaseWaiters();
-    if (error.kind === 'Forbidden' || error.kind === 'Unauthorized') {
+    if (auth) {
       // Asking again would only be refused again; a page read re-tries after authRetryMs.
       this.authBlockedUntil = Date.now() + this.opts.authRetryMs;
       return;
@@ -319,6 +368,116 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> {
   }
 }
 
+/**
+ * A namespaced resource, cluster-wide when allowed. When the cluster-wide list is forbidden (an
+ * identity bound per namespace with RoleBindings), it falls back to one cache per namespace it
+ * can see: namespaces that refuse show their 403 in place and the rest still renders.
+ */
+export class ScopedCache<T extends { metadata: ObjectMeta }> implements CacheSource {
+  private readonly cluster: ResourceCache<T>;
+  private readonly perNamespace = new Map<string, ResourceCache<T>>();
+  private namespaced = false;
+  private stopped = false;
+  private setRevision = 0;
+
+  constructor(
+    private readonly client: FleetClient,
+    private readonly def: ResourceDef<T> & { namespacedPath: (ns: string) => string },
+    private readonly opts: Required<CacheOptions>,
+    private readonly onChange: () => void,
+    private readonly namespaces: ResourceCache<Namespace>,
+  ) {
+    this.cluster = new ResourceCache<T>(client, def, opts, onChange, () => {
+      this.namespaced = true;
+      this.syncNamespaces();
+      return true;
+    });
+  }
+
+  get revision(): number {
+    let r = this.cluster.revision + this.setRevision;
+    for (const c of this.perNamespace.values()) r += c.revision;
+    return r;
+  }
+
+  /** True once the resource is served per namespace. */
+  get isNamespaced(): boolean {
+    return this.namespaced;
+  }
+
+  start(): void {
+    this.cluster.start();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cluster.stop();
+    for (const c of this.perNamespace.values()) c.stop();
+  }
+
+  /** Keeps one cache per visible namespace (called whenever the namespaces change). */
+  syncNamespaces(): void {
+    if (!this.namespaced || this.stopped) return;
+    const want = new Set(this.namespaces.values().map((n) => n.metadata.name));
+    let changed = false;
+    for (const [ns, c] of this.perNamespace) {
+      if (!want.has(ns)) {
+        c.stop();
+        this.perNamespace.delete(ns);
+        changed = true;
+      }
+    }
+    for (const ns of want) {
+      if (this.perNamespace.has(ns)) continue;
+      const c = new ResourceCache<T>(
+        this.client,
+        { ...this.def, path: this.def.namespacedPath(ns), namespace: ns },
+        this.opts,
+        this.onChange,
+      );
+      this.perNamespace.set(ns, c);
+      c.start();
+      changed = true;
+    }
+    if (changed) {
+      this.setRevision++;
+      this.onChange();
+    }
+  }
+
+  async whenSettled(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    await this.cluster.whenSettled(ms);
+    if (!this.namespaced) return;
+    await this.namespaces.whenSettled(Math.max(0, deadline - Date.now()));
+    this.syncNamespaces();
+    const left = Math.max(0, deadline - Date.now());
+    await Promise.all([...this.perNamespace.values()].map((c) => c.whenSettled(left)));
+  }
+
+  poke(): void {
+    if (!this.namespaced) this.cluster.poke();
+    for (const c of this.perNamespace.values()) c.poke();
+  }
+
+  states(): ResourceState[] {
+    // Without visible namespaces the fallback has nothing to show: report the cluster-wide refusal.
+    if (!this.namespaced || this.perNamespace.size === 0) {
+      const st = this.cluster.states();
+      if (this.namespaced && st[0]) st[0].lastError ??= { kind: 'Forbidden', code: 403, message: `cannot list ${this.def.name} in any namespace`, at: new Date().toISOString() };
+      return st;
+    }
+    return [...this.perNamespace.values()].flatMap((c) => c.states());
+  }
+
+  values(): T[] {
+    if (!this.namespaced) return this.cluster.values();
+    const out: T[] = [];
+    for (const c of this.perNamespace.values()) for (const v of c.items.values()) out.push(v);
+    return out;
+  }
+}
+
 export interface FleetCacheState {
   discovery: Discovery | undefined;
   resources: ResourceState[];
@@ -326,14 +485,14 @@ export interface FleetCacheState {
 
 /** The set of resource caches for one cluster connection. */
 export class FleetCache {
-  readonly pods: ResourceCache<Pod>;
   readonly namespaces: ResourceCache<Namespace>;
-  readonly replicasets: ResourceCache<WorkloadObject>;
-  readonly deployments: ResourceCache<WorkloadObject>;
-  readonly statefulsets: ResourceCache<WorkloadObject>;
-  readonly daemonsets: ResourceCache<WorkloadObject>;
+  readonly pods: ScopedCache<Pod>;
+  readonly replicasets: ScopedCache<WorkloadObject>;
+  readonly deployments: ScopedCache<WorkloadObject>;
+  readonly statefulsets: ScopedCache<WorkloadObject>;
+  readonly daemonsets: ScopedCache<WorkloadObject>;
+  readonly events: ScopedCache<KubeEvent>;
   readonly controllerrevisions: ResourceCache<ControllerRevision>;
-  readonly events: ResourceCache<KubeEvent>;
   sidecarsets: ResourceCache<SidecarSet> | undefined;
   discovery: Discovery | undefined;
   private discovering: Promise<void> | undefined;
@@ -349,34 +508,53 @@ export class FleetCache {
     opts: CacheOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
-    const make = <T extends { metadata: ObjectMeta }>(def: ResourceDef<T>) =>
-      new ResourceCache<T>(client, def, this.opts, () => this.notify());
-    this.pods = make({ name: 'pods', path: '/api/v1/pods', trim: trimPod });
-    this.namespaces = make({ name: 'namespaces', path: '/api/v1/namespaces', trim: trimNamespace });
-    this.replicasets = make({ name: 'replicasets', path: '/apis/apps/v1/replicasets', trim: trimWorkload });
-    this.deployments = make({ name: 'deployments', path: '/apis/apps/v1/deployments', trim: trimWorkload });
-    this.statefulsets = make({ name: 'statefulsets', path: '/apis/apps/v1/statefulsets', trim: trimWorkload });
-    this.daemonsets = make({ name: 'daemonsets', path: '/apis/apps/v1/daemonsets', trim: trimWorkload });
-    this.controllerrevisions = make({
-      name: 'controllerrevisions',
-      path: `/apis/apps/v1/namespaces/${KRUISE.kruiseNamespace}/controllerrevisions`,
-      labelSelector: KRUISE.revisionSidecarSetLabel,
-      trim: trimControllerRevision,
-    });
-    this.events = make({ name: 'events', path: '/api/v1/events', trim: trimEvent });
+    const notify = () => this.notify();
+    this.namespaces = new ResourceCache<Namespace>(
+      client,
+      { name: 'namespaces', path: '/api/v1/namespaces', trim: trimNamespace },
+      this.opts,
+      () => {
+        // Per-namespace fallbacks follow the namespaces that come and go.
+        for (const c of this.scoped()) c.syncNamespaces();
+        this.notify();
+      },
+    );
+    const scoped = <T extends { metadata: ObjectMeta }>(name: ResourceName, group: string, trim: (raw: unknown) => T) =>
+      new ScopedCache<T>(
+        client,
+        { name, path: `${group}/${name}`, namespacedPath: (ns) => `${group}/namespaces/${ns}/${name}`, trim },
+        this.opts,
+        notify,
+        this.namespaces,
+      );
+    this.pods = scoped('pods', '/api/v1', trimPod);
+    this.replicasets = scoped('replicasets', '/apis/apps/v1', trimWorkload);
+    this.deployments = scoped('deployments', '/apis/apps/v1', trimWorkload);
+    this.statefulsets = scoped('statefulsets', '/apis/apps/v1', trimWorkload);
+    this.daemonsets = scoped('daemonsets', '/apis/apps/v1', trimWorkload);
+    this.events = scoped('events', '/api/v1', trimEvent);
+    this.controllerrevisions = new ResourceCache<ControllerRevision>(
+      client,
+      {
+        name: 'controllerrevisions',
+        path: `/apis/apps/v1/namespaces/${KRUISE.kruiseNamespace}/controllerrevisions`,
+        labelSelector: KRUISE.revisionSidecarSetLabel,
+        trim: trimControllerRevision,
+      },
+      this.opts,
+      notify,
+    );
   }
 
-  private all(): ResourceCache<{ metadata: ObjectMeta }>[] {
-    const list: ResourceCache<{ metadata: ObjectMeta }>[] = [
-      this.pods,
-      this.namespaces,
-      this.replicasets,
-      this.deployments,
-      this.statefulsets,
-      this.daemonsets,
-      this.controllerrevisions,
-      this.events,
-    ];
+  private scoped(): ScopedCache<{ metadata: ObjectMeta }>[] {
+    // Called from the namespaces cache's first change, which can come before the fields are set.
+    return [this.pods, this.replicasets, this.deployments, this.statefulsets, this.daemonsets, this.events].filter(
+      (c) => c !== undefined,
+    ) as ScopedCache<{ metadata: ObjectMeta }>[];
+  }
+
+  private all(): CacheSource[] {
+    const list: CacheSource[] = [this.namespaces, ...this.scoped(), this.controllerrevisions];
     if (this.sidecarsets) list.push(this.sidecarsets);
     return list;
   }
@@ -401,9 +579,8 @@ export class FleetCache {
       );
       this.sidecarsets.start();
     }
-    if (!d.kruiseVersion) {
-      this.controllerrevisions.disable();
-    }
+    // Kruise not installed (a clean answer, not a failure): there are no SidecarSet revisions to wait for.
+    if (!d.kruiseVersion && !d.error) this.controllerrevisions.disable();
     this.notify();
     // Discovery that failed (cluster down) or found no Kruise is asked again later: Kruise may be
     // installed while the dashboard runs, and a down cluster comes back.
@@ -446,7 +623,7 @@ export class FleetCache {
   }
 
   state(): FleetCacheState {
-    return { discovery: this.discovery, resources: this.all().map((c) => ({ ...c.state })) };
+    return { discovery: this.discovery, resources: this.all().flatMap((c) => c.states()) };
   }
 
   /** Freshness of the data behind a response that read `resources` (all of them by default). */
@@ -455,14 +632,19 @@ export class FleetCache {
     const errors: Freshness['errors'] = [];
     let live = true;
     let staleSince: string | undefined;
-    for (const c of this.all()) {
-      const s = c.state;
+    for (const s of this.all().flatMap((c) => c.states())) {
       if (wanted && !wanted.has(s.resource)) continue;
       if (s.disabled) continue;
-      if (s.lastError) {
-        errors.push({ resource: s.resource, namespace: s.namespace, code: s.lastError.code, message: s.lastError.message });
+      // A refusal (401/403) is shown as an error in place; only lost contact makes data stale.
+      const refused = s.lastError?.kind === 'Forbidden' || s.lastError?.kind === 'Unauthorized';
+      const brief = s.staleSince !== undefined && s.synced && now.getTime() - Date.parse(s.staleSince) < this.opts.staleGraceMs;
+      if (s.lastError && !brief) {
+        const e: Freshness['errors'][number] = { resource: s.resource, message: s.lastError.message };
+        if (s.namespace) e.namespace = s.namespace;
+        if (s.lastError.code !== undefined) e.code = s.lastError.code;
+        errors.push(e);
       }
-      const healthy = s.synced && s.staleSince === undefined && !s.lastError;
+      const healthy = (s.staleSince === undefined || brief) && (refused || brief || (s.synced && !s.lastError));
       if (!healthy) {
         live = false;
         const since = s.staleSince ?? s.lastError?.at;

@@ -1,0 +1,246 @@
+/**
+ * Integration tests of the door against the built-in cluster over HTTPS (no mocks): paged lists,
+ * watch events, 410 → relist (in-stream and HTTP), dropped watches, an outage window, the viewer
+ * and a per-namespace 403, and a Kruise-driven view end to end.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Cluster, startCluster } from '@/lib/sim/index';
+import type { ResourceState } from './cache';
+import { createFleetClient, type FleetClient } from './config';
+import { createFleetReader, type FleetReader, sessionFor } from './fleet';
+import { requestJson } from './http';
+import { reviewAccess } from './rollout';
+
+const SHOP_PODS = 60;
+const PAGE = 25;
+
+let cluster: Cluster;
+let dir: string;
+let admin: FleetClient;
+const readers: FleetReader[] = [];
+
+function clientFor(user: string): FleetClient {
+  return createFleetClient({ kubeconfigPath: path.join(dir, 'kubeconfig'), context: `sim-${user}` });
+}
+
+function reader(client: FleetClient): FleetReader {
+  const r = createFleetReader(sessionFor(client), {
+    privateCache: true,
+    cacheOptions: { pageSize: PAGE, watchTimeoutSeconds: 5, backoffInitialMs: 100, backoffMaxMs: 800, staleGraceMs: 300 },
+  });
+  readers.push(r);
+  return r;
+}
+
+async function api<T = unknown>(method: 'POST' | 'PATCH' | 'DELETE', p: string, body?: unknown, contentType?: string): Promise<T> {
+  const r = await requestJson<T>(admin, { method, path: p, body, contentType });
+  if (!r.ok) throw new Error(`${method} ${p}: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+function podBody(namespace: string, name: string, labels: Record<string, string>) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: { containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.0' }] },
+  };
+}
+
+async function eventually<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
+}
+
+function podsState(r: FleetReader): ResourceState {
+  const s = r.cache.state().resources.find((x) => x.resource === 'pods' && !x.namespace);
+  if (!s) throw new Error('no cluster-wide pods state');
+  return s;
+}
+
+/** Waits until every watch has its 200 (a fault injected before that would hit nothing). */
+async function allWatching(r: FleetReader): Promise<void> {
+  await eventually('every watch connected', () => r.cache.state().resources.filter((s) => !s.watching && !s.disabled).map((s) => s.resource), (l) => l.length === 0);
+}
+
+function sum(r: FleetReader, key: 'lists' | 'watches' | 'expired'): number {
+  return r.cache.state().resources.reduce((n, s) => n + s[key], 0);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'fleet-door-'));
+  cluster = await startCluster({
+    fleet: 'empty',
+    kubeconfigPath: path.join(dir, 'kubeconfig'),
+    kubeletDelayMs: 30,
+    bookmarkIntervalMs: 500,
+  });
+  admin = clientFor('admin');
+  for (const ns of ['shop', 'payments']) {
+    await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { env: 'test' } } });
+  }
+  for (let i = 0; i < SHOP_PODS; i++) {
+    await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', `web-${String(i).padStart(3, '0')}`, { app: 'web' }));
+  }
+  for (let i = 0; i < 3; i++) {
+    await api('POST', '/api/v1/namespaces/payments/pods', podBody('payments', `ledger-${i}`, { app: 'ledger' }));
+  }
+});
+
+afterAll(async () => {
+  for (const r of readers) r.stop();
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the shared watch cache', () => {
+  it('lists in pages and knows which cluster it reads', async () => {
+    const r = reader(admin);
+    const info = await r.getClusterInfo();
+    expect(info).toEqual({
+      name: 'sidecar-fleet-sim',
+      context: 'sim-admin',
+      server: cluster.url,
+      user: 'sim-admin',
+      source: 'kubeconfig',
+      builtIn: true,
+      kubernetesVersion: 'v1.32.4-sim',
+      kruiseVersion: 'v1beta1',
+    });
+    await r.cache.ready();
+    const names = r.cache.pods.values().map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+    expect(names.length).toBe(SHOP_PODS + 3);
+    expect(new Set(names).size).toBe(SHOP_PODS + 3);
+    // 63 pods at 25 a page: three list requests, one after another with `continue`.
+    expect(podsState(r).lastListPages).toBe(3);
+    expect(podsState(r).synced).toBe(true);
+    const pulse = await r.getFleetPulse();
+    expect(pulse.freshness.live).toBe(true);
+    expect(pulse.freshness.errors).toEqual([]);
+  });
+
+  it('keeps pods trimmed to what the dashboard reads', async () => {
+    const r = reader(admin);
+    await r.cache.ready();
+    const pod = r.cache.pods.values().find((p) => p.metadata.name === 'web-000');
+    if (!pod) throw new Error('web-000 is cached');
+    const keptMeta = ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'labels', 'annotations', 'ownerReferences'];
+    expect(Object.keys(pod.metadata).filter((k) => !keptMeta.includes(k))).toEqual([]);
+    expect(pod.metadata.labels).toEqual({ app: 'web' });
+    expect(pod.spec).toEqual({ containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.0' }], nodeName: expect.any(String) });
+    const keptStatus = ['phase', 'reason', 'conditions', 'containerStatuses', 'initContainerStatuses'];
+    expect(Object.keys(pod.status ?? {}).filter((k) => !keptStatus.includes(k))).toEqual([]);
+  });
+
+  it('sees watch events: add, modify, delete', async () => {
+    const r = reader(admin);
+    await r.cache.ready();
+    const before = (await r.getFleetPulse()).revision;
+    await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', 'watch-me', { app: 'web' }));
+    await eventually('the new pod', () => r.cache.pods.values().some((p) => p.metadata.name === 'watch-me'), (v) => v);
+    await api('PATCH', '/api/v1/namespaces/shop/pods/watch-me', { metadata: { labels: { track: 'canary' } } }, 'application/merge-patch+json');
+    await eventually(
+      'the label change',
+      () => r.cache.pods.values().find((p) => p.metadata.name === 'watch-me')?.metadata.labels?.track,
+      (v) => v === 'canary',
+    );
+    await api('DELETE', '/api/v1/namespaces/shop/pods/watch-me');
+    await eventually('the deletion', () => r.cache.pods.values().some((p) => p.metadata.name === 'watch-me'), (v) => !v);
+    expect((await r.getFleetPulse()).revision).toBeGreaterThan(before);
+    // Nothing was relisted to see those changes.
+    expect(podsState(r).lists).toBe(1);
+  });
+
+  for (const mode of ['stream', 'http'] as const) {
+    it(`relists after a forced 410 (${mode === 'stream' ? 'in-stream ERROR event' : 'HTTP status'})`, async () => {
+      const r = reader(admin);
+      await r.cache.ready();
+      await allWatching(r);
+      const lists = sum(r, 'lists');
+      cluster.setFaults({ force410NextWatch: mode, dropWatchesNow: true });
+      await eventually('a 410 and a relist', () => ({ expired: sum(r, 'expired'), lists: sum(r, 'lists') }), (v) => v.expired >= 1 && v.lists > lists);
+      cluster.setFaults({ reset: true });
+      await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', `after-410-${mode}`, { app: 'web' }));
+      await eventually('a pod created after the relist', () => r.cache.pods.values().some((p) => p.metadata.name === `after-410-${mode}`), (v) => v);
+      expect(r.cache.pods.values().length).toBe(SHOP_PODS + 3 + (mode === 'stream' ? 1 : 2));
+      await eventually('live', () => r.getFleetPulse(), (p) => p.freshness.live);
+    });
+  }
+
+  it('re-watches after dropped connections without relisting', async () => {
+    const r = reader(admin);
+    await r.cache.ready();
+    const watches = sum(r, 'watches');
+    const lists = sum(r, 'lists');
+    await allWatching(r);
+    cluster.setFaults({ dropWatchesNow: true });
+    const resources = r.cache.state().resources.length;
+    await eventually('every watch re-opened', () => sum(r, 'watches'), (w) => w >= watches + resources, 3000);
+    await allWatching(r);
+    await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', 'after-drop', { app: 'web' }));
+    await eventually('a pod created after the drop', () => r.cache.pods.values().some((p) => p.metadata.name === 'after-drop'), (v) => v);
+    expect(sum(r, 'lists')).toBe(lists);
+  });
+
+  for (const outageMode of ['503', 'reset'] as const) {
+    it(`goes stale during an outage (${outageMode}), keeps the last data, and recovers by itself`, async () => {
+      const r = reader(admin);
+      await r.cache.ready();
+      await allWatching(r);
+      const podsBefore = (await r.getOverview()).totals.pods;
+      cluster.setFaults({ outageSeconds: 3, outageMode, dropWatchesNow: true });
+      const stale = await eventually('stale freshness', () => r.getFleetPulse(), (p) => !p.freshness.live);
+      expect(stale.freshness.staleSince).toBeDefined();
+      const during = await r.getOverview();
+      expect(during.totals.pods).toBe(podsBefore);
+      expect(during.freshness.live).toBe(false);
+      const live = await eventually('live again', () => r.getFleetPulse(), (p) => p.freshness.live, 15_000);
+      expect(live.freshness.staleSince).toBeUndefined();
+      const name = `after-outage-${outageMode}`;
+      await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', name, { app: 'web' }));
+      await eventually('a pod created after the outage', () => r.cache.pods.values().some((p) => p.metadata.name === name), (v) => v);
+    });
+  }
+});
+
+describe('identities', () => {
+  it('the viewer reads everything the admin reads, and may not patch', async () => {
+    const a = reader(admin);
+    const viewer = clientFor('viewer');
+    const v = reader(viewer);
+    const [oa, ov] = await Promise.all([a.getOverview(), v.getOverview()]);
+    expect(ov.cluster.user).toBe('sim-viewer');
+    expect(ov.totals).toEqual(oa.totals);
+    expect(ov.freshness.errors).toEqual([]);
+    expect(ov.freshness.live).toBe(true);
+    const access = await reviewAccess(sessionFor(viewer), { verb: 'patch', group: 'apps.kruise.io', resource: 'sidecarsets' });
+    expect(access.ok && access.value.allowed).toBe(false);
+    const adminAccess = await reviewAccess(sessionFor(admin), { verb: 'patch', group: 'apps.kruise.io', resource: 'sidecarsets' });
+    expect(adminAccess.ok && adminAccess.value.allowed).toBe(true);
+  });
+
+  it('a 403 on pods in one namespace shows in place; the rest renders', async () => {
+    const r = reader(clientFor('restricted'));
+    const o = await r.getOverview();
+    expect(r.cache.pods.isNamespaced).toBe(true);
+    const podErrors = o.freshness.errors.filter((e) => e.resource === 'pods');
+    expect(podErrors).toEqual([{ resource: 'pods', namespace: 'payments', code: 403, message: expect.stringContaining('forbidden') }]);
+    // A refusal is not staleness: the visible namespaces are live.
+    expect(o.freshness.live).toBe(true);
+    const namespaces = new Set(r.cache.pods.values().map((p) => p.metadata.namespace));
+    expect(namespaces.has('shop')).toBe(true);
+    expect(namespaces.has('payments')).toBe(false);
+    const w = await r.getWorkloads({});
+    expect(w.facets.namespaces.map((f) => f.value)).not.toContain('payments');
+    expect(w.facets.namespaces.map((f) => f.value)).toContain('shop');
+  });
+});
