@@ -1,0 +1,157 @@
+/**
+ * A Kruise-driven view end to end on the built-in cluster: SidecarSet → injected pods → image
+ * rollout through the emulated controller and kubelet → the overview, SidecarSet detail and
+ * workload views read from the shared watch cache.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OverviewView, SidecarSetSummary } from '@/lib/fleet/views';
+import { type Cluster, startCluster } from '@/lib/sim/index';
+import { createFleetClient, type FleetClient } from './config';
+import { createFleetReader, type FleetReader, sessionFor } from './fleet';
+import { requestJson } from './http';
+
+let cluster: Cluster;
+let dir: string;
+let admin: FleetClient;
+let reader: FleetReader;
+
+async function api<T = unknown>(method: 'POST' | 'PATCH', p: string, body: unknown, contentType?: string): Promise<T> {
+  const r = await requestJson<T>(admin, { method, path: p, body, contentType });
+  if (!r.ok) throw new Error(`${method} ${p}: ${r.error.code} ${r.error.message}`);
+  return r.value;
+}
+
+async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < end) {
+    last = await fn();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 1200)}`);
+}
+
+const summary = (o: OverviewView, name: string): SidecarSetSummary | undefined => o.sidecarSets.find((s) => s.name === name);
+
+function setImage(image: string) {
+  return api(
+    'PATCH',
+    '/apis/apps.kruise.io/v1beta1/sidecarsets/log-ss',
+    [
+      { op: 'test', path: '/spec/containers/0/name', value: 'log-agent' },
+      { op: 'replace', path: '/spec/containers/0/image', value: image },
+    ],
+    'application/json-patch+json',
+  );
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'fleet-views-'));
+  cluster = await startCluster({ fleet: 'empty', kubeconfigPath: path.join(dir, 'kubeconfig'), kubeletDelayMs: 200 });
+  admin = createFleetClient({ kubeconfigPath: path.join(dir, 'kubeconfig') });
+  reader = createFleetReader(sessionFor(admin), { privateCache: true, cacheOptions: { watchTimeoutSeconds: 30 } });
+  await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+  await api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
+    apiVersion: 'apps.kruise.io/v1beta1',
+    kind: 'SidecarSet',
+    metadata: { name: 'log-ss' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      containers: [{ name: 'log-agent', image: 'docker.io/library/busybox:1.36', command: ['sleep', '999d'] }],
+      updateStrategy: { maxUnavailable: 1 },
+    },
+  });
+  for (let i = 0; i < 4; i++) {
+    await api('POST', '/api/v1/namespaces/shop/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `web-${i}`, namespace: 'shop', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'registry.example.com/shop/web:1.0' }] },
+    });
+  }
+});
+
+afterAll(async () => {
+  reader?.stop();
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Kruise-driven views on the built-in cluster', () => {
+  it('shows injected pods, an image rollout completing, then a broken image stalling with its reason', async () => {
+    const start = await eventually(
+      'four injected, ready pods',
+      () => reader.getOverview(),
+      (o) => summary(o, 'log-ss')?.readyPods === 4,
+    );
+    expect(summary(start, 'log-ss')).toMatchObject({
+      matchedPods: 4,
+      updatedPods: 4,
+      readyPods: 4,
+      updatedReadyPods: 4,
+      containers: [{ name: 'log-agent', image: 'docker.io/library/busybox:1.36', upgradeType: 'ColdUpgrade', init: false }],
+      state: { kind: 'complete', reasons: [{ code: 'Complete', message: 'All 4 matched pods run the current version', pods: 4 }] },
+    });
+    expect(start.totals).toMatchObject({ sidecarSets: 1, pods: 4, injectedPods: 4, outdatedPods: 0, failingPods: 0 });
+
+    await setImage('docker.io/library/busybox:1.37');
+    // maxUnavailable 1: the controller moves one pod at a time, so the views pass through "progressing".
+    const seen = new Set<string>();
+    await eventually(
+      'the rollout to finish',
+      async () => {
+        const o = await reader.getOverview();
+        const s = summary(o, 'log-ss');
+        if (s?.containers[0]?.image === 'docker.io/library/busybox:1.37') seen.add(s.state.kind);
+        return s;
+      },
+      (s) => s?.containers[0]?.image === 'docker.io/library/busybox:1.37' && s.updatedReadyPods === 4 && s.state.kind === 'complete',
+    );
+    expect(seen.has('progressing')).toBe(true);
+
+    const rows = await reader.getWorkloads({ sidecarSet: 'log-ss' });
+    expect(rows.total).toBe(4);
+    for (const row of rows.rows) {
+      // An in-place image change restarts the container once, as the kubelet does.
+      expect(row.sidecars['log-agent']?.versions).toEqual([
+        { image: 'docker.io/library/busybox:1.37', pods: 1, ready: 1, restarts: 1, failing: 0, updated: 1 },
+      ]);
+    }
+
+    await setImage('docker.io/library/busybox:1.38-broken');
+    const stuck = await eventually(
+      'the broken image to stall the rollout',
+      () => reader.getOverview(),
+      (o) => summary(o, 'log-ss')?.state.kind === 'stuck',
+    );
+    const s = summary(stuck, 'log-ss');
+    expect(s?.updatedPods).toBe(1);
+    expect(s?.state.reasons.map((r) => r.code)).toEqual(['FailingImage', 'BudgetExhausted']);
+    expect(['ErrImagePull', 'ImagePullBackOff']).toContain(s?.state.reasons[0]?.detail);
+    expect(stuck.attention[0]).toMatchObject({ severity: 'critical' });
+
+    const detail = await reader.getSidecarSetDetail('log-ss');
+    expect(detail?.revisions.map((r) => [r.revision, r.images['log-agent'], r.latest])).toEqual([
+      [3, 'docker.io/library/busybox:1.38-broken', true],
+      [2, 'docker.io/library/busybox:1.37', false],
+      [1, 'docker.io/library/busybox:1.36', false],
+    ]);
+    expect(detail?.revisions.map((r) => r.pods)).toEqual([1, 3, 0]);
+    expect(detail?.podGroups.map((g) => [g.revisionNumber, g.updated, g.total])).toEqual([
+      [3, true, 1],
+      [2, false, 3],
+    ]);
+    expect(detail?.explanation).toMatchObject({ matched: 4, updated: 1, candidates: 3, unavailable: 1, maxUnavailable: 1, nextRoundTotal: 0 });
+
+    const failingPod = detail?.podGroups[0]?.pods[0];
+    expect(failingPod?.sidecars[0]).toMatchObject({ sidecarSet: 'log-ss', container: 'log-agent', updated: true, ready: false });
+    expect(['ErrImagePull', 'ImagePullBackOff']).toContain(failingPod?.sidecars[0]?.failed?.reason);
+    const pod = await reader.getPodDetail('shop', failingPod?.name ?? '');
+    expect(pod?.pod.status).toMatch(/ErrImagePull|ImagePullBackOff/);
+    expect(pod?.containers.map((c) => c.name)).toEqual(['log-agent', 'web']);
+  });
+});
