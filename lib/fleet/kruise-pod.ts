@@ -11,7 +11,7 @@
  * - ready (for S): Running, PodReady, not deleting, and every hot-upgrade idle twin runs the empty image.
  */
 import { isEmptyLabelSelector, matchesLabelSelector } from './label-selector';
-import type { ContainerStatus, IntOrString, Labels, Pod, SidecarContainer, SidecarSet } from './k8s-types';
+import type { IntOrString, Labels, Pod, SidecarContainer, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
 
 /** One entry of `kruise.io/sidecarset-hash` / `-hash-without-image` (new JSON form). */
@@ -32,6 +32,50 @@ export interface SidecarSetInplaceState {
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/**
+ * Parsed annotation values, keyed by the annotation string (many pods share one, and a planner run
+ * reads each several times). Results are frozen: copy before changing them.
+ */
+const parseCache = new Map<string, unknown>();
+const PARSE_CACHE_MAX = 50_000;
+
+function memo<T>(kind: string, value: string | undefined, compute: (v: string | undefined) => T): T {
+  if (value === undefined) return compute(value);
+  const key = `${kind}\u0000${value}`;
+  const hit = parseCache.get(key);
+  if (hit !== undefined) return hit as T;
+  const out = deepFreeze(compute(value));
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.clear();
+  parseCache.set(key, out);
+  return out;
+}
+
+/** Per frozen annotations object (the simulator's store freezes what it keeps): no string hashing. */
+const frozenCache = new WeakMap<object, Map<string, unknown>>();
+
+function annotationMemo<T>(pod: Pod, key: string, kind: string, compute: (v: string | undefined) => T): T {
+  const ann = pod.metadata.annotations;
+  const value = ann?.[key];
+  if (!ann || !Object.isFrozen(ann)) return memo(kind, value, compute);
+  let m = frozenCache.get(ann);
+  if (!m) {
+    m = new Map();
+    frozenCache.set(ann, m);
+  }
+  if (m.has(kind)) return m.get(kind) as T;
+  const out = memo(kind, value, compute);
+  m.set(kind, out);
+  return out;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+
 function parseJsonObject(value: string | undefined): Record<string, unknown> | undefined {
   if (value === undefined || value === '') return undefined;
   try {
@@ -47,7 +91,11 @@ function parseJsonObject(value: string | undefined): Record<string, unknown> | u
  * Parses a `kruise.io/sidecarset-hash(-without-image)` value. Accepts the JSON form
  * (name → {hash, sidecarSetName, ...}) and the legacy form (name → "hash"), entry by entry.
  */
-export function parseSidecarSetHashAnnotation(value: string | undefined): Record<string, SidecarSetUpgradeSpec> {
+export function parseSidecarSetHashAnnotation(value: string | undefined): Readonly<Record<string, SidecarSetUpgradeSpec>> {
+  return memo('hash', value, parseHashAnnotation);
+}
+
+function parseHashAnnotation(value: string | undefined): Record<string, SidecarSetUpgradeSpec> {
   const raw = parseJsonObject(value);
   const out: Record<string, SidecarSetUpgradeSpec> = {};
   if (!raw) return out;
@@ -71,12 +119,12 @@ export function parseSidecarSetHashAnnotation(value: string | undefined): Record
   return out;
 }
 
-export function podSidecarSetHashes(pod: Pod): Record<string, SidecarSetUpgradeSpec> {
-  return parseSidecarSetHashAnnotation(pod.metadata.annotations?.[KRUISE.sidecarSetHash]);
+export function podSidecarSetHashes(pod: Pod): Readonly<Record<string, SidecarSetUpgradeSpec>> {
+  return annotationMemo(pod, KRUISE.sidecarSetHash, 'hash', parseHashAnnotation);
 }
 
-export function podSidecarSetHashesWithoutImage(pod: Pod): Record<string, SidecarSetUpgradeSpec> {
-  return parseSidecarSetHashAnnotation(pod.metadata.annotations?.[KRUISE.sidecarSetHashWithoutImage]);
+export function podSidecarSetHashesWithoutImage(pod: Pod): Readonly<Record<string, SidecarSetUpgradeSpec>> {
+  return annotationMemo(pod, KRUISE.sidecarSetHashWithoutImage, 'hash-wi', parseHashAnnotation);
 }
 
 /** The hash of S the pod carries ('' when none). */
@@ -95,17 +143,23 @@ export function podControllerRevision(pod: Pod, sidecarSetName: string): string 
 }
 
 /** SidecarSets named by `kruise.io/sidecarset-injected-list`. */
-export function injectedList(pod: Pod): string[] {
+export function injectedList(pod: Pod): readonly string[] {
   const v = pod.metadata.annotations?.[KRUISE.injectedList];
   if (!v) return [];
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  return annotationMemo(pod, KRUISE.injectedList, 'list', (x) =>
+    (x ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 }
 
-export function parseInplaceUpdateState(pod: Pod): Record<string, SidecarSetInplaceState> {
-  const raw = parseJsonObject(pod.metadata.annotations?.[KRUISE.inplaceUpdateState]);
+export function parseInplaceUpdateState(pod: Pod): Readonly<Record<string, SidecarSetInplaceState>> {
+  return annotationMemo(pod, KRUISE.inplaceUpdateState, 'state', parseInplaceState);
+}
+
+function parseInplaceState(value: string | undefined): Record<string, SidecarSetInplaceState> {
+  const raw = parseJsonObject(value);
   const out: Record<string, SidecarSetInplaceState> = {};
   if (!raw) return out;
   for (const [name, entry] of Object.entries(raw)) {
@@ -128,8 +182,12 @@ export function parseInplaceUpdateState(pod: Pod): Record<string, SidecarSetInpl
 }
 
 /** `kruise.io/sidecarset-working-hotupgrade-container`: logical name → running twin. */
-export function workingHotUpgradeContainers(pod: Pod): Record<string, string> {
-  const raw = parseJsonObject(pod.metadata.annotations?.[KRUISE.workingHotUpgradeContainer]);
+export function workingHotUpgradeContainers(pod: Pod): Readonly<Record<string, string>> {
+  return annotationMemo(pod, KRUISE.workingHotUpgradeContainer, 'working', parseWorking);
+}
+
+function parseWorking(value: string | undefined): Record<string, string> {
+  const raw = parseJsonObject(value);
   const out: Record<string, string> = {};
   if (!raw) return out;
   for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
@@ -164,7 +222,21 @@ export function sidecarSetHashWithoutImage(ss: SidecarSet): string {
 }
 
 /** Pod container names of S's `spec.containers`: the name for cold ones, `-1` and `-2` for hot ones. */
+const namesCache = new WeakMap<object, string[]>();
+
 export function sidecarContainerNames(ss: SidecarSet): string[] {
+  const cs = ss.spec.containers;
+  if (cs && Object.isFrozen(cs)) {
+    const hit = namesCache.get(cs);
+    if (hit) return hit;
+    const out = computeSidecarContainerNames(ss);
+    namesCache.set(cs, out);
+    return out;
+  }
+  return computeSidecarContainerNames(ss);
+}
+
+function computeSidecarContainerNames(ss: SidecarSet): string[] {
   const names: string[] = [];
   for (const c of ss.spec.containers ?? []) {
     if (isHotUpgrade(c)) names.push(...hotUpgradeTwins(c.name));
@@ -274,42 +346,43 @@ function splitDigest(ref: string): { repo: string; digest: string } | undefined 
   return { repo: normalizeRepo(ref.slice(0, at)), digest };
 }
 
-function statusByName(pod: Pod): Map<string, ContainerStatus> {
-  const m = new Map<string, ContainerStatus>();
-  for (const s of pod.status?.containerStatuses ?? []) m.set(s.name, s);
-  return m;
-}
-
 /**
  * consistent(p) of reference §3, over S's sidecar containers (or the subset `only` names, which the
  * hot-upgrade reset uses to leave the idle twins out).
  */
 export function isConsistent(pod: Pod, ss: SidecarSet, only?: readonly string[]): boolean {
   const statuses = pod.status?.containerStatuses ?? [];
-  if (pod.spec.containers.length !== statuses.length) return false;
-  const specImages = new Map(pod.spec.containers.map((c) => [c.name, c.image ?? '']));
-  const byName = statusByName(pod);
-  const names = (only ?? sidecarContainerNames(ss)).filter((n) => specImages.has(n));
+  const containers = pod.spec.containers;
+  if (containers.length !== statuses.length) return false;
+  const names = only ?? sidecarContainerNames(ss);
+  const present: Array<[string, string]> = [];
+  let allDigest = true;
+  for (const n of names) {
+    const c = containers.find((x) => x.name === n);
+    if (!c) continue;
+    const image = c.image ?? '';
+    present.push([n, image]);
+    if (allDigest && !image.includes('@')) allDigest = false;
+  }
 
   // All sidecars pinned by digest: compare the runtime imageID's repo and digest directly.
-  const digests = names.map((n) => splitDigest(specImages.get(n) ?? ''));
-  if (names.length > 0 && digests.every((d) => d !== undefined)) {
-    return names.every((n, i) => {
-      const st = byName.get(n);
+  if (present.length > 0 && allDigest) {
+    return present.every(([n, image]) => {
+      const st = statuses.find((x) => x.name === n);
       if (!st) return false;
+      const want = splitDigest(image);
       const got = splitDigest(st.imageID.replace(/^[a-z0-9-]+:\/\//i, ''));
-      const want = digests[i];
-      return got !== undefined && want !== undefined && got.repo === want.repo && got.digest === want.digest;
+      return want !== undefined && got !== undefined && got.repo === want.repo && got.digest === want.digest;
     });
   }
 
   const state = parseInplaceUpdateState(pod)[ss.metadata.name];
   if (!state) return true;
-  for (const n of names) {
+  for (const [n, image] of present) {
     const last = state.lastContainerStatuses[n];
-    const st = byName.get(n);
-    if (!last || !st) continue;
-    if (last.imageID === st.imageID && specImages.get(n) !== st.image) return false;
+    if (!last) continue;
+    const st = statuses.find((x) => x.name === n);
+    if (st && last.imageID === st.imageID && image !== st.image) return false;
   }
   return true;
 }
@@ -345,8 +418,8 @@ export function isCountedReady(pod: Pod, ss: SidecarSet): boolean {
  * not consistent, so an earlier in-place change has not landed yet.
  */
 export function isInFlight(pod: Pod, ss: SidecarSet): boolean {
-  const byName = statusByName(pod);
-  const anyReady = sidecarContainerNames(ss).some((n) => byName.get(n)?.ready === true);
+  const statuses = pod.status?.containerStatuses ?? [];
+  const anyReady = sidecarContainerNames(ss).some((n) => statuses.some((s) => s.name === n && s.ready));
   return anyReady && !isConsistent(pod, ss);
 }
 

@@ -97,12 +97,6 @@ function podKey(p: Pod): string {
   return `${podNamespace(p)}/${p.metadata.name}`;
 }
 
-function byNamespaceName(a: Pod, b: Pod): number {
-  const ka = podKey(a);
-  const kb = podKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
 const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
 function timeOf(t: string | undefined): number {
@@ -123,29 +117,54 @@ function maxRestarts(p: Pod): number {
   return m;
 }
 
-/** Kubernetes `controller.ActivePods` Less, with a namespace/name tiebreak (sort.Slice is not stable). */
+interface ActiveKey {
+  unscheduled: boolean;
+  phase: number;
+  ready: boolean;
+  readyTime: number;
+  restarts: number;
+  created: number;
+  key: string;
+}
+
+function activeKey(p: Pod): ActiveKey {
+  const ready = isPodReady(p);
+  return {
+    unscheduled: (p.spec.nodeName ?? '') === '',
+    phase: PHASE_ORDINAL[p.status?.phase ?? ''] ?? 0,
+    ready,
+    readyTime: ready ? timeOf(podReadyTime(p)) : 0,
+    restarts: maxRestarts(p),
+    created: timeOf(p.metadata.creationTimestamp),
+    key: podKey(p),
+  };
+}
+
+function compareActiveKeys(a: ActiveKey, b: ActiveKey): number {
+  if (a.unscheduled !== b.unscheduled) return a.unscheduled ? -1 : 1;
+  if (a.phase !== b.phase) return a.phase - b.phase;
+  if (a.ready !== b.ready) return a.ready ? 1 : -1;
+  if (a.ready && b.ready && a.readyTime !== b.readyTime) return afterOrZero(a.readyTime, b.readyTime) ? -1 : 1;
+  if (a.restarts !== b.restarts) return b.restarts - a.restarts;
+  if (a.created !== b.created) return afterOrZero(a.created, b.created) ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/**
+ * Kubernetes `controller.ActivePods` Less: unscheduled first, Pending < Unknown < Running, not
+ * ready first, more recently ready first, more restarts first, newer first; then namespace/name
+ * (sort.Slice is not stable, so ties need a rule).
+ */
 export function compareActivePods(a: Pod, b: Pod): number {
-  const na = a.spec.nodeName ?? '';
-  const nb = b.spec.nodeName ?? '';
-  if (na !== nb && (na === '' || nb === '')) return na === '' ? -1 : 1;
-  const pa = PHASE_ORDINAL[a.status?.phase ?? ''] ?? 0;
-  const pb = PHASE_ORDINAL[b.status?.phase ?? ''] ?? 0;
-  if (pa !== pb) return pa - pb;
-  const ra = isPodReady(a);
-  const rb = isPodReady(b);
-  if (ra !== rb) return ra ? 1 : -1;
-  if (ra && rb) {
-    const ta = timeOf(podReadyTime(a));
-    const tb = timeOf(podReadyTime(b));
-    if (ta !== tb) return afterOrZero(ta, tb) ? -1 : 1;
-  }
-  const xa = maxRestarts(a);
-  const xb = maxRestarts(b);
-  if (xa !== xb) return xb - xa;
-  const ca = timeOf(a.metadata.creationTimestamp);
-  const cb = timeOf(b.metadata.creationTimestamp);
-  if (ca !== cb) return afterOrZero(ca, cb) ? -1 : 1;
-  return byNamespaceName(a, b);
+  return compareActiveKeys(activeKey(a), activeKey(b));
+}
+
+/** Sorts pods in ActivePods order, computing each pod's sort key once. */
+export function sortActivePods(pods: readonly Pod[]): Pod[] {
+  return pods
+    .map((p) => ({ p, k: activeKey(p) }))
+    .sort((x, y) => compareActiveKeys(x.k, y.k))
+    .map((x) => x.p);
 }
 
 function weightOf(pod: Pod, terms: NonNullable<SidecarSetSpec['updateStrategy']>['priorityStrategy']): number {
@@ -276,7 +295,7 @@ export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm
 /** §5.3: ActivePods order, then priority, then scatter. */
 export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet): Pod[] {
   const strategy = ss.spec.updateStrategy ?? {};
-  let order = [...candidates].sort(compareActivePods);
+  let order = sortActivePods(candidates);
   order = prioritySort(order, strategy.priorityStrategy);
   order = scatterSort(order, matched, strategy.scatterStrategy);
   return order;
@@ -312,7 +331,11 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
 export function planRollout(input: PlanInput): RolloutPlan {
   const ss = input.sidecarSet;
   const strategy = ss.spec.updateStrategy ?? {};
-  const matched = input.pods.filter((p) => isMatched(p, ss, input.namespaceLabels)).sort(byNamespaceName);
+  const matched = input.pods
+    .filter((p) => isMatched(p, ss, input.namespaceLabels))
+    .map((p) => ({ p, k: podKey(p) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.p);
 
   const updated = new Set<Pod>();
   const consistent = new Set<Pod>();

@@ -65,7 +65,7 @@ export class SidecarSetController implements SimController {
   /** SidecarSet name → keys of pods whose injected list names it. */
   private readonly index = new Map<string, Set<string>>();
   /** Pod key → SidecarSets in its injected list (to keep the index right on updates). */
-  private readonly podSets = new Map<string, string[]>();
+  private readonly podSets = new Map<string, readonly string[]>();
   private readonly queue = new Set<string>();
   private processing = false;
   private workTimer: Timer | undefined;
@@ -343,7 +343,7 @@ export class SidecarSetController implements SimController {
           const ann = { ...(p.metadata.annotations ?? {}) };
           const statusOf = (n: string) => p.status?.containerStatuses?.find((s) => s.name === n);
           const changed: Record<string, { imageID: string }> = {};
-          const working = workingHotUpgradeContainers(p);
+          const working: Record<string, string> = { ...workingHotUpgradeContainers(p) };
           for (const c of ss.spec.containers ?? []) {
             if (!isHotUpgrade(c)) {
               const pc = p.spec.containers.find((x) => x.name === c.name);
@@ -380,7 +380,7 @@ export class SidecarSetController implements SimController {
           }
           if (Object.keys(working).length > 0) ann[KRUISE.workingHotUpgradeContainer] = JSON.stringify(sortKeys(working));
 
-          const hashes = parseSidecarSetHashAnnotation(ann[KRUISE.sidecarSetHash]) as Record<string, unknown>;
+          const hashes: Record<string, unknown> = { ...parseSidecarSetHashAnnotation(ann[KRUISE.sidecarSetHash]) };
           hashes[name] = {
             updateTimestamp: now,
             hash: ssHash,
@@ -415,7 +415,7 @@ export class SidecarSetController implements SimController {
     now: string,
     changed: Record<string, { imageID: string }>,
   ): void {
-    const all = parseInplaceUpdateState(p) as Record<string, unknown>;
+    const all: Record<string, unknown> = { ...parseInplaceUpdateState(p) };
     const cur = all[ssName] as { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> } | undefined;
     // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
     all[ssName] = {

@@ -400,8 +400,8 @@ export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions
   const ann = { ...(pod.metadata.annotations ?? {}) };
   const now = rfc3339((opts.now ?? (() => new Date()))());
   const listed = new Set((ann[KRUISE.injectedList] ?? '').split(',').filter((s) => s !== ''));
-  const hashes = parseSidecarSetHashAnnotation(ann[KRUISE.sidecarSetHash]) as Record<string, unknown>;
-  const withoutImage = parseSidecarSetHashAnnotation(ann[KRUISE.sidecarSetHashWithoutImage]) as Record<string, unknown>;
+  const hashes: Record<string, unknown> = { ...parseSidecarSetHashAnnotation(ann[KRUISE.sidecarSetHash]) };
+  const withoutImage: Record<string, unknown> = { ...parseSidecarSetHashAnnotation(ann[KRUISE.sidecarSetHashWithoutImage]) };
   for (const v of versions) {
     const name = v.ss.metadata.name;
     listed.add(name);
