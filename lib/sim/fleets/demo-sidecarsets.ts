@@ -197,7 +197,7 @@ function goals(): Goal[] {
           setImage(ss.spec, 'istio-proxy', 'docker.io/istio/proxyv2:1.23.3');
           ss.spec.customVersion = '1.23.3';
         }),
-      reached: (_s, ss) => statusSettled(ss) && ss.status!.updatedPods === ss.status!.matchedPods && ss.status!.updatedReadyPods === ss.status!.matchedPods,
+      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
     },
     {
       name: 'fluent-bit',
@@ -209,7 +209,13 @@ function goals(): Goal[] {
         }),
       reached: (s, ss) => {
         const plan = planOf(s, ss);
-        return statusSettled(ss) && plan.nextRound.length === 0 && plan.blockedBy.includes('partition') && ss.status!.updatedReadyPods === ss.status!.updatedPods;
+        return (
+          caughtUp(ss, plan) &&
+          plan.status.updatedPods > 0 &&
+          plan.nextRound.length === 0 &&
+          plan.blockedBy.includes('partition') &&
+          plan.status.updatedReadyPods === plan.status.updatedPods
+        );
       },
     },
     {
@@ -222,9 +228,9 @@ function goals(): Goal[] {
           ss.spec.updateStrategy = { ...ss.spec.updateStrategy, partition: '60%' };
         }),
       reached: (s, ss) => {
-        if (daprPaused) return statusSettled(ss);
         const plan = planOf(s, ss);
-        if (ss.status!.updatedPods > 0 && plan.nextRound.length === 0 && ss.status!.updatedReadyPods === ss.status!.updatedPods) {
+        if (daprPaused) return caughtUp(ss, plan);
+        if (plan.status.updatedPods > 0 && plan.nextRound.length === 0 && plan.status.updatedReadyPods === plan.status.updatedPods) {
           update(s, 'dapr-sidecar', (x) => {
             x.spec.updateStrategy = { ...x.spec.updateStrategy, paused: true, partition: 0 };
           });
@@ -242,7 +248,7 @@ function goals(): Goal[] {
         const failing = plan.matched.filter((p) =>
           p.status?.containerStatuses?.some((c) => c.name === 'config-reloader' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? '')),
         );
-        return statusSettled(ss) && failing.length > 0 && plan.nextRound.length === 0;
+        return caughtUp(ss, plan) && failing.length > 0 && plan.nextRound.length === 0;
       },
     },
     {
@@ -258,20 +264,32 @@ function goals(): Goal[] {
         const flagged = plan.matched.filter((p) =>
           p.status?.conditions?.some((c) => c.type === KRUISE.upgradableCondition && c.status === 'False'),
         );
-        return statusSettled(ss) && plan.notUpgradable.length > 0 && flagged.length === plan.notUpgradable.length;
+        return caughtUp(ss, plan) && plan.notUpgradable.length > 0 && flagged.length === plan.notUpgradable.length;
       },
     },
     {
       name: 'mosn',
       describe: 'hot upgrade v1.5.0 → v1.6.0 with twins reset',
       start: (s) => update(s, 'mosn', (ss) => setImage(ss.spec, 'mosn', 'docker.io/mosnio/mosn:v1.6.0')),
-      reached: (_s, ss) => statusSettled(ss) && ss.status!.updatedReadyPods === ss.status!.matchedPods && ss.status!.updatedPods === ss.status!.matchedPods,
+      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
     },
   ];
 }
 
 function statusSettled(ss: SidecarSet): boolean {
   return ss.status !== undefined && ss.status.observedGeneration === ss.metadata.generation && ss.status.matchedPods > 0;
+}
+
+/** The written status counts what the pods show now (no reconcile is still owed). */
+function caughtUp(ss: SidecarSet, plan: ReturnType<typeof planOf>): boolean {
+  const st = ss.status;
+  return (
+    statusSettled(ss) &&
+    st?.matchedPods === plan.status.matchedPods &&
+    st.updatedPods === plan.status.updatedPods &&
+    st.readyPods === plan.status.readyPods &&
+    (st.updatedReadyPods ?? 0) === plan.status.updatedReadyPods
+  );
 }
 
 /** Drives the created SidecarSets into their demo states once the demo pods are running. */
