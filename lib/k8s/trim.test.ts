@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterSnapshot } from '@/lib/fleet/cluster-state';
+import { fleetSnapshot, NOW } from '@/lib/fleet/fleet-fixture.test-support';
+import { buildFleetModel } from '@/lib/fleet/fleet-model';
+import fleet from '@/lib/fleet/fixtures/fleet.json';
+import statusPods from '@/lib/fleet/fixtures/status-pods.json';
+import { podStatus } from '@/lib/fleet/pod-status';
+import type { Freshness } from '@/lib/fleet/views';
+import { trimControllerRevision, trimEvent, trimNamespace, trimPod, trimSidecarSet, trimWorkload } from './trim';
+
+const freshness: Freshness = { live: true, errors: [], generatedAt: 'now' };
+
+/** The fixture as the cache would keep it: every object through its trimmer. */
+function trimmedSnapshot(): ClusterSnapshot {
+  const f = structuredClone(fleet);
+  return {
+    pods: f.pods.map(trimPod),
+    sidecarSets: f.sidecarSets.map(trimSidecarSet),
+    namespaces: f.namespaces.map(trimNamespace),
+    replicaSets: f.replicaSets.map(trimWorkload),
+    deployments: [],
+    statefulSets: [],
+    daemonSets: [],
+    revisions: f.revisions.map(trimControllerRevision),
+    events: f.events.map(trimEvent),
+  };
+}
+
+describe('trimming keeps everything the views read', () => {
+  it('every view is identical on raw and trimmed objects', () => {
+    const raw = buildFleetModel(fleetSnapshot(), NOW);
+    const trimmed = buildFleetModel(trimmedSnapshot(), NOW);
+    const cluster = {} as never;
+    expect(trimmed.overview({ cluster, freshness })).toEqual(raw.overview({ cluster, freshness }));
+    expect(trimmed.workloads({ pageSize: 500 }, { freshness })).toEqual(raw.workloads({ pageSize: 500 }, { freshness }));
+    for (const w of raw.workloads({ pageSize: 500 }, { freshness }).rows) {
+      expect(trimmed.workloadDetail(w, { freshness })).toEqual(raw.workloadDetail(w, { freshness }));
+    }
+    for (const ss of fleet.sidecarSets) {
+      expect(trimmed.sidecarSetDetail(ss.metadata.name, { freshness })).toEqual(raw.sidecarSetDetail(ss.metadata.name, { freshness }));
+    }
+    for (const p of fleet.pods) {
+      const a = raw.podDetail(p.metadata.namespace, p.metadata.name, { freshness });
+      const b = trimmed.podDetail(p.metadata.namespace, p.metadata.name, { freshness });
+      // Only Kruise's annotations are kept on pods.
+      const kruiseOnly = Object.fromEntries(Object.entries(a?.annotations ?? {}).filter(([k]) => k.includes('sidecarset')));
+      expect(b).toEqual({ ...a, annotations: kruiseOnly });
+    }
+  });
+
+  it('kubectl status is identical on raw and trimmed pods', () => {
+    for (const p of statusPods.items) {
+      expect(podStatus(trimPod(p))).toEqual(podStatus(p as never));
+    }
+  });
+
+  it('a trimmed pod is a small fraction of the raw one', () => {
+    const raw = JSON.stringify(fleet.pods);
+    const trimmed = JSON.stringify(fleet.pods.map(trimPod));
+    expect(trimmed.length / raw.length).toBeLessThan(0.6);
+  });
+});
