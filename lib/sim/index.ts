@@ -126,10 +126,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   const controllers: SimController[] = [new WorkloadController(), kubelet, ...kruise.controllers];
   for (const c of controllers) c.start(store);
 
-  if (!restored) {
-    await seedFleet(store, opts.fleet ?? 'empty', { nodes: opts.nodes, kubelet, log });
-  }
-
+  // The kubeconfig is written as soon as the server answers, so the fleet can be watched arriving.
   const tokens = Object.fromEntries(users.map((u) => [u.name, u.token])) as Cluster['tokens'];
   const kubeconfigFor = (user: string) => renderKubeconfig({ server: url, caPem: tls.caPem, tokens, currentUser: user });
   const kubeconfig = kubeconfigFor('admin');
@@ -137,6 +134,18 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   if (opts.kubeconfigPath !== false) {
     kubeconfigPath = resolve(opts.kubeconfigPath ?? '.sim/kubeconfig');
     writeKubeconfig(kubeconfigPath, kubeconfig);
+  }
+
+  if (!restored) {
+    try {
+      await seedFleet(store, opts.fleet ?? 'empty', { nodes: opts.nodes, kubelet, log });
+    } catch (e) {
+      for (const c of controllers) c.stop();
+      api.close();
+      server.closeAllConnections();
+      server.close();
+      throw e;
+    }
   }
   log(`[sim] API server ${url} ready in ${Date.now() - t0} ms (fleet ${opts.fleet ?? 'empty'}: ${store.count('pods')} pods)`);
 

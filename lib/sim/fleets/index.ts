@@ -1,10 +1,165 @@
+/**
+ * Fleets: what the built-in cluster holds at start.
+ * - `empty`: the system namespaces and 3 nodes.
+ * - `demo`: the catalogue in demo.ts with the demo SidecarSets (created first, so pods are
+ *   injected), driven into its rollout states.
+ * - `scale:N`: N pods over many Deployments and namespaces for the benchmark, created already
+ *   Running (the kubelet's delays are skipped for the initial set).
+ */
+import type { Pod } from '@/lib/fleet/k8s-types';
 import type { MemStore } from '../apiserver/store';
-import type { KubeletController } from '../controllers/kubelet';
+import { randomSuffix } from '../apiserver/util';
+import { type KubeletController, nodeObject } from '../controllers/kubelet';
+import { podFromTemplate, replicaSetFor, templateHash } from '../controllers/workloads';
+import type { KObject, UserInfo } from '../types';
+import { DEMO_NAMESPACES, DEMO_NODES, DEMO_WORKLOADS, demoObject, expectedDemoPods } from './demo';
+import { applyDemoRolloutStates, demoSidecarSets } from './demo-sidecarsets';
 
 export interface SeedOptions {
+  /** Number of nodes (default: 3 empty, 8 demo, one per 250 pods for scale). */
   nodes?: number;
   kubelet: KubeletController;
   log: (line: string) => void;
+  /** Kubelet delay used while the demo is being set up (default 25 ms), restored afterwards. */
+  seedKubeletDelayMs?: number;
 }
 
-export async function seedFleet(_store: MemStore, _fleet: string, _opts: SeedOptions): Promise<void> {}
+const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
+
+export function parseFleet(fleet: string): { kind: 'empty' | 'demo' } | { kind: 'scale'; pods: number } {
+  if (fleet === 'empty' || fleet === 'demo') return { kind: fleet };
+  const m = /^scale:(\d+)$/.exec(fleet);
+  if (m) return { kind: 'scale', pods: Number(m[1]) };
+  throw new Error(`unknown fleet "${fleet}": use empty, demo or scale:N`);
+}
+
+function createNodes(store: MemStore, n: number): void {
+  for (let i = 0; i < n; i++) {
+    if (!store.get('nodes', undefined, nodeObject(i).metadata.name)) store.create('nodes', nodeObject(i), { keepStatus: true });
+  }
+}
+
+function createNamespace(store: MemStore, name: string, labels: Record<string, string>): void {
+  if (store.get('namespaces', undefined, name)) return;
+  store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } }, { user: ADMIN });
+}
+
+export async function seedFleet(store: MemStore, fleet: string, opts: SeedOptions): Promise<void> {
+  const f = parseFleet(fleet);
+  if (f.kind === 'empty') {
+    createNodes(store, opts.nodes ?? 3);
+    return;
+  }
+  if (f.kind === 'scale') {
+    seedScale(store, f.pods, opts);
+    return;
+  }
+  await seedDemo(store, opts);
+}
+
+// ---- demo -----------------------------------------------------------------------------------
+
+async function seedDemo(store: MemStore, opts: SeedOptions): Promise<void> {
+  const t0 = Date.now();
+  const nodes = opts.nodes ?? DEMO_NODES;
+  createNodes(store, nodes);
+  for (const ns of DEMO_NAMESPACES) createNamespace(store, ns.name, ns.labels);
+  for (const ss of demoSidecarSets()) store.create('apps.kruise.io/sidecarsets', ss, { user: ADMIN });
+
+  // Fast-forward the kubelet while setting up; the configured delays apply afterwards.
+  const kubeletDelay = opts.kubelet.opts.baseDelayMs;
+  opts.kubelet.opts.baseDelayMs = Math.min(kubeletDelay, opts.seedKubeletDelayMs ?? 25);
+  try {
+    for (const w of DEMO_WORKLOADS) {
+      const { resource, object } = demoObject(w);
+      store.create(resource, object, { user: ADMIN });
+    }
+    const expected = expectedDemoPods(nodes);
+    await waitFor(() => {
+      const pods = store.list('pods');
+      return pods.length >= expected && pods.every((p) => (p.status as Pod['status'])?.phase === 'Running');
+    }, 60_000, `the demo's ${expected} pods to run`);
+    opts.log(`[sim] demo workloads running: ${store.count('pods')} pods in ${Date.now() - t0} ms`);
+    await applyDemoRolloutStates(store, { log: opts.log } as never);
+  } finally {
+    opts.kubelet.opts.baseDelayMs = kubeletDelay;
+  }
+  opts.log(`[sim] demo fleet ready in ${Date.now() - t0} ms`);
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// ---- scale ----------------------------------------------------------------------------------
+
+/** Pods per Deployment in a scale fleet, and Deployments per namespace. */
+const SCALE_POD_PER_DEPLOYMENT = 40;
+const SCALE_DEPLOYMENTS_PER_NAMESPACE = 10;
+
+function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
+  const t0 = Date.now();
+  createNodes(store, opts.nodes ?? Math.max(3, Math.ceil(total / 250)));
+  const deployments = Math.ceil(total / SCALE_POD_PER_DEPLOYMENT);
+  const labelsFor = (i: number): Record<string, string> => {
+    const l: Record<string, string> = {};
+    // Give the benchmark fleet the demo's opt-in vocabulary on a spread of workloads.
+    if (i % 3 === 0) l['sidecar.istio.io/inject'] = 'true';
+    if (i % 4 === 1) l.logging = 'enabled';
+    if (i % 5 === 2) l['dapr.io/enabled'] = 'true';
+    return l;
+  };
+  let made = 0;
+  const ts = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  for (let i = 0; i < deployments; i++) {
+    const ns = `scale-${String(Math.floor(i / SCALE_DEPLOYMENTS_PER_NAMESPACE)).padStart(3, '0')}`;
+    createNamespace(store, ns, { team: ns, environment: 'bench' });
+    const replicas = Math.min(SCALE_POD_PER_DEPLOYMENT, total - made);
+    const name = `svc-${String(i).padStart(4, '0')}`;
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': ns, ...labelsFor(i) };
+    const image = `ghcr.io/acme/${name}:1.0.${i % 7}`;
+    const template = {
+      metadata: { labels },
+      spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
+    };
+    // The name the workload controller will find (so it has nothing to change).
+    const rsName = `${name}-${templateHash(template)}`;
+    const dep: KObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/name': name }, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      spec: {
+        replicas,
+        selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+        template,
+      },
+      status: {
+        observedGeneration: 1,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: ts, lastTransitionTime: ts },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.`, lastUpdateTime: ts, lastTransitionTime: ts },
+        ],
+      },
+    };
+    const d = store.create('apps/deployments', dep, { user: ADMIN, keepStatus: true });
+    const rsObj = replicaSetFor(d, replicas, 1);
+    rsObj.status = { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 };
+    const rs = store.create('apps/replicasets', rsObj, { user: ADMIN, keepStatus: true });
+    const tpl = (rs.spec as { template: Record<string, unknown> }).template;
+    for (let p = 0; p < replicas; p++) {
+      const pod = podFromTemplate(rs, tpl, { name: `${rs.metadata.name}-${randomSuffix()}` }, {}) as unknown as Pod;
+      (pod as unknown as KObject).status = opts.kubelet.instantStatus(pod);
+      store.create('pods', pod as unknown as KObject, { user: ADMIN, keepStatus: true });
+    }
+    made += replicas;
+  }
+  opts.log(`[sim] scale fleet: ${made} pods in ${deployments} deployments over ${Math.ceil(deployments / SCALE_DEPLOYMENTS_PER_NAMESPACE)} namespaces in ${Date.now() - t0} ms`);
+}
