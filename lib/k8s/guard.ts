@@ -4,7 +4,7 @@ import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/c
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { injectedList } from '@/lib/fleet/kruise-pod';
 import { ACTION_EVENT_REASON } from '@/lib/fleet/rollout-actions';
-import { buildGuardPause, evaluateGuard, type GuardVerdict, parseGuardSettings } from '@/lib/fleet/rollout-guard';
+import { buildGuardPause, evaluateGuard, GUARD_ANNOTATION, type GuardVerdict, parseGuardSettings } from '@/lib/fleet/rollout-guard';
 import { type FleetCache, sharedFleetCache } from './cache';
 import { toK8sError } from './errors';
 import { type FleetSession, serverSession } from './fleet';
@@ -43,6 +43,8 @@ export interface RolloutGuardOptions {
   /** Tests pass a private cache; the app uses the shared one. */
   cache?: FleetCache;
   tickMs?: number;
+  /** false: evaluate only when evaluate() is called (tests that need two replicas in lockstep). */
+  auto?: boolean;
   now?: () => number;
   log?: (msg: string) => void;
 }
@@ -165,7 +167,9 @@ export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard
   }
 
   let debounce: NodeJS.Timeout | undefined;
+  const auto = opts.auto !== false;
   const unsubscribe = cache.subscribe(() => {
+    if (!auto) return;
     if (debounce || stopped) return;
     debounce = setTimeout(() => {
       debounce = undefined;
@@ -173,8 +177,10 @@ export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard
     }, EVALUATE_DEBOUNCE_MS);
     debounce.unref?.();
   });
-  timer = setInterval(() => void evaluate(), opts.tickMs ?? TICK_MS);
-  timer.unref?.();
+  if (auto) {
+    timer = setInterval(() => void evaluate(), opts.tickMs ?? TICK_MS);
+    timer.unref?.();
+  }
   cache.start();
 
   return {
@@ -200,7 +206,11 @@ type GuardHolder = { [GUARD_KEY]?: RolloutGuard };
 export function startRolloutGuard(): RolloutGuard | undefined {
   if (process.env.SIDECAR_FLEET_GUARD === 'off') return undefined;
   const g = globalThis as GuardHolder;
-  if (!g[GUARD_KEY]) g[GUARD_KEY] = createRolloutGuard();
+  if (!g[GUARD_KEY]) {
+    const session = serverSession();
+    g[GUARD_KEY] = createRolloutGuard({ session });
+    console.log(`[rollout-guard] watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${session.identity.user}`);
+  }
   return g[GUARD_KEY];
 }
 
