@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       `Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`,
     );
     console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);
-    env.KUBECONFIG = cluster.kubeconfigPath;
+    env.KUBECONFIG = cluster.kubeconfigPath as string;
     stopCluster = () => cluster.stop();
   } else if (target.kind === 'kubeconfig') {
     console.log(`Cluster from kubeconfig ${target.path}${args.context ? ` (context ${args.context})` : ''}.`);
