@@ -7,6 +7,7 @@ import type { ActionState, DialogLoad, PauseAllState, RolloutPanel } from '@/com
 import {
   type BuildResult,
   buildCanary,
+  JsonPatchTestFailed,
   buildPause,
   buildPromote,
   buildResume,
@@ -20,11 +21,13 @@ import { type FleetSession, serverSession } from '@/lib/k8s/fleet';
 import { rolloutGuardStatus } from '@/lib/k8s/guard';
 import {
   applyRolloutChange,
+  CONFLICT_MESSAGE,
   dialogContext,
   guardInfo,
   pauseAllRollouts,
   previewChange,
   type RolloutContext,
+  type RolloutPreview,
   resolveScope,
   rolloutAccess,
   rolloutContext,
@@ -152,7 +155,14 @@ async function previewOrApply(
   done: string,
 ): Promise<ActionState> {
   if (!built.ok) return refused(built);
-  const preview = previewChange(ctx, built.change);
+  let preview: RolloutPreview;
+  try {
+    preview = previewChange(ctx, built.change);
+  } catch (e) {
+    // The guards already fail against the cached SidecarSet: someone changed it since.
+    if (e instanceof JsonPatchTestFailed) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
+    throw e;
+  }
   const name = ctx.sidecarSet.metadata.name;
   if (intent === 'preview') {
     return { ok: true, message: `Preview ready: ${preview.summary}.`, preview, warnings: preview.warnings, at: Date.now() };

@@ -34,7 +34,7 @@ const DIALOG_DESCRIPTION: Record<DialogKind, string> = {
 export function SidecarSetActions({ sidecarSet }: { sidecarSet: SidecarSetSummary }) {
   const s = sidecarSet;
   const reasonId = useId();
-  const panel = useRolloutPanel(s.name, s.resourceVersion);
+  const panel = useRolloutPanel(s.name, s.strategy.paused);
   const [dialog, setDialog] = useState<DialogKind | null>(null);
   const [openedAt, setOpenedAt] = useState(0);
   const [done, setDone] = useState<ActionState | null>(null);

@@ -5,13 +5,16 @@ import { type FormEvent, startTransition, useActionState, useEffect, useRef, use
 import { getFleetRolloutAccess, getRolloutPanel, loadRolloutDialog } from '@/app/sidecarsets/actions';
 import { type ActionState, initialActionState } from './types';
 
-/** Access and guard state for one SidecarSet's buttons; asked again when the SidecarSet changes. */
-export function useRolloutPanel(name: string, resourceVersion: string) {
+/**
+ * Access and guard state for one SidecarSet's buttons: asked again every few seconds and at once
+ * when the rollout is paused or resumed (the guard's note comes with its pause).
+ */
+export function useRolloutPanel(name: string, paused: boolean) {
   return useQuery({
-    queryKey: ['rollout-panel', name, resourceVersion],
+    queryKey: ['rollout-panel', name, paused],
     queryFn: () => getRolloutPanel(name),
-    staleTime: 10_000,
-    refetchInterval: 15_000,
+    staleTime: 4_000,
+    refetchInterval: 5_000,
     placeholderData: (prev) => prev,
   });
 }
