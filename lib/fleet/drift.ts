@@ -5,7 +5,8 @@
  */
 import type { Pod, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
-import { injectedList, isActive, matchesNamespace, matchesSidecarSetSelector, podNamespace } from './kruise-pod';
+import { injectedList, isActive, podNamespace } from './kruise-pod';
+import { selects } from './selectors';
 import type { PodSidecarState } from './views';
 
 export type NeverInjectedReason = 'created-before' | 'injection-paused' | 'control-plane' | 'unknown';
@@ -70,7 +71,7 @@ export function neverInjectedBy(
   for (const ss of sidecarSets) {
     const name = ss.metadata.name;
     if (injected.has(name)) continue;
-    if (!matchesSidecarSetSelector(ss, pod.metadata.labels) || !matchesNamespace(ss, ns, namespaceLabels)) continue;
+    if (!selects(ss, pod, ns, namespaceLabels)) continue;
     // A canary SidecarSet injected in place of its base: the base is skipped on purpose (§4.5).
     if ((canaries.get(name) ?? []).some((c) => injected.has(c))) continue;
     let reason: NeverInjectedReason = 'unknown';

@@ -59,8 +59,10 @@ export interface FleetModel {
   podDetail(namespace: string, name: string, base: ViewBase): PodDetailView | null;
 }
 
-interface PodEntry {
+export interface PodEntry {
   pod: Pod;
+  /** SidecarSets that injected the pod (injected-list plus hash keys). */
+  injectors: string[];
   workload: WorkloadRef;
   wkey: string;
   status: PodStatusSummary;
@@ -164,35 +166,89 @@ function revisionImages(r: ControllerRevision): Record<string, string> {
   return out;
 }
 
-/** Builds the model; `now` is the clock used for "stuck for N minutes". */
-export function buildFleetModel(snapshot: ClusterSnapshot, now: Date): FleetModel {
+/**
+ * Per-object results kept from one build to the next. The cache replaces an object when it changes,
+ * so a pod object seen before (under the same SidecarSets, revisions, namespaces and ReplicaSets)
+ * has the same status, sidecars, drift and workload; and a SidecarSet whose object and injected pods
+ * are all the same has the same plan. At 10,000 pods a change to a few pods then costs a few pods.
+ */
+export interface FleetMemo {
+  context?: string;
+  pods: WeakMap<Pod, PodEntry>;
+  plans: Map<string, { ss: SidecarSet; pods: Pod[]; plan: RolloutPlan; state: RolloutState; neverInjected: number; bucket: number }>;
+}
+
+export function createFleetMemo(): FleetMemo {
+  return { pods: new WeakMap(), plans: new Map() };
+}
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) {
+    id = nextObjectId++;
+    objectIds.set(o, id);
+  }
+  return id;
+}
+
+/** Identifies everything a pod's entry depends on besides the pod itself. */
+function contextKey(s: ClusterSnapshot): string {
+  const ids = (list: readonly object[]) => list.map(objectId).join(',');
+  return `${ids(s.sidecarSets)}|${ids(s.revisions)}|${ids(s.namespaces)}|${ids(s.replicaSets)}`;
+}
+
+function samePods(a: readonly Pod[], b: readonly Pod[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** "Stuck for N minutes" is re-judged at least this often even when nothing changed. */
+const STATE_BUCKET_MS = 15_000;
+
+/**
+ * Builds the model; `now` is the clock used for "stuck for N minutes". Pass the same `memo` to
+ * successive builds over the same cache to recompute only what changed.
+ */
+export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: FleetMemo = createFleetMemo()): FleetModel {
   const ctx: SidecarContext = sidecarContext(snapshot.sidecarSets, snapshot.revisions, snapshot.namespaces);
   const owners = buildOwnerIndex(snapshot);
   const canaries = canaryBases(snapshot.sidecarSets);
   const sidecarSets = [...snapshot.sidecarSets].sort((a, b) => cmp(a.metadata.name, b.metadata.name));
+  const context = contextKey(snapshot);
+  if (memo.context !== context) {
+    memo.context = context;
+    memo.pods = new WeakMap();
+    memo.plans.clear();
+  }
 
   // Per pod: everything every view needs, computed once.
   const pods: PodEntry[] = [];
   const podsByKey = new Map<string, PodEntry>();
   const podsByInjector = new Map<string, PodEntry[]>();
   for (const pod of snapshot.pods) {
-    const workload = workloadOf(pod, owners);
-    const sidecars = podSidecars(pod, ctx);
-    const entry: PodEntry = {
-      pod,
-      workload,
-      wkey: workloadKey(workload),
-      status: podStatus(pod),
-      sidecars,
-      drift: podDrift(pod, sidecars, snapshot.sidecarSets, ctx.namespaceLabels, canaries),
-      active: isActive(pod),
-      ready: isPodReady(pod),
-    };
+    let entry = memo.pods.get(pod);
+    if (!entry) {
+      const workload = workloadOf(pod, owners);
+      const sidecars = podSidecars(pod, ctx);
+      entry = {
+        pod,
+        workload,
+        wkey: workloadKey(workload),
+        status: podStatus(pod),
+        sidecars,
+        drift: podDrift(pod, sidecars, snapshot.sidecarSets, ctx.namespaceLabels, canaries),
+        active: isActive(pod),
+        ready: isPodReady(pod),
+        injectors: [...new Set([...injectedList(pod), ...sidecars.map((x) => x.sidecarSet)])],
+      };
+      memo.pods.set(pod, entry);
+    }
     pods.push(entry);
     podsByKey.set(podKey(pod), entry);
-    const injectors = new Set(injectedList(pod));
-    for (const s of sidecars) injectors.add(s.sidecarSet);
-    for (const name of injectors) {
+    for (const name of entry.injectors) {
       const list = podsByInjector.get(name);
       if (list) list.push(entry);
       else podsByInjector.set(name, [entry]);
@@ -220,9 +276,20 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date): FleetMode
   for (const ss of sidecarSets) {
     const name = ss.metadata.name;
     const injected = podsByInjector.get(name) ?? [];
-    const plan = planRollout({ sidecarSet: ss, pods: injected.map((e) => e.pod), namespaceLabels: ctx.namespaceLabels });
+    const injectedPods = injected.map((e) => e.pod);
     const neverInjected = neverInjectedCount.get(name) ?? 0;
-    const state = rolloutState(ss, plan, { neverInjected, now });
+    const bucket = Math.floor(now.getTime() / STATE_BUCKET_MS);
+    let kept = memo.plans.get(name);
+    if (!kept || kept.ss !== ss || !samePods(kept.pods, injectedPods)) {
+      const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels: ctx.namespaceLabels });
+      kept = { ss, pods: injectedPods, plan, state: rolloutState(ss, plan, { neverInjected, now }), neverInjected, bucket };
+      memo.plans.set(name, kept);
+    } else if (kept.neverInjected !== neverInjected || kept.bucket !== bucket) {
+      kept.state = rolloutState(ss, kept.plan, { neverInjected, now });
+      kept.neverInjected = neverInjected;
+      kept.bucket = bucket;
+    }
+    const { plan, state } = kept;
     const summary: SidecarSetSummary = {
       name,
       resourceVersion: ss.metadata.resourceVersion ?? '',

@@ -12,13 +12,12 @@ import {
   isHotUpgrade,
   isUpdated,
   isUpgradable,
-  matchesNamespace,
-  matchesSidecarSetSelector,
   podNamespace,
   podSidecarSetHashes,
   workingHotUpgradeContainers,
 } from './kruise-pod';
 import { isFailingReason } from './pod-status';
+import { selects } from './selectors';
 import type { PodSidecarState } from './views';
 
 export interface SidecarContext {
@@ -113,9 +112,7 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
     const upgradable = ss ? isUpgradable(pod, ss) && verdicts[ssName] !== false : true;
     const revision = entry?.controllerRevision;
     // Injected once, but the SidecarSet's selectors no longer pick the pod: Kruise ignores it now.
-    const selected =
-      !ss ||
-      (matchesNamespace(ss, podNamespace(pod), ctx.namespaceLabels) && matchesSidecarSetSelector(ss, pod.metadata.labels));
+    const selected = !ss || selects(ss, pod, podNamespace(pod), ctx.namespaceLabels);
 
     for (const name of names) {
       const specC = ssContainers.get(name);

@@ -4,7 +4,7 @@
  */
 import { formatSelector, matchesLabelSelector } from './label-selector';
 import type { Pod, SidecarSet } from './k8s-types';
-import { isHotUpgrade, isUpdated, podSidecarSetHashes, workingHotUpgradeContainer } from './kruise-pod';
+import { isHotUpgrade, podSidecarSetHashes, workingHotUpgradeContainer } from './kruise-pod';
 import type { RolloutPlan } from './rollout-planner';
 import { containerFailure } from './pod-sidecars';
 import type { RolloutReason, RolloutState, RolloutStateKind } from './views';
@@ -30,10 +30,10 @@ export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan, updated: R
   const out: SidecarFailure[] = [];
   for (const pod of plan.matched) {
     if (!updated.has(pod)) continue;
-    const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+    const statuses = pod.status?.containerStatuses ?? [];
     for (const c of ss.spec.containers ?? []) {
       const podName = isHotUpgrade(c) ? workingHotUpgradeContainer(pod, c.name) : c.name;
-      const f = containerFailure(statuses.get(podName));
+      const f = containerFailure(statuses.find((s) => s.name === podName));
       if (f) {
         out.push({ pod, container: c.name, ...f });
         break;
@@ -70,7 +70,9 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const strategy = ss.spec.updateStrategy ?? {};
   const { matchedPods: matched, updatedPods: updated } = plan.status;
   const reasons: RolloutReason[] = [];
-  const updatedSet = new Set(plan.matched.filter((p) => isUpdated(p, ss)));
+  // Every matched pod the planner did not list as not updated is updated (no re-parsing of hashes).
+  const notUpdated = new Set<Pod>([...plan.candidates, ...plan.notUpgradable, ...plan.inFlight, ...plan.selectorExcluded]);
+  const updatedSet = new Set(plan.matched.filter((p) => !notUpdated.has(p)));
   const failing = failingUpdatedPods(ss, plan, updatedSet);
 
   let failingAdded = false;
@@ -171,13 +173,16 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const blocked = new Set(plan.blockedBy);
   const unavailableFailing = failing.length;
   const now = ctx.now.getTime();
-  const failingPods = new Set(failing.map((f) => f.pod));
-  const longUnavailable = plan.matched.filter((p) => {
-    if (!updatedSet.has(p) || failingPods.has(p)) return false;
-    const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    const since = time(podSidecarSetHashes(p)[name]?.updateTimestamp);
-    return !ready && since > 0 && now - since > STUCK_AFTER_MS;
-  }).length;
+  // Only asked when the budget is what holds the rollout.
+  const longUnavailable = (): number => {
+    const failingPods = new Set(failing.map((f) => f.pod));
+    return plan.matched.filter((p) => {
+      if (!updatedSet.has(p) || failingPods.has(p)) return false;
+      const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      const since = time(podSidecarSetHashes(p)[name]?.updateTimestamp);
+      return !ready && since > 0 && now - since > STUCK_AFTER_MS;
+    }).length;
+  };
 
   if (plan.nextRound.length > 0 || blocked.has('hotUpgradeReset')) {
     kind = 'progressing';
@@ -201,7 +206,7 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
           : `${budget} is used up by ${plural(plan.unavailable, 'updated pod')} that ${plan.unavailable === 1 ? 'is' : 'are'} not ready`,
       pods: plan.unavailable,
     });
-    kind = unavailableFailing > 0 || longUnavailable > 0 || plan.maxUnavailable === 0 ? 'stuck' : 'progressing';
+    kind = unavailableFailing > 0 || plan.maxUnavailable === 0 || longUnavailable() > 0 ? 'stuck' : 'progressing';
   } else if (plan.candidates.length > 0 && blocked.has('partition')) {
     const held = Math.min(plan.partition, plan.candidates.length);
     reasons.push({

@@ -1,5 +1,5 @@
 import 'server-only';
-import { buildFleetModel, type FleetModel, type SidecarSetDetailOptions } from '@/lib/fleet/fleet-model';
+import { buildFleetModel, createFleetMemo, type FleetModel, type SidecarSetDetailOptions } from '@/lib/fleet/fleet-model';
 export type { SidecarSetDetailOptions };
 import type {
   ClusterInfo,
@@ -65,6 +65,8 @@ export interface FleetReaderOptions {
   privateCache?: boolean;
   cacheOptions?: CacheOptions;
   firstSyncWaitMs?: number;
+  /** Least time between two model rebuilds (default 250 ms; never less than twice the last build's time). */
+  minRebuildMs?: number;
 }
 
 export function createFleetReader(session: FleetSession, opts: FleetReaderOptions = {}): FleetReader {
@@ -72,15 +74,24 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
   cache.start();
   const waitMs = opts.firstSyncWaitMs ?? FIRST_SYNC_WAIT_MS;
   let memo: { revision: number; at: number; model: FleetModel } | undefined;
+  const perObject = createFleetMemo();
 
+  let lastBuildMs = 0;
   const model = async (): Promise<FleetModel> => {
     await cache.ready(waitMs);
     const rev = cache.revision;
     const now = Date.now();
-    if (!memo || memo.revision !== rev || now - memo.at > MODEL_MAX_AGE_MS) {
-      memo = { revision: rev, at: now, model: buildFleetModel(cache.snapshot(), new Date(now)) };
+    // A big fleet changes all the time (kubelet status updates): rebuild at most every
+    // max(minRebuildMs, 2 × the last build's time), so aggregation never takes more than about
+    // half the server's time; requests in between share the model, at most that much behind.
+    const minInterval = Math.max(opts.minRebuildMs ?? 250, 2 * lastBuildMs);
+    const due = !memo || now - memo.at > MODEL_MAX_AGE_MS || (memo.revision !== rev && now - memo.at >= minInterval);
+    if (due) {
+      const t0 = performance.now();
+      memo = { revision: rev, at: now, model: buildFleetModel(cache.snapshot(), new Date(now), perObject) };
+      lastBuildMs = performance.now() - t0;
     }
-    return memo.model;
+    return (memo as { model: FleetModel }).model;
   };
 
   const clusterInfo = (): ClusterInfo => {

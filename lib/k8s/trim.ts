@@ -44,7 +44,9 @@ function meta(m: Raw, keepAnnotation?: (key: string) => boolean): ObjectMeta {
         kept[k] = v;
       }
     }
-    if (kept) out.annotations = kept;
+    // Frozen: cached objects are never edited, and kruise-pod memoises annotation parses per
+    // frozen object (no re-parsing of the hash JSON on every predicate call).
+    if (kept) out.annotations = Object.freeze(kept) as Record<string, string>;
   }
   if (Array.isArray(m?.ownerReferences) && m.ownerReferences.length) {
     out.ownerReferences = m.ownerReferences.map((o: Raw) => {
