@@ -419,7 +419,7 @@ export class ApiServer {
     if (wantsPartial(accept)) {
       return this.sendJson(res, 200, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: outObj.metadata });
     }
-    if (outObj === o) return this.sendRaw(res, 200, this.store.json(o), 'application/json');
+    if (outObj === o) return this.sendRaw(res, 200, this.store.jsonBytes(o), 'application/json');
     return this.sendJson(res, 200, outObj);
   }
 
@@ -452,8 +452,14 @@ export class ApiServer {
     }
     // Items are serialized once and cached on the frozen objects: a 10,000-pod list is a join.
     const head = `{"kind":${JSON.stringify(r.def.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
-    const body = `${head}${items.map((o) => (needsConversion ? JSON.stringify(o) : this.store.json(o))).join(',')}]}`;
-    return this.sendRaw(res, 200, body, 'application/json');
+    const parts: Buffer[] = [Buffer.from(head)];
+    const comma = Buffer.from(',');
+    items.forEach((o, i) => {
+      if (i > 0) parts.push(comma);
+      parts.push(needsConversion ? Buffer.from(JSON.stringify(o)) : this.store.jsonBytes(o));
+    });
+    parts.push(Buffer.from(']}'));
+    return this.sendRaw(res, 200, Buffer.concat(parts), 'application/json');
   }
 
   private watch(req: IncomingMessage, res: ServerResponse, url: URL, r: Route): void {
@@ -624,19 +630,19 @@ export class ApiServer {
   private sendObject(res: ServerResponse, code: number, obj: KObject, warnings?: string[]): void {
     const headers: Record<string, string | string[]> = {};
     if (warnings?.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-    this.sendRaw(res, code, Object.isFrozen(obj) ? this.store.json(obj) : JSON.stringify(obj), 'application/json', headers);
+    this.sendRaw(res, code, Object.isFrozen(obj) ? this.store.jsonBytes(obj) : JSON.stringify(obj), 'application/json', headers);
   }
 
   sendJson(res: ServerResponse, code: number, body: unknown): void {
     this.sendRaw(res, code, JSON.stringify(body), 'application/json');
   }
 
-  private sendRaw(res: ServerResponse, code: number, body: string, type: string, headers: Record<string, string | string[]> = {}): void {
+  private sendRaw(res: ServerResponse, code: number, body: string | Buffer, type: string, headers: Record<string, string | string[]> = {}): void {
     if (res.headersSent) {
       res.end();
       return;
     }
-    const buf = Buffer.from(body, 'utf8');
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     res.writeHead(code, {
       'Content-Type': type,
       'Content-Length': buf.length,

@@ -117,7 +117,7 @@ export class MemStore implements Store {
   private queue: StoreEvent[] = [];
   private dispatching = false;
   private ownerIndex = new Map<string, Set<string>>();
-  private jsonCache = new WeakMap<object, string>();
+  private jsonCache = new WeakMap<object, Buffer>();
   private admission: AdmissionPlugin[];
   private converters: Record<ResourceId, Converter>;
   private builtinSchemas: Record<ResourceId, Schema>;
@@ -164,14 +164,22 @@ export class MemStore implements Store {
     return this.compactedRv;
   }
 
-  /** A cached JSON serialization of a stored (frozen) object. */
-  json(obj: KObject): string {
-    let s = this.jsonCache.get(obj);
-    if (s === undefined) {
-      s = JSON.stringify(obj);
-      if (Object.isFrozen(obj)) this.jsonCache.set(obj, s);
+  /**
+   * The JSON of a stored (frozen) object as UTF-8 bytes, made once and cached: a list of 10,000
+   * pods is then one Buffer.concat, not 10,000 JSON.stringify calls.
+   */
+  jsonBytes(obj: KObject): Buffer {
+    let b = this.jsonCache.get(obj);
+    if (b === undefined) {
+      b = Buffer.from(JSON.stringify(obj), 'utf8');
+      if (Object.isFrozen(obj)) this.jsonCache.set(obj, b);
     }
-    return s;
+    return b;
+  }
+
+  /** The JSON of a stored object as a string. */
+  json(obj: KObject): string {
+    return this.jsonBytes(obj).toString('utf8');
   }
 
   count(resource: ResourceId): number {

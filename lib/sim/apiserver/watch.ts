@@ -28,6 +28,8 @@ export interface WatchRequest {
   forceExpired?: 'http' | 'stream';
 }
 
+const NEWLINE_CLOSE = Buffer.from('}\n');
+
 interface OpenWatch {
   res: ServerResponse;
   close(): void;
@@ -74,7 +76,9 @@ export class WatchHub {
     // Work out what to replay before the headers go out, so a 410 can still be an HTTP status.
     let replay: Array<{ type: string; object: KObject }> = [];
     const initial = rvParam === undefined || rvParam === '' || rvParam === '0' || w.sendInitialEvents;
-    if (initial) {
+    if (w.forceExpired === 'stream') {
+      // Nothing to replay: the stream will carry only the 410.
+    } else if (initial) {
       replay = store.list(w.def.id, {}).filter(match).map((o) => ({ type: 'ADDED', object: o }));
     } else {
       const rv = Number(rvParam);
@@ -102,8 +106,11 @@ export class WatchHub {
         res.write(`{"type":"${type}","object":${JSON.stringify(t)}}\n`);
         return;
       }
-      const json = convert ? JSON.stringify(obj) : store.json(obj);
-      res.write(`{"type":"${type}","object":${json}}\n`);
+      if (convert) {
+        res.write(`{"type":"${type}","object":${JSON.stringify(obj)}}\n`);
+        return;
+      }
+      res.write(Buffer.concat([Buffer.from(`{"type":"${type}","object":`), store.jsonBytes(obj), NEWLINE_CLOSE]));
     };
     const writeError = (e: ApiError): void => {
       res.write(`{"type":"ERROR","object":${JSON.stringify(statusBody(e))}}\n`);
@@ -134,7 +141,10 @@ export class WatchHub {
       expire: (message: string) => {
         if (closed) return;
         writeError(expired(message));
-        entry.close();
+        // End a moment later: a client that stops reading at end-of-stream (client-node's Watch
+        // aborts on 'close') would otherwise drop the event that came in the same packet.
+        const t = setTimeout(() => entry.close(), 50);
+        t.unref();
       },
     };
     this.open.add(entry);
