@@ -291,13 +291,12 @@ export function matchesSidecarSetSelector(ss: SidecarSet, labels: Labels | undef
 
 /** Every `spec.containers[]` of S is in the pod: by name, or both twins plus a working entry for hot ones. */
 export function hasSidecarContainers(pod: Pod, ss: SidecarSet): boolean {
-  const names = new Set(pod.spec.containers.map((c) => c.name));
-  const working = workingHotUpgradeContainers(pod);
+  const containers = pod.spec.containers;
+  const has = (n: string) => containers.some((c) => c.name === n);
   for (const c of ss.spec.containers ?? []) {
     if (isHotUpgrade(c)) {
-      const [a, b] = hotUpgradeTwins(c.name);
-      if (!names.has(a) || !names.has(b) || working[c.name] === undefined) return false;
-    } else if (!names.has(c.name)) {
+      if (!has(`${c.name}-1`) || !has(`${c.name}-2`) || workingHotUpgradeContainers(pod)[c.name] === undefined) return false;
+    } else if (!has(c.name)) {
       return false;
     }
   }
@@ -389,11 +388,11 @@ export function isConsistent(pod: Pod, ss: SidecarSet, only?: readonly string[])
 
 /** True when every hot sidecar's idle twin already runs `hotUpgradeEmptyImage`. */
 export function idleTwinsReset(pod: Pod, ss: SidecarSet): boolean {
-  const images = new Map(pod.spec.containers.map((c) => [c.name, c.image ?? '']));
   for (const c of ss.spec.containers ?? []) {
     if (!isHotUpgrade(c)) continue;
     const idle = idleHotUpgradeContainer(pod, c.name);
-    if (images.get(idle) !== (c.upgradeStrategy?.hotUpgradeEmptyImage ?? '')) return false;
+    const image = pod.spec.containers.find((x) => x.name === idle)?.image;
+    if (image !== (c.upgradeStrategy?.hotUpgradeEmptyImage ?? '')) return false;
   }
   return true;
 }

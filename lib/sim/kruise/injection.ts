@@ -5,9 +5,9 @@
  * upgrade twins, volumes, imagePullSecrets, annotations and patchPodMetadata.
  */
 import { parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
-import type { Container, EnvVar, Pod, SidecarContainer, SidecarSet, SidecarSetSpec, VolumeMount } from '@/lib/fleet/k8s-types';
+import type { Container, EnvVar, LabelSelector, Pod, SidecarContainer, SidecarSet, SidecarSetSpec, VolumeMount } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { isEmptyLabelSelector, matchesLabelSelector } from '@/lib/fleet/label-selector';
+import { isEmptyLabelSelector, matchesLabelSelector, matchesRequirements, type Requirement, requirementsOf } from '@/lib/fleet/label-selector';
 import type { AdmissionPlugin, KObject, StoreReader } from '../types';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
 import { formatCpu, formatMemory, parseQuantity } from './quantity';
@@ -305,14 +305,33 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+/** Selectors of stored (frozen) SidecarSets, parsed once. */
+const compiled = new WeakMap<object, Requirement[] | null>();
+
+function selects(sel: LabelSelector, labels: Record<string, string>): boolean {
+  if (!Object.isFrozen(sel)) return matchesLabelSelector(sel, labels);
+  let reqs = compiled.get(sel);
+  if (reqs === undefined) {
+    try {
+      reqs = requirementsOf(sel);
+    } catch {
+      reqs = null;
+    }
+    compiled.set(sel, reqs);
+  }
+  return reqs !== null && matchesRequirements(reqs, labels);
+}
+
 /** The SidecarSets a new pod gets: matching, not paused, canaries replacing their bases, namespaced ones first. */
 export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, all: SidecarSet[]): SidecarSet[] {
+  const labels = pod.metadata.labels ?? {};
   const matched = all.filter(
     (ss) =>
       !ss.spec.injectionStrategy?.paused &&
+      ss.spec.selector !== undefined &&
       !isEmptyLabelSelector(ss.spec.selector) &&
-      matchesLabelSelector(ss.spec.selector, pod.metadata.labels ?? {}) &&
-      (!ss.spec.namespaceSelector || matchesLabelSelector(ss.spec.namespaceSelector, nsLabels)),
+      selects(ss.spec.selector, labels) &&
+      (!ss.spec.namespaceSelector || selects(ss.spec.namespaceSelector, nsLabels)),
   );
   const replacedBases = new Set(matched.filter(isCanary).map((ss) => canaryBase(ss) as string));
   const byName = (a: SidecarSet, b: SidecarSet) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
