@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 import type { ResourceState } from './cache';
 import { createFleetClient, type FleetClient } from './config';
@@ -94,6 +94,11 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     await api('POST', '/api/v1/namespaces/payments/pods', podBody('payments', `ledger-${i}`, { app: 'ledger' }));
   }
+});
+
+// One test's readers at a time: a fault aimed at "the next watch" must reach this test's reader.
+beforeEach(() => {
+  for (const r of readers.splice(0)) r.stop();
 });
 
 afterAll(async () => {

@@ -423,6 +423,8 @@ export class ScopedCache<T extends { metadata: ObjectMeta }> implements CacheSou
     for (const [ns, c] of this.perNamespace) {
       if (!want.has(ns)) {
         c.stop();
+        // Keep the sum monotonic: a revision that went down could match an older memoised model.
+        this.setRevision += c.revision;
         this.perNamespace.delete(ns);
         changed = true;
       }
