@@ -7,7 +7,7 @@ import { baseURL, e2eKubeconfig, port, viewerBaseURL, viewerPort } from './e2e/s
  *
  * Two dashboards share one built-in cluster:
  * - the admin one (port E2E_PORT, default 3100) starts the cluster and writes its kubeconfig to
- *   .sim/e2e/kubeconfig, which the tests also hand to kubectl;
+ *   .sim/e2e-<port>/kubeconfig, which the tests also hand to kubectl;
  * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the sim-viewer context. Playwright
  *   starts web servers in order and waits for each, so the kubeconfig exists when it starts.
  */
@@ -16,14 +16,16 @@ const ci = !!process.env.CI;
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // Per port, like the kubeconfig: a second run on another port must not wipe this run's traces.
+  outputDir: `test-results/e2e-${port}`,
   // One shared, stateful cluster: tests patch it and one switches on an outage, so they run one at a time.
   workers: 1,
   fullyParallel: false,
   retries: ci ? 1 : 0,
   forbidOnly: ci,
   timeout: 45_000,
-  expect: { timeout: 8_000 },
-  reporter: ci ? [['list'], ['html', { open: 'never' }]] : 'list',
+  expect: { timeout: 10_000 },
+  reporter: ci ? [['list'], ['html', { open: 'never', outputFolder: `playwright-report/e2e-${port}` }]] : 'list',
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -47,7 +49,7 @@ export default defineConfig({
       url: `${baseURL}/api/cluster`,
       env: { SIDECAR_FLEET_CLUSTER: 'builtin', PORT: String(port) },
       reuseExistingServer: !ci,
-      timeout: 60_000,
+      timeout: 120_000,
       stdout: 'ignore',
       stderr: 'pipe',
     },
@@ -56,7 +58,7 @@ export default defineConfig({
       url: `${viewerBaseURL}/api/cluster`,
       env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(viewerPort) },
       reuseExistingServer: !ci,
-      timeout: 60_000,
+      timeout: 120_000,
       stdout: 'ignore',
       stderr: 'pipe',
     },

@@ -40,9 +40,11 @@ export function staleState(
   }
   if (freshness && !freshness.live) {
     const outage = freshness.errors.filter((e) => !isAccessError(e));
+    // Only 401/403s: the data we may read is current; those are shown in place, not as staleness.
+    if (outage.length === 0 && freshness.errors.length > 0) return null;
     return {
       since: freshness.staleSince ?? freshness.generatedAt,
-      reason: outage.length > 0 ? outage.map(describe).slice(0, 2).join('; ') : 'the connection to the cluster was lost',
+      reason: outage.length > 0 ? outage.map(describe).slice(0, 2).join('; ') : 'the watch on the cluster is not connected',
     };
   }
   return null;

@@ -5,5 +5,8 @@ export const port = Number(process.env.E2E_PORT ?? 3100);
 export const viewerPort = port + 1;
 export const baseURL = `http://localhost:${port}`;
 export const viewerBaseURL = `http://localhost:${viewerPort}`;
-/** Written by the admin dashboard's built-in cluster; kubectl in the specs uses it too. */
-export const e2eKubeconfig = path.resolve(__dirname, '../../.sim/e2e/kubeconfig');
+/**
+ * Written by the admin dashboard's built-in cluster; kubectl in the specs uses it too. Keyed by
+ * port, so two runs on different ports (several engineers share a checkout) never overwrite it.
+ */
+export const e2eKubeconfig = path.resolve(__dirname, `../../.sim/e2e-${port}/kubeconfig`);
