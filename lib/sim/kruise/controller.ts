@@ -220,25 +220,30 @@ export class SidecarSetController implements SimController {
     this.delayed.set(name, { timer: setTimeout(fire, ms), due, latest: due });
   }
 
+  /** One SidecarSet per macrotask, so a long queue never blocks the API server's event loop. */
   private work(): void {
     if (this.stopped) return;
-    this.processing = true;
-    try {
-      while (this.queue.size > 0 && !this.stopped) {
-        const name = this.queue.values().next().value as string;
-        this.queue.delete(name);
-        try {
-          this.reconcile(name);
-        } catch (e) {
-          (this.opts.onError ?? ((err, n) => console.error(`sidecarset controller: reconcile ${n} failed:`, err)))(e, name);
-          this.enqueueAfter(name, this.opts.requeueDelayMs);
-        }
+    const name = this.queue.values().next().value as string | undefined;
+    if (name !== undefined) {
+      this.queue.delete(name);
+      this.processing = true;
+      try {
+        this.reconcile(name);
+      } catch (e) {
+        (this.opts.onError ?? ((err, n) => console.error(`sidecarset controller: reconcile ${n} failed:`, err)))(e, name);
+        this.enqueueAfter(name, this.opts.requeueDelayMs);
+      } finally {
+        this.processing = false;
       }
-    } finally {
-      this.processing = false;
     }
-    if (this.queue.size > 0) this.enqueue(this.queue.values().next().value as string);
-    else for (const w of this.idleWaiters.splice(0)) w();
+    if (this.queue.size > 0 && !this.stopped) {
+      this.workTimer = setTimeout(() => {
+        this.workTimer = undefined;
+        this.work();
+      }, 0);
+    } else {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
   }
 
   // ---- reconcile (§5.2) --------------------------------------------------------------------------
