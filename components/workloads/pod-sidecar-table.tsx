@@ -50,7 +50,7 @@ export function PodSidecarTable({
             <Tr key={`${pod.namespace}/${pod.name}/${sc?.container ?? '-'}`} className={i > 0 ? 'border-t-0' : undefined}>
               {i === 0 && (
                 <>
-                  <Th scope="rowgroup" rowSpan={span} className="max-w-72 break-all">
+                  <Th scope="rowgroup" rowSpan={span} className="whitespace-nowrap">
                     {linkPods ? (
                       <Link href={podHref(pod.namespace, pod.name)} className="font-mono text-xs">
                         {pod.name}
@@ -103,7 +103,7 @@ export function PodSidecarTable({
                       </span>
                     )}
                   </Td>
-                  <Td className="font-mono text-xs">{sc.revision ?? '—'}</Td>
+                  <Td className="font-mono text-xs whitespace-nowrap">{sc.revision ?? '—'}</Td>
                   <Td className="text-xs">
                     <YesNo value={sc.updated} />
                   </Td>

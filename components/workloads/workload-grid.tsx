@@ -80,7 +80,7 @@ function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
   return (
     <ul className="space-y-0.5 text-amber-800 dark:text-amber-300">
       {parts.map((p) => (
-        <li key={p} className="whitespace-nowrap">
+        <li key={p}>
           {p}
         </li>
       ))}
