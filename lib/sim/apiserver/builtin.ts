@@ -109,7 +109,8 @@ export function applyBuiltinDefaults(resource: string, obj: KObject, operation: 
       setDefault(spec, 'replicas', 1);
       setDefault(spec, 'revisionHistoryLimit', 10);
       setDefault(spec, 'progressDeadlineSeconds', 600);
-      setDefault(spec, 'strategy', { type: 'RollingUpdate' });
+      if (!isObject(spec.strategy)) spec.strategy = {};
+      setDefault(spec.strategy as Obj, 'type', 'RollingUpdate');
       if (isObject(spec.strategy) && spec.strategy.type === 'RollingUpdate') {
         setDefault(spec.strategy, 'rollingUpdate', {});
         const ru = spec.strategy.rollingUpdate as Obj;
@@ -128,7 +129,8 @@ export function applyBuiltinDefaults(resource: string, obj: KObject, operation: 
       setDefault(spec, 'replicas', 1);
       setDefault(spec, 'podManagementPolicy', 'OrderedReady');
       setDefault(spec, 'revisionHistoryLimit', 10);
-      setDefault(spec, 'updateStrategy', { type: 'RollingUpdate' });
+      if (!isObject(spec.updateStrategy)) spec.updateStrategy = {};
+      setDefault(spec.updateStrategy as Obj, 'type', 'RollingUpdate');
       if (isObject(spec.updateStrategy) && spec.updateStrategy.type === 'RollingUpdate') {
         setDefault(spec.updateStrategy, 'rollingUpdate', { partition: 0 });
       }
@@ -138,7 +140,8 @@ export function applyBuiltinDefaults(resource: string, obj: KObject, operation: 
     case 'apps/daemonsets':
       if (!spec) return;
       setDefault(spec, 'revisionHistoryLimit', 10);
-      setDefault(spec, 'updateStrategy', { type: 'RollingUpdate' });
+      if (!isObject(spec.updateStrategy)) spec.updateStrategy = {};
+      setDefault(spec.updateStrategy as Obj, 'type', 'RollingUpdate');
       if (isObject(spec.updateStrategy) && spec.updateStrategy.type === 'RollingUpdate') {
         setDefault(spec.updateStrategy, 'rollingUpdate', { maxUnavailable: 1, maxSurge: 0 });
       }

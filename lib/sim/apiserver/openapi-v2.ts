@@ -8,18 +8,28 @@
 import type { OpenApi } from './openapi';
 import { schemaName } from './openapi';
 import type { Registry, ResourceDef } from './resources';
+import { objectMeta } from './builtin-schemas';
 import { crdSchema, type Schema } from './schema';
 import { isObject } from './util';
 import yaml from 'js-yaml';
 
 type V2Schema = Record<string, unknown>;
 
-/** A structural schema as OpenAPI v2 publishes it. */
-export function toV2Schema(s: Schema): V2Schema {
+/**
+ * A structural schema as OpenAPI v2 publishes it. For custom resources (as apiextensions does)
+ * int-or-string and preserve-unknown-fields parts become untyped. For built-in kinds they become
+ * `string/int-or-string` and maps: kubectl 1.20 computes apply patches from these schemas and
+ * crashes on an untyped node, while a map only makes it fall back to its compiled-in types.
+ */
+export function toV2Schema(s: Schema, builtin = false): V2Schema {
   if (s['x-kubernetes-preserve-unknown-fields'] || s['x-kubernetes-int-or-string'] || s['x-kubernetes-embedded-resource']) {
     const out: V2Schema = {};
     if (s.description) out.description = s.description;
     for (const [k, v] of Object.entries(s)) if (k.startsWith('x-kubernetes-patch') || k === 'x-kubernetes-group-version-kind') out[k] = v;
+    if (builtin) {
+      if (s['x-kubernetes-int-or-string']) Object.assign(out, { type: 'string', format: 'int-or-string' });
+      else out.type = 'object';
+    }
     return out;
   }
   const out: V2Schema = {};
@@ -27,12 +37,12 @@ export function toV2Schema(s: Schema): V2Schema {
     if (k === 'nullable' || k === 'default' || k === 'x-kubernetes-list-type' || k === 'x-kubernetes-list-map-keys' || k === 'x-kubernetes-map-type') continue;
     if (k === 'properties' && isObject(v)) {
       const props: Record<string, V2Schema> = {};
-      for (const [pk, pv] of Object.entries(v)) props[pk] = toV2Schema(pv as Schema);
+      for (const [pk, pv] of Object.entries(v)) props[pk] = toV2Schema(pv as Schema, builtin);
       out.properties = props;
     } else if (k === 'items' && isObject(v)) {
-      out.items = toV2Schema(v as Schema);
+      out.items = toV2Schema(v as Schema, builtin);
     } else if (k === 'additionalProperties' && isObject(v)) {
-      out.additionalProperties = toV2Schema(v as Schema);
+      out.additionalProperties = toV2Schema(v as Schema, builtin);
     } else {
       out[k] = v;
     }
@@ -53,11 +63,11 @@ export function openapiV2Doc(reg: Registry, builtin: Record<string, Schema>): Re
       // an incomplete schema makes it fail; without one it validates nothing and uses its own types.
       if (!d.crd && !builtin[d.id]) continue;
       const base: Schema = d.crd ? (crdSchema(d.crd, version) ?? { type: 'object' }) : (builtin[d.id] as Schema);
-      const s = toV2Schema(base);
+      const s = toV2Schema(base, !d.crd);
       const props = { ...((s.properties as Record<string, V2Schema>) ?? {}) };
       props.apiVersion = { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' };
       props.kind = { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' };
-      props.metadata = { description: 'Standard object metadata.' };
+      props.metadata = { ...toV2Schema(objectMeta, true), description: 'Standard object metadata.' };
       definitions[schemaName(d, version)] = {
         ...s,
         type: 'object',

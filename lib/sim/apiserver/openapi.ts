@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Registry, ResourceDef } from './resources';
+import { objectMeta } from './builtin-schemas';
 import { openapiV2Doc } from './openapi-v2';
 import { crdSchema, type Schema } from './schema';
 
@@ -117,7 +118,7 @@ function schemasFor(reg: Registry, group: string, version: string, builtin: Reco
     const props = { ...(s.properties ?? {}) };
     props.apiVersion ??= { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' };
     props.kind ??= { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' };
-    props.metadata = { type: 'object', description: 'Standard object metadata.', 'x-kubernetes-preserve-unknown-fields': true };
+    props.metadata = { ...objectMeta, description: 'Standard object metadata.' };
     s.properties = props;
     s['x-kubernetes-group-version-kind'] = [gvk(d, version)];
     out[schemaName(d, version)] = s;

@@ -43,6 +43,8 @@ export interface Cause {
 
 export interface SchemaResult {
   causes: Cause[];
+  /** Remove unknown fields (CRDs) or only report them (built-in kinds, whose schemas are partial). */
+  prune?: boolean;
   /** Paths of fields that were not in the schema (pruned), as `spec.foo` / `spec.a[0].b`. */
   unknownFields: string[];
 }
@@ -51,8 +53,8 @@ export interface SchemaResult {
  * Validates `obj` (a whole object: apiVersion, kind, metadata, ...) against `schema`, pruning
  * unknown fields and applying defaults in place. `obj` must be a private copy.
  */
-export function applySchema(schema: Schema, obj: JsonObject): SchemaResult {
-  const res: SchemaResult = { causes: [], unknownFields: [] };
+export function applySchema(schema: Schema, obj: JsonObject, opts: { prune?: boolean } = {}): SchemaResult {
+  const res: SchemaResult = { causes: [], unknownFields: [], prune: opts.prune !== false };
   // apiVersion, kind and metadata are always allowed at the root; metadata is validated elsewhere.
   const rootProps = { ...(schema.properties ?? {}) };
   delete rootProps.metadata;
@@ -64,7 +66,7 @@ export function applySchema(schema: Schema, obj: JsonObject): SchemaResult {
     if (!sub) {
       if (!schema['x-kubernetes-preserve-unknown-fields']) {
         res.unknownFields.push(key);
-        delete obj[key];
+        if (res.prune) delete obj[key];
       }
       continue;
     }
@@ -193,7 +195,7 @@ function walkObject(s: Schema, v: JsonObject, path: string, res: SchemaResult): 
     if (!sub) {
       if (addl === true || preserve) continue;
       res.unknownFields.push(childPath);
-      delete v[key];
+      if (res.prune) delete v[key];
       continue;
     }
     const out = walk(sub, v[key], childPath, res);

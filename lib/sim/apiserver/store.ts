@@ -628,8 +628,18 @@ export class MemStore implements Store {
     const schema = this.schemaFor(def);
     // Decode-time pruning and defaulting; unknown fields the user sent are reported here.
     if (schema) {
-      const res = applySchema(schema, obj);
+      const res = applySchema(schema, obj, { prune: !!def.crd });
       this.reportUnknown(def, obj, res.unknownFields, opts);
+      if (!def.crd) {
+        // Built-in kinds are decoded into Go structs: a wrong type is a decoding error (400).
+        const bad = res.causes.find((c) => c.reason === 'FieldValueTypeInvalid');
+        if (bad) {
+          const m = /must be of type ([\w-]+): "(\w+)"/.exec(bad.message);
+          throw badRequest(
+            `${def.kind} in version "${def.storageVersion}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${m?.[2] ?? 'value'} into Go struct field .${bad.field} of type ${m?.[1] ?? 'value'}`,
+          );
+        }
+      }
     }
     if (!def.crd) applyBuiltinDefaults(def.id, obj, operation);
     if (!opts.skipAdmission) {
