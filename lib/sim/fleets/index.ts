@@ -8,7 +8,8 @@
  */
 import type { Pod } from '@/lib/fleet/k8s-types';
 import type { MemStore } from '../apiserver/store';
-import { randomSuffix } from '../apiserver/util';
+import { applyBuiltinDefaults } from '../apiserver/builtin';
+import { clone, randomSuffix } from '../apiserver/util';
 import { type KubeletController, nodeObject } from '../controllers/kubelet';
 import { podFromTemplate, replicaSetFor, templateHash } from '../controllers/workloads';
 import type { KObject, UserInfo } from '../types';
@@ -126,8 +127,11 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
       metadata: { labels },
       spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
     };
-    // The name the workload controller will find (so it has nothing to change).
-    const rsName = `${name}-${templateHash(template)}`;
+    // The name the workload controller will find (so it has nothing to change): the hash is of
+    // the template as stored, that is after the API server's defaulting.
+    const defaulted = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: clone(template) } } as KObject;
+    applyBuiltinDefaults('apps/deployments', defaulted, 'CREATE');
+    const rsName = `${name}-${templateHash((defaulted.spec as { template: unknown }).template)}`;
     const dep: KObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

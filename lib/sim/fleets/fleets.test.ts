@@ -1,0 +1,117 @@
+/** Fleets and saved state: what a cluster holds when it starts. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Pod } from '@/lib/fleet/k8s-types';
+import { raw, startTestCluster, waitFor } from '../test-support';
+import { DEMO_NAMESPACES, DEMO_WORKLOADS, expectedDemoPods, OPT_IN_LABELS, type OptIn } from './demo';
+import { parseFleet } from './index';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('fleet names', () => {
+  it('parses empty, demo and scale:N and rejects anything else', () => {
+    expect(parseFleet('empty')).toEqual({ kind: 'empty' });
+    expect(parseFleet('demo')).toEqual({ kind: 'demo' });
+    expect(parseFleet('scale:10000')).toEqual({ kind: 'scale', pods: 10000 });
+    expect(() => parseFleet('big')).toThrow('unknown fleet "big": use empty, demo or scale:N');
+  });
+});
+
+describe('demo catalogue', () => {
+  it('has ~25+ workloads of mixed kinds over the team namespaces and ~300 pods', () => {
+    const kinds = new Set(DEMO_WORKLOADS.map((w) => w.kind));
+    expect([...kinds].sort()).toEqual(['DaemonSet', 'Deployment', 'Pod', 'StatefulSet']);
+    expect(DEMO_WORKLOADS.length).toBeGreaterThanOrEqual(25);
+    expect(expectedDemoPods()).toBeGreaterThanOrEqual(280);
+    expect(expectedDemoPods()).toBeLessThanOrEqual(320);
+    expect(DEMO_NAMESPACES.map((n) => n.name)).toEqual(['payments', 'checkout', 'catalog', 'identity', 'observability', 'platform']);
+  });
+
+  it('puts each opt-in label on 20–120 pods across several workloads', () => {
+    for (const o of Object.keys(OPT_IN_LABELS) as OptIn[]) {
+      const ws = DEMO_WORKLOADS.filter((w) => w.optIn.includes(o) && w.namespace !== 'kube-system');
+      const pods = ws.reduce((n, w) => n + (w.kind === 'Pod' ? 1 : w.replicas), 0);
+      expect(ws.length, o).toBeGreaterThanOrEqual(3);
+      expect(pods, o).toBeGreaterThanOrEqual(20);
+      expect(pods, o).toBeLessThanOrEqual(120);
+    }
+  });
+});
+
+describe('scale fleet', () => {
+  it('starts N pods already Running, and the controllers have nothing to change', async () => {
+    const started = Date.now();
+    const t = await startTestCluster({ fleet: 'scale:1200' });
+    try {
+      expect(Date.now() - started).toBeLessThan(20_000);
+      const pods = t.cluster.store.list('pods') as unknown as Pod[];
+      expect(pods).toHaveLength(1200);
+      expect(pods.every((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+      expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(5);
+      expect(new Set(pods.map((p) => p.metadata.namespace)).size).toBe(3);
+      // Steady: no controller keeps writing.
+      const rv = t.cluster.store.resourceVersion();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(t.cluster.store.resourceVersion()).toBe(rv);
+      const list = await raw(t.cluster, 'GET', '/api/v1/pods?limit=500', { token: t.cluster.tokens.viewer });
+      expect(list.json<{ items: unknown[]; metadata: { remainingItemCount: number } }>().metadata.remainingItemCount).toBe(700);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('state file', () => {
+  it('saves on stop and restores on start, keeping uids and resourceVersions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-state-'));
+    dirs.push(dir);
+    const statePath = join(dir, 'state.json');
+    const a = await startTestCluster({ statePath });
+    await a.core().createNamespace({ body: { metadata: { name: 'kept', labels: { x: 'y' } } } });
+    const pod = await a.core().createNamespacedPod({ namespace: 'kept', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } });
+    await waitFor(() => (a.cluster.store.get('pods', 'kept', 'p') as unknown as Pod | undefined)?.status?.phase === 'Running', 5000, 'running');
+    const rv = Number(a.cluster.store.resourceVersion());
+    await a.stop();
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).resourceVersion).toBe(rv);
+
+    const b = await startTestCluster({ statePath });
+    try {
+      const p = await b.core().readNamespacedPod({ name: 'p', namespace: 'kept' });
+      expect(p.metadata?.uid).toBe(pod.metadata?.uid);
+      expect(p.status?.phase).toBe('Running');
+      expect((await b.core().readNamespace({ name: 'kept' })).metadata?.labels?.x).toBe('y');
+      const n = await b.core().createNamespace({ body: { metadata: { name: 'after' } } });
+      expect(Number(n.metadata?.resourceVersion)).toBeGreaterThan(rv);
+      // Watches cannot resume from before the restart.
+      const w = await raw(b.cluster, 'GET', `/api/v1/pods?watch=true&resourceVersion=${rv - 1}`, { token: b.cluster.tokens.admin });
+      expect(w.status).toBe(410);
+    } finally {
+      await b.stop();
+    }
+  });
+});
+
+describe('demo fleet', () => {
+  it('seeds namespaces, SidecarSets and workloads, with pods injected at creation', async () => {
+    const t = await startTestCluster({ fleet: 'demo', kruise: true });
+    try {
+      const pods = t.cluster.store.list('pods') as unknown as Pod[];
+      expect(pods.length).toBe(expectedDemoPods());
+      const ns = t.cluster.store.list('namespaces').map((n) => n.metadata.name);
+      expect(ns).toEqual(expect.arrayContaining(['payments', 'checkout', 'catalog', 'identity', 'observability', 'platform', 'default', 'kube-system', 'kruise-system']));
+      expect(t.cluster.store.get('namespaces', undefined, 'kube-system')?.metadata.labels?.['control-plane']).toBe('true');
+      expect(t.cluster.store.list('apps.kruise.io/sidecarsets').length).toBeGreaterThan(0);
+      const injected = pods.filter((p) => p.metadata.annotations?.['kruise.io/sidecarset-injected-list']);
+      expect(injected.length).toBeGreaterThan(200);
+      // kube-system is a control-plane namespace: never injected.
+      expect(pods.filter((p) => p.metadata.namespace === 'kube-system').every((p) => !p.metadata.annotations?.['kruise.io/sidecarset-injected-list'])).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  }, 120_000);
+});
