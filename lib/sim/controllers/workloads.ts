@@ -421,6 +421,7 @@ export class WorkloadController implements SimController {
         const rs = replicaSetFor(d, initial, maxRev + 1);
         try {
           newRS = store.create('apps/replicasets', rs, { user: CONTROLLER_USER });
+          if (initial > 0) this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${initial}`);
         } catch (e) {
           if (!(e instanceof ApiError && e.code === 409)) throw e;
           newRS = store.get('apps/replicasets', d.metadata.namespace, rs.metadata.name);
@@ -431,7 +432,7 @@ export class WorkloadController implements SimController {
           x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(maxRev + 1) };
         }, { user: CONTROLLER_USER });
       }
-      if (newRS) this.rollOut(newRS, old, desired, maxSurge, maxUnavailable, recreate);
+      if (newRS) this.rollOut(d, newRS, old, desired, maxSurge, maxUnavailable, recreate);
     }
     this.cleanupHistory(d, num(s.revisionHistoryLimit, 10));
 
@@ -484,24 +485,26 @@ export class WorkloadController implements SimController {
     });
   }
 
-  private setReplicas(rs: KObject, n: number): void {
-    if (num(spec(rs).replicas) === n) return;
+  private setReplicas(d: KObject, rs: KObject, n: number): void {
+    const from = num(spec(rs).replicas);
+    if (from === n) return;
     (this.store as Store).mutate('apps/replicasets', rs.metadata.namespace, rs.metadata.name, (x) => {
       (x.spec as JsonObject).replicas = n;
     }, { user: CONTROLLER_USER });
+    this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled ${n > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${n}`);
   }
 
-  private rollOut(newRS: KObject, old: KObject[], desired: number, maxSurge: number, maxUnavailable: number, recreate: boolean): void {
+  private rollOut(d: KObject, newRS: KObject, old: KObject[], desired: number, maxSurge: number, maxUnavailable: number, recreate: boolean): void {
     const specReplicas = (rs: KObject) => num(spec(rs).replicas);
     const oldActive = old.filter((rs) => specReplicas(rs) > 0);
     if (recreate) {
       if (oldActive.length > 0) {
-        for (const rs of oldActive) this.setReplicas(rs, 0);
+        for (const rs of oldActive) this.setReplicas(d, rs, 0);
         return;
       }
       // Wait until the old pods are gone before starting new ones.
       if (old.some((rs) => num(status(rs).replicas) > 0)) return;
-      this.setReplicas(newRS, desired);
+      this.setReplicas(d, newRS, desired);
       return;
     }
     // Scale up the new ReplicaSet within maxSurge.
@@ -513,7 +516,7 @@ export class WorkloadController implements SimController {
     } else if (newCount > desired) {
       newCount = desired;
     }
-    this.setReplicas(newRS, newCount);
+    this.setReplicas(d, newRS, newCount);
     if (oldActive.length === 0) return;
     // Scale down old ReplicaSets without going below minAvailable.
     const minAvailable = desired - maxUnavailable;
@@ -526,7 +529,7 @@ export class WorkloadController implements SimController {
     for (const rs of sorted) {
       if (budget <= 0) break;
       const cut = Math.min(budget, specReplicas(rs));
-      this.setReplicas(rs, specReplicas(rs) - cut);
+      this.setReplicas(d, rs, specReplicas(rs) - cut);
       budget -= cut;
     }
   }

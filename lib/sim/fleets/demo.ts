@@ -5,7 +5,7 @@
  * the opt-in labels the demo SidecarSets select:
  *
  *   sidecar.istio.io/inject=true  112 pods   logging=enabled         111 pods
- *   dapr.io/enabled=true           80 pods   config-reloader=enabled  22 pods
+ *   dapr.io/enabled=true           80 pods   config-reloader=enabled  26 pods
  *   otel=enabled                  114 pods   mesh=mosn                89 pods
  *
  * config-reloader shares no pod with the SidecarSets whose demo state needs every pod ready
@@ -92,7 +92,7 @@ export const DEMO_WORKLOADS: DemoWorkload[] = [
   W('observability', 'prometheus', 'StatefulSet', 2, 'quay.io/prometheus/prometheus:v2.54.1', ['config-reloader'], { port: 9090, parallel: true }),
   W('observability', 'grafana', 'Deployment', 2, 'docker.io/grafana/grafana:11.2.2', ['config-reloader'], { port: 3000 }),
   W('observability', 'otel-gateway', 'Deployment', 4, 'docker.io/otel/opentelemetry-collector-contrib:0.111.0', ['config-reloader'], { port: 4317 }),
-  W('observability', 'node-exporter', 'DaemonSet', 0, 'quay.io/prometheus/node-exporter:v1.8.2', [], { port: 9100 }),
+  W('observability', 'node-exporter', 'DaemonSet', 0, 'quay.io/prometheus/node-exporter:v1.8.2', ['config-reloader'], { port: 9100 }),
   W('observability', 'fluent-bit-agent', 'DaemonSet', 0, 'cr.fluentbit.io/fluent/fluent-bit:3.1.8', []),
   // platform
   W('platform', 'ingress-gateway', 'Deployment', 8, 'docker.io/istio/proxyv2:1.23.2', ['istio'], { port: 8443 }),
@@ -100,7 +100,7 @@ export const DEMO_WORKLOADS: DemoWorkload[] = [
   W('platform', 'feature-flags', 'Deployment', 6, 'ghcr.io/acme/feature-flags:0.9.3', ['config-reloader', 'otel'], { port: 8080 }),
   W('platform', 'notifications', 'Deployment', 12, 'ghcr.io/acme/notifications:1.5.0', ['dapr']),
   // default
-  W('default', 'hello-web', 'Deployment', 4, 'docker.io/library/nginx:1.27', ['config-reloader'], { team: 'sandbox', port: 80 }),
+  W('default', 'hello-web', 'Deployment', 4, 'docker.io/library/nginx:1.27', [], { team: 'sandbox', port: 80 }),
   W('default', 'debug-shell', 'Pod', 1, 'docker.io/library/busybox:1.36', ['logging'], { team: 'sandbox' }),
   W('default', 'canary-probe', 'Pod', 1, 'ghcr.io/acme/canary-probe:0.2.0', ['istio'], { team: 'sandbox' }),
   // A broken bare pod, so the demo shows an application failure that is not a sidecar's.

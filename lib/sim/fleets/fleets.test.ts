@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Pod } from '@/lib/fleet/k8s-types';
 import { raw, startTestCluster, waitFor } from '../test-support';
-import { DEMO_NAMESPACES, DEMO_WORKLOADS, expectedDemoPods, OPT_IN_LABELS, type OptIn } from './demo';
+import { DEMO_NAMESPACES, DEMO_NODES, DEMO_WORKLOADS, expectedDemoPods, OPT_IN_LABELS, type OptIn } from './demo';
 import { parseFleet } from './index';
 
 const dirs: string[] = [];
@@ -35,7 +35,7 @@ describe('demo catalogue', () => {
   it('puts each opt-in label on 20–120 pods across several workloads', () => {
     for (const o of Object.keys(OPT_IN_LABELS) as OptIn[]) {
       const ws = DEMO_WORKLOADS.filter((w) => w.optIn.includes(o) && w.namespace !== 'kube-system');
-      const pods = ws.reduce((n, w) => n + (w.kind === 'Pod' ? 1 : w.replicas), 0);
+      const pods = ws.reduce((n, w) => n + (w.kind === 'Pod' ? 1 : w.kind === 'DaemonSet' ? DEMO_NODES : w.replicas), 0);
       expect(ws.length, o).toBeGreaterThanOrEqual(3);
       expect(pods, o).toBeGreaterThanOrEqual(20);
       expect(pods, o).toBeLessThanOrEqual(120);
