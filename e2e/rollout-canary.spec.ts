@@ -73,7 +73,7 @@ test('a canary by label updates only the pods carrying it, through updateStrateg
   const d = await ui.open('Canary upgrade', 'Canary upgrade');
   await d.getByLabel('New image').fill(NEW_IMAGE);
   await d.getByRole('radio', { name: /^Pods with a label/ }).check();
-  await d.getByLabel('Pod label').selectOption('tier=api');
+  await d.getByLabel('Pod label', { exact: true }).selectOption('tier=api');
   const listed = await ui.preview(d);
   const apiPods = pods(fx)
     .filter((p) => p.metadata.labels?.tier === 'api')
@@ -100,7 +100,7 @@ test('a canary by workload labels exactly its pods and updates them', async ({ p
   const d = await ui.open('Canary upgrade', 'Canary upgrade');
   await d.getByLabel('New image').fill(NEW_IMAGE);
   await d.getByRole('radio', { name: /^A workload/ }).check();
-  await d.getByLabel('Workload').selectOption(`${fx.namespace}/Deployment/worker`);
+  await d.getByLabel('Workload', { exact: true }).selectOption(`${fx.namespace}/Deployment/worker`);
   const listed = await ui.preview(d);
   expect(listed).toHaveLength(2);
   expect(listed.every((p) => p.startsWith(`${fx.namespace}/worker-`))).toBe(true);

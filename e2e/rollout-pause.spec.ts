@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { kubectl } from './support/cluster';
 import { createFixture, NEW_IMAGE, RolloutPage, setImage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
+const BROKEN = 'docker.io/library/busybox:1.37-broken';
+
 test.describe.configure({ timeout: 120_000 });
 
 test('pause in the middle of a rollout stops further updates, and resume continues', async ({ page }) => {
@@ -45,8 +47,10 @@ test('"pause every rollout in progress" asks first, then pauses each one', async
   const b = await createFixture('all-b', [{ name: 'web', replicas: 6 }]);
   // Other SidecarSets of the shared cluster may be in progress too; they get resumed afterwards.
   const before = pausedState();
-  setImage(a, NEW_IMAGE, { maxUnavailable: 1 });
-  setImage(b, NEW_IMAGE, { maxUnavailable: 1 });
+  // Broken images: the first updated pod never becomes ready, so both rollouts stay in progress.
+  setImage(a, BROKEN, { maxUnavailable: 1 });
+  setImage(b, BROKEN, { maxUnavailable: 1 });
+  await expect.poll(() => sidecarSet(b).status?.updatedPods, { timeout: 20_000 }).toBe(1);
   try {
     await page.goto('/');
     const open = page.getByRole('button', { name: 'Pause every rollout in progress' });

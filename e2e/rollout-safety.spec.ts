@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { viewerBaseURL } from './support/env';
-import { createFixture, NEW_IMAGE, OLD_IMAGE, RolloutPage, setImage, sidecarSet, sidecarSetEvents } from './rollout-support';
+import { baseURL, viewerBaseURL } from './support/env';
+import { createFixture, NEW_IMAGE, RolloutPage, setImage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -9,7 +9,7 @@ const ACTIONS = ['Canary upgrade', 'Promote', 'Pause rollout', 'Roll back'] as c
 test.describe('as sim-viewer', () => {
   test.use({ baseURL: viewerBaseURL });
 
-  test('the viewer cannot act; a forged request is still refused and reported', async ({ page }) => {
+  test('the viewer cannot act; a forged request is still refused and reported', async ({ page, browser, request }) => {
     const fx = await createFixture('viewer', [{ name: 'web', replicas: 2 }]);
     const ui = new RolloutPage(page, fx);
     await ui.goto();
@@ -17,22 +17,41 @@ test.describe('as sim-viewer', () => {
     await expect(page.getByText(/^Read-only: sim-viewer may not patch sidecarsets\.apps\.kruise\.io/)).toBeVisible();
     const before = sidecarSet(fx);
 
-    // Forge it: enable the button in the browser and submit anyway.
+    // Forged in the page: enable the button in the DOM and submit its form anyway.
     await ui.button('Pause rollout').evaluate((b) => b.removeAttribute('disabled'));
     await ui.button('Pause rollout').click();
     await expect(page.getByText(/^Forbidden: sim-viewer may not patch sidecarsets\.apps\.kruise\.io "viewer-/)).toBeVisible();
 
-    // And through a dialog, all the way to the confirm button.
-    await ui.button('Canary upgrade').evaluate((b) => b.removeAttribute('disabled'));
-    await ui.button('Canary upgrade').click();
-    const d = ui.dialog('Canary upgrade');
+    // Forged on the wire: take a real "Start canary" request from the admin dashboard (same
+    // build, same action ids), and send it to the viewer's dashboard.
+    const admin = await browser.newPage({ baseURL });
+    const adminUi = new RolloutPage(admin, fx);
+    await adminUi.goto();
+    const d = await adminUi.open('Canary upgrade', 'Canary upgrade');
     await d.getByLabel('New image').fill(NEW_IMAGE);
-    await ui.preview(d);
-    await d.getByRole('button', { name: 'Start canary' }).click();
-    await expect(d.getByText(/^Forbidden: sim-viewer may not patch sidecarsets\.apps\.kruise\.io/)).toBeVisible();
+    const [sent] = await Promise.all([
+      admin.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined && (r.postData() ?? '').includes(NEW_IMAGE)),
+      d.getByRole('button', { name: 'Preview', exact: true }).click(),
+    ]);
+    await admin.close();
+    const body = (sent.postData() ?? '').replace(/(name="(?:_?\d+_)?intent"\r\n\r\n)preview/, '$1apply');
+    expect(body).toMatch(/intent"\r\n\r\napply/);
+    const res = await request.post(`${viewerBaseURL}/sidecarsets/${fx.name}`, {
+      headers: {
+        'next-action': sent.headers()['next-action'] as string,
+        'content-type': sent.headers()['content-type'] as string,
+        accept: 'text/x-component',
+      },
+      data: Buffer.from(body),
+    });
+    expect(res.status()).toBe(200);
+    // The action's answer (RSC text): the refusal, as the dialog would show it.
+    const answer = await res.text();
+    expect(answer).toContain('Forbidden: sim-viewer may not patch sidecarsets.apps.kruise.io');
+    expect(answer).toContain(fx.name);
 
     const after = sidecarSet(fx);
-    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(after.metadata.generation).toBe(before.metadata.generation);
     expect(after.spec).toEqual(before.spec);
     expect(sidecarSetEvents(fx)).toHaveLength(0);
   });
@@ -54,7 +73,8 @@ test('an action from a stale page gets a conflict message and changes nothing', 
   await d.getByRole('button', { name: 'Start canary' }).click();
   await expect(d.getByText('Conflict: the SidecarSet changed since you loaded it. Nothing was changed; look at it again and retry.')).toBeVisible();
   const after = sidecarSet(fx);
-  expect(after.metadata.resourceVersion).toBe(changed.metadata.resourceVersion);
+  expect(after.metadata.generation).toBe(changed.metadata.generation);
+  expect(after.spec).toEqual(changed.spec);
   expect(after.spec.containers[0]?.image).toBe(theirs);
   expect(after.spec.updateStrategy?.partition).toBe(0);
   expect(sidecarSetEvents(fx)).toHaveLength(0);
@@ -89,22 +109,22 @@ test('invalid images and partitions are refused with a message and change nothin
 
   const p = await ui.open('Promote', 'Promote the rollout');
   await p.getByRole('radio', { name: 'A partition of my choice' }).check();
-  await p.getByLabel('Partition').fill('abc');
+  await p.getByLabel('Partition', { exact: true }).fill('abc');
   await p.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(
     p.getByText(/^Nothing was changed: admission webhook "vsidecarset\.kb\.io" would deny the request: spec\.updateStrategy\.partition: Invalid value: "abc": a valid percent string must be a numeric string followed by an ending '%'/),
   ).toBeVisible();
-  await p.getByLabel('Partition').fill('-1');
+  await p.getByLabel('Partition', { exact: true }).fill('-1');
   await p.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(p.getByText(/spec\.updateStrategy\.partition: Invalid value: -1: must be greater than or equal to 0/).first()).toBeVisible();
-  await p.getByLabel('Partition').fill('90%');
+  await p.getByLabel('Partition', { exact: true }).fill('90%');
   await p.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(p.getByText(/^Nothing was changed: Promote must lower the partition/)).toBeVisible();
   await expect(p.getByRole('button', { name: 'Promote now' })).toBeDisabled();
 
   const after = sidecarSet(fx);
-  expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+  expect(after.metadata.generation).toBe(before.metadata.generation);
   expect(after.spec).toEqual(before.spec);
-  expect(after.spec.containers[0]?.image).not.toBe(OLD_IMAGE);
+  expect(after.spec.containers[0]?.image).toBe(NEW_IMAGE);
   expect(sidecarSetEvents(fx)).toHaveLength(0);
 });

@@ -181,8 +181,8 @@ async function previewOrApply(
     if (r.error.kind === 'Forbidden') console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
     return { ok: false, message: r.error.message, preview, at: Date.now() };
   }
-  revalidatePath(`/sidecarsets/${encodeURIComponent(name)}`);
-  revalidatePath('/');
+  // No revalidatePath here: the dialogs submit inside a transition, and a router refresh riding
+  // on that transition kept it pending. The live views refetch when the dialog reports success.
   const warnings = [...preview.warnings];
   if (r.value.eventError) warnings.push(r.value.eventError);
   const labelled = r.value.labelled;
