@@ -104,6 +104,10 @@ describe('list', () => {
     expect(third.metadata?._continue).toBeFalsy();
     // The whole list keeps the resourceVersion of the first page.
     expect(third.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    // resourceVersion=0 is served from the "cache", whole, as the real server does.
+    const any = await core.listNamespacedPod({ namespace: n, limit: 10, resourceVersion: '0' });
+    expect(any.items).toHaveLength(25);
+    expect(any.metadata?._continue).toBeFalsy();
   });
 
   it('filters by equality and set-based label selectors and by field selectors', async () => {

@@ -78,6 +78,19 @@ describe('/sim/faults', () => {
     expect(again.doneAt - started).toBeLessThan(2500);
   });
 
+  it('expires open watches with an in-stream 410 ERROR event', async () => {
+    const got: Array<{ type: string; code?: number; reason?: string }> = [];
+    const w = new k8s.Watch(t.kc());
+    await w.watch('/api/v1/namespaces', {}, (type, obj) => {
+      if (type === 'ERROR') got.push({ type, code: obj.code, reason: obj.reason });
+    }, () => {});
+    await waitFor(() => t.cluster.server.watches.count > 0, 3000, 'the watch to open');
+    await raw(t.cluster, 'POST', '/sim/faults', { token: admin(), body: { expireWatchesNow: true } });
+    await waitFor(() => got.length > 0, 3000, 'the ERROR event');
+    expect(got).toEqual([{ type: 'ERROR', code: 410, reason: 'Expired' }]);
+    await waitFor(() => t.cluster.server.watches.count === 0, 3000, 'the watch to close');
+  });
+
   it('forces 410 on the next watch as an HTTP status', async () => {
     await raw(t.cluster, 'POST', '/sim/faults', { token: admin(), body: { force410NextWatch: 'http' } });
     const r = await raw(t.cluster, 'GET', '/api/v1/pods?watch=true&resourceVersion=1', { token: admin() });

@@ -26,6 +26,8 @@ export interface Faults {
 export interface FaultsRequest extends Faults {
   /** Close every open watch connection now. */
   dropWatchesNow?: boolean;
+  /** End every open watch now with an in-stream ERROR event carrying 410 Expired (clients must relist). */
+  expireWatchesNow?: boolean;
   /** Shorthand for outageUntil = now + N seconds. */
   outageSeconds?: number;
   /** Clear every fault first. */
@@ -72,6 +74,7 @@ export function parseFaults(body: unknown): FaultsRequest {
     out.outageMode = b.outageMode;
   }
   if (b.dropWatchesNow !== undefined) out.dropWatchesNow = b.dropWatchesNow === true;
+  if (b.expireWatchesNow !== undefined) out.expireWatchesNow = b.expireWatchesNow === true;
   if (b.reset !== undefined) out.reset = b.reset === true;
   for (const k of Object.keys(out) as Array<keyof FaultsRequest>) if (out[k] === undefined) delete out[k];
   return out;

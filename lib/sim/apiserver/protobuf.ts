@@ -173,6 +173,7 @@ const MESSAGES: Record<string, Msg> = {
     }),
   },
   'authorization.k8s.io/v1/SelfSubjectRulesReview': { 1: f('metadata', ObjectMeta), 2: f('spec', { 1: f('namespace', 'string') }) },
+  'authentication.k8s.io/v1/SelfSubjectReview': { 1: f('metadata', ObjectMeta), 2: f('status', {}) },
 };
 
 function unsupported(what: string): ApiError {

@@ -228,6 +228,7 @@ export function defaultResources(): ResourceDef[] {
     },
     review('selfsubjectaccessreviews', 'SelfSubjectAccessReview'),
     review('selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
+    { ...review('selfsubjectreviews', 'SelfSubjectReview'), id: 'authentication.k8s.io/selfsubjectreviews', group: 'authentication.k8s.io' },
   ];
 }
 

@@ -88,7 +88,7 @@ export class ApiServer {
   setFaults(req: FaultsRequest): Faults {
     const next: Faults = req.reset ? {} : { ...this.faults };
     for (const [k, v] of Object.entries(req)) {
-      if (k === 'reset' || k === 'dropWatchesNow' || k === 'outageSeconds') continue;
+      if (k === 'reset' || k === 'dropWatchesNow' || k === 'expireWatchesNow' || k === 'outageSeconds') continue;
       (next as Record<string, unknown>)[k] = v;
     }
     if (req.outageSeconds !== undefined) next.outageUntil = new Date(Date.now() + req.outageSeconds * 1000).toISOString();
@@ -100,6 +100,7 @@ export class ApiServer {
       this.dropTimer.unref();
     }
     if (req.dropWatchesNow) this.watches.dropAll();
+    if (req.expireWatchesNow) this.watches.expireAll();
     return this.getFaults();
   }
 
@@ -425,8 +426,11 @@ export class ApiServer {
 
   private list(req: IncomingMessage, res: ServerResponse, url: URL, r: Route): unknown {
     const q = url.searchParams;
-    const limit = q.get('limit') ? Number(q.get('limit')) : undefined;
+    let limit = q.get('limit') ? Number(q.get('limit')) : undefined;
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw badRequest(`limit: Invalid value: ${q.get('limit')}`);
+    // resourceVersion=0 asks for "any" version: the real server answers from its watch cache,
+    // which ignores limit and returns everything in one page.
+    if (q.get('resourceVersion') === '0' && !q.get('continue')) limit = undefined;
     const page = this.store.listPage(r.def.id, {
       namespace: r.namespace,
       labelSelector: q.get('labelSelector') ?? undefined,
@@ -596,7 +600,10 @@ export class ApiServer {
   private review(def: ResourceDef, user: SimUser, body: unknown): JsonObject {
     const b = isObject(body) ? body : {};
     const spec = isObject(b.spec) ? b.spec : {};
-    const base = { kind: def.kind, apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec };
+    const base = { kind: def.kind, apiVersion: `${def.group}/v1`, metadata: { creationTimestamp: null }, spec };
+    if (def.plural === 'selfsubjectreviews') {
+      return { kind: def.kind, apiVersion: base.apiVersion, metadata: base.metadata, status: { userInfo: { username: user.name, groups: user.groups } } };
+    }
     if (def.plural === 'selfsubjectaccessreviews') {
       const ra = isObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
       const nra = isObject(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
