@@ -97,6 +97,8 @@ describe('kubelet', () => {
       expect(p.status?.phase).toBe('Pending');
       expect(cond(p, 'Ready')).toBe('False');
       expect(cs(p, 'app')).toMatchObject({ ready: false, image, imageID: '', restartCount: 0 });
+      const ev = await core.listNamespacedEvent({ namespace: 'kubelet', fieldSelector: `involvedObject.name=${name},type=Warning` });
+      expect(ev.items.map((e) => e.message)).toContain('Error: ErrImagePull');
     }
   });
 
@@ -111,6 +113,9 @@ describe('kubelet', () => {
     expect(c?.ready).toBe(false);
     expect(c?.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(c?.state?.waiting?.message).toMatch(/^back-off \d+s restarting failed container=app pod=crash_kubelet/);
+    const ev = await core.listNamespacedEvent({ namespace: 'kubelet', fieldSelector: 'involvedObject.name=crash,reason=BackOff' });
+    expect(ev.items).toHaveLength(1);
+    expect(ev.items[0]).toMatchObject({ type: 'Warning', message: `Back-off restarting failed container app in pod crash_kubelet(${p.metadata?.uid})`, source: { component: 'kubelet' } });
   });
 });
 

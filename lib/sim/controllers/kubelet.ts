@@ -200,6 +200,7 @@ export class KubeletController implements SimController {
       if (pr) {
         for (const t of pr.timers) clearTimeout(t);
         this.pods.delete(uid);
+        for (const k of this.events.keys()) if (k.startsWith(`${uid}|`)) this.events.delete(k);
         const n = pr.nodeName ? this.nodes.get(pr.nodeName) : undefined;
         if (n) n.pods--;
       }
@@ -405,6 +406,13 @@ export class KubeletController implements SimController {
       c.message = c.reason === 'ErrImagePull' ? pullFailureMessage(image, behaviour) : `Back-off pulling image "${image}"`;
       c.attempts++;
       this.flush(pr);
+      if (c.reason === 'ErrImagePull') {
+        this.recordEvent(pr, c, 'Warning', 'Failed', c.message);
+        this.recordEvent(pr, c, 'Warning', 'Failed', 'Error: ErrImagePull');
+      } else {
+        this.recordEvent(pr, c, 'Normal', 'BackOff', c.message);
+        this.recordEvent(pr, c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      }
       this.after(pr, c.reason === 'ErrImagePull' ? 1 : this.backoff(c), () => this.startContainer(pr, c, gen));
       return;
     }
@@ -469,6 +477,7 @@ export class KubeletController implements SimController {
     c.started = false;
     c.attempts++;
     this.flush(pr);
+    this.recordEvent(pr, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pr.name}_${pr.namespace}(${pr.uid})`);
     this.after(pr, this.backoff(c), () => this.startContainer(pr, c, gen));
   }
 
@@ -511,8 +520,61 @@ export class KubeletController implements SimController {
       c.reason = 'ContainerCreating';
       c.message = undefined;
       this.flush(pr);
+      this.recordEvent(pr, c, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
       this.after(pr, 1, () => this.startContainer(pr, c, gen));
     });
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  private events = new Map<string, { name: string; count: number; last: number }>();
+
+  /**
+   * Records a core/v1 Event on the pod, as the kubelet does for failures and restarts. Repeats of
+   * the same reason and message are aggregated (count, lastTimestamp), written at most every 5 s.
+   */
+  private recordEvent(pr: PodRuntime, c: CRuntime, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const store = this.store as Store;
+    const key = `${pr.uid}|${c.name}|${reason}|${message}`;
+    const ts = now();
+    const prev = this.events.get(key);
+    try {
+      if (prev) {
+        prev.count++;
+        if (Date.now() - prev.last < 5000) return;
+        prev.last = Date.now();
+        const count = prev.count;
+        store.mutate('events', pr.namespace, prev.name, (e) => {
+          e.count = count;
+          e.lastTimestamp = ts;
+        }, { user: KUBELET_USER });
+        return;
+      }
+      const e = store.create(
+        'events',
+        {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: '', generateName: `${pr.name}.`, namespace: pr.namespace },
+          involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pr.name, namespace: pr.namespace, uid: pr.uid, fieldPath: `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}` },
+          reason,
+          message,
+          type,
+          source: { component: 'kubelet', host: pr.nodeName },
+          firstTimestamp: ts,
+          lastTimestamp: ts,
+          count: 1,
+          reportingComponent: 'kubelet',
+          reportingInstance: pr.nodeName ?? '',
+        },
+        { user: KUBELET_USER },
+      );
+      this.events.set(key, { name: e.metadata.name, count: 1, last: Date.now() });
+    } catch (err) {
+      // Events are best effort (the namespace may be going away).
+      if (!(err instanceof ApiError)) throw err;
+      this.events.delete(key);
+    }
   }
 
   // ---- status -------------------------------------------------------------------------------
