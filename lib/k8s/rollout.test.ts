@@ -141,7 +141,8 @@ describe('applyRolloutChange', () => {
     expect(r).toEqual({ ok: false, error: expect.objectContaining({ kind: 'Conflict', message: CONFLICT_MESSAGE }) });
     const after = await getSidecarSet('canary-stale');
     expect(after.spec).toEqual(before.spec);
-    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    // Status writes by the controller bump the resourceVersion; the spec and its generation must not move.
+    expect(after.metadata.generation).toBe(before.metadata.generation);
     expect(await eventsFor('canary-stale')).toHaveLength(0);
   });
 
