@@ -23,7 +23,7 @@ export default defineConfig({
   fullyParallel: false,
   retries: ci ? 1 : 0,
   forbidOnly: ci,
-  timeout: 45_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: ci ? [['list'], ['html', { open: 'never', outputFolder: `playwright-report/e2e-${port}` }]] : 'list',
   use: {

@@ -30,7 +30,7 @@ test('overview → SidecarSet → workload → pod', async ({ page }) => {
   // The SidecarSet with the most matched pods, so it certainly has workloads to follow.
   const list = kubectlJson<SidecarSetList>(['get', 'sidecarsets.apps.kruise.io']).items;
   const target = [...list].sort((a, b) => (b.status?.matchedPods ?? 0) - (a.status?.matchedPods ?? 0))[0];
-  test.skip(!target || !target.status?.matchedPods, 'the fleet has no SidecarSet with matched pods');
+  test.skip(!target?.status?.matchedPods, 'the fleet has no SidecarSet with matched pods');
   const name = target!.metadata.name;
 
   const overview = new OverviewPage(page);
@@ -44,7 +44,7 @@ test('overview → SidecarSet → workload → pod', async ({ page }) => {
   await expect(sidecarSet.revisions).toBeVisible();
 
   const workloadLink = sidecarSet.workloadLinks().first();
-  const workloadName = (await workloadLink.innerText()).trim();
+  const workloadName = ((await workloadLink.textContent()) ?? '').trim();
   await workloadLink.click();
 
   const workload = new WorkloadPage(page);
@@ -53,7 +53,7 @@ test('overview → SidecarSet → workload → pod', async ({ page }) => {
   await expect(workload.sidecars.getByRole('link', { name })).toBeVisible();
 
   const podLink = workload.podLinks().first();
-  const podName = (await podLink.innerText()).trim();
+  const podName = ((await podLink.textContent()) ?? '').trim();
   await podLink.click();
 
   const pod = new PodPage(page, podName);

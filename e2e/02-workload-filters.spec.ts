@@ -17,7 +17,8 @@ test('filters, search and sort live in the URL and survive a reload', async ({ p
   }
 
   // Search for the first workload's name: it must stay in the results.
-  const firstName = (await workloads.rows().first().getByRole('rowheader').getByRole('link').innerText()).trim();
+  const firstLink = workloads.rows().first().getByRole('rowheader').getByRole('link');
+  const firstName = ((await firstLink.textContent()) ?? '').trim();
   await workloads.search.fill(firstName);
   await expect(page).toHaveURL(new RegExp(`[?&]q=${encodeURIComponent(firstName)}(&|$)`));
   await expect(workloads.row(firstName)).toBeVisible();

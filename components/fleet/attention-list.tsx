@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { AttentionItem } from '@/lib/fleet/views';
 import { workloadHref } from '@/components/workloads/links';
+import { memo } from 'react';
 
 const look = {
   critical: { icon: 'x', tone: 'danger', label: 'Critical' },
@@ -12,7 +13,7 @@ const look = {
 const rank = { critical: 0, warning: 1, info: 2 };
 
 /** What needs a person first: critical before warnings before notes. */
-export function AttentionList({ items }: { items: AttentionItem[] }) {
+export const AttentionList = memo(function AttentionList({ items }: { items: AttentionItem[] }) {
   if (items.length === 0) {
     return (
       <p className="flex items-center gap-1.5 text-sm text-zinc-700 dark:text-zinc-300">
@@ -48,4 +49,4 @@ export function AttentionList({ items }: { items: AttentionItem[] }) {
       })}
     </ul>
   );
-}
+});

@@ -133,7 +133,7 @@ export function LiveIndicator({
       <span className="font-medium">{stale ? 'Stale' : 'Live'}</span>
       {at && (
         <span>
-          · data from <time dateTime={at} suppressHydrationWarning>
+          · as of <time dateTime={at} suppressHydrationWarning>
             {formatClock(at)}
           </time>
         </span>

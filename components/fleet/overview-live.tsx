@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { AttentionList } from '@/components/fleet/attention-list';
 import { StateChangeAnnouncer } from '@/components/fleet/announcer';
 import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
@@ -11,26 +10,27 @@ import { FleetActions } from '@/components/sidecarsets/actions-slot';
 import { Banner } from '@/components/ui/banner';
 import { Section } from '@/components/ui/section';
 import { overviewOptions } from '@/lib/query/options';
+import { useLiveQuery } from '@/lib/query/use-live-query';
 
 /** The fleet overview, polled live. First render comes hydrated from the server's prefetch. */
 export function OverviewLive() {
-  const { data, error, dataUpdatedAt } = useQuery(overviewOptions());
+  const { data, error, freshness, updatedAt } = useLiveQuery(overviewOptions());
   if (!data) return null;
   const states = Object.fromEntries(data.sidecarSets.map((s) => [s.name, rolloutLook[s.state.kind].label]));
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <LiveIndicator freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+        <LiveIndicator freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
         <FleetActions sidecarSets={data.sidecarSets} />
       </div>
-      <FreshnessBanner freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+      <FreshnessBanner freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
       <StateChangeAnnouncer states={states} noun="SidecarSet" />
       {data.cluster.kruiseVersion === null && !data.cluster.error && (
         <Banner tone="info" title="OpenKruise is not installed in this cluster">
           The cluster serves no SidecarSet API, so there are no rollouts to show. Workloads and their pods are still listed.
         </Banner>
       )}
-      <AccessErrors freshness={data.freshness} />
+      <AccessErrors freshness={freshness} />
       <Section id="totals" title="Fleet totals">
         <FleetTotalsView totals={data.totals} />
       </Section>

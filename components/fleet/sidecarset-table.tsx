@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { imageTag } from '@/components/ui/format';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 /** Stuck first, then paused, progressing...; ties by how many pods the first problem concerns. */
 export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] {
@@ -19,7 +20,7 @@ export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] 
   );
 }
 
-export function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummary[] }) {
+export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummary[] }) {
   if (sidecarSets.length === 0) {
     return (
       <EmptyState title="No SidecarSets in this cluster">
@@ -109,7 +110,7 @@ export function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummar
       </TBody>
     </Table>
   );
-}
+});
 
 function order(sev: 'problem' | 'hold' | 'fact' | undefined): number {
   return sev === 'problem' ? 0 : sev === 'hold' ? 1 : 2;

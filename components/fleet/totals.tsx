@@ -3,6 +3,7 @@ import { rolloutLook } from '@/components/fleet/status';
 import { cn } from '@/components/ui/cn';
 import { type Tone, ToneIcon, toneText } from '@/components/ui/status-pill';
 import type { FleetTotals, RolloutStateKind } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 function Stat({ label, value, tone, hint }: { label: string; value: ReactNode; tone?: Tone; hint?: string }) {
   return (
@@ -17,7 +18,7 @@ function Stat({ label, value, tone, hint }: { label: string; value: ReactNode; t
 
 const stateOrder: RolloutStateKind[] = ['stuck', 'paused', 'progressing', 'not-updating', 'complete'];
 
-export function FleetTotalsView({ totals }: { totals: FleetTotals }) {
+export const FleetTotalsView = memo(function FleetTotalsView({ totals }: { totals: FleetTotals }) {
   return (
     <div className="space-y-2">
       <dl className="grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
@@ -56,4 +57,4 @@ export function FleetTotalsView({ totals }: { totals: FleetTotals }) {
       </ul>
     </div>
   );
-}
+});

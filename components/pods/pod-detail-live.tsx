@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
 import { PodStatusPill } from '@/components/fleet/status';
@@ -17,6 +16,7 @@ import { PodSidecarTable } from '@/components/workloads/pod-sidecar-table';
 import { YesNo } from '@/components/workloads/sidecar-state';
 import { HttpError } from '@/lib/query/fetch-json';
 import { podOptions } from '@/lib/query/options';
+import { useLiveQuery } from '@/lib/query/use-live-query';
 
 /** Kruise's own annotations first: they say which SidecarSet injected what, at which hash. */
 function sortAnnotations(entries: Array<[string, string]>) {
@@ -24,8 +24,8 @@ function sortAnnotations(entries: Array<[string, string]>) {
 }
 
 export function PodDetailLive({ namespace, name }: { namespace: string; name: string }) {
-  const { data, error, dataUpdatedAt } = useQuery(podOptions(namespace, name));
-  const gone = error instanceof HttpError && error.status === 404;
+  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(podOptions(namespace, name));
+  const gone = viewError instanceof HttpError && viewError.status === 404;
   if (!data) return null;
   const pod = data.pod;
   return (
@@ -48,7 +48,7 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
           </nav>
         }
         title={pod.name}
-        actions={<LiveIndicator freshness={data.freshness} fetchError={gone ? null : error} dataUpdatedAt={dataUpdatedAt} />}
+        actions={<LiveIndicator freshness={freshness} fetchError={gone ? null : error} dataUpdatedAt={updatedAt} />}
       >
         <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
           <PodStatusPill status={pod.status} health={pod.health} />
@@ -74,9 +74,9 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
           It was deleted after this page was opened. The data below is the last seen.
         </Banner>
       ) : (
-        <FreshnessBanner freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+        <FreshnessBanner freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
       )}
-      <AccessErrors freshness={data.freshness} />
+      <AccessErrors freshness={freshness} />
       <Section id="sidecars" title="Sidecars">
         <PodSidecarTable pods={[pod]} caption={`Sidecars of pod ${pod.name}`} linkPods={false} />
       </Section>

@@ -2,9 +2,10 @@ import { Age } from '@/components/ui/age';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { EventRow } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 /** Events of a SidecarSet and its pods, newest first. Warnings carry an icon and the word, not only colour. */
-export function EventsTimeline({ events, label }: { events: EventRow[]; label: string }) {
+export const EventsTimeline = memo(function EventsTimeline({ events, label }: { events: EventRow[]; label: string }) {
   if (events.length === 0) return <EmptyState title="No recent events" />;
   const sorted = [...events].sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
   return (
@@ -34,4 +35,4 @@ export function EventsTimeline({ events, label }: { events: EventRow[]; label: s
       })}
     </ol>
   );
-}
+});

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { WhyPanel } from '@/components/sidecarsets/why-panel';
 import { podHref } from '@/components/workloads/links';
 import type { RolloutExplanation } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 function Fact({ label, value, hint }: { label: string; value: number; hint?: string }) {
   return (
@@ -13,7 +14,7 @@ function Fact({ label, value, hint }: { label: string; value: number; hint?: str
 }
 
 /** "Why is it not progressing": the reasons, the planner's numbers behind them, and who is next. */
-export function Explanation({ explanation: x }: { explanation: RolloutExplanation }) {
+export const Explanation = memo(function Explanation({ explanation: x }: { explanation: RolloutExplanation }) {
   return (
     <div className="grid gap-3 lg:grid-cols-[2fr_1fr]">
       <div className="space-y-2">
@@ -54,4 +55,4 @@ export function Explanation({ explanation: x }: { explanation: RolloutExplanatio
       </dl>
     </div>
   );
-}
+});

@@ -3,9 +3,10 @@ import { Badge } from '@/components/ui/badge';
 import { ToneIcon } from '@/components/ui/status-pill';
 import { PodSidecarTable } from '@/components/workloads/pod-sidecar-table';
 import type { PodGroup } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 /** Pods grouped by the revision they run, updated groups first; each group shows its first page. */
-export function PodGroups({ groups, sidecarSet }: { groups: PodGroup[]; sidecarSet: string }) {
+export const PodGroups = memo(function PodGroups({ groups, sidecarSet }: { groups: PodGroup[]; sidecarSet: string }) {
   if (groups.length === 0) {
     return <p className="text-sm text-zinc-600 dark:text-zinc-400">No running pod carries this SidecarSet's sidecars.</p>;
   }
@@ -59,4 +60,4 @@ export function PodGroups({ groups, sidecarSet }: { groups: PodGroup[]; sidecarS
       })}
     </div>
   );
-}
+});

@@ -4,9 +4,10 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { imageTag } from '@/components/ui/format';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { RevisionRow } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 /** Revision history from ControllerRevisions, newest first, with the pods on each. */
-export function RevisionsTable({ revisions, name }: { revisions: RevisionRow[]; name: string }) {
+export const RevisionsTable = memo(function RevisionsTable({ revisions, name }: { revisions: RevisionRow[]; name: string }) {
   if (revisions.length === 0) {
     return <EmptyState title="No revisions recorded">The controller has not written a ControllerRevision yet.</EmptyState>;
   }
@@ -56,4 +57,4 @@ export function RevisionsTable({ revisions, name }: { revisions: RevisionRow[]; 
       </TBody>
     </Table>
   );
-}
+});

@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { StateChangeAnnouncer } from '@/components/fleet/announcer';
 import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
@@ -17,10 +16,11 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Section } from '@/components/ui/section';
 import { HttpError } from '@/lib/query/fetch-json';
 import { sidecarSetOptions } from '@/lib/query/options';
+import { useLiveQuery } from '@/lib/query/use-live-query';
 
 export function SidecarSetDetailLive({ name }: { name: string }) {
-  const { data, error, dataUpdatedAt } = useQuery(sidecarSetOptions(name));
-  const gone = error instanceof HttpError && error.status === 404;
+  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(sidecarSetOptions(name));
+  const gone = viewError instanceof HttpError && viewError.status === 404;
   if (!data) return null;
   const s = data.summary;
   return (
@@ -48,7 +48,7 @@ export function SidecarSetDetailLive({ name }: { name: string }) {
           <RolloutPill kind={s.state.kind} />
           <RolloutCounts sidecarSet={s} />
           <RolloutProgress sidecarSet={s} className="w-48" />
-          <LiveIndicator freshness={data.freshness} fetchError={gone ? null : error} dataUpdatedAt={dataUpdatedAt} />
+          <LiveIndicator freshness={freshness} fetchError={gone ? null : error} dataUpdatedAt={updatedAt} />
         </div>
       </PageHeader>
       <StateChangeAnnouncer states={{ [s.name]: rolloutLook[s.state.kind].label }} noun="SidecarSet" />
@@ -57,9 +57,9 @@ export function SidecarSetDetailLive({ name }: { name: string }) {
           It was deleted after this page was opened. The data below is the last seen.
         </Banner>
       ) : (
-        <FreshnessBanner freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+        <FreshnessBanner freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
       )}
-      <AccessErrors freshness={data.freshness} />
+      <AccessErrors freshness={freshness} />
       <Section id="why" title="Rollout: why it is where it is">
         <Explanation explanation={data.explanation} />
       </Section>

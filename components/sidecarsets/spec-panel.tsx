@@ -1,6 +1,7 @@
 import { Badge } from '@/components/ui/badge';
 import { YesNo } from '@/components/workloads/sidecar-state';
 import type { SidecarSetSpecView, SidecarSetSummary } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -15,7 +16,7 @@ const card = 'rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-z
 const cardTitle = 'mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400';
 
 /** Containers and images, selectors, injection and update strategy of one SidecarSet. */
-export function SpecPanel({ spec, summary }: { spec: SidecarSetSpecView; summary: SidecarSetSummary }) {
+export const SpecPanel = memo(function SpecPanel({ spec, summary }: { spec: SidecarSetSpecView; summary: SidecarSetSummary }) {
   const st = spec.strategy;
   return (
     <div className="grid items-start gap-3 lg:grid-cols-3">
@@ -93,4 +94,4 @@ export function SpecPanel({ spec, summary }: { spec: SidecarSetSpecView; summary
       </div>
     </div>
   );
-}
+});

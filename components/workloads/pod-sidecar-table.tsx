@@ -8,12 +8,13 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { podHref, sidecarSetHref, workloadHref } from '@/components/workloads/links';
 import { SidecarStatePill, YesNo } from '@/components/workloads/sidecar-state';
 import type { PodRow } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 /**
  * Pods × sidecar containers: one group of rows per pod, one row per sidecar. The pod cell spans
  * its sidecars' rows and is the row header for them.
  */
-export function PodSidecarTable({
+export const PodSidecarTable = memo(function PodSidecarTable({
   pods,
   caption,
   showWorkload = false,
@@ -132,4 +133,4 @@ export function PodSidecarTable({
       </TBody>
     </Table>
   );
-}
+});

@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
 import { HealthPill } from '@/components/fleet/status';
 import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
@@ -14,11 +13,12 @@ import { SidecarCell } from '@/components/workloads/sidecar-cell';
 import type { WorkloadRef } from '@/lib/fleet/views';
 import { HttpError } from '@/lib/query/fetch-json';
 import { workloadDetailOptions } from '@/lib/query/options';
+import { useLiveQuery } from '@/lib/query/use-live-query';
 import Link from 'next/link';
 
 export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: WorkloadRef; page: number }) {
-  const { data, error, dataUpdatedAt } = useQuery(workloadDetailOptions(workloadRef, page));
-  const gone = error instanceof HttpError && error.status === 404;
+  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(workloadDetailOptions(workloadRef, page));
+  const gone = viewError instanceof HttpError && viewError.status === 404;
   if (!data) return null;
   const w = data.workload;
   const sidecars = Object.entries(w.sidecars).sort(([a], [b]) => a.localeCompare(b));
@@ -39,7 +39,7 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           </nav>
         }
         title={w.name}
-        actions={<LiveIndicator freshness={data.freshness} fetchError={gone ? null : error} dataUpdatedAt={dataUpdatedAt} />}
+        actions={<LiveIndicator freshness={freshness} fetchError={gone ? null : error} dataUpdatedAt={updatedAt} />}
       >
         <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
           <HealthPill health={w.health} />
@@ -57,9 +57,9 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           It was deleted after this page was opened. The data below is the last seen.
         </Banner>
       ) : (
-        <FreshnessBanner freshness={data.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+        <FreshnessBanner freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
       )}
-      <AccessErrors freshness={data.freshness} />
+      <AccessErrors freshness={freshness} />
       <Section id="sidecars" title="Sidecars" description="Versions this workload's pods run, with pod counts and health.">
         {sidecars.length === 0 ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">No SidecarSet injected these pods.</p>

@@ -5,9 +5,10 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { workloadHref } from '@/components/workloads/links';
 import { SidecarCell } from '@/components/workloads/sidecar-cell';
 import type { WorkloadRow } from '@/lib/fleet/views';
+import { memo } from 'react';
 
 /** Workloads × sidecars: one column per sidecar container present on this page. */
-export function WorkloadGrid({ rows, caption }: { rows: WorkloadRow[]; caption: string }) {
+export const WorkloadGrid = memo(function WorkloadGrid({ rows, caption }: { rows: WorkloadRow[]; caption: string }) {
   if (rows.length === 0) {
     return <EmptyState title="No workloads match">Clear a filter or the search to see more.</EmptyState>;
   }
@@ -68,7 +69,7 @@ export function WorkloadGrid({ rows, caption }: { rows: WorkloadRow[]; caption: 
       </TBody>
     </Table>
   );
-}
+});
 
 function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
   const parts: string[] = [];
@@ -80,7 +81,7 @@ function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
   return (
     <ul className="space-y-0.5 text-amber-800 dark:text-amber-300">
       {parts.map((p) => (
-        <li key={p}>
+        <li key={p} className="whitespace-nowrap">
           {p}
         </li>
       ))}

@@ -1,6 +1,5 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
 import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
@@ -9,6 +8,7 @@ import { WorkloadFilters } from '@/components/workloads/workload-filters';
 import { WorkloadGrid } from '@/components/workloads/workload-grid';
 import type { WorkloadQuery } from '@/lib/fleet/views';
 import { workloadsOptions } from '@/lib/query/options';
+import { useLiveQuery } from '@/lib/query/use-live-query';
 import { parseWorkloadQuery, workloadQueryString } from '@/lib/query/workload-query';
 
 /**
@@ -19,7 +19,7 @@ import { parseWorkloadQuery, workloadQueryString } from '@/lib/query/workload-qu
 export function WorkloadsLive() {
   const searchParams = useSearchParams();
   const query = useMemo(() => parseWorkloadQuery(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const { data, error, dataUpdatedAt, isPlaceholderData } = useQuery(workloadsOptions(query));
+  const { data, error, freshness, updatedAt, isPlaceholderData } = useLiveQuery(workloadsOptions(query));
 
   const navigate = (next: WorkloadQuery, opts: { replace?: boolean } = {}) => {
     const url = `/workloads${workloadQueryString(next)}`;
@@ -32,13 +32,13 @@ export function WorkloadsLive() {
     <div className="space-y-3">
       <WorkloadFilters query={query} facets={data?.facets} onChange={navigate} />
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <LiveIndicator freshness={data?.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
+        <LiveIndicator freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
         <p aria-live="polite" className="text-xs text-zinc-600 dark:text-zinc-400">
           {isPlaceholderData ? 'Loading…' : data ? `${data.total} workloads match` : ''}
         </p>
       </div>
-      <FreshnessBanner freshness={data?.freshness} fetchError={error} dataUpdatedAt={dataUpdatedAt} />
-      <AccessErrors freshness={data?.freshness} />
+      <FreshnessBanner freshness={freshness} fetchError={error} dataUpdatedAt={updatedAt} />
+      <AccessErrors freshness={freshness} />
       {data && (
         <div className={isPlaceholderData ? 'opacity-60 transition-opacity' : undefined} aria-busy={isPlaceholderData}>
           <WorkloadGrid

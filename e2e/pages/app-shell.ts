@@ -6,5 +6,6 @@ import { expect, type Page } from '@playwright/test';
  * that (a select changed on server HTML) would be lost.
  */
 export async function waitForLiveShell(page: Page): Promise<void> {
-  await expect(page.getByRole('region', { name: 'Cluster' }).getByText(/^(Live|Stale)$/)).toBeVisible();
+  // Generous: on a busy 2-core machine the first load of the JS bundle can take several seconds.
+  await expect(page.getByRole('region', { name: 'Cluster' }).getByText(/^(Live|Stale)$/)).toBeVisible({ timeout: 20_000 });
 }

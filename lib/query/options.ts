@@ -16,16 +16,30 @@ import { type WorkloadDetailPage, workloadQueryKey, workloadQueryString } from '
  * Every live query of the dashboard, one factory each. Server components prefetch with the same
  * key (and a queryFn that calls lib/k8s directly); client components poll the JSON routes.
  *
- * Live: refetch every 1.5 s so a change shows within ~2 s; TanStack pauses the interval while
- * the tab is hidden (refetchIntervalInBackground: false) and refetches when it is shown again.
+ * Live, in two tiers (see use-live-query.ts):
+ * - the pulse (cache revision + freshness, ~100 bytes) is polled every 1.5 s, so a change shows
+ *   within ~2 s; TanStack pauses the interval while the tab is hidden
+ *   (refetchIntervalInBackground: false) and refetches when it is shown again;
+ * - a view (up to ~100 KB for a big SidecarSet) is refetched when the pulse's revision or
+ *   liveness changes, and at least every VIEW_MAX_AGE_MS (time-based states such as "stuck for
+ *   N minutes" change without a cluster change).
  */
 export const LIVE_INTERVAL_MS = 1500;
+export const VIEW_MAX_AGE_MS = 10_000;
+
+// Keep polling after a failed fetch: the stale banner shows, and the page recovers on its own.
+const retry = (count: number, err: Error) => !(err instanceof HttpError && err.status === 404) && count < 1;
 
 const live = {
   refetchInterval: LIVE_INTERVAL_MS,
   refetchIntervalInBackground: false,
-  // Keep polling after a failed fetch: the stale banner shows, and the page recovers on its own.
-  retry: (count: number, err: Error) => !(err instanceof HttpError && err.status === 404) && count < 1,
+  retry,
+} as const;
+
+const view = {
+  refetchInterval: VIEW_MAX_AGE_MS,
+  refetchIntervalInBackground: false,
+  retry,
 } as const;
 
 const enc = encodeURIComponent;
@@ -60,7 +74,7 @@ export function overviewOptions() {
   return queryOptions({
     queryKey: queryKeys.overview(),
     queryFn: ({ signal }) => fetchJson<OverviewView>('/api/overview', signal),
-    ...live,
+    ...view,
   });
 }
 
@@ -70,7 +84,7 @@ export function workloadsOptions(q: WorkloadQuery) {
     queryFn: ({ signal }) => fetchJson<WorkloadsView>(`/api/workloads${workloadQueryString(q)}`, signal),
     // A new filter keeps the previous rows on screen until its page arrives (no empty flash).
     placeholderData: keepPreviousData,
-    ...live,
+    ...view,
   });
 }
 
@@ -83,7 +97,7 @@ export function workloadDetailOptions(ref: WorkloadRef, page: number) {
         signal,
       ),
     placeholderData: keepPreviousData,
-    ...live,
+    ...view,
   });
 }
 
@@ -91,7 +105,7 @@ export function sidecarSetOptions(name: string) {
   return queryOptions({
     queryKey: queryKeys.sidecarSet(name),
     queryFn: ({ signal }) => fetchJson<SidecarSetDetailView>(`/api/sidecarsets/${enc(name)}`, signal),
-    ...live,
+    ...view,
   });
 }
 
@@ -99,6 +113,6 @@ export function podOptions(namespace: string, name: string) {
   return queryOptions({
     queryKey: queryKeys.pod(namespace, name),
     queryFn: ({ signal }) => fetchJson<PodDetailView>(`/api/pods/${enc(namespace)}/${enc(name)}`, signal),
-    ...live,
+    ...view,
   });
 }
