@@ -229,4 +229,4 @@ spec:
       expect(g.stderr.trim()).toBe('Error from server (NotFound): deployments.apps "web" not found');
     });
   });
-  }
+}
