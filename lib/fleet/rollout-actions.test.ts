@@ -355,7 +355,7 @@ describe('validateUpdateStrategy (reference §6.2 rule 7)', () => {
     expect(validateUpdateStrategy({ type: 'RollingUpdate', partition: 0, selector: { matchLabels: { a: 'b' } } })).toEqual([]);
     const s = { type: 'RollingUpdate', partition: '0%', selector: { matchLabels: { a: 'b' } } };
     expect(validateUpdateStrategy(s)).toEqual([
-      `spec.updateStrategy: Invalid value: ${JSON.stringify(s)}: Partition and Selector cannot be used together`,
+      `updateStrategy: Invalid value: "${JSON.stringify(s)}": Partition and Selector cannot be used together`,
     ]);
   });
   it('checks partition and maxUnavailable formats; over 100% and 0 are accepted', () => {

@@ -215,7 +215,8 @@ export function validateUpdateStrategy(strategy: SidecarSetUpdateStrategy | unde
   const path = 'spec.updateStrategy';
   const errs: string[] = [];
   if (s.selector && partitionIsSet(s.partition)) {
-    errs.push(`${path}: Invalid value: ${JSON.stringify(s)}: Partition and Selector cannot be used together`);
+    // Kruise reports this one on `updateStrategy` (no `spec.`), with the strategy dumped in quotes.
+    errs.push(`updateStrategy: Invalid value: "${JSON.stringify(s)}": Partition and Selector cannot be used together`);
   }
   if (s.selector) errs.push(...validateSelector(s.selector, `${path}.selector`));
   if (s.partition !== undefined) errs.push(...validatePositiveIntOrPercent(s.partition, `${path}.partition`));
