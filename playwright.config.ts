@@ -1,5 +1,14 @@
 import { defineConfig } from '@playwright/test';
-import { baseURL, e2eKubeconfig, port, viewerBaseURL, viewerPort } from './e2e/support/env';
+import {
+  baseURL,
+  e2eKubeconfig,
+  port,
+  unreachableBaseURL,
+  unreachableKubeconfig,
+  unreachablePort,
+  viewerBaseURL,
+  viewerPort,
+} from './e2e/support/env';
 
 /**
  * Browser tests against the built-in cluster's demo fleet. Run `npx next build` first: the servers
@@ -10,6 +19,7 @@ import { baseURL, e2eKubeconfig, port, viewerBaseURL, viewerPort } from './e2e/s
  *   .sim/e2e-<port>/kubeconfig, which the tests also hand to kubectl;
  * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the sim-viewer context. Playwright
  *   starts web servers in order and waits for each, so the kubeconfig exists when it starts.
+ * A third (E2E_PORT + 2) points at a cluster that never answers, for the first-render error page.
  */
 const ci = !!process.env.CI;
 
@@ -57,6 +67,15 @@ export default defineConfig({
       command: `npm start -- --no-build --port ${viewerPort} --context sim-viewer`,
       url: `${viewerBaseURL}/api/cluster`,
       env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(viewerPort) },
+      reuseExistingServer: !ci,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npm start -- --no-build --port ${unreachablePort}`,
+      url: `${unreachableBaseURL}/api/cluster`,
+      env: { KUBECONFIG: unreachableKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(unreachablePort) },
       reuseExistingServer: !ci,
       timeout: 120_000,
       stdout: 'ignore',

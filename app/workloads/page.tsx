@@ -2,6 +2,8 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { clusterOutage } from '@/components/fleet/cluster-gate';
+import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { PageHeader } from '@/components/ui/page-header';
 import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { WorkloadsLive } from '@/components/workloads/workloads-live';
@@ -32,7 +34,11 @@ async function Workloads({ searchParams }: { searchParams: SearchParams }) {
   await connection();
   const query = parseWorkloadQuery(await searchParams);
   const queryClient = getQueryClient();
-  await queryClient.prefetchQuery({ ...workloadsOptions(query), queryFn: () => getWorkloads(query) });
+  const view = await queryClient.fetchQuery({ ...workloadsOptions(query), queryFn: () => getWorkloads(query) });
+  if (view.total === 0 && view.facets.namespaces.length === 0) {
+    const outage = await clusterOutage();
+    if (outage) return <ClusterUnreachable server={outage.server} code={outage.code} message={outage.message} />;
+  }
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <WorkloadsLive />

@@ -40,7 +40,7 @@ export function ClusterBadgeView({ info }: { info: ClusterInfo }) {
               {info.source === 'in-cluster' ? 'In-cluster' : 'Cluster'} <span className="font-semibold">{info.name}</span>
             </span>
           )}
-          {info.kruiseVersion === null && <Badge variant="warning">Kruise not installed</Badge>}
+          {info.kruiseVersion === null && !info.error && <Badge variant="warning">Kruise not installed</Badge>}
           <HeaderFreshness />
         </p>
         <p className="text-zinc-600 dark:text-zinc-400">

@@ -3,6 +3,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { clusterOutage } from '@/components/fleet/cluster-gate';
+import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { SidecarSetDetailLive } from '@/components/sidecarsets/sidecarset-detail-live';
 import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { getSidecarSetDetail } from '@/lib/k8s/fleet';
@@ -28,7 +30,12 @@ async function SidecarSet({ params }: { params: Params }) {
   await connection();
   const name = decodeURIComponent((await params).name);
   const view = await getSidecarSetDetail(name);
-  if (!view) notFound();
+  if (!view) {
+    // Not found, or the cluster never answered: say which.
+    const outage = await clusterOutage();
+    if (outage) return <ClusterUnreachable server={outage.server} code={outage.code} message={outage.message} />;
+    notFound();
+  }
   const queryClient = getQueryClient();
   queryClient.setQueryData(sidecarSetOptions(name).queryKey, view);
   return (

@@ -3,6 +3,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { clusterOutage } from '@/components/fleet/cluster-gate';
+import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { PodDetailLive } from '@/components/pods/pod-detail-live';
 import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { getPodDetail } from '@/lib/k8s/fleet';
@@ -30,7 +32,12 @@ async function Pod({ params }: { params: Params }) {
   const namespace = decodeURIComponent(p.namespace);
   const name = decodeURIComponent(p.name);
   const view = await getPodDetail(namespace, name);
-  if (!view) notFound();
+  if (!view) {
+    // Not found, or the cluster never answered: say which.
+    const outage = await clusterOutage();
+    if (outage) return <ClusterUnreachable server={outage.server} code={outage.code} message={outage.message} />;
+    notFound();
+  }
   const queryClient = getQueryClient();
   queryClient.setQueryData(podOptions(namespace, name).queryKey, view);
   return (

@@ -3,6 +3,8 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { clusterOutage } from '@/components/fleet/cluster-gate';
+import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { WorkloadDetailLive } from '@/components/workloads/workload-detail-live';
 import { getWorkloadDetail } from '@/lib/k8s/fleet';
@@ -32,7 +34,12 @@ async function Workload({ params, searchParams }: { params: Params; searchParams
   const ref = { namespace: decodeURIComponent(p.namespace), kind: decodeURIComponent(p.kind), name: decodeURIComponent(p.name) };
   const page = parsePage((await searchParams).page);
   const view = await getWorkloadDetail(ref);
-  if (!view) notFound();
+  if (!view) {
+    // Not found, or the cluster never answered: say which.
+    const outage = await clusterOutage();
+    if (outage) return <ClusterUnreachable server={outage.server} code={outage.code} message={outage.message} />;
+    notFound();
+  }
   const queryClient = getQueryClient();
   queryClient.setQueryData(workloadDetailOptions(ref, page).queryKey, pageOfWorkloadDetail(view, page));
   return (
