@@ -98,7 +98,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     log,
   });
 
-  const tls = generateClusterTls(host === '127.0.0.1' || host === 'localhost' ? [] : [host]);
+  const tls = await generateClusterTls(host === '127.0.0.1' || host === 'localhost' ? [] : [host]);
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem, keepAliveTimeout: 30_000 }, api.handle);
   server.headersTimeout = 60_000;
   server.requestTimeout = 0;

@@ -2,7 +2,7 @@
  * A throwaway CA and a server certificate for the built-in cluster, made at start-up. RSA keys
  * come from node:crypto (fast, native); node-forge builds and signs the X.509 certificates.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 
 export interface ClusterTls {
@@ -11,8 +11,9 @@ export interface ClusterTls {
   keyPem: string;
 }
 
-function rsaPair(): { priv: forge.pki.rsa.PrivateKey; pub: forge.pki.rsa.PublicKey; keyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+type Pair = { priv: forge.pki.rsa.PrivateKey; pub: forge.pki.rsa.PublicKey; keyPem: string };
+
+function toForge(privateKey: KeyObject, publicKey: KeyObject): Pair {
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const pubPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return {
@@ -29,13 +30,23 @@ function serial(): string {
   return b.toString('hex');
 }
 
+function rsaPair(): Promise<Pair> {
+  return new Promise((resolve, reject) => {
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, publicKey, privateKey) => {
+      if (err) reject(err);
+      else resolve(toForge(privateKey, publicKey));
+    });
+  });
+}
+
 /** Makes a CA and a server certificate for 127.0.0.1, ::1 and localhost (plus extra hosts). */
-export function generateClusterTls(extraHosts: string[] = []): ClusterTls {
+export async function generateClusterTls(extraHosts: string[] = []): Promise<ClusterTls> {
+  // Both keys at once, on libuv's thread pool.
+  const [ca, srv] = await Promise.all([rsaPair(), rsaPair()]);
   const now = new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
 
-  const ca = rsaPair();
   const caCert = forge.pki.createCertificate();
   caCert.publicKey = ca.pub;
   caCert.serialNumber = serial();
@@ -51,7 +62,6 @@ export function generateClusterTls(extraHosts: string[] = []): ClusterTls {
   ]);
   caCert.sign(ca.priv, forge.md.sha256.create());
 
-  const srv = rsaPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = srv.pub;
   cert.serialNumber = serial();

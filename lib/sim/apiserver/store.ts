@@ -37,6 +37,8 @@ export interface StoreWriteOptions extends WriteOptions {
   warnings?: string[];
   /** Create with the given status (fleet seeding, state restore) instead of resetting it. */
   keepStatus?: boolean;
+  /** The caller hands the object over (no defensive copy): bulk seeding of fresh objects. */
+  owned?: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
@@ -377,7 +379,7 @@ export class MemStore implements Store {
   create(resource: ResourceId, input: KObject, opts: StoreWriteOptions = {}): KObject {
     const def = this.def(resource);
     const user = opts.user ?? SYSTEM_USER;
-    let obj = clone(input);
+    let obj = opts.owned && !Object.isFrozen(input) ? input : clone(input);
     if (!isObject(obj.metadata)) obj.metadata = { name: '' };
     const meta = obj.metadata;
     if (!def.namespaced) delete meta.namespace;
@@ -420,8 +422,10 @@ export class MemStore implements Store {
 
     // System fields last, so admission cannot forge them.
     const m = obj.metadata;
-    m.uid = opts.keepStatus && input.metadata.uid ? input.metadata.uid : newUid();
-    m.creationTimestamp = opts.keepStatus && input.metadata.creationTimestamp ? input.metadata.creationTimestamp : nowIso();
+    const givenUid = input.metadata.uid;
+    const givenTs = input.metadata.creationTimestamp;
+    m.uid = opts.keepStatus && givenUid ? givenUid : newUid();
+    m.creationTimestamp = opts.keepStatus && givenTs ? givenTs : nowIso();
     if (def.hasSpec && obj.spec !== undefined) m.generation = 1;
     else delete m.generation;
     delete m.deletionTimestamp;
@@ -627,7 +631,10 @@ export class MemStore implements Store {
     const ctx: AdmissionContext = { operation, user, subresource: opts.subresource, dryRun: !!opts.dryRun, store: this };
     const schema = this.schemaFor(def);
     // Decode-time pruning and defaulting; unknown fields the user sent are reported here.
-    if (schema) {
+    // Built-in kinds: the schema only reports unknown fields and wrong types, which matters for
+    // requests from clients (they carry a warnings list); in-process writers skip the walk.
+    const checkSchema = schema && (def.crd || opts.warnings !== undefined || opts.fieldValidation === 'Strict');
+    if (schema && checkSchema) {
       const res = applySchema(schema, obj, { prune: !!def.crd });
       this.reportUnknown(def, obj, res.unknownFields, opts);
       if (!def.crd) {

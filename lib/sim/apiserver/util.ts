@@ -49,11 +49,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+let pool = Buffer.alloc(0);
+let poolPos = 0;
+
 /** The 5-character suffix the API server appends to generateName (same alphabet as upstream). */
 export function randomSuffix(n = 5): string {
-  const bytes = randomBytes(n);
+  if (poolPos + n > pool.length) {
+    pool = randomBytes(4096);
+    poolPos = 0;
+  }
   let s = '';
-  for (let i = 0; i < n; i++) s += NAME_ALPHABET[(bytes[i] as number) % NAME_ALPHABET.length];
+  for (let i = 0; i < n; i++) s += NAME_ALPHABET[(pool[poolPos++] as number) % NAME_ALPHABET.length];
   return s;
 }
 
@@ -82,8 +88,17 @@ export function newUid(): string {
   return randomUUID();
 }
 
+let isoSecond = 0;
+let isoStamp = '';
+
+/** RFC 3339 at second resolution, as the API serializes metav1.Time (cached per second). */
 export function nowIso(): string {
-  return `${new Date().toISOString().slice(0, 19)}Z`;
+  const sec = Math.floor(Date.now() / 1000);
+  if (sec !== isoSecond) {
+    isoSecond = sec;
+    isoStamp = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return isoStamp;
 }
 
 /** JSON with keys in a stable order (for hashing templates). */

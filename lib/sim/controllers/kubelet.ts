@@ -81,8 +81,18 @@ interface PodRuntime {
   slow: boolean;
 }
 
+let lastSecond = 0;
+let lastStamp = '';
+
+/** RFC 3339 at second resolution, as the API serializes metav1.Time (cached per second). */
 function now(): string {
-  return `${new Date().toISOString().slice(0, 19)}Z`;
+  const ms = Date.now();
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastStamp = `${new Date(sec * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return lastStamp;
 }
 
 function containerId(): string {

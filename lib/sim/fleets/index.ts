@@ -161,7 +161,7 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     for (let p = 0; p < replicas; p++) {
       const pod = podFromTemplate(rs, tpl, { name: `${rs.metadata.name}-${randomSuffix()}` }, {}) as unknown as Pod;
       (pod as unknown as KObject).status = opts.kubelet.instantStatus(pod);
-      store.create('pods', pod as unknown as KObject, { user: ADMIN, keepStatus: true });
+      store.create('pods', pod as unknown as KObject, { user: ADMIN, keepStatus: true, owned: true });
     }
     made += replicas;
   }
