@@ -419,6 +419,15 @@ describe('deletion', () => {
     expect(left[0]?.metadata?.ownerReferences).toBeUndefined();
   });
 
+  it('deletes a collection by label selector', async () => {
+    const n = await ns('collection');
+    for (const [name, tier] of [['a', 'web'], ['b', 'web'], ['c', 'db']]) {
+      await core.createNamespacedPod({ namespace: n, body: podBody(name as string, undefined, { tier: tier as string }) });
+    }
+    await core.deleteCollectionNamespacedPod({ namespace: n, labelSelector: 'tier=web' });
+    expect((await core.listNamespacedPod({ namespace: n })).items.map((p) => p.metadata?.name)).toEqual(['c']);
+  });
+
   it('deletes a namespace with its content', async () => {
     const n = await ns('doomed');
     await core.createNamespacedPod({ namespace: n, body: podBody('a') });
