@@ -2,10 +2,10 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { OverviewSkeleton } from '@/components/fleet/page-skeletons';
 import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { OverviewLive } from '@/components/fleet/overview-live';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardsSkeleton, Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { getOverview } from '@/lib/k8s/fleet';
 import { getQueryClient } from '@/lib/query/get-query-client';
 import { overviewOptions } from '@/lib/query/options';
@@ -37,16 +37,5 @@ async function Overview() {
     <HydrationBoundary state={dehydrate(queryClient)}>
       <OverviewLive />
     </HydrationBoundary>
-  );
-}
-
-function OverviewSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-4 w-48" />
-      <CardsSkeleton count={6} label="Loading fleet totals…" />
-      <Skeleton className="h-16 w-full" />
-      <TableSkeleton rows={8} columns={8} label="Loading SidecarSets…" />
-    </div>
   );
 }

@@ -2,10 +2,10 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { WorkloadsSkeleton } from '@/components/fleet/page-skeletons';
 import { clusterOutage } from '@/components/fleet/cluster-gate';
 import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { PageHeader } from '@/components/ui/page-header';
-import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { WorkloadsLive } from '@/components/workloads/workloads-live';
 import { getWorkloads } from '@/lib/k8s/fleet';
 import { getQueryClient } from '@/lib/query/get-query-client';
@@ -43,18 +43,5 @@ async function Workloads({ searchParams }: { searchParams: SearchParams }) {
     <HydrationBoundary state={dehydrate(queryClient)}>
       <WorkloadsLive />
     </HydrationBoundary>
-  );
-}
-
-function WorkloadsSkeleton() {
-  return (
-    <div className="space-y-3">
-      <div className="flex gap-2">
-        {Array.from({ length: 6 }, (_, i) => (
-          <Skeleton key={i} className="h-12 w-36" />
-        ))}
-      </div>
-      <TableSkeleton rows={12} columns={7} label="Loading workloads…" />
-    </div>
   );
 }

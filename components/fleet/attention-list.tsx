@@ -33,12 +33,12 @@ export const AttentionList = memo(function AttentionList({ items }: { items: Att
             <span className="sr-only">{l.label}:</span>
             <span className="min-w-0 flex-1">
               {item.sidecarSet && (
-                <Link href={`/sidecarsets/${encodeURIComponent(item.sidecarSet)}`} className="mr-1.5 font-medium">
+                <Link prefetch={false} href={`/sidecarsets/${encodeURIComponent(item.sidecarSet)}`} className="mr-1.5 font-medium">
                   {item.sidecarSet}
                 </Link>
               )}
               {item.workload && (
-                <Link href={workloadHref(item.workload)} className="mr-1.5 font-medium">
+                <Link prefetch={false} href={workloadHref(item.workload)} className="mr-1.5 font-medium">
                   {item.workload.namespace}/{item.workload.name}
                 </Link>
               )}

@@ -53,7 +53,7 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
           return (
             <Tr key={s.name}>
               <Th scope="row">
-                <Link href={sidecarSetHref(s.name)} className="font-medium">
+                <Link prefetch={false} href={sidecarSetHref(s.name)} className="font-medium">
                   {s.name}
                 </Link>
                 {s.strategy.paused && (

@@ -29,7 +29,7 @@ export const Explanation = memo(function Explanation({ explanation: x }: { expla
                 const [ns = '', name = ''] = key.split('/');
                 return (
                   <li key={key}>
-                    <Link href={podHref(ns, name)} className="font-mono">
+                    <Link prefetch={false} href={podHref(ns, name)} className="font-mono">
                       {key}
                     </Link>
                   </li>

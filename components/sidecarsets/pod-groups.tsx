@@ -49,7 +49,7 @@ export const PodGroups = memo(function PodGroups({ groups, sidecarSet }: { group
               {g.total > g.pods.length && (
                 <p className="px-1 text-xs text-zinc-600 dark:text-zinc-400">
                   Showing {g.pods.length} of {g.total}.{' '}
-                  <Link href={`/workloads?sidecarset=${encodeURIComponent(sidecarSet)}`}>
+                  <Link prefetch={false} href={`/workloads?sidecarset=${encodeURIComponent(sidecarSet)}`}>
                     See every workload of {sidecarSet}
                   </Link>
                 </p>

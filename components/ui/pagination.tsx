@@ -44,6 +44,7 @@ export function Pagination({
             ) : (
               <li key={p}>
                 <Link
+                  prefetch={false}
                   href={hrefFor(p)}
                   aria-label={`Page ${p}`}
                   aria-current={p === current ? 'page' : undefined}
@@ -90,7 +91,7 @@ function PageLink({
     );
   }
   return (
-    <Link href={href} aria-label={label} scroll={false} className={cls}>
+    <Link prefetch={false} href={href} aria-label={label} scroll={false} className={cls}>
       {children}
     </Link>
   );

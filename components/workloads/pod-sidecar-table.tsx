@@ -53,7 +53,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                 <>
                   <Th scope="rowgroup" rowSpan={span} className="whitespace-nowrap">
                     {linkPods ? (
-                      <Link href={podHref(pod.namespace, pod.name)} className="font-mono text-xs">
+                      <Link prefetch={false} href={podHref(pod.namespace, pod.name)} className="font-mono text-xs">
                         {pod.name}
                       </Link>
                     ) : (
@@ -65,7 +65,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                   </Th>
                   {showWorkload && (
                     <Td rowSpan={span} className="text-xs">
-                      <Link href={workloadHref(pod.workload)}>{pod.workload.name}</Link>
+                      <Link prefetch={false} href={workloadHref(pod.workload)}>{pod.workload.name}</Link>
                       <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">
                         {pod.workload.kind} in {pod.workload.namespace}
                       </span>
@@ -90,7 +90,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                     {sc.workingContainer && sc.workingContainer !== sc.container && (
                       <span className="text-xs text-zinc-500"> ({sc.workingContainer})</span>
                     )}
-                    <Link href={sidecarSetHref(sc.sidecarSet)} className="block text-[11px]">
+                    <Link prefetch={false} href={sidecarSetHref(sc.sidecarSet)} className="block text-[11px]">
                       {sc.sidecarSet}
                     </Link>
                   </Td>

@@ -29,10 +29,10 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           <nav aria-label="Breadcrumb">
             <ol className="flex gap-1">
               <li>
-                <Link href="/workloads">Workloads</Link> /
+                <Link prefetch={false} href="/workloads">Workloads</Link> /
               </li>
               <li>
-                <Link href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>{w.namespace}</Link> /
+                <Link prefetch={false} href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>{w.namespace}</Link> /
               </li>
               <li aria-current="page">{w.kind}</li>
             </ol>
@@ -73,7 +73,7 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
                 <p className="mb-1 text-sm font-medium">
                   {name}
                   {entry.sidecarSet && (
-                    <Link href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`} className="ml-1.5 text-xs font-normal">
+                    <Link prefetch={false} href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`} className="ml-1.5 text-xs font-normal">
                       {entry.sidecarSet}
                     </Link>
                   )}

@@ -44,7 +44,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({ rows, caption }: { rows
         {rows.map((r) => (
           <Tr key={`${r.namespace}/${r.kind}/${r.name}`}>
             <Th scope="row">
-              <Link href={workloadHref(r)} className="font-medium">
+              <Link prefetch={false} href={workloadHref(r)} className="font-medium">
                 {r.name}
               </Link>
               <span className="block text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{r.kind}</span>

@@ -3,10 +3,10 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { SidecarSetSkeleton } from '@/components/fleet/page-skeletons';
 import { clusterOutage } from '@/components/fleet/cluster-gate';
 import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { SidecarSetDetailLive } from '@/components/sidecarsets/sidecarset-detail-live';
-import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { getSidecarSetDetail } from '@/lib/k8s/fleet';
 import { getQueryClient } from '@/lib/query/get-query-client';
 import { sidecarSetOptions } from '@/lib/query/options';
@@ -42,21 +42,5 @@ async function SidecarSet({ params }: { params: Params }) {
     <HydrationBoundary state={dehydrate(queryClient)}>
       <SidecarSetDetailLive name={name} />
     </HydrationBoundary>
-  );
-}
-
-function SidecarSetSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-3 w-32" />
-      <Skeleton className="h-6 w-64" />
-      <Skeleton className="h-24 w-full" />
-      <div className="grid gap-3 lg:grid-cols-3">
-        <Skeleton className="h-40" />
-        <Skeleton className="h-40" />
-        <Skeleton className="h-40" />
-      </div>
-      <TableSkeleton rows={6} columns={5} label="Loading the SidecarSet…" />
-    </div>
   );
 }

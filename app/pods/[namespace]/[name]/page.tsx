@@ -3,10 +3,10 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { PodSkeleton } from '@/components/fleet/page-skeletons';
 import { clusterOutage } from '@/components/fleet/cluster-gate';
 import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
 import { PodDetailLive } from '@/components/pods/pod-detail-live';
-import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { getPodDetail } from '@/lib/k8s/fleet';
 import { getQueryClient } from '@/lib/query/get-query-client';
 import { podOptions } from '@/lib/query/options';
@@ -44,16 +44,5 @@ async function Pod({ params }: { params: Params }) {
     <HydrationBoundary state={dehydrate(queryClient)}>
       <PodDetailLive namespace={namespace} name={name} />
     </HydrationBoundary>
-  );
-}
-
-function PodSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-3 w-48" />
-      <Skeleton className="h-6 w-80" />
-      <TableSkeleton rows={3} columns={8} label="Loading the pod…" />
-      <TableSkeleton rows={4} columns={6} label="Loading containers…" />
-    </div>
   );
 }

@@ -3,9 +3,9 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
+import { WorkloadSkeleton } from '@/components/fleet/page-skeletons';
 import { clusterOutage } from '@/components/fleet/cluster-gate';
 import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
-import { Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 import { WorkloadDetailLive } from '@/components/workloads/workload-detail-live';
 import { getWorkloadDetail } from '@/lib/k8s/fleet';
 import { getQueryClient } from '@/lib/query/get-query-client';
@@ -46,20 +46,5 @@ async function Workload({ params, searchParams }: { params: Params; searchParams
     <HydrationBoundary state={dehydrate(queryClient)}>
       <WorkloadDetailLive workloadRef={ref} page={page} />
     </HydrationBoundary>
-  );
-}
-
-function WorkloadSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-3 w-48" />
-      <Skeleton className="h-6 w-72" />
-      <div className="grid gap-2 sm:grid-cols-4">
-        {Array.from({ length: 4 }, (_, i) => (
-          <Skeleton key={i} className="h-16" />
-        ))}
-      </div>
-      <TableSkeleton rows={10} columns={9} label="Loading pods…" />
-    </div>
   );
 }

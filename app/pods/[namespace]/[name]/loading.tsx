@@ -1,0 +1,5 @@
+import { PodSkeleton } from '@/components/fleet/page-skeletons';
+
+export default function Loading() {
+  return <PodSkeleton />;
+}

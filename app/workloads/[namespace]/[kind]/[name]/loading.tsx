@@ -1,0 +1,5 @@
+import { WorkloadSkeleton } from '@/components/fleet/page-skeletons';
+
+export default function Loading() {
+  return <WorkloadSkeleton />;
+}
