@@ -37,8 +37,9 @@ export function useLiveQuery<T extends { freshness: Freshness }, K extends Query
     if (revision === undefined || live === undefined) return;
     const before = seen.current;
     seen.current = { revision, live };
-    // The first pulse after hydration refetches once too: the server-rendered view may predate it.
-    if (!before || before.revision !== revision || before.live !== live) void refetch();
+    // The first pulse only sets the baseline: a server-rendered view older than staleTime is
+    // already refetched on mount, so refetching here too would fetch it twice.
+    if (before && (before.revision !== revision || before.live !== live)) void refetch();
   }, [revision, live, refetch]);
 
   const pulseNewer = pulse.dataUpdatedAt > query.dataUpdatedAt;
