@@ -18,7 +18,7 @@ import { MemStore } from './apiserver/store';
 import { type KubeletOptions, KubeletController } from './controllers/kubelet';
 import { WorkloadController } from './controllers/workloads';
 import { seedFleet } from './fleets';
-import { kruiseEmulation } from './kruise';
+import { type KruiseOptions, kruiseEmulation } from './kruise';
 import { renderKubeconfig, writeKubeconfig } from './kubeconfig';
 import { generateClusterTls } from './tls';
 import type { KObject, SimController } from './types';
@@ -48,8 +48,8 @@ export interface StartClusterOptions {
   faults?: Faults;
   /** Fixed tokens per user (random otherwise). */
   tokens?: Partial<Record<string, string>>;
-  /** Register the Kruise emulation (admission, conversion, SidecarSet controller). Default true. */
-  kruise?: boolean;
+  /** Register the Kruise emulation (admission, conversion, SidecarSet controller), with options (delays, seed). Default true. */
+  kruise?: boolean | KruiseOptions;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
 }
@@ -79,7 +79,10 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   const registry = new Registry(defaultResources());
   const schemas = builtinSchemas();
   const store = new MemStore({ registry, historySize: opts.historySize, builtinSchemas: schemas });
-  const kruise = opts.kruise === false ? { admission: [], converters: {}, controllers: [] } : kruiseEmulation();
+  const kruise =
+    opts.kruise === false
+      ? { admission: [], converters: {}, controllers: [] }
+      : kruiseEmulation(typeof opts.kruise === 'object' ? opts.kruise : {});
   store.addAdmission(kruise.admission);
   store.addConverters(kruise.converters);
 
@@ -138,7 +141,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
 
   if (!restored) {
     try {
-      await seedFleet(store, opts.fleet ?? 'empty', { nodes: opts.nodes, kubelet, log });
+      await seedFleet(store, opts.fleet ?? 'empty', { nodes: opts.nodes, kubelet, log, kruise: opts.kruise !== false });
     } catch (e) {
       for (const c of controllers) c.stop();
       api.close();
@@ -181,7 +184,9 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
 /** What every cluster has before any fleet: system namespaces and the SidecarSet CRD object. */
 function bootstrap(store: MemStore): void {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'kruise-system']) {
-    const labels: Record<string, string> = name === 'kube-system' ? { 'control-plane': 'true' } : {};
+    // Kruise's pod webhook skips namespaces labelled control-plane: its own, like kube-system.
+    const labels: Record<string, string> =
+      name === 'kube-system' ? { 'control-plane': 'true' } : name === 'kruise-system' ? { 'control-plane': 'controller-manager' } : {};
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   }
   const crd = sidecarSetCrd() as KObject;

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Pod } from '@/lib/fleet/k8s-types';
+import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { raw, startTestCluster, waitFor } from '../test-support';
 import { DEMO_NAMESPACES, DEMO_NODES, DEMO_WORKLOADS, expectedDemoPods, OPT_IN_LABELS, type OptIn } from './demo';
-import { parseFleet } from './index';
+import { parseFleet, SCALE_SIDECARSETS } from './index';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -46,7 +46,7 @@ describe('demo catalogue', () => {
 describe('scale fleet', () => {
   it('starts N pods already Running, and the controllers have nothing to change', async () => {
     const started = Date.now();
-    const t = await startTestCluster({ fleet: 'scale:1200' });
+    const t = await startTestCluster({ fleet: 'scale:1200', kruise: { consistentDelayMs: 0 } });
     try {
       expect(Date.now() - started).toBeLessThan(20_000);
       const pods = t.cluster.store.list('pods') as unknown as Pod[];
@@ -54,7 +54,18 @@ describe('scale fleet', () => {
       expect(pods.every((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
       expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(5);
       expect(new Set(pods.map((p) => p.metadata.namespace)).size).toBe(3);
+      // Injected at creation by two of the fleet's SidecarSets each, and counted by them.
+      expect(pods.every((p) => p.spec.containers.filter((c) => c.name.startsWith('agent-')).length === 2)).toBe(true);
+      expect(pods.every((p) => p.status?.containerStatuses?.length === 3 && p.status.containerStatuses.every((c) => c.ready))).toBe(true);
+      const sets = t.cluster.store.list('apps.kruise.io/sidecarsets') as unknown as SidecarSet[];
+      expect(sets).toHaveLength(SCALE_SIDECARSETS);
+      // The controller writes their status once the seeded pods' events are processed.
+      await waitFor(() => {
+        const now = t.cluster.store.list('apps.kruise.io/sidecarsets') as unknown as SidecarSet[];
+        return now.reduce((n, s) => n + (s.status?.updatedReadyPods ?? 0), 0) === 2400;
+      }, 10_000, 'the SidecarSets to count 2,400 updated ready pods');
       // Steady: no controller keeps writing.
+      await new Promise((r) => setTimeout(r, 200));
       const rv = t.cluster.store.resourceVersion();
       await new Promise((r) => setTimeout(r, 300));
       expect(t.cluster.store.resourceVersion()).toBe(rv);

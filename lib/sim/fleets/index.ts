@@ -23,6 +23,8 @@ export interface SeedOptions {
   log: (line: string) => void;
   /** Kubelet delay used while the demo is being set up (default 25 ms), restored afterwards. */
   seedKubeletDelayMs?: number;
+  /** False when the cluster runs without the Kruise emulation (the scale fleet then has no SidecarSets). */
+  kruise?: boolean;
 }
 
 const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
@@ -101,17 +103,50 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
 /** Pods per Deployment in a scale fleet, and Deployments per namespace. */
 const SCALE_POD_PER_DEPLOYMENT = 40;
 const SCALE_DEPLOYMENTS_PER_NAMESPACE = 10;
+/** SidecarSets in a scale fleet; each Deployment opts into two of them. */
+export const SCALE_SIDECARSETS = 50;
+
+function scaleAgent(k: number): { name: string; label: string } {
+  const id = String(k).padStart(2, '0');
+  return { name: `bench-agent-${id}`, label: `bench.sidecarfleet.io/agent-${id}` };
+}
+
+function scaleSidecarSet(k: number): KObject {
+  const { name, label } = scaleAgent(k);
+  return {
+    apiVersion: 'apps.kruise.io/v1beta1',
+    kind: 'SidecarSet',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { [label]: 'true' } },
+      updateStrategy: { type: 'RollingUpdate', maxUnavailable: '10%' },
+      containers: [
+        {
+          name: `agent-${String(k).padStart(2, '0')}`,
+          image: `ghcr.io/acme/bench-agent:1.${k % 5}.0`,
+          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+        },
+      ],
+    },
+  };
+}
 
 function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
   const t0 = Date.now();
   createNodes(store, opts.nodes ?? Math.max(3, Math.ceil(total / 250)));
   const deployments = Math.ceil(total / SCALE_POD_PER_DEPLOYMENT);
+  // SidecarSets first, so every pod is injected at creation like on a real cluster.
+  if (opts.kruise !== false) {
+    for (let k = 0; k < SCALE_SIDECARSETS; k++) store.create('apps.kruise.io/sidecarsets', scaleSidecarSet(k), { user: ADMIN });
+  }
   const labelsFor = (i: number): Record<string, string> => {
     const l: Record<string, string> = {};
     // Give the benchmark fleet the demo's opt-in vocabulary on a spread of workloads.
     if (i % 3 === 0) l['sidecar.istio.io/inject'] = 'true';
     if (i % 4 === 1) l.logging = 'enabled';
     if (i % 5 === 2) l['dapr.io/enabled'] = 'true';
+    l[scaleAgent(i % SCALE_SIDECARSETS).label] = 'true';
+    l[scaleAgent((i + 17) % SCALE_SIDECARSETS).label] = 'true';
     return l;
   };
   let made = 0;
@@ -159,9 +194,12 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     const rs = store.create('apps/replicasets', rsObj, { user: ADMIN, keepStatus: true });
     const tpl = (rs.spec as { template: Record<string, unknown> }).template;
     for (let p = 0; p < replicas; p++) {
-      const pod = podFromTemplate(rs, tpl, { name: `${rs.metadata.name}-${randomSuffix()}` }, {}) as unknown as Pod;
+      const template = podFromTemplate(rs, tpl, { name: `${rs.metadata.name}-${randomSuffix()}` }, {});
+      // Admission (sidecar injection) once, as a dry run, so the Running status covers the
+      // injected containers too; then stored as is.
+      const pod = clone(store.create('pods', template, { user: ADMIN, dryRun: true })) as unknown as Pod;
       (pod as unknown as KObject).status = opts.kubelet.instantStatus(pod);
-      store.create('pods', pod as unknown as KObject, { user: ADMIN, keepStatus: true, owned: true });
+      store.create('pods', pod as unknown as KObject, { user: ADMIN, keepStatus: true, owned: true, skipAdmission: true });
     }
     made += replicas;
   }
