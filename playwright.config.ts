@@ -3,6 +3,8 @@ import {
   baseURL,
   e2eKubeconfig,
   port,
+  restrictedBaseURL,
+  restrictedPort,
   unreachableBaseURL,
   unreachableKubeconfig,
   unreachablePort,
@@ -19,7 +21,8 @@ import {
  *   .sim/e2e-<port>/kubeconfig, which the tests also hand to kubectl;
  * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the sim-viewer context. Playwright
  *   starts web servers in order and waits for each, so the kubeconfig exists when it starts.
- * A third (E2E_PORT + 2) points at a cluster that never answers, for the first-render error page.
+ * A third (E2E_PORT + 2) points at a cluster that never answers, for the first-render error page;
+ * a fourth (E2E_PORT + 3) acts as sim-restricted, who may not read pods in one namespace.
  */
 const ci = !!process.env.CI;
 
@@ -67,6 +70,15 @@ export default defineConfig({
       command: `npm start -- --no-build --port ${viewerPort} --context sim-viewer`,
       url: `${viewerBaseURL}/api/cluster`,
       env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(viewerPort) },
+      reuseExistingServer: !ci,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npm start -- --no-build --port ${restrictedPort} --context sim-restricted`,
+      url: `${restrictedBaseURL}/api/cluster`,
+      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(restrictedPort) },
       reuseExistingServer: !ci,
       timeout: 120_000,
       stdout: 'ignore',

@@ -4,8 +4,11 @@ import path from 'node:path';
 export const port = Number(process.env.E2E_PORT ?? 3100);
 export const viewerPort = port + 1;
 export const unreachablePort = port + 2;
+export const restrictedPort = port + 3;
 export const baseURL = `http://localhost:${port}`;
 export const viewerBaseURL = `http://localhost:${viewerPort}`;
+/** A fourth dashboard acting as sim-restricted: pods in namespace payments are forbidden to it. */
+export const restrictedBaseURL = `http://localhost:${restrictedPort}`;
 /** A third dashboard whose kubeconfig names a server that never answers. */
 export const unreachableBaseURL = `http://localhost:${unreachablePort}`;
 export const unreachableKubeconfig = path.resolve(__dirname, '../fixtures/unreachable-kubeconfig.yaml');
