@@ -4,7 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import { canaryAction } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { checkImageReference } from '@/lib/fleet/image-reference';
-import { describedBy, Field, inputClass } from './modal';
+import { describedBy, Field, inputClass, narrowInputClass } from './modal';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
@@ -134,7 +134,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
               inputMode="numeric"
               min={1}
               max={scope === 'percent' ? 100 : ctx.matched}
-              className={`${inputClass} w-32`}
+              className={narrowInputClass}
               value={amount}
               onChange={(e) => setAmount(e.target.value)}
               aria-invalid={scopeErrors.length > 0 || undefined}
@@ -186,7 +186,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         <input
           id={`${id}-mu`}
           name="maxUnavailable"
-          className={`${inputClass} w-32 font-mono`}
+          className={`${narrowInputClass} font-mono`}
           value={maxUnavailable}
           onChange={(e) => setMaxUnavailable(e.target.value)}
           placeholder={String(ctx.strategy.maxUnavailable)}

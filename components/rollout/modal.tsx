@@ -112,5 +112,9 @@ export function describedBy(id: string, opts: { help?: boolean; errors?: string[
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-export const inputClass =
-  'block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 aria-invalid:border-red-600 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100 dark:aria-invalid:border-red-400';
+const inputBase =
+  'block rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 aria-invalid:border-red-600 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100 dark:aria-invalid:border-red-400';
+
+export const inputClass = `${inputBase} w-full`;
+/** For short values (a number, a percent). */
+export const narrowInputClass = `${inputBase} w-40`;

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import { formatSelector } from '@/lib/fleet/label-selector';
 import { parseIntOrPercent } from '@/lib/fleet/rollout-actions';
-import { describedBy, Field, inputClass } from './modal';
+import { describedBy, Field, inputClass, narrowInputClass } from './modal';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
@@ -92,7 +92,7 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
           <input
             id={`${id}-partition`}
             name="partition"
-            className={`${inputClass} w-40 font-mono`}
+            className={`${narrowInputClass} font-mono`}
             value={partition}
             onChange={(e) => setPartition(e.target.value)}
             autoComplete="off"

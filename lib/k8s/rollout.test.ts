@@ -5,16 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
-import { buildCanary, buildPause, buildResume, type PlannedChange, seenFrom } from '@/lib/fleet/rollout-actions';
+import { buildCanary, buildPause, buildResume, buildRollback, type PlannedChange, revisionImages, seenFrom } from '@/lib/fleet/rollout-actions';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import { toK8sError } from './errors';
 import type { FleetSession } from './fleet';
-import { applyRolloutChange, CONFLICT_MESSAGE, describeWriteError, reviewAccess, rolloutAccess } from './rollout';
+import { applyRolloutChange, CONFLICT_MESSAGE, describeWriteError, previewChange, reviewAccess, rolloutAccess, rolloutContext } from './rollout';
 
 let cluster: Cluster;
 let dir: string;
@@ -218,5 +218,65 @@ describe('applyRolloutChange', () => {
     expect(r.error.kind).toBe('Invalid');
     expect(r.error.message).toMatch(/^admission webhook "vsidecarset\.kb\.io" denied the request: .*Partition and Selector cannot be used together/);
     expect(await eventsFor('webhook-denied')).toHaveLength(0);
+  });
+});
+
+describe('previewChange', () => {
+  it('previews a roll back of a half-done rollout: only the pods on the new image are listed', async () => {
+    await core().createNamespace({ body: { metadata: { name: 'preview-rb' } } });
+    await createSidecarSet('preview-rb');
+    await admin.client.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
+      namespace: 'preview-rb',
+      body: {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 4,
+          selector: { matchLabels: { app: 'preview-rb' } },
+          template: { metadata: { labels: { app: 'preview-rb' } }, spec: { containers: [{ name: 'app', image: 'docker.io/library/nginx:1.27' }] } },
+        },
+      },
+    });
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 150));
+      if (!(await ok())) throw new Error(`timed out: ${what}`);
+    };
+    await until('4 ready pods', async () => (await getSidecarSet('preview-rb')).status?.readyPods === 4);
+    await custom().patchClusterCustomObject(
+      {
+        group: 'apps.kruise.io',
+        version: 'v1beta1',
+        plural: 'sidecarsets',
+        name: 'preview-rb',
+        body: [
+          { op: 'replace', path: '/spec/containers/1/image', value: 'envoyproxy/envoy:v1.31.0' },
+          { op: 'add', path: '/spec/updateStrategy/partition', value: 2 },
+          { op: 'add', path: '/spec/updateStrategy/maxUnavailable', value: 2 },
+        ],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+    await until('2 updated and ready pods', async () => (await getSidecarSet('preview-rb')).status?.updatedReadyPods === 2);
+    const rvNow = (await getSidecarSet('preview-rb')).metadata.resourceVersion;
+    await until('the cache to catch up', async () => {
+      const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
+      return ctx?.sidecarSet.metadata.resourceVersion === rvNow && ctx.revisions.length === 2;
+    });
+
+    const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
+    if (!ctx) throw new Error('no context');
+    const first = ctx.revisions.find((r) => r.revision === 1);
+    if (!first) throw new Error('no revision 1');
+    const built = buildRollback(seenFrom(ctx.sidecarSet), { revision: revisionImages(first) });
+    if (!built.ok) throw new Error(built.message);
+    const preview = previewChange(ctx, built.change);
+    const onNew = ctx.pods
+      .filter((p) => p.spec.containers.some((c) => c.name === 'proxy' && c.image === 'envoyproxy/envoy:v1.31.0'))
+      .map((p) => `preview-rb/${p.metadata.name}`)
+      .sort();
+    expect(onNew).toHaveLength(2);
+    expect(preview.updatedAfter).toBe(2);
+    expect(preview.pods.map((p) => `${p.namespace}/${p.name}`).sort()).toEqual(onNew);
+    expect(preview.coverTotal).toBe(4);
+    expect(preview.nextRoundTotal).toBe(2);
   });
 });

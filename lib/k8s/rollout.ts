@@ -9,7 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ControllerRevision, LabelSelector, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { injectedList, isActive, isUpdated, podControllerRevision, podNamespace } from '@/lib/fleet/kruise-pod';
+import { injectedList, isActive, isUpdated, podControllerRevision, podNamespace, podSidecarSetHashes } from '@/lib/fleet/kruise-pod';
 import {
   ACTION_EVENT_REASON,
   applyChange,
@@ -186,10 +186,32 @@ export async function rolloutContext(session: FleetSession, name: string, cache?
   const pods = c.pods.values().filter((p) => injectedList(p).includes(name));
   const namespaceLabels: Record<string, Record<string, string>> = {};
   for (const ns of c.namespaces.values()) namespaceLabels[ns.metadata.name] = ns.metadata.labels ?? {};
-  const revisions = c.controllerrevisions
-    .values()
-    .filter((r) => r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] === name);
+  const revisions = withRevisionHashes(
+    c.controllerrevisions.values().filter((r) => r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] === name),
+    pods,
+    name,
+  );
   return { sidecarSet: ss, pods, namespaceLabels, revisions, cache: c };
+}
+
+/**
+ * The planner's what-if recognises a rollback by the `kruise.io/sidecarset-hash` a revision
+ * carries. The cache keeps revisions trimmed (annotations dropped), so take the hash from the
+ * pods instead: each pod's hash entry names its controllerRevision. Without it a rollback preview
+ * would count the pods already on that revision as pods to update.
+ */
+function withRevisionHashes(revisions: ControllerRevision[], pods: Pod[], name: string): ControllerRevision[] {
+  const hashByRevision = new Map<string, string>();
+  for (const p of pods) {
+    const entry = podSidecarSetHashes(p)[name];
+    if (entry?.controllerRevision && entry.hash) hashByRevision.set(entry.controllerRevision, entry.hash);
+  }
+  return revisions.map((r) => {
+    if (r.metadata.annotations?.[KRUISE.sidecarSetHash]) return r;
+    const hash = hashByRevision.get(r.metadata.name);
+    if (!hash) return r;
+    return { ...r, metadata: { ...r.metadata, annotations: { ...r.metadata.annotations, [KRUISE.sidecarSetHash]: hash } } };
+  });
 }
 
 /** Pods in M (reference §3) now, per the planner: what the canary percentages are of. */
