@@ -57,10 +57,7 @@ describe('aggregation at scale', () => {
     // The ten pods went not-ready: the rebuilt overview sees it.
     expect(o2.totals.pods).toBe(10_000);
     expect(o2.sidecarSets.reduce((n, s) => n + s.readyPods, 0)).toBeLessThan(o.sidecarSets.reduce((n, s) => n + s.readyPods, 0));
-    // CPU time, not wall time: two shared cores run other test files at the same time. The bounds
-    // are generous (a quadratic slip at 10,000 pods would still blow through them); figures above.
-    expect(coldCpu).toBeLessThan(4_000);
-    expect(warmCpu).toBeLessThan(coldCpu / 2);
+    // Speed is the benchmark's business (npm run bench), not a test's: the figures are printed above.
     // The answer sent to the browser is a page, not the fleet.
     expect(JSON.stringify(w).length).toBeLessThan(100_000);
   });

@@ -45,10 +45,8 @@ describe('demo catalogue', () => {
 
 describe('scale fleet', () => {
   it('starts N pods already Running, and the controllers have nothing to change', async () => {
-    const started = Date.now();
     const t = await startTestCluster({ fleet: 'scale:1200', kruise: { consistentDelayMs: 0 } });
     try {
-      expect(Date.now() - started).toBeLessThan(20_000);
       const pods = t.cluster.store.list('pods') as unknown as Pod[];
       expect(pods).toHaveLength(1200);
       expect(pods.every((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
