@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port], {
       cwd: root,
-      env: { ...process.env, KUBECONFIG: kubeconfigPath, NODE_ENV: 'production' },
+      env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, KUBECONFIG: kubeconfigPath, NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitForHttp(`${base}/api/pulse`, 60_000);

@@ -99,7 +99,7 @@ function buildIfNeeded(): void {
 async function main(): Promise<void> {
   buildIfNeeded();
   const target = chooseCluster();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: args.port };
+  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', ...process.env, PORT: args.port };
   if (args.context) env.SIDECAR_FLEET_CONTEXT = args.context;
   let stopCluster: (() => Promise<void> | void) | undefined;
 
