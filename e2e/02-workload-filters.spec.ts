@@ -27,6 +27,7 @@ test('filters, search and sort live in the URL and survive a reload', async ({ p
   await page.getByRole('button', { name: /Sort ascending/ }).click();
   await expect(page).toHaveURL(/[?&]sort=pods(&|$)/);
   await expect(page).toHaveURL(/[?&]dir=desc(&|$)/);
+  await expect(workloads.grid.getByRole('columnheader', { name: 'Pods ready' })).toHaveAttribute('aria-sort', 'descending');
 
   const url = page.url();
   await page.reload();

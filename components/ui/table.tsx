@@ -50,7 +50,7 @@ export function Th({ className, scope = 'col', ...props }: ComponentProps<'th'>)
     <th
       scope={scope}
       className={cn(
-        scope !== 'col' ? 'px-3 py-1.5 font-medium align-top' : 'px-3 py-1.5 font-semibold whitespace-nowrap',
+        scope !== 'col' ? 'px-2 py-1.5 font-medium align-top' : 'px-2 py-1.5 font-semibold whitespace-nowrap',
         className,
       )}
       {...props}
@@ -59,5 +59,5 @@ export function Th({ className, scope = 'col', ...props }: ComponentProps<'th'>)
 }
 
 export function Td({ className, ...props }: ComponentProps<'td'>) {
-  return <td className={cn('px-3 py-1.5 align-top', className)} {...props} />;
+  return <td className={cn('px-2 py-1.5 align-top', className)} {...props} />;
 }

@@ -4,11 +4,36 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { workloadHref } from '@/components/workloads/links';
 import { SidecarCell } from '@/components/workloads/sidecar-cell';
-import type { WorkloadRow } from '@/lib/fleet/views';
+import type { WorkloadQuery, WorkloadRow } from '@/lib/fleet/views';
 import { memo } from 'react';
 
 /** Workloads × sidecars: one column per sidecar container present on this page. */
-export const WorkloadGrid = memo(function WorkloadGrid({ rows, caption }: { rows: WorkloadRow[]; caption: string }) {
+type SortKey = NonNullable<WorkloadQuery['sort']>;
+
+/** Which column header carries aria-sort for each sort key. */
+const sortColumn: Record<SortKey, string> = {
+  name: 'workload',
+  kind: 'workload',
+  namespace: 'namespace',
+  pods: 'pods',
+  ready: 'pods',
+  health: 'health',
+  outdated: 'drift',
+};
+
+export const WorkloadGrid = memo(function WorkloadGrid({
+  rows,
+  caption,
+  sort = 'name',
+  dir = 'asc',
+}: {
+  rows: WorkloadRow[];
+  caption: string;
+  sort?: SortKey;
+  dir?: 'asc' | 'desc';
+}) {
+  const ariaSort = (column: string) =>
+    sortColumn[sort] === column ? (dir === 'desc' ? ('descending' as const) : ('ascending' as const)) : undefined;
   if (rows.length === 0) {
     return <EmptyState title="No workloads match">Clear a filter or the search to see more.</EmptyState>;
   }
@@ -23,10 +48,12 @@ export const WorkloadGrid = memo(function WorkloadGrid({ rows, caption }: { rows
     <Table caption={caption}>
       <THead>
         <tr>
-          <Th>Workload</Th>
-          <Th>Namespace</Th>
-          <Th className="text-right">Pods ready</Th>
-          <Th>Health</Th>
+          <Th aria-sort={ariaSort('workload')}>Workload</Th>
+          <Th aria-sort={ariaSort('namespace')}>Namespace</Th>
+          <Th aria-sort={ariaSort('pods')} className="text-right">
+            Pods ready
+          </Th>
+          <Th aria-sort={ariaSort('health')}>Health</Th>
           {columns.map((c) => (
             <Th key={c} title={sidecarSetOf.get(c) ? `SidecarSet ${sidecarSetOf.get(c)}` : undefined}>
               {c}
@@ -37,7 +64,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({ rows, caption }: { rows
               )}
             </Th>
           ))}
-          <Th>Drift</Th>
+          <Th aria-sort={ariaSort('drift')}>Drift</Th>
         </tr>
       </THead>
       <TBody>

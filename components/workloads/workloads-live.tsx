@@ -43,6 +43,8 @@ export function WorkloadsLive() {
         <div className={isPlaceholderData ? 'opacity-60 transition-opacity' : undefined} aria-busy={isPlaceholderData}>
           <WorkloadGrid
             rows={data.rows}
+            sort={query.sort}
+            dir={query.dir}
             caption={`Workloads and their sidecar versions, page ${data.page}, sorted by ${sortLabel}`}
           />
           <div className="mt-2">
