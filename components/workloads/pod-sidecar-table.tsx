@@ -104,7 +104,13 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                       </span>
                     )}
                   </Td>
-                  <Td className="font-mono text-xs whitespace-nowrap">{sc.revision ?? '—'}</Td>
+                  <Td className="text-xs whitespace-nowrap" title={sc.revision}>
+                    {sc.revisionNumber !== undefined ? (
+                      <span className="tabular-nums">#{sc.revisionNumber}</span>
+                    ) : (
+                      <span className="font-mono">{sc.revision ?? '—'}</span>
+                    )}
+                  </Td>
                   <Td className="text-xs">
                     <YesNo value={sc.updated} />
                   </Td>

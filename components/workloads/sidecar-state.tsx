@@ -15,7 +15,15 @@ export function sidecarLook(s: PodSidecarState): Look {
   }
   if (s.inFlight) return { tone: 'progress', icon: 'progress', label: 'Upgrading', title: 'In-place upgrade in progress' };
   if (s.orphaned) {
-    return { tone: 'neutral', icon: 'help', label: 'Orphaned', title: 'No SidecarSet owns this sidecar any more' };
+    const why =
+      s.orphanReason === 'sidecarset-deleted'
+        ? 'its SidecarSet was deleted'
+        : s.orphanReason === 'container-removed'
+          ? 'its SidecarSet no longer has this container'
+          : s.orphanReason === 'no-longer-selected'
+            ? 'its SidecarSet no longer selects this pod'
+            : 'no SidecarSet owns it any more';
+    return { tone: 'neutral', icon: 'help', label: 'Orphaned', title: `Orphaned: ${why}` };
   }
   if (!s.upgradable) {
     return {
