@@ -259,7 +259,7 @@ describe('previewChange', () => {
     const rvNow = (await getSidecarSet('preview-rb')).metadata.resourceVersion;
     await until('the cache to catch up', async () => {
       const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
-      return ctx?.sidecarSet.metadata.resourceVersion === rvNow && ctx.revisions.length === 2;
+      return ctx?.sidecarSet.metadata.resourceVersion === rvNow && ctx?.revisions.length === 2;
     });
 
     const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
