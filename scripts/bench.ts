@@ -12,7 +12,9 @@
  *      time to the first overview (initial cache sync included), then steady-state response times
  *      of the overview, workloads and SidecarSet JSON routes, and the server's resident memory.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,7 +27,7 @@ const { values: args } = parseArgs({
   options: {
     pods: { type: 'string', default: '10000' },
     rounds: { type: 'string', default: '20' },
-    port: { type: 'string', default: '3100' },
+    port: { type: 'string', default: '0' },
   },
 });
 const pods = Number(args.pods);
@@ -60,6 +62,17 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -76,6 +89,10 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Sidecar Fleet benchmark: ${pods} pods, node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+    console.log('(no build: running next build first)');
+    execFileSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], { cwd: root, stdio: 'inherit' });
+  }
   const { startCluster } = await import('../lib/sim/index');
 
   const [startMs, cluster] = await time(() =>
@@ -111,34 +128,34 @@ async function main(): Promise<void> {
   console.log(`list ${count} pods, client-node, pages of 500: ${stats(paged)}`);
 
   try {
+    // Asynchronously: the built-in cluster answers from this very process.
     const kubectl: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, 'get', 'pods', '-A', '--no-headers'], {
-        stdio: ['ignore', 'ignore', 'inherit'],
+      await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfigPath, 'get', 'pods', '-A', '--no-headers'], {
         maxBuffer: 1 << 30,
       });
       kubectl.push(performance.now() - t0);
     }
     console.log(`kubectl get pods -A (${count} rows): ${stats(kubectl)}`);
   } catch (e) {
-    console.log(`kubectl get pods -A: failed (${(e as Error).message})`);
+    console.log(`kubectl get pods -A: failed (${(e as Error).message.split('\n')[0]})`);
   }
 
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    console.log('\n(no build: running next build first)');
-    execFileSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], { cwd: root, stdio: 'inherit' });
-  }
-  const base = `http://127.0.0.1:${args.port}`;
+  const port = args.port === '0' ? await freePort() : Number(args.port);
+  const base = `http://127.0.0.1:${port}`;
   let next: ChildProcess | undefined;
   try {
     const t0 = performance.now();
-    next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port], {
+    next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port)], {
       cwd: root,
       env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, KUBECONFIG: kubeconfigPath, NODE_ENV: 'production' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    await waitForHttp(`${base}/api/pulse`, 60_000);
+    const exited = new Promise<never>((_, reject) =>
+      next?.once('exit', (code) => reject(new Error(`next start exited with ${code} before answering`))),
+    );
+    await Promise.race([waitForHttp(`${base}/api/pulse`, 60_000), exited]);
     console.log(`\ndashboard (next start) ready: ${(performance.now() - t0).toFixed(0)} ms, RSS ${rssMiB(next.pid as number).toFixed(0)} MiB`);
 
     const [firstMs, first] = await time(async () => (await fetch(`${base}/api/overview`)).json());
