@@ -170,14 +170,19 @@ describe('rollout guard', () => {
         p.metadata.namespace === 'raced' &&
         p.status?.containerStatuses?.some((s) => ['ErrImagePull', 'ImagePullBackOff'].includes(s.state?.waiting?.reason ?? '')),
       );
-    await waitFor('both caches to see the failing pod at the same SidecarSet version', async () => {
-      const [ca, cb] = caches as [FleetCache, FleetCache];
-      const rvA = ca.sidecarsets?.items.get('raced')?.metadata.resourceVersion;
-      const rvB = cb.sidecarsets?.items.get('raced')?.metadata.resourceVersion;
-      const live = (await getSidecarSet('raced')).metadata.resourceVersion;
-      return (await failingSeenBy(ca)) && (await failingSeenBy(cb)) && rvA === live && rvB === live;
-    });
-    await Promise.all([a.evaluate(), b.evaluate()]);
+    // A status write can land between the check and the evaluation and leave both replicas with
+    // a stale version (both lose, nobody pauses): then they decide again on the new one.
+    for (let round = 0; round < 5; round++) {
+      await waitFor('both caches to see the failing pod at the same SidecarSet version', async () => {
+        const [ca, cb] = caches as [FleetCache, FleetCache];
+        const rvA = ca.sidecarsets?.items.get('raced')?.metadata.resourceVersion;
+        const rvB = cb.sidecarsets?.items.get('raced')?.metadata.resourceVersion;
+        const live = (await getSidecarSet('raced')).metadata.resourceVersion;
+        return (await failingSeenBy(ca)) && (await failingSeenBy(cb)) && rvA === live && rvB === live;
+      });
+      await Promise.all([a.evaluate(), b.evaluate()]);
+      if ((await getSidecarSet('raced')).spec.updateStrategy?.paused) break;
+    }
     const outcomes = [a.status('raced')?.lastAction?.outcome, b.status('raced')?.lastAction?.outcome].sort();
     expect(outcomes).toEqual(['lost-race', 'paused']);
     expect((await getSidecarSet('raced')).spec.updateStrategy?.paused).toBe(true);
