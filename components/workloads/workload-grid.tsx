@@ -7,7 +7,13 @@ import { SidecarCell } from '@/components/workloads/sidecar-cell';
 import type { WorkloadQuery, WorkloadRow } from '@/lib/fleet/views';
 import { memo } from 'react';
 
-/** Workloads × sidecars: one column per sidecar container present on this page. */
+/**
+ * Workloads × sidecars. With a handful of sidecars on the page, one column per sidecar
+ * container (a true grid); with more (a 50-SidecarSet fleet), one "Sidecars" column listing
+ * each row's own sidecars, so the grid does not become a wall of empty cells.
+ */
+const MAX_SIDECAR_COLUMNS = 8;
+
 type SortKey = NonNullable<WorkloadQuery['sort']>;
 
 /** Which column header carries aria-sort for each sort key. */
@@ -43,7 +49,9 @@ export const WorkloadGrid = memo(function WorkloadGrid({
       if (!sidecarSetOf.has(name) || !sidecarSetOf.get(name)) sidecarSetOf.set(name, entry.sidecarSet);
     }
   }
-  const columns = [...sidecarSetOf.keys()].sort();
+  const allColumns = [...sidecarSetOf.keys()].sort();
+  const compact = allColumns.length > MAX_SIDECAR_COLUMNS;
+  const columns = compact ? [] : allColumns;
   return (
     <Table caption={caption}>
       <THead>
@@ -64,6 +72,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({
               )}
             </Th>
           ))}
+          {compact && <Th>Sidecars ({allColumns.length} on this page)</Th>}
           <Th aria-sort={ariaSort('drift')}>Drift</Th>
         </tr>
       </THead>
@@ -88,6 +97,11 @@ export const WorkloadGrid = memo(function WorkloadGrid({
                 <SidecarCell entry={r.sidecars[c]} />
               </Td>
             ))}
+            {compact && (
+              <Td>
+                <SidecarList sidecars={r.sidecars} />
+              </Td>
+            )}
             <Td className="text-xs">
               <Drift drift={r.drift} />
             </Td>
@@ -110,6 +124,27 @@ function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
       {parts.map((p) => (
         <li key={p} className="whitespace-nowrap">
           {p}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Compact mode: this workload's sidecars, each with its versions. */
+function SidecarList({ sidecars }: { sidecars: WorkloadRow['sidecars'] }) {
+  const entries = Object.entries(sidecars).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return <span className="text-xs text-zinc-500">no sidecars</span>;
+  return (
+    <ul className="flex flex-wrap gap-x-5 gap-y-1">
+      {entries.map(([name, entry]) => (
+        <li key={name} className="min-w-40">
+          <p className="text-xs font-medium">
+            {name}
+            {entry.sidecarSet && entry.sidecarSet !== name && (
+              <span className="font-normal text-zinc-500 dark:text-zinc-400"> · {entry.sidecarSet}</span>
+            )}
+          </p>
+          <SidecarCell entry={entry} />
         </li>
       ))}
     </ul>
