@@ -19,7 +19,7 @@ test('an outage shows the stale banner over the last data, and the page recovers
   expect(rowsBefore).toBeGreaterThan(0);
   await expect(overview.staleBanner).toHaveCount(0);
 
-  await setFaults({ outageSeconds: 8, dropWatchesNow: true });
+  await setFaults({ outageSeconds: 5, dropWatchesNow: true });
 
   await expect(overview.staleBanner).toBeVisible({ timeout: 10_000 });
   await expect(overview.staleBanner).toContainText(/Data is stale since \d\d:\d\d:\d\d \(\d+ s ago\) — /);
