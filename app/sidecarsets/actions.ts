@@ -377,26 +377,13 @@ export async function pauseAction(_prev: ActionState, form: FormData): Promise<A
   return guarded(async () => {
     const parsed = PAUSE.safeParse(fields(form));
     if (!parsed.success) return invalid(parsed.error);
-    const session = serverSession();
-    const ctx = await loadContext(session, parsed.data.name);
-    if (isState(ctx)) return ctx;
+    const { name } = parsed.data;
     // Pause carries no guard on purpose: it must work whatever changed since the page loaded.
-    const built = buildPause(serverSeen(ctx));
-    if (!built.ok) return refused(built);
-    const r = await applyRolloutChange(session, parsed.data.name, built.change);
-    if (!r.ok) {
-      if (r.error.kind === 'Forbidden') console.warn(`[rollout] refused pause on ${parsed.data.name} for ${session.identity.user}: ${r.error.message}`);
-      return { ok: false, message: r.error.message, at: Date.now() };
-    }
-    revalidatePath(`/sidecarsets/${encodeURIComponent(parsed.data.name)}`);
-    revalidatePath('/');
-    return {
-      ok: true,
-      applied: true,
-      message: `Paused ${parsed.data.name}: no further pod is updated until you resume. Pods already restarting finish.`,
-      warnings: r.value.eventError ? [r.value.eventError] : [],
-      at: Date.now(),
-    };
+    return applyOneClick(
+      name,
+      (ctx) => buildPause(serverSeen(ctx)),
+      `Paused ${name}: no further pod is updated until you resume. Pods already restarting finish.`,
+    );
   });
 }
 
@@ -406,26 +393,30 @@ export async function resumeAction(_prev: ActionState, form: FormData): Promise<
   return guarded(async () => {
     const parsed = RESUME.safeParse(fields(form));
     if (!parsed.success) return invalid(parsed.error);
-    const session = serverSession();
-    const ctx = await loadContext(session, parsed.data.name);
-    if (isState(ctx)) return ctx;
-    const built = buildResume(serverSeen(ctx, parsed.data.seen));
-    if (!built.ok) return refused(built);
-    const r = await applyRolloutChange(session, parsed.data.name, built.change);
-    if (!r.ok) {
-      if (r.error.kind === 'Forbidden') console.warn(`[rollout] refused resume on ${parsed.data.name} for ${session.identity.user}: ${r.error.message}`);
-      return { ok: false, message: r.error.message, at: Date.now() };
-    }
-    revalidatePath(`/sidecarsets/${encodeURIComponent(parsed.data.name)}`);
-    revalidatePath('/');
-    return {
-      ok: true,
-      applied: true,
-      message: `Resumed ${parsed.data.name}: the rollout continues.`,
-      warnings: r.value.eventError ? [r.value.eventError] : [],
-      at: Date.now(),
-    };
+    const { name, seen } = parsed.data;
+    return applyOneClick(name, (ctx) => buildResume(serverSeen(ctx, seen)), `Resumed ${name}: the rollout continues.`);
   });
+}
+
+/** Pause and resume: one click, no preview; the pages are revalidated since no dialog is open. */
+async function applyOneClick(
+  name: string,
+  build: (ctx: RolloutContext) => BuildResult,
+  success: string,
+): Promise<ActionState> {
+  const session = serverSession();
+  const ctx = await loadContext(session, name);
+  if (isState(ctx)) return ctx;
+  const built = build(ctx);
+  if (!built.ok) return refused(built);
+  const r = await applyRolloutChange(session, name, built.change);
+  if (!r.ok) {
+    if (r.error.kind === 'Forbidden') console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
+    return { ok: false, message: r.error.message, at: Date.now() };
+  }
+  revalidatePath(`/sidecarsets/${encodeURIComponent(name)}`);
+  revalidatePath('/');
+  return { ok: true, applied: true, message: success, warnings: r.value.eventError ? [r.value.eventError] : [], at: Date.now() };
 }
 
 const PAUSE_ALL = z.object({ confirm: z.literal('pause-all', 'Confirm to pause every rollout.') });
