@@ -36,6 +36,15 @@ describe('podSidecars (reference §4.6)', () => {
     ]);
   });
 
+  it('a new pod whose containers have no status yet is starting, not upgrading', () => {
+    const { snap, ctx } = setup();
+    const running = podNamed(snap, 'web-6d8f7c9b5-a4kzq');
+    const pending: Pod = { ...running, status: { phase: 'Pending', conditions: [] } };
+    const [state] = podSidecars(pending, ctx);
+    expect(state?.updated).toBe(true);
+    expect(state?.inFlight).toBe(false);
+  });
+
   it('an outdated pod on the previous revision', () => {
     const { snap, ctx } = setup();
     expect(podSidecars(podNamed(snap, 'web-6d8f7c9b5-b7m2x'), ctx)).toEqual([

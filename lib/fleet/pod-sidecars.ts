@@ -140,8 +140,9 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
       if (ss && updated) {
         // §4.6 item 5: updated, but the runtime has not caught up with the spec image yet;
         // for hot upgrade also while the idle twin has not been reset to the empty image.
+        // A container with no status yet is starting (a new pod), not being upgraded.
         const only = hot ? [podName] : [name];
-        state.inFlight = !isConsistent(pod, ss, only) || (hot && !idleTwinsReset(pod, ss));
+        state.inFlight = st !== undefined && (!isConsistent(pod, ss, only) || (hot && !idleTwinsReset(pod, ss)));
       }
       const failure = containerFailure(st);
       if (failure) state.failed = failure;
