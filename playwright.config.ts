@@ -56,6 +56,8 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium', viewport: { width: 1440, height: 900 } } }],
+  // Only the admin dashboard runs the rollout guard. The restricted identity may patch SidecarSets
+  // but not create Events, so a guard there could win the pause and leave no audit Event.
   webServer: [
     {
       command: `npm start -- --builtin --no-build --fleet demo --port ${port} --kubeconfig-out ${e2eKubeconfig}`,
@@ -69,7 +71,7 @@ export default defineConfig({
     {
       command: `npm start -- --no-build --port ${viewerPort} --context sim-viewer`,
       url: `${viewerBaseURL}/api/cluster`,
-      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(viewerPort) },
+      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off', PORT: String(viewerPort) },
       reuseExistingServer: !ci,
       timeout: 120_000,
       stdout: 'ignore',
@@ -78,7 +80,7 @@ export default defineConfig({
     {
       command: `npm start -- --no-build --port ${restrictedPort} --context sim-restricted`,
       url: `${restrictedBaseURL}/api/cluster`,
-      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(restrictedPort) },
+      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off', PORT: String(restrictedPort) },
       reuseExistingServer: !ci,
       timeout: 120_000,
       stdout: 'ignore',
@@ -87,7 +89,7 @@ export default defineConfig({
     {
       command: `npm start -- --no-build --port ${unreachablePort}`,
       url: `${unreachableBaseURL}/api/cluster`,
-      env: { KUBECONFIG: unreachableKubeconfig, SIDECAR_FLEET_CLUSTER: '', PORT: String(unreachablePort) },
+      env: { KUBECONFIG: unreachableKubeconfig, SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off', PORT: String(unreachablePort) },
       reuseExistingServer: !ci,
       timeout: 120_000,
       stdout: 'ignore',
