@@ -26,6 +26,24 @@ import {
  */
 const ci = !!process.env.CI;
 
+/** One dashboard (`npm start`, already built) on `port`, ready when its cluster route answers. */
+function dashboard(port: number, base: string, flags: string, env: Record<string, string>) {
+  return {
+    command: `npm start -- --no-build --port ${port} ${flags}`.trim(),
+    url: `${base}/api/cluster`,
+    env: { ...env, PORT: String(port) },
+    reuseExistingServer: !ci,
+    timeout: 120_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  };
+}
+
+// Dashboards on the admin's kubeconfig (or none) as other identities. Only the admin dashboard
+// runs the rollout guard: the restricted identity may patch SidecarSets but not create Events, so
+// a guard there could win the pause and leave no audit Event.
+const secondary = { SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off' };
+
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -56,44 +74,10 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium', viewport: { width: 1440, height: 900 } } }],
-  // Only the admin dashboard runs the rollout guard. The restricted identity may patch SidecarSets
-  // but not create Events, so a guard there could win the pause and leave no audit Event.
   webServer: [
-    {
-      command: `npm start -- --builtin --no-build --fleet demo --port ${port} --kubeconfig-out ${e2eKubeconfig}`,
-      url: `${baseURL}/api/cluster`,
-      env: { SIDECAR_FLEET_CLUSTER: 'builtin', PORT: String(port) },
-      reuseExistingServer: !ci,
-      timeout: 120_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-    },
-    {
-      command: `npm start -- --no-build --port ${viewerPort} --context sim-viewer`,
-      url: `${viewerBaseURL}/api/cluster`,
-      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off', PORT: String(viewerPort) },
-      reuseExistingServer: !ci,
-      timeout: 120_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-    },
-    {
-      command: `npm start -- --no-build --port ${restrictedPort} --context sim-restricted`,
-      url: `${restrictedBaseURL}/api/cluster`,
-      env: { KUBECONFIG: e2eKubeconfig, SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off', PORT: String(restrictedPort) },
-      reuseExistingServer: !ci,
-      timeout: 120_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-    },
-    {
-      command: `npm start -- --no-build --port ${unreachablePort}`,
-      url: `${unreachableBaseURL}/api/cluster`,
-      env: { KUBECONFIG: unreachableKubeconfig, SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off', PORT: String(unreachablePort) },
-      reuseExistingServer: !ci,
-      timeout: 120_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-    },
+    dashboard(port, baseURL, `--builtin --fleet demo --kubeconfig-out ${e2eKubeconfig}`, { SIDECAR_FLEET_CLUSTER: 'builtin' }),
+    dashboard(viewerPort, viewerBaseURL, '--context sim-viewer', { KUBECONFIG: e2eKubeconfig, ...secondary }),
+    dashboard(restrictedPort, restrictedBaseURL, '--context sim-restricted', { KUBECONFIG: e2eKubeconfig, ...secondary }),
+    dashboard(unreachablePort, unreachableBaseURL, '', { KUBECONFIG: unreachableKubeconfig, ...secondary }),
   ],
 });
