@@ -6,29 +6,32 @@ import yaml from 'js-yaml';
 export interface KubeconfigInput {
   server: string;
   caPem: string;
-  /** user name → bearer token; a context `sim-<user>` is written for each. */
+  /** user name → bearer token; a context `<contextPrefix>-<user>` is written for each. */
   tokens: Record<string, string>;
   currentUser?: string;
   clusterName?: string;
+  /** Prefix of context and user entry names (default `sim`), so kubeconfigs of several clusters merge. */
+  contextPrefix?: string;
 }
 
 export function renderKubeconfig(k: KubeconfigInput): string {
   const cluster = k.clusterName ?? 'sidecar-fleet-sim';
   const users = Object.keys(k.tokens);
   const current = k.currentUser ?? 'admin';
+  const prefix = k.contextPrefix ?? 'sim';
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    'current-context': `sim-${current}`,
+    'current-context': `${prefix}-${current}`,
     clusters: [
       {
         name: cluster,
         cluster: { server: k.server, 'certificate-authority-data': Buffer.from(k.caPem).toString('base64') },
       },
     ],
-    contexts: users.map((u) => ({ name: `sim-${u}`, context: { cluster, user: `sim-${u}`, namespace: 'default' } })),
-    users: users.map((u) => ({ name: `sim-${u}`, user: { token: k.tokens[u] } })),
+    contexts: users.map((u) => ({ name: `${prefix}-${u}`, context: { cluster, user: `${prefix}-${u}`, namespace: 'default' } })),
+    users: users.map((u) => ({ name: `${prefix}-${u}`, user: { token: k.tokens[u] } })),
   };
   return yaml.dump(doc, { lineWidth: -1 });
 }
