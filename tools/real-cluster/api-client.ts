@@ -15,7 +15,10 @@ export class ApiError extends Error {
   }
 }
 
-type Obj = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
+/** An object as the API server sends it. */
+export type Obj = Record<string, unknown> & { metadata?: { name?: string; namespace?: string; resourceVersion?: string } };
+/** Anything with a name, to create or replace. */
+type Named = { metadata?: { name?: string } };
 
 export class ApiClient {
   constructor(
@@ -82,7 +85,7 @@ export class ApiClient {
   }
 
   /** Creates the object, or replaces it (keeping the server's resourceVersion) when it exists. */
-  async apply(collection: string, obj: Obj): Promise<Obj> {
+  async apply<T extends Named>(collection: string, obj: T): Promise<Obj> {
     try {
       return await this.create(collection, obj);
     } catch (e) {
@@ -94,7 +97,7 @@ export class ApiClient {
   }
 
   /** Creates the object unless one of that name exists (which is left as it is). */
-  async createIfAbsent(collection: string, obj: Obj): Promise<void> {
+  async createIfAbsent<T extends Named>(collection: string, obj: T): Promise<void> {
     try {
       await this.create(collection, obj);
     } catch (e) {

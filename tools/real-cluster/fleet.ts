@@ -49,7 +49,7 @@ class SnapshotStore {
     for (const w of writes) {
       const path = `${collection(w.resource, w.namespace)}/${w.name}`;
       for (let attempt = 0; ; attempt++) {
-        const copy = (await this.api.get(path)) as KObject;
+        const copy = (await this.api.get(path)) as unknown as KObject;
         const next = w.fn(copy) ?? copy;
         try {
           await this.api.replace(path, next);

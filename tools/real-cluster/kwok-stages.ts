@@ -192,9 +192,9 @@ export interface StageOptions {
 const STEP: Record<Mode, number> = { sandbox: 0.3, start: 1, ready: 0.5, kill: 2, pullBackoff: 1, pullRetry: 20, crash: 10 };
 
 /** jq: an image whose pull fails by the rules (a `-broken` tag, or a reserved registry host). */
-const PULL_FAILS = String.raw`((.c.image // "") | test(":[^/:@]*-broken(@sha256:[a-f0-9]{64})?$") or test("^[a-z0-9.-]+[.](invalid|example|test|local)(:[0-9]+)?/"))`;
+const PULL_FAILS = `((.c.image // "") | test(":[^/:@]*-broken(@sha256:[a-f0-9]{64})?$") or test("^[a-z0-9.-]+[.](invalid|example|test|local)(:[0-9]+)?/"))`;
 /** jq: an image that crash-loops by the rules. */
-const CRASHES = String.raw`((.c.image // "") | test(":[^/:@]*-crashloop(@sha256:[a-f0-9]{64})?$"))`;
+const CRASHES = `((.c.image // "") | test(":[^/:@]*-crashloop(@sha256:[a-f0-9]{64})?$"))`;
 
 interface StageDef {
   /** The template mode (what changes). */

@@ -43,7 +43,7 @@ export class Supervisor {
     rmSync(this.pidFile, { force: true });
   }
 
-  start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): Supervised {
+  start(name: string, command: string, args: string[], env: Record<string, string> = {}): Supervised {
     const logPath = path.join(this.dir, 'logs', `${name}.log`);
     const fd = openSync(logPath, 'a');
     const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
