@@ -15,10 +15,7 @@ export const metadata: Metadata = { title: 'Fleet overview' };
 export default function OverviewPage() {
   return (
     <>
-      <PageHeader
-        title="Fleet overview"
-        description="Every SidecarSet: its images, how far its rollout got, and why it is where it is."
-      />
+      <PageHeader title="Fleet overview" description="Every SidecarSet: its images, how far its rollout got, and why it is where it is." />
       <Suspense fallback={<OverviewSkeleton />}>
         <Overview />
       </Suspense>

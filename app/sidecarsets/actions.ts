@@ -53,7 +53,9 @@ const INT_OR_STRING = z.union([z.number().int(), z.string().max(64)]);
 const SELECTOR = z.looseObject({
   matchLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
   matchExpressions: z
-    .array(z.looseObject({ key: z.string().max(317), operator: z.string().max(32), values: z.array(z.string().max(63)).max(100).optional() }))
+    .array(
+      z.looseObject({ key: z.string().max(317), operator: z.string().max(32), values: z.array(z.string().max(63)).max(100).optional() }),
+    )
     .max(32)
     .optional(),
 });
@@ -77,16 +79,19 @@ const SEEN = z.object({
   guardPaused: z.boolean().optional(),
 });
 
-const seenJson = z.string().max(64_000).transform((text, ctx) => {
-  try {
-    const parsed = SEEN.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data as SeenSidecarSet;
-    ctx.addIssue({ code: 'custom', message: 'The form carries no valid view of the SidecarSet: reload the page.' });
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'The form carries no valid view of the SidecarSet: reload the page.' });
-  }
-  return z.NEVER;
-});
+const seenJson = z
+  .string()
+  .max(64_000)
+  .transform((text, ctx) => {
+    try {
+      const parsed = SEEN.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data as SeenSidecarSet;
+      ctx.addIssue({ code: 'custom', message: 'The form carries no valid view of the SidecarSet: reload the page.' });
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'The form carries no valid view of the SidecarSet: reload the page.' });
+    }
+    return z.NEVER;
+  });
 
 const optionalText = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(max).optional());
@@ -178,7 +183,8 @@ async function previewOrApply(
   }
   const r = await applyRolloutChange(session, name, built.change);
   if (!r.ok) {
-    if (r.error.kind === 'Forbidden') console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
+    if (r.error.kind === 'Forbidden')
+      console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
     return { ok: false, message: r.error.message, preview, at: Date.now() };
   }
   // No revalidatePath here: the dialogs submit inside a transition, and a router refresh riding
@@ -290,7 +296,8 @@ export async function canaryAction(_prev: ActionState, form: FormData): Promise<
     // A fresh token per apply: pods labelled by an earlier canary (or a failed attempt) stay out.
     const token = v.intent === 'apply' ? `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}` : 'preview';
     const scope = resolveScope(ctx, scopeInput, token);
-    if ('error' in scope) return { ok: false, message: `Nothing was changed: ${scope.error}`, fieldErrors: { scope: [scope.error] }, at: Date.now() };
+    if ('error' in scope)
+      return { ok: false, message: `Nothing was changed: ${scope.error}`, fieldErrors: { scope: [scope.error] }, at: Date.now() };
     const built = buildCanary(serverSeen(ctx, v.seen), {
       container: v.container,
       image: v.image,
@@ -323,7 +330,12 @@ export async function promoteAction(_prev: ActionState, form: FormData): Promise
     if (v.step === 'all') step = { kind: 'all' };
     else if (v.step === 'custom') {
       if (v.partition === undefined) {
-        return { ok: false, message: 'Nothing was changed: enter a partition.', fieldErrors: { partition: ['Enter a partition, e.g. 5 or "20%".'] }, at: Date.now() };
+        return {
+          ok: false,
+          message: 'Nothing was changed: enter a partition.',
+          fieldErrors: { partition: ['Enter a partition, e.g. 5 or "20%".'] },
+          at: Date.now(),
+        };
       }
       step = { kind: 'partition', partition: parseIntOrPercent(v.partition) };
     } else step = { kind: 'percent', percent: Number(v.step) };
@@ -399,11 +411,7 @@ export async function resumeAction(_prev: ActionState, form: FormData): Promise<
 }
 
 /** Pause and resume: one click, no preview; the pages are revalidated since no dialog is open. */
-async function applyOneClick(
-  name: string,
-  build: (ctx: RolloutContext) => BuildResult,
-  success: string,
-): Promise<ActionState> {
+async function applyOneClick(name: string, build: (ctx: RolloutContext) => BuildResult, success: string): Promise<ActionState> {
   const session = serverSession();
   const ctx = await loadContext(session, name);
   if (isState(ctx)) return ctx;
@@ -411,7 +419,8 @@ async function applyOneClick(
   if (!built.ok) return refused(built);
   const r = await applyRolloutChange(session, name, built.change);
   if (!r.ok) {
-    if (r.error.kind === 'Forbidden') console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
+    if (r.error.kind === 'Forbidden')
+      console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
     return { ok: false, message: r.error.message, at: Date.now() };
   }
   revalidatePath(`/sidecarsets/${encodeURIComponent(name)}`);

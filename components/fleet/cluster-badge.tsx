@@ -17,11 +17,7 @@ export async function ClusterBadge() {
     problem = e instanceof Error ? e.message : String(e);
   }
   if (!info) {
-    return (
-      <p className="text-xs text-red-700 dark:text-red-400">
-        No cluster configured{problem ? `: ${problem}` : ''}
-      </p>
-    );
+    return <p className="text-xs text-red-700 dark:text-red-400">No cluster configured{problem ? `: ${problem}` : ''}</p>;
   }
   return <ClusterBadgeView info={info} />;
 }

@@ -15,7 +15,7 @@ export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] 
   return [...list].sort(
     (a, b) =>
       stateRank[a.state.kind] - stateRank[b.state.kind] ||
-      (b.matchedPods - b.updatedPods) - (a.matchedPods - a.updatedPods) ||
+      b.matchedPods - b.updatedPods - (a.matchedPods - a.updatedPods) ||
       a.name.localeCompare(b.name),
   );
 }
@@ -47,9 +47,7 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
       </THead>
       <TBody>
         {sortByAttention(sidecarSets).map((s) => {
-          const reasons = [...s.state.reasons].sort(
-            (a, b) => order(reasonSeverity[a.code]) - order(reasonSeverity[b.code]),
-          );
+          const reasons = [...s.state.reasons].sort((a, b) => order(reasonSeverity[a.code]) - order(reasonSeverity[b.code]));
           return (
             <Tr key={s.name}>
               <Th scope="row">

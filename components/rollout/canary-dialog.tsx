@@ -144,7 +144,13 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         )}
         {scope === 'namespace' && (
           <Field id={`${id}-ns`} label="Namespace" errors={errors.namespace ?? errors.scope}>
-            <select id={`${id}-ns`} name="namespace" className={inputClass} value={namespace} onChange={(e) => setNamespace(e.target.value)}>
+            <select
+              id={`${id}-ns`}
+              name="namespace"
+              className={inputClass}
+              value={namespace}
+              onChange={(e) => setNamespace(e.target.value)}
+            >
               {ctx.namespaces.map((n) => (
                 <option key={n.value} value={n.value}>
                   {n.label} ({n.pods} pods)
@@ -166,7 +172,13 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         )}
         {scope === 'label' && (
           <Field id={`${id}-label`} label="Pod label" errors={errors.label ?? errors.scope ?? errors.updateStrategy}>
-            <select id={`${id}-label`} name="label" className={`${inputClass} font-mono`} value={label} onChange={(e) => setLabel(e.target.value)}>
+            <select
+              id={`${id}-label`}
+              name="label"
+              className={`${inputClass} font-mono`}
+              value={label}
+              onChange={(e) => setLabel(e.target.value)}
+            >
               {ctx.labels.map((l) => (
                 <option key={l.value} value={l.value}>
                   {l.label} ({l.pods} pods)
@@ -197,7 +209,9 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
 
       <ActionMessage state={state} id={msgId} />
       {state.preview && <PreviewPanel preview={state.preview} noun="This canary" />}
-      {previewStale && <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before starting.</p>}
+      {previewStale && (
+        <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before starting.</p>
+      )}
 
       <div className="flex flex-wrap justify-end gap-2">
         <Button type="submit" name="intent" value="preview" disabled={pending}>

@@ -52,8 +52,8 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
           </>
         ) : (
           <>
-            partition <code className="font-mono">{JSON.stringify(ctx.strategy.partition)}</code> keeps {keptNow} of {matched} pods on the old
-            version.
+            partition <code className="font-mono">{JSON.stringify(ctx.strategy.partition)}</code> keeps {keptNow} of {matched} pods on the
+            old version.
           </>
         )}
       </p>
@@ -61,7 +61,14 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
         <legend className="text-sm font-medium">Promote to</legend>
         {offered.map((o) => (
           <label key={o.value} className="flex items-start gap-2 text-sm">
-            <input type="radio" name="step-choice" className="mt-1" checked={step === o.value} disabled={o.disabled} onChange={() => setStep(o.value)} />
+            <input
+              type="radio"
+              name="step-choice"
+              className="mt-1"
+              checked={step === o.value}
+              disabled={o.disabled}
+              onChange={() => setStep(o.value)}
+            />
             <span className={o.disabled ? 'text-zinc-500' : undefined}>
               {o.label}
               {o.disabled && <span className="block text-xs">Not a promotion: it would keep as many pods back as now or more.</span>}
@@ -126,7 +133,11 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
 
       <ActionMessage state={state} />
       {state.preview && <PreviewPanel preview={state.preview} noun="After this promotion, the rollout" />}
-      {previewStale && <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before promoting.</p>}
+      {previewStale && (
+        <p className="text-xs text-amber-900 dark:text-amber-200">
+          You changed the form after the preview: preview again before promoting.
+        </p>
+      )}
       <div className="flex flex-wrap justify-end gap-2">
         <Button type="submit" name="intent" value="preview" disabled={pending}>
           {pending ? 'Working…' : 'Preview'}

@@ -35,9 +35,7 @@ export const Explanation = memo(function Explanation({ explanation: x }: { expla
                   </li>
                 );
               })}
-              {x.nextRoundTotal > x.nextRound.length && (
-                <li className="text-zinc-500">and {x.nextRoundTotal - x.nextRound.length} more</li>
-              )}
+              {x.nextRoundTotal > x.nextRound.length && <li className="text-zinc-500">and {x.nextRoundTotal - x.nextRound.length} more</li>}
             </ul>
           )}
         </div>

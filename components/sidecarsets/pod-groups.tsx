@@ -25,15 +25,7 @@ export const PodGroups = memo(function PodGroups({ groups, sidecarSet }: { group
   );
 });
 
-const PodGroupView = memo(function PodGroupView({
-  group: g,
-  sidecarSet,
-  open,
-}: {
-  group: PodGroup;
-  sidecarSet: string;
-  open: boolean;
-}) {
+const PodGroupView = memo(function PodGroupView({ group: g, sidecarSet, open }: { group: PodGroup; sidecarSet: string; open: boolean }) {
   const [limit, setLimit] = useState(FIRST_ROWS);
   const title = g.revision ? `Revision ${g.revisionNumber !== undefined ? `#${g.revisionNumber}` : g.revision}` : 'Unknown revision';
   // Only this SidecarSet's sidecars: the pod's other sidecars belong to other pages.

@@ -35,9 +35,7 @@ export const SpecPanel = memo(function SpecPanel({ spec, summary }: { spec: Side
             </li>
           ))}
         </ul>
-        {spec.customVersion && (
-          <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Custom version: {spec.customVersion}</p>
-        )}
+        {spec.customVersion && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Custom version: {spec.customVersion}</p>}
       </div>
       <div className={card}>
         <h3 className={cardTitle}>Selects and injects</h3>

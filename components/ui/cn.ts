@@ -10,11 +10,7 @@ type VariantProps<V extends VariantMap> = { [K in keyof V]?: keyof V[K] };
  * A tiny stand-in for `cva`: a base class string plus one whole class string per variant value.
  * Returns a function from variant props (and an extra className) to the class string.
  */
-export function variants<V extends VariantMap>(config: {
-  base: string;
-  variants: V;
-  defaults: { [K in keyof V]: keyof V[K] };
-}) {
+export function variants<V extends VariantMap>(config: { base: string; variants: V; defaults: { [K in keyof V]: keyof V[K] } }) {
   return (props: VariantProps<V> & { className?: string } = {}): string => {
     const picked = Object.keys(config.variants).map((key) => {
       const value = (props[key] ?? config.defaults[key]) as string;

@@ -15,8 +15,7 @@ export type Tone = 'success' | 'progress' | 'paused' | 'warning' | 'danger' | 'n
 export type IconName = 'check' | 'x' | 'alert' | 'pause' | 'progress' | 'minus' | 'dot' | 'help';
 
 const toneClass: Record<Tone, string> = {
-  success:
-    'border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-300',
+  success: 'border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-300',
   progress: 'border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-800 dark:bg-sky-950/60 dark:text-sky-300',
   paused: 'border-violet-300 bg-violet-50 text-violet-800 dark:border-violet-800 dark:bg-violet-950/60 dark:text-violet-300',
   warning: 'border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-300',

@@ -59,13 +59,13 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                     ) : (
                       <span className="font-mono text-xs">{pod.name}</span>
                     )}
-                    {pod.node && (
-                      <span className="block text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{pod.node}</span>
-                    )}
+                    {pod.node && <span className="block text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{pod.node}</span>}
                   </Th>
                   {showWorkload && (
                     <Td rowSpan={span} className="text-xs">
-                      <Link prefetch={false} href={workloadHref(pod.workload)}>{pod.workload.name}</Link>
+                      <Link prefetch={false} href={workloadHref(pod.workload)}>
+                        {pod.workload.name}
+                      </Link>
                       <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">
                         {pod.workload.kind} in {pod.workload.namespace}
                       </span>

@@ -29,10 +29,16 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           <nav aria-label="Breadcrumb">
             <ol className="flex gap-1">
               <li>
-                <Link prefetch={false} href="/workloads">Workloads</Link> /
+                <Link prefetch={false} href="/workloads">
+                  Workloads
+                </Link>{' '}
+                /
               </li>
               <li>
-                <Link prefetch={false} href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>{w.namespace}</Link> /
+                <Link prefetch={false} href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>
+                  {w.namespace}
+                </Link>{' '}
+                /
               </li>
               <li aria-current="page">{w.kind}</li>
             </ol>
@@ -66,14 +72,15 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
         ) : (
           <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
             {sidecars.map(([name, entry]) => (
-              <li
-                key={name}
-                className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900"
-              >
+              <li key={name} className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
                 <p className="mb-1 text-sm font-medium">
                   {name}
                   {entry.sidecarSet && (
-                    <Link prefetch={false} href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`} className="ml-1.5 text-xs font-normal">
+                    <Link
+                      prefetch={false}
+                      href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`}
+                      className="ml-1.5 text-xs font-normal"
+                    >
                       {entry.sidecarSet}
                     </Link>
                   )}

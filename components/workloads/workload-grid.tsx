@@ -66,9 +66,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({
             <Th key={c} title={sidecarSetOf.get(c) ? `SidecarSet ${sidecarSetOf.get(c)}` : undefined}>
               {c}
               {sidecarSetOf.get(c) && (
-                <span className="block text-[10px] font-normal text-zinc-500 dark:text-zinc-400">
-                  {sidecarSetOf.get(c)}
-                </span>
+                <span className="block text-[10px] font-normal text-zinc-500 dark:text-zinc-400">{sidecarSetOf.get(c)}</span>
               )}
             </Th>
           ))}

@@ -271,7 +271,8 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
 
   // Per SidecarSet: the planner over the pods it injected (M ⊆ injected), state and summary.
   const neverInjectedCount = new Map<string, number>();
-  for (const p of pods) for (const n of p.drift.neverInjected) neverInjectedCount.set(n.sidecarSet, (neverInjectedCount.get(n.sidecarSet) ?? 0) + 1);
+  for (const p of pods)
+    for (const n of p.drift.neverInjected) neverInjectedCount.set(n.sidecarSet, (neverInjectedCount.get(n.sidecarSet) ?? 0) + 1);
   const ssEntries = new Map<string, SidecarSetEntry>();
   for (const ss of sidecarSets) {
     const name = ss.metadata.name;
@@ -387,13 +388,7 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
       // Most pods first, then the image name: the current version usually leads.
       cell.versions.sort((a, b) => b.pods - a.pods || cmp(a.image, b.image));
     }
-    w.search = [
-      `${w.row.namespace}/${w.row.name}`,
-      w.row.kind,
-      ...Object.keys(w.row.sidecars),
-      ...w.images,
-      ...w.sidecarSets,
-    ]
+    w.search = [`${w.row.namespace}/${w.row.name}`, w.row.kind, ...Object.keys(w.row.sidecars), ...w.images, ...w.sidecarSets]
       .join('\n')
       .toLowerCase();
     workloads.push(w);
@@ -494,8 +489,7 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
       }
     }
     attention.sort(
-      (a, b) =>
-        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.pods ?? 0) - (a.pods ?? 0) || cmp(a.message, b.message),
+      (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.pods ?? 0) - (a.pods ?? 0) || cmp(a.message, b.message),
     );
     overviewParts = {
       totals,
@@ -568,11 +562,7 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
       const by = sorter(query.sort ?? 'name');
       const dir = query.dir === 'desc' ? -1 : 1;
       filtered.sort(
-        (a, b) =>
-          dir * by(a, b) ||
-          cmp(a.row.namespace, b.row.namespace) ||
-          cmp(a.row.name, b.row.name) ||
-          cmp(a.row.kind, b.row.kind),
+        (a, b) => dir * by(a, b) || cmp(a.row.namespace, b.row.namespace) || cmp(a.row.name, b.row.name) || cmp(a.row.kind, b.row.kind),
       );
       const pages = Math.max(1, Math.ceil(filtered.length / pageSize));
       const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
@@ -768,4 +758,3 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
     },
   };
 }
-

@@ -10,7 +10,10 @@ describe('checkImageReference: valid references', () => {
     ['busybox:1.36', { path: 'busybox', tag: '1.36' }],
     ['localhost:5000/team/app:v2', { domain: 'localhost:5000', path: 'team/app', tag: 'v2' }],
     ['localhost/app:v2', { domain: 'localhost', path: 'app', tag: 'v2' }],
-    ['registry.example.com:443/a_b/c__d/e-f--g.h:1_0-rc.1', { domain: 'registry.example.com:443', path: 'a_b/c__d/e-f--g.h', tag: '1_0-rc.1' }],
+    [
+      'registry.example.com:443/a_b/c__d/e-f--g.h:1_0-rc.1',
+      { domain: 'registry.example.com:443', path: 'a_b/c__d/e-f--g.h', tag: '1_0-rc.1' },
+    ],
     ['[::1]:5000/app:1', { domain: '[::1]:5000', path: 'app', tag: '1' }],
     [`ghcr.io/dapr/daprd@${SHA}`, { domain: 'ghcr.io', path: 'dapr/daprd', digest: SHA }],
     ['MyRegistry.Example.com/app:1', { domain: 'MyRegistry.Example.com', path: 'app', tag: '1' }],

@@ -35,9 +35,7 @@ export interface ImageWarning {
   message: string;
 }
 
-export type ImageCheck =
-  | { ok: true; reference: ImageReference; warnings: ImageWarning[] }
-  | { ok: false; error: string };
+export type ImageCheck = { ok: true; reference: ImageReference; warnings: ImageWarning[] } | { ok: false; error: string };
 
 const NAME_MAX = 255;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*$/;
@@ -157,7 +155,8 @@ export function checkImageReference(input: string): ImageCheck {
   } else if (digest === undefined && tag === 'latest') {
     warnings.push({
       code: 'LatestTag',
-      message: 'The "latest" tag can change under you: pods upgraded at different times may run different images. Pin a version or a digest.',
+      message:
+        'The "latest" tag can change under you: pods upgraded at different times may run different images. Pin a version or a digest.',
     });
   }
   if (digest !== undefined && tag !== undefined) {

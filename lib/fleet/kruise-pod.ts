@@ -272,11 +272,7 @@ export function podReadyTime(pod: Pod): string | undefined {
  * of the Namespace objects; a namespace missing from it carries only its name label (the API server
  * sets `kubernetes.io/metadata.name` on every namespace).
  */
-export function matchesNamespace(
-  ss: SidecarSet,
-  namespace: string,
-  namespaceLabels: Record<string, Record<string, string>>,
-): boolean {
+export function matchesNamespace(ss: SidecarSet, namespace: string, namespaceLabels: Record<string, Record<string, string>>): boolean {
   const sel = ss.spec.namespaceSelector;
   if (!sel) return true;
   const labels = namespaceLabels[namespace] ?? { [NAMESPACE_NAME_LABEL]: namespace };
@@ -402,9 +398,7 @@ export function idleTwinsReset(pod: Pod, ss: SidecarSet): boolean {
  * already reset to the empty image. It does not include consistency: `isCountedReady` does.
  */
 export function isReadyForSidecarSet(pod: Pod, ss: SidecarSet): boolean {
-  return (
-    pod.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata.deletionTimestamp && idleTwinsReset(pod, ss)
-  );
+  return pod.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata.deletionTimestamp && idleTwinsReset(pod, ss);
 }
 
 /** Counted in `readyPods`: consistent ∧ ready (§4.6 item 7). */

@@ -148,14 +148,7 @@ const FAILING_REASONS = new Set([
   'UnexpectedAdmissionError',
 ]);
 
-const PROGRESSING_REASONS = new Set([
-  'Pending',
-  'ContainerCreating',
-  'PodInitializing',
-  'Terminating',
-  'SchedulingGated',
-  'NotReady',
-]);
+const PROGRESSING_REASONS = new Set(['Pending', 'ContainerCreating', 'PodInitializing', 'Terminating', 'SchedulingGated', 'NotReady']);
 
 /** Waiting reasons that mean a container is broken rather than starting (reference §4.6, item 6). */
 export function isFailingReason(reason: string | undefined): boolean {

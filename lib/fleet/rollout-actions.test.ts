@@ -219,10 +219,10 @@ describe('buildCanary by percent and count', () => {
     expect(r).toEqual({
       ok: false,
       message:
-        'admission webhook "vsidecarset.kb.io" would deny the request: spec.updateStrategy.maxUnavailable: Invalid value: "ten": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+        "admission webhook \"vsidecarset.kb.io\" would deny the request: spec.updateStrategy.maxUnavailable: Invalid value: \"ten\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
       fieldErrors: {
         updateStrategy: [
-          'spec.updateStrategy.maxUnavailable: Invalid value: "ten": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+          "spec.updateStrategy.maxUnavailable: Invalid value: \"ten\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
         ],
       },
     });
@@ -361,7 +361,7 @@ describe('validateUpdateStrategy (reference §6.2 rule 7)', () => {
   it('checks partition and maxUnavailable formats; over 100% and 0 are accepted', () => {
     expect(validateUpdateStrategy({ partition: '150%', maxUnavailable: 0 })).toEqual([]);
     expect(validateUpdateStrategy({ partition: '50', maxUnavailable: -2 })).toEqual([
-      'spec.updateStrategy.partition: Invalid value: "50": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+      "spec.updateStrategy.partition: Invalid value: \"50\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
       'spec.updateStrategy.maxUnavailable: Invalid value: -2: must be greater than or equal to 0',
     ]);
   });
@@ -441,7 +441,7 @@ describe('buildPromote', () => {
     const seen = seenFrom(meshSidecarSet(canary));
     const r = buildPromote(seen, { step: { kind: 'partition', partition: parseIntOrPercent('abc') } });
     expect(r.ok === false && r.message).toBe(
-      'admission webhook "vsidecarset.kb.io" would deny the request: spec.updateStrategy.partition: Invalid value: "abc": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+      "admission webhook \"vsidecarset.kb.io\" would deny the request: spec.updateStrategy.partition: Invalid value: \"abc\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
     );
     const neg = buildPromote(seen, { step: { kind: 'partition', partition: parseIntOrPercent('-3') } });
     expect(neg.ok === false && neg.fieldErrors.partition).toEqual([
@@ -567,9 +567,7 @@ describe('buildRollback', () => {
 
   it('can be limited to some containers, and refuses when nothing differs', () => {
     const r = buildRollback(seenFrom(meshSidecarSet()), { revision: revisionImages(revision), containers: ['log-agent'] });
-    expect(r.ok === false && r.message).toBe(
-      'Revision 3 (mesh-5d8f7c9b4) has the same images as now: nothing to roll back.',
-    );
+    expect(r.ok === false && r.message).toBe('Revision 3 (mesh-5d8f7c9b4) has the same images as now: nothing to roll back.');
   });
 });
 

@@ -20,9 +20,7 @@ import { KRUISE } from './k8s-types';
 import { partitionReplicas } from './kruise-pod';
 import { formatSelector, isEmptyLabelSelector } from './label-selector';
 
-export type JsonPatchOp =
-  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+export type JsonPatchOp = { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export type RolloutAction = 'canary' | 'promote' | 'pause' | 'resume' | 'rollback';
 
@@ -310,9 +308,10 @@ class PatchBuilder {
 
   /** The strategy after these ops, for validation. */
   strategyAfter(): SidecarSetUpdateStrategy {
-    const doc = applyJsonPatch({ spec: { updateStrategy: this.seen.updateStrategy ?? {} } }, this.ops.filter(
-      (o) => o.path.startsWith('/spec/updateStrategy/'),
-    ) as JsonPatchOp[]);
+    const doc = applyJsonPatch(
+      { spec: { updateStrategy: this.seen.updateStrategy ?? {} } },
+      this.ops.filter((o) => o.path.startsWith('/spec/updateStrategy/')) as JsonPatchOp[],
+    );
     return (doc as { spec: { updateStrategy: SidecarSetUpdateStrategy } }).spec.updateStrategy;
   }
 
@@ -577,11 +576,7 @@ export interface RevisionImages {
 }
 
 /** Reads the container images out of a ControllerRevision's `data` (reference §3.1). */
-export function revisionImages(rev: {
-  metadata: { name: string };
-  revision: number;
-  data?: unknown;
-}): RevisionImages {
+export function revisionImages(rev: { metadata: { name: string }; revision: number; data?: unknown }): RevisionImages {
   const spec = (rev.data as { spec?: { containers?: unknown } } | undefined)?.spec;
   const list = Array.isArray(spec?.containers) ? (spec.containers as Array<Record<string, unknown>>) : [];
   return {

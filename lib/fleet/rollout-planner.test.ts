@@ -296,16 +296,19 @@ describe('planRollout: candidates (§5.3)', () => {
 describe('planRollout: hot upgrade', () => {
   const EMPTY = 'openkruise/hotupgrade-sample:empty';
   function meshSidecarSet(): SidecarSet {
-    const ss = logSidecarSet({
-      containers: [
-        {
-          name: 'envoy',
-          image: 'docker.io/envoyproxy/envoy:v1.31.2',
-          podInjectPolicy: 'BeforeAppContainer',
-          upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY },
-        },
-      ],
-    }, 'mesh-ss');
+    const ss = logSidecarSet(
+      {
+        containers: [
+          {
+            name: 'envoy',
+            image: 'docker.io/envoyproxy/envoy:v1.31.2',
+            podInjectPolicy: 'BeforeAppContainer',
+            upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY },
+          },
+        ],
+      },
+      'mesh-ss',
+    );
     return ss;
   }
   function meshPod(name: string, working: 'envoy-1' | 'envoy-2', images: [string, string]): Pod {

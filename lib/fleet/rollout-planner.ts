@@ -321,10 +321,7 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
   if (!isConsistent(pod, ss, others)) return false;
   if (pod.status?.phase === 'Running' && isPodReady(pod)) return true;
   const statuses = pod.status?.containerStatuses ?? [];
-  return (
-    statuses.length > 0 &&
-    pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready))
-  );
+  return statuses.length > 0 && pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready));
 }
 
 /** Plans the next round of a SidecarSet (reference §5.2 steps 1–7). */
@@ -467,8 +464,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The inputs of Kruise's hash (§3.2): containers, and initContainers only if one is a native sidecar. */
 function hashInput(spec: SidecarSetSpec, withImage: boolean): string {
-  const strip = (cs: SidecarContainer[] | undefined) =>
-    (cs ?? []).map((c) => (withImage ? c : { ...c, image: '' }));
+  const strip = (cs: SidecarContainer[] | undefined) => (cs ?? []).map((c) => (withImage ? c : { ...c, image: '' }));
   const init = spec.initContainers ?? [];
   const input: Record<string, unknown> = { containers: strip(spec.containers) };
   if (init.some((c) => c.restartPolicy === 'Always')) input.initContainers = strip(init);

@@ -145,7 +145,14 @@ describe('Kruise-driven views on the built-in cluster', () => {
       [3, true, 1],
       [2, false, 3],
     ]);
-    expect(detail?.explanation).toMatchObject({ matched: 4, updated: 1, candidates: 3, unavailable: 1, maxUnavailable: 1, nextRoundTotal: 0 });
+    expect(detail?.explanation).toMatchObject({
+      matched: 4,
+      updated: 1,
+      candidates: 3,
+      unavailable: 1,
+      maxUnavailable: 1,
+      nextRoundTotal: 0,
+    });
 
     const failingPod = detail?.podGroups[0]?.pods[0];
     expect(failingPod?.sidecars[0]).toMatchObject({ sidecarSet: 'log-ss', container: 'log-agent', updated: true, ready: false });

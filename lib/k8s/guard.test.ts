@@ -30,7 +30,12 @@ const custom = () => admin.client.kc.makeApiClient(CustomObjectsApi);
 const core = () => admin.client.kc.makeApiClient(CoreV1Api);
 
 async function getSidecarSet(name: string): Promise<SidecarSet> {
-  return (await custom().getClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name })) as SidecarSet;
+  return (await custom().getClusterCustomObject({
+    group: 'apps.kruise.io',
+    version: 'v1beta1',
+    plural: 'sidecarsets',
+    name,
+  })) as SidecarSet;
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -166,10 +171,13 @@ describe('rollout guard', () => {
     const b = replica(false);
     await setImage('raced', 'docker.io/library/busybox:1.37-broken');
     const failingSeenBy = async (c: FleetCache) =>
-      c.pods.values().some((p) =>
-        p.metadata.namespace === 'raced' &&
-        p.status?.containerStatuses?.some((s) => ['ErrImagePull', 'ImagePullBackOff'].includes(s.state?.waiting?.reason ?? '')),
-      );
+      c.pods
+        .values()
+        .some(
+          (p) =>
+            p.metadata.namespace === 'raced' &&
+            p.status?.containerStatuses?.some((s) => ['ErrImagePull', 'ImagePullBackOff'].includes(s.state?.waiting?.reason ?? '')),
+        );
     // A status write can land between the check and the evaluation and leave both replicas with
     // a stale version (both lose, nobody pauses): then they decide again on the new one.
     for (let round = 0; round < 5; round++) {

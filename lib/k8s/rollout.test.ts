@@ -8,13 +8,29 @@ import path from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
-import { buildCanary, buildPause, buildResume, buildRollback, type PlannedChange, revisionImages, seenFrom } from '@/lib/fleet/rollout-actions';
+import {
+  buildCanary,
+  buildPause,
+  buildResume,
+  buildRollback,
+  type PlannedChange,
+  revisionImages,
+  seenFrom,
+} from '@/lib/fleet/rollout-actions';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import { toK8sError } from './errors';
 import type { FleetSession } from './fleet';
-import { applyRolloutChange, CONFLICT_MESSAGE, describeWriteError, previewChange, reviewAccess, rolloutAccess, rolloutContext } from './rollout';
+import {
+  applyRolloutChange,
+  CONFLICT_MESSAGE,
+  describeWriteError,
+  previewChange,
+  reviewAccess,
+  rolloutAccess,
+  rolloutContext,
+} from './rollout';
 
 let cluster: Cluster;
 let dir: string;
@@ -31,10 +47,18 @@ const custom = () => admin.client.kc.makeApiClient(CustomObjectsApi);
 const core = () => admin.client.kc.makeApiClient(CoreV1Api);
 
 async function getSidecarSet(name: string): Promise<SidecarSet> {
-  return (await custom().getClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name })) as SidecarSet;
+  return (await custom().getClusterCustomObject({
+    group: 'apps.kruise.io',
+    version: 'v1beta1',
+    plural: 'sidecarsets',
+    name,
+  })) as SidecarSet;
 }
 
-async function createSidecarSet(name: string, strategy: Record<string, unknown> = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 }) {
+async function createSidecarSet(
+  name: string,
+  strategy: Record<string, unknown> = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 },
+) {
   await custom().createClusterCustomObject({
     group: 'apps.kruise.io',
     version: 'v1beta1',
@@ -91,11 +115,14 @@ describe('access reviews', () => {
 describe('applyRolloutChange', () => {
   it('sends the canary as one JSON Patch and writes the audit Event', async () => {
     const ss = await createSidecarSet('canary-ok');
-    const built = buildCanary({ ...seenFrom(ss), matchedPods: 10 }, {
-      container: 'proxy',
-      image: 'envoyproxy/envoy:v1.31.0',
-      scope: { kind: 'percent', percent: 10 },
-    });
+    const built = buildCanary(
+      { ...seenFrom(ss), matchedPods: 10 },
+      {
+        container: 'proxy',
+        image: 'envoyproxy/envoy:v1.31.0',
+        scope: { kind: 'percent', percent: 10 },
+      },
+    );
     if (!built.ok) throw new Error(built.message);
     const r = await applyRolloutChange(admin, 'canary-ok', built.change, { cache: adminCache });
     expect(r.ok && r.value.eventError).toBeUndefined();
@@ -119,11 +146,14 @@ describe('applyRolloutChange', () => {
 
   it('refuses a change built from a stale view with a conflict, and changes nothing', async () => {
     const ss = await createSidecarSet('canary-stale');
-    const built = buildCanary({ ...seenFrom(ss), matchedPods: 10 }, {
-      container: 'log-agent',
-      image: 'fluent/fluent-bit:3.1.0',
-      scope: { kind: 'count', count: 2 },
-    });
+    const built = buildCanary(
+      { ...seenFrom(ss), matchedPods: 10 },
+      {
+        container: 'log-agent',
+        image: 'fluent/fluent-bit:3.1.0',
+        scope: { kind: 'count', count: 2 },
+      },
+    );
     if (!built.ok) throw new Error(built.message);
     // Someone else changes the image after the page loaded.
     await custom().patchClusterCustomObject(
@@ -163,7 +193,13 @@ describe('applyRolloutChange', () => {
     let err: unknown;
     try {
       await viewer.client.kc.makeApiClient(CustomObjectsApi).patchClusterCustomObject(
-        { group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'viewer-direct', body: { spec: { updateStrategy: { paused: true } } } },
+        {
+          group: 'apps.kruise.io',
+          version: 'v1beta1',
+          plural: 'sidecarsets',
+          name: 'viewer-direct',
+          body: { spec: { updateStrategy: { paused: true } } },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     } catch (e) {
@@ -216,7 +252,9 @@ describe('applyRolloutChange', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.kind).toBe('Invalid');
-    expect(r.error.message).toMatch(/^admission webhook "vsidecarset\.kb\.io" denied the request: .*Partition and Selector cannot be used together/);
+    expect(r.error.message).toMatch(
+      /^admission webhook "vsidecarset\.kb\.io" denied the request: .*Partition and Selector cannot be used together/,
+    );
     expect(await eventsFor('webhook-denied')).toHaveLength(0);
   });
 });
@@ -232,7 +270,10 @@ describe('previewChange', () => {
         spec: {
           replicas: 4,
           selector: { matchLabels: { app: 'preview-rb' } },
-          template: { metadata: { labels: { app: 'preview-rb' } }, spec: { containers: [{ name: 'app', image: 'docker.io/library/nginx:1.27' }] } },
+          template: {
+            metadata: { labels: { app: 'preview-rb' } },
+            spec: { containers: [{ name: 'app', image: 'docker.io/library/nginx:1.27' }] },
+          },
         },
       },
     });

@@ -1,12 +1,6 @@
 import 'server-only';
 import { hostname } from 'node:os';
-import {
-  AuthorizationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { AuthorizationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ControllerRevision, LabelSelector, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { injectedList, isActive, isUpdated, podControllerRevision, podNamespace, podSidecarSetHashes } from '@/lib/fleet/kruise-pod';
@@ -105,9 +99,7 @@ export function reviewAccess(session: FleetSession, check: AccessCheck, fresh = 
         },
       });
       const allowed = res.status?.allowed === true && res.status?.denied !== true;
-      const reason = allowed
-        ? 'allowed'
-        : `${session.identity.user} may not ${what}${res.status?.reason ? ` (${res.status.reason})` : ''}`;
+      const reason = allowed ? 'allowed' : `${session.identity.user} may not ${what}${res.status?.reason ? ` (${res.status.reason})` : ''}`;
       return ok({ allowed, what, reason });
     } catch (e) {
       g[ACCESS_KEY]?.delete(key);
@@ -275,7 +267,8 @@ export function guardInfo(ss: SidecarSet): RolloutGuardInfo {
 }
 
 /** Labels that name one pod or one template revision, or our own canary marks: no use as a scope. */
-const NOISY_LABEL = /^(pod-template-hash|controller-revision-hash|pod-template-generation|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|canary\.sidecarfleet\.io\/.*)$/;
+const NOISY_LABEL =
+  /^(pod-template-hash|controller-revision-hash|pod-template-generation|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|canary\.sidecarfleet\.io\/.*)$/;
 
 function countBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, number> {
   const m = new Map<string, number>();

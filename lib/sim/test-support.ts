@@ -40,7 +40,9 @@ export async function startTestCluster(opts: StartClusterOptions = {}): Promise<
 }
 
 /** The Status object of a failed client-node call (ApiException), parsed. */
-export async function statusOf(p: Promise<unknown>): Promise<{ code: number; reason?: string; message?: string; details?: Record<string, unknown> }> {
+export async function statusOf(
+  p: Promise<unknown>,
+): Promise<{ code: number; reason?: string; message?: string; details?: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
@@ -53,7 +55,11 @@ export async function statusOf(p: Promise<unknown>): Promise<{ code: number; rea
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

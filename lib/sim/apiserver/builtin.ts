@@ -190,7 +190,11 @@ function validatePodSpec(spec: unknown, path: string, causes: Cause[]): void {
   validateContainers(spec.initContainers, `${path}.initContainers`, causes, false);
   const rp = spec.restartPolicy;
   if (rp !== undefined && rp !== 'Always' && rp !== 'OnFailure' && rp !== 'Never') {
-    causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${String(rp)}": supported values: "Always", "OnFailure", "Never"`, field: `${path}.restartPolicy` });
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${String(rp)}": supported values: "Always", "OnFailure", "Never"`,
+      field: `${path}.restartPolicy`,
+    });
   }
 }
 
@@ -237,7 +241,11 @@ export function validateBuiltin(resource: string, obj: KObject, old: KObject | u
       const tpl = isObject(spec.template) ? spec.template : undefined;
       validatePodSpec(tpl?.spec, 'spec.template.spec', causes);
       if (typeof spec.replicas === 'number' && spec.replicas < 0) {
-        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0`, field: 'spec.replicas' });
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        });
       }
       if (old && isObject(old.spec) && JSON.stringify(old.spec.selector) !== JSON.stringify(spec.selector)) {
         causes.push({
@@ -256,7 +264,7 @@ function goLabelSelector(sel: unknown): string {
   const ml = isObject(sel) && isObject(sel.matchLabels) ? sel.matchLabels : {};
   const shown = Object.entries(ml)
     .map(([k, v]) => `"${k}":"${String(v)}"`)
-    .join(", ");
+    .join(', ');
   return `v1.LabelSelector{MatchLabels:map[string]string{${shown}}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`;
 }
 

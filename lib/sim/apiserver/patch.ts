@@ -267,8 +267,7 @@ function smpList(field: string, cur: unknown[], patch: unknown[]): unknown[] {
 
 function applyOrder(field: string, list: unknown[], order: unknown[]): unknown[] {
   const key = MERGE_KEYS[field];
-  const pos = (x: unknown): number =>
-    order.findIndex((o) => (key && isObject(o) && isObject(x) ? o[key] === x[key] : deepEqual(o, x)));
+  const pos = (x: unknown): number => order.findIndex((o) => (key && isObject(o) && isObject(x) ? o[key] === x[key] : deepEqual(o, x)));
   // Items named in the order go in that order; others keep their relative place at the end.
   const named = list.filter((x) => pos(x) >= 0).sort((a, b) => pos(a) - pos(b));
   const rest = list.filter((x) => pos(x) < 0);

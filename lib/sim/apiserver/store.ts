@@ -387,9 +387,7 @@ export class MemStore implements Store {
     if (!meta.name) {
       if (meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
       else {
-        throw invalid(def, '', [
-          { reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' },
-        ]);
+        throw invalid(def, '', [{ reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' }]);
       }
     }
     const nameErrs = nameErrors(resource, meta.name);

@@ -20,7 +20,8 @@ export interface ImageRef {
 
 export type ImageBehaviour = 'ok' | 'pull-not-found' | 'pull-no-host' | 'crashloop' | 'invalid';
 
-const REF = /^(?:([a-z0-9.-]+(?::\d+)?)\/)?([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
+const REF =
+  /^(?:([a-z0-9.-]+(?::\d+)?)\/)?([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
 
 export function parseImage(image: string): ImageRef | undefined {
   const m = REF.exec(image);

@@ -76,8 +76,22 @@ function scaled(v: unknown, total: number, roundUp: boolean): number {
   return 0;
 }
 
-function ownerRef(o: KObject): { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean } {
-  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid as string, controller: true, blockOwnerDeletion: true };
+function ownerRef(o: KObject): {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+  blockOwnerDeletion: boolean;
+} {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    uid: o.metadata.uid as string,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 function controllerOf(o: KObject): { kind: string; name: string; uid: string } | undefined {
@@ -207,7 +221,8 @@ export class WorkloadController implements SimController {
       this.enqueue(r, ev.object.metadata.namespace, ev.object.metadata.name);
     }
     if (r === 'nodes' && ev.type !== 'MODIFIED') {
-      for (const ds of (this.store as Store).list('apps/daemonsets')) this.enqueue('apps/daemonsets', ds.metadata.namespace, ds.metadata.name);
+      for (const ds of (this.store as Store).list('apps/daemonsets'))
+        this.enqueue('apps/daemonsets', ds.metadata.namespace, ds.metadata.name);
     }
   }
 
@@ -288,8 +303,14 @@ export class WorkloadController implements SimController {
       this.recordEvent(owner, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
       this.writeStatus(ownerResource, owner, (st) => {
         st.conditions = [
-          ...(((st.conditions as JsonObject[]) ?? []).filter((c) => c.type !== 'ReplicaFailure')),
-          { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: e.message, lastTransitionTime: new Date().toISOString() },
+          ...((st.conditions as JsonObject[]) ?? []).filter((c) => c.type !== 'ReplicaFailure'),
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message: e.message,
+            lastTransitionTime: new Date().toISOString(),
+          },
         ];
       });
       this.enqueueLater(ownerResource, owner.metadata.namespace, owner.metadata.name, 1000);
@@ -333,7 +354,14 @@ export class WorkloadController implements SimController {
           apiVersion: 'v1',
           kind: 'Event',
           metadata: { name: '', generateName: `${o.metadata.name}.`, namespace: o.metadata.namespace ?? 'default' },
-          involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
+          involvedObject: {
+            apiVersion: o.apiVersion,
+            kind: o.kind,
+            name: o.metadata.name,
+            namespace: o.metadata.namespace,
+            uid: o.metadata.uid,
+            resourceVersion: o.metadata.resourceVersion,
+          },
           reason,
           message,
           type,
@@ -369,7 +397,9 @@ export class WorkloadController implements SimController {
       if (burst < diff) this.enqueue('apps/replicasets', rs.metadata.namespace, rs.metadata.name);
     } else if (diff < 0) {
       // Delete the least useful first: unscheduled, pending, not ready, then the newest.
-      const ranked = [...pods].sort((a, b) => podRank(a) - podRank(b) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
+      const ranked = [...pods].sort(
+        (a, b) => podRank(a) - podRank(b) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)),
+      );
       for (const p of ranked.slice(0, -diff)) this.deletePod(p);
     }
     const live = this.owned(rs, 'pods').filter(isPodActive);
@@ -386,7 +416,8 @@ export class WorkloadController implements SimController {
         if (conds.length) st.conditions = conds;
         else delete st.conditions;
       }
-      for (const k of ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (st[k] === 0 && k !== 'replicas') delete st[k];
+      for (const k of ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
+        if (st[k] === 0 && k !== 'replicas') delete st[k];
     });
   }
 
@@ -421,16 +452,23 @@ export class WorkloadController implements SimController {
         const rs = replicaSetFor(d, initial, maxRev + 1);
         try {
           newRS = store.create('apps/replicasets', rs, { user: CONTROLLER_USER });
-          if (initial > 0) this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${initial}`);
+          if (initial > 0)
+            this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${initial}`);
         } catch (e) {
           if (!(e instanceof ApiError && e.code === 409)) throw e;
           newRS = store.get('apps/replicasets', d.metadata.namespace, rs.metadata.name);
         }
       } else if (revOf(newRS) < maxRev) {
         // Rolling back to an older template: that ReplicaSet becomes the newest revision.
-        newRS = store.mutate('apps/replicasets', d.metadata.namespace, newRS.metadata.name, (x) => {
-          x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(maxRev + 1) };
-        }, { user: CONTROLLER_USER });
+        newRS = store.mutate(
+          'apps/replicasets',
+          d.metadata.namespace,
+          newRS.metadata.name,
+          (x) => {
+            x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(maxRev + 1) };
+          },
+          { user: CONTROLLER_USER },
+        );
       }
       if (newRS) this.rollOut(d, newRS, old, desired, maxSurge, maxUnavailable, recreate);
     }
@@ -448,9 +486,15 @@ export class WorkloadController implements SimController {
     const complete = updated === desired && replicas === desired && available === desired;
     const revision = cur?.metadata.annotations?.['deployment.kubernetes.io/revision'];
     if (revision && d.metadata.annotations?.['deployment.kubernetes.io/revision'] !== revision) {
-      d = store.mutate('apps/deployments', d.metadata.namespace, d.metadata.name, (x) => {
-        x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': revision };
-      }, { user: CONTROLLER_USER });
+      d = store.mutate(
+        'apps/deployments',
+        d.metadata.namespace,
+        d.metadata.name,
+        (x) => {
+          x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': revision };
+        },
+        { user: CONTROLLER_USER },
+      );
     }
     this.writeStatus('apps/deployments', d, (st) => {
       st.observedGeneration = d.metadata.generation;
@@ -459,26 +503,41 @@ export class WorkloadController implements SimController {
       st.readyReplicas = ready;
       st.availableReplicas = available;
       st.unavailableReplicas = Math.max(0, replicas - available, desired - available);
-      for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (st[k] === 0) delete st[k];
+      for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'])
+        if (st[k] === 0) delete st[k];
       const conds = (st.conditions as JsonObject[]) ?? [];
       const set = (c: JsonObject) => {
         const ts = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         const i = conds.findIndex((x) => x.type === c.type);
         const prev = i >= 0 ? conds[i] : undefined;
         const same = prev && prev.status === c.status && prev.reason === c.reason;
-        const next = { ...c, lastUpdateTime: same ? prev.lastUpdateTime : ts, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : ts };
+        const next = {
+          ...c,
+          lastUpdateTime: same ? prev.lastUpdateTime : ts,
+          lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : ts,
+        };
         if (i >= 0) conds[i] = next;
         else conds.push(next);
       };
       set(
         available >= minAvailable
           ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-          : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
+          : {
+              type: 'Available',
+              status: 'False',
+              reason: 'MinimumReplicasUnavailable',
+              message: 'Deployment does not have minimum availability.',
+            },
       );
       const rsName = cur?.metadata.name ?? `${d.metadata.name}-${hash}`;
       set(
         complete
-          ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
+          ? {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'NewReplicaSetAvailable',
+              message: `ReplicaSet "${rsName}" has successfully progressed.`,
+            }
           : { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` },
       );
       st.conditions = conds;
@@ -488,13 +547,32 @@ export class WorkloadController implements SimController {
   private setReplicas(d: KObject, rs: KObject, n: number): void {
     const from = num(spec(rs).replicas);
     if (from === n) return;
-    (this.store as Store).mutate('apps/replicasets', rs.metadata.namespace, rs.metadata.name, (x) => {
-      (x.spec as JsonObject).replicas = n;
-    }, { user: CONTROLLER_USER });
-    this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled ${n > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${n}`);
+    (this.store as Store).mutate(
+      'apps/replicasets',
+      rs.metadata.namespace,
+      rs.metadata.name,
+      (x) => {
+        (x.spec as JsonObject).replicas = n;
+      },
+      { user: CONTROLLER_USER },
+    );
+    this.recordEvent(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${n > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${n}`,
+    );
   }
 
-  private rollOut(d: KObject, newRS: KObject, old: KObject[], desired: number, maxSurge: number, maxUnavailable: number, recreate: boolean): void {
+  private rollOut(
+    d: KObject,
+    newRS: KObject,
+    old: KObject[],
+    desired: number,
+    maxSurge: number,
+    maxUnavailable: number,
+    recreate: boolean,
+  ): void {
     const specReplicas = (rs: KObject) => num(spec(rs).replicas);
     const oldActive = old.filter((rs) => specReplicas(rs) > 0);
     if (recreate) {
@@ -538,7 +616,11 @@ export class WorkloadController implements SimController {
     const hash = templateHash(spec(d).template, num(status(d).collisionCount));
     const idle = this.owned(d, 'apps/replicasets')
       .filter((rs) => rs.metadata.labels?.['pod-template-hash'] !== hash && num(spec(rs).replicas) === 0 && num(status(rs).replicas) === 0)
-      .sort((a, b) => Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) - Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
+      .sort(
+        (a, b) =>
+          Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) -
+          Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0),
+      );
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
       try {
         (this.store as Store).delete('apps/replicasets', rs.metadata.namespace, rs.metadata.name, { user: CONTROLLER_USER });
@@ -566,7 +648,10 @@ export class WorkloadController implements SimController {
           metadata: {
             name,
             namespace: owner.metadata.namespace,
-            labels: { ...(((isObject(template.metadata) ? template.metadata.labels : undefined) as Record<string, string>) ?? {}), 'controller.kubernetes.io/hash': hash },
+            labels: {
+              ...(((isObject(template.metadata) ? template.metadata.labels : undefined) as Record<string, string>) ?? {}),
+              'controller.kubernetes.io/hash': hash,
+            },
             ownerReferences: [ownerRef(owner)],
           },
           data: { spec: { template: { ...template, $patch: 'replace' } } },
@@ -602,7 +687,11 @@ export class WorkloadController implements SimController {
         sts,
         template,
         { name: `${name}-${i}` },
-        { 'controller-revision-hash': updateRevision, 'statefulset.kubernetes.io/pod-name': `${name}-${i}`, 'apps.kubernetes.io/pod-index': String(i) },
+        {
+          'controller-revision-hash': updateRevision,
+          'statefulset.kubernetes.io/pod-name': `${name}-${i}`,
+          'apps.kubernetes.io/pod-index': String(i),
+        },
         { hostname: `${name}-${i}`, ...(typeof s.serviceName === 'string' && s.serviceName ? { subdomain: s.serviceName } : {}) },
       );
 
@@ -713,7 +802,10 @@ export class WorkloadController implements SimController {
     // Rolling update: replace old pods while at most maxUnavailable are unavailable.
     const us = isObject(s.updateStrategy) ? s.updateStrategy : {};
     if (us.type !== 'OnDelete') {
-      const maxUnavailable = Math.max(1, scaled(isObject(us.rollingUpdate) ? (us.rollingUpdate.maxUnavailable ?? 1) : 1, nodes.length, true));
+      const maxUnavailable = Math.max(
+        1,
+        scaled(isObject(us.rollingUpdate) ? (us.rollingUpdate.maxUnavailable ?? 1) : 1, nodes.length, true),
+      );
       const live = this.owned(ds, 'pods').filter(isPodActive);
       let unavailable = nodes.length - live.filter(isPodReady).length;
       const oldPods = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash);

@@ -178,10 +178,7 @@ export class SidecarSetController implements SimController {
       if (!ss || ss.spec.updateStrategy?.type === 'NotUpdate' || !hasSidecarContainers(pod, ss)) continue;
       if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) this.enqueue(s);
       else if (isPodReady(old) !== isPodReady(pod)) this.enqueue(s);
-      else if (
-        ss.spec.updateStrategy?.selector &&
-        canonicalJson(old.metadata.labels ?? {}) !== canonicalJson(pod.metadata.labels ?? {})
-      ) {
+      else if (ss.spec.updateStrategy?.selector && canonicalJson(old.metadata.labels ?? {}) !== canonicalJson(pod.metadata.labels ?? {})) {
         this.enqueue(s);
       }
       if (isConsistent(old, ss) !== isConsistent(pod, ss)) this.enqueueAfter(s, this.opts.consistentDelayMs);
@@ -322,7 +319,13 @@ export class SidecarSetController implements SimController {
     if (plan.notUpgradable.length > 0) {
       for (const p of plan.notUpgradable) this.setUpgradable(p, name, false);
       this.recordEvent(
-        { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', name, uid: ss.metadata.uid, resourceVersion: ss.metadata.resourceVersion },
+        {
+          apiVersion: 'apps.kruise.io/v1beta1',
+          kind: 'SidecarSet',
+          name,
+          uid: ss.metadata.uid,
+          resourceVersion: ss.metadata.resourceVersion,
+        },
         'Normal',
         'NotUpgradablePods',
         `SidecarSet in-place update detected ${plan.notUpgradable.length} not upgradable pod(s) in this round, will skip them.`,
@@ -421,7 +424,9 @@ export class SidecarSetController implements SimController {
     changed: Record<string, { imageID: string }>,
   ): void {
     const all: Record<string, unknown> = { ...parseInplaceUpdateState(p) };
-    const cur = all[ssName] as { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> } | undefined;
+    const cur = all[ssName] as
+      | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> }
+      | undefined;
     // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
     all[ssName] = {
       revision: cur?.revision ?? ssHash,
@@ -464,7 +469,12 @@ export class SidecarSetController implements SimController {
       );
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) return;
-      this.recordEvent(this.podRef(pod), 'Warning', 'ResetContainerFailed', `reset sidecar container image empty failed: ${(e as Error).message}`);
+      this.recordEvent(
+        this.podRef(pod),
+        'Warning',
+        'ResetContainerFailed',
+        `reset sidecar container image empty failed: ${(e as Error).message}`,
+      );
       return;
     }
     if (reset.length > 0) {
@@ -516,8 +526,7 @@ export class SidecarSetController implements SimController {
             type: KRUISE.upgradableCondition,
             status: all ? 'True' : 'False',
             lastProbeTime: null,
-            lastTransitionTime:
-              existing && existing.status === (all ? 'True' : 'False') ? (existing.lastTransitionTime ?? now) : now,
+            lastTransitionTime: existing && existing.status === (all ? 'True' : 'False') ? (existing.lastTransitionTime ?? now) : now,
             reason: all ? 'AllSidecarsetUpgradable' : 'UpdateImmutableField',
             message: JSON.stringify(sortKeys(msg)),
           };

@@ -226,8 +226,8 @@ const ianaSvcNameRe = /^[-a-z0-9]+$/;
 export function isValidPortName(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 15) errs.push('must be no more than 15 characters');
-  if (!ianaSvcNameRe.test(v)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-  if (v.includes('--')) errs.push("must not contain consecutive hyphens");
+  if (!ianaSvcNameRe.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (v.includes('--')) errs.push('must not contain consecutive hyphens');
   if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
   if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen');
   return errs;

@@ -5,9 +5,24 @@
  * upgrade twins, volumes, imagePullSecrets, annotations and patchPodMetadata.
  */
 import { parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
-import type { Container, EnvVar, LabelSelector, Pod, SidecarContainer, SidecarSet, SidecarSetSpec, VolumeMount } from '@/lib/fleet/k8s-types';
+import type {
+  Container,
+  EnvVar,
+  LabelSelector,
+  Pod,
+  SidecarContainer,
+  SidecarSet,
+  SidecarSetSpec,
+  VolumeMount,
+} from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { isEmptyLabelSelector, matchesLabelSelector, matchesRequirements, type Requirement, requirementsOf } from '@/lib/fleet/label-selector';
+import {
+  isEmptyLabelSelector,
+  matchesLabelSelector,
+  matchesRequirements,
+  type Requirement,
+  requirementsOf,
+} from '@/lib/fleet/label-selector';
 import type { AdmissionPlugin, KObject, StoreReader } from '../types';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
 import { formatCpu, formatMemory, parseQuantity } from './quantity';
@@ -17,7 +32,14 @@ import { SIDECARSETS, webhookDenied } from './sidecarset-webhook';
 import { canaryBase, isCanary } from './validation';
 
 export const POD_WEBHOOK = 'mpod.kb.io';
-const KRUISE_FIELDS = ['podInjectPolicy', 'upgradeStrategy', 'shareVolumePolicy', 'shareVolumeDevicePolicy', 'transferEnv', 'resourcesPolicy'];
+const KRUISE_FIELDS = [
+  'podInjectPolicy',
+  'upgradeStrategy',
+  'shareVolumePolicy',
+  'shareVolumeDevicePolicy',
+  'transferEnv',
+  'resourcesPolicy',
+];
 
 export interface InjectionOptions {
   /** Random source for `injectionStrategy.revision.policy: Partial`; seed it for determinism. */
@@ -123,7 +145,10 @@ function transferEnvs(c: SidecarContainer, pod: Pod, original: Container[]): Env
 }
 
 /** shareVolumePolicy / shareVolumeDevicePolicy: the app containers' mounts (and subPathExpr envs). */
-function sharedMounts(c: SidecarContainer, apps: Container[]): { mounts: VolumeMount[]; devices: Array<{ name: string; devicePath: string }>; envs: EnvVar[] } {
+function sharedMounts(
+  c: SidecarContainer,
+  apps: Container[],
+): { mounts: VolumeMount[]; devices: Array<{ name: string; devicePath: string }>; envs: EnvVar[] } {
   const mounts: VolumeMount[] = [];
   const devices: Array<{ name: string; devicePath: string }> = [];
   const envs: EnvVar[] = [];
@@ -174,10 +199,9 @@ function computeResources(
   const rp = c.resourcesPolicy;
   if (!rp) return undefined;
   const re = new RegExp(rp.targetContainersNameRegex ?? '.*');
-  const targets = [
-    ...pod.spec.containers,
-    ...(pod.spec.initContainers ?? []).filter((x) => x.restartPolicy === 'Always'),
-  ].filter((x) => !excluded.has(x.name) && re.test(x.name));
+  const targets = [...pod.spec.containers, ...(pod.spec.initContainers ?? []).filter((x) => x.restartPolicy === 'Always')].filter(
+    (x) => !excluded.has(x.name) && re.test(x.name),
+  );
   if (targets.length === 0) {
     throw webhookDenied(
       POD_WEBHOOK,

@@ -7,15 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ControllerRevision, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 
@@ -63,7 +55,13 @@ export async function listSidecarSets(k: KruiseCluster, version: string): Promis
   return list.items;
 }
 
-export async function createSidecarSet(k: KruiseCluster, name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}, version = 'v1beta1') {
+export async function createSidecarSet(
+  k: KruiseCluster,
+  name: string,
+  spec: Record<string, unknown>,
+  meta: Record<string, unknown> = {},
+  version = 'v1beta1',
+) {
   return (await k.custom.createClusterCustomObject({
     ...SS,
     version,
@@ -146,7 +144,10 @@ export async function listPods(k: KruiseCluster, namespace: string, labelSelecto
 }
 
 export async function listRevisions(k: KruiseCluster, sidecarSet: string): Promise<ControllerRevision[]> {
-  const list = await k.apps.listNamespacedControllerRevision({ namespace: 'kruise-system', labelSelector: `kruise.io/sidecarset-name=${sidecarSet}` });
+  const list = await k.apps.listNamespacedControllerRevision({
+    namespace: 'kruise-system',
+    labelSelector: `kruise.io/sidecarset-name=${sidecarSet}`,
+  });
   return (JSON.parse(JSON.stringify(list.items)) as ControllerRevision[]).sort((a, b) => a.revision - b.revision);
 }
 
@@ -167,7 +168,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 40));
   }
 }
@@ -201,7 +203,9 @@ export async function waitForStatus(
 export async function waitForRunning(k: KruiseCluster, namespace: string, labelSelector: string, count: number): Promise<Pod[]> {
   return waitFor(`${count} ready pods ${labelSelector}`, async () => {
     const pods = await listPods(k, namespace, labelSelector);
-    const ok = pods.filter((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ok = pods.filter(
+      (p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
     return ok.length === count && pods.length === count ? pods : undefined;
   });
 }

@@ -87,7 +87,9 @@ describe('hot upgrade', () => {
     const broken = await waitFor('one pod failing on the new twin', async () => {
       const list = await listPods(k, NS, 'mesh=mosn');
       const bad = list.filter((p) =>
-        p.status?.containerStatuses?.some((c) => c.name === 'mosn-1' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? '')),
+        p.status?.containerStatuses?.some(
+          (c) => c.name === 'mosn-1' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''),
+        ),
       );
       return bad.length === 1 ? (bad[0] as Pod) : undefined;
     });

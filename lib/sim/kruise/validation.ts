@@ -140,7 +140,13 @@ function validateResources(res: unknown, path: string): FieldError[] {
   for (const [name, req] of Object.entries(parsed.requests)) {
     const lim = parsed.limits[name];
     if (lim !== undefined && req > lim) {
-      errs.push(invalid(`${path}.requests`, String(r.requests?.[name]), `must be less than or equal to ${name} limit of ${String(r.limits?.[name])}`));
+      errs.push(
+        invalid(
+          `${path}.requests`,
+          String(r.requests?.[name]),
+          `must be less than or equal to ${name} limit of ${String(r.limits?.[name])}`,
+        ),
+      );
     }
   }
   return errs;
@@ -264,7 +270,9 @@ function validateResourcesPolicy(c: SidecarContainer, path: string): FieldError[
     }
   }
   const expr = rp.resourcesExpr ?? {};
-  const hasAny = [expr.limits?.cpu, expr.limits?.memory, expr.requests?.cpu, expr.requests?.memory].some((x) => x !== undefined && x !== '');
+  const hasAny = [expr.limits?.cpu, expr.limits?.memory, expr.requests?.cpu, expr.requests?.memory].some(
+    (x) => x !== undefined && x !== '',
+  );
   if (!hasAny) errs.push(invalid(`${p}.resourcesExpr`, goDump(expr), 'at least one of limits or requests must be configured'));
   for (const kind of ['limits', 'requests'] as const) {
     for (const res2 of ['cpu', 'memory'] as const) {
@@ -418,11 +426,21 @@ export function validateSidecarSet(
   const rev = spec.injectionStrategy?.revision;
   if (rev) {
     if (rev.revisionName == null && rev.customVersion == null) {
-      errs.push({ path: 'revision', type: 'Invalid', rendered: goDump(rev), detail: 'revisionName and customVersion cannot be empty simultaneously' });
+      errs.push({
+        path: 'revision',
+        type: 'Invalid',
+        rendered: goDump(rev),
+        detail: 'revisionName and customVersion cannot be empty simultaneously',
+      });
     } else {
       const found = findInjectionRevision(store, ss, opts.kruiseNamespace);
       if (!found.revision) {
-        errs.push({ path: 'revision', type: 'Invalid', rendered: goDump(rev), detail: `Cannot find specific ControllerRevision, err: ${found.error}` });
+        errs.push({
+          path: 'revision',
+          type: 'Invalid',
+          rendered: goDump(rev),
+          detail: `Cannot find specific ControllerRevision, err: ${found.error}`,
+        });
       }
     }
     if (rev.policy !== undefined && rev.policy !== '' && rev.policy !== 'Always' && rev.policy !== 'Partial') {
@@ -435,7 +453,12 @@ export function validateSidecarSet(
   if (us.type === 'RollingUpdate') {
     const partitionSet = typeof us.partition === 'string' || (typeof us.partition === 'number' && us.partition !== 0);
     if (partitionSet && us.selector != null) {
-      errs.push({ path: 'updateStrategy', type: 'Invalid', rendered: JSON.stringify(goDump(us)), detail: 'Partition and Selector cannot be used together' });
+      errs.push({
+        path: 'updateStrategy',
+        type: 'Invalid',
+        rendered: JSON.stringify(goDump(us)),
+        detail: 'Partition and Selector cannot be used together',
+      });
     }
     if (us.selector != null) errs.push(...validateSidecarSetSelector(us.selector, 'spec.updateStrategy.selector'));
     if (us.partition != null) errs.push(...validateIntOrPercent(us.partition, 'spec.updateStrategy.partition'));
@@ -478,7 +501,11 @@ export function validateSidecarSet(
     (spec.initContainers ?? []).forEach((c, i) => {
       if (c.resourcesPolicy && !isNativeSidecar(c)) {
         errs.push(
-          invalid(`spec.initContainers[${i}].resourcesPolicy`, goDump(c.resourcesPolicy), 'resourcesPolicy is only supported for containers with RestartPolicy Always'),
+          invalid(
+            `spec.initContainers[${i}].resourcesPolicy`,
+            goDump(c.resourcesPolicy),
+            'resourcesPolicy is only supported for containers with RestartPolicy Always',
+          ),
         );
       } else {
         errs.push(...validateResourcesPolicy(c, `spec.initContainers[${i}]`));
@@ -501,7 +528,11 @@ export function validateSidecarSet(
       if (!o) errs.push(invalid('spec.containers.name', c.name, `container ${c.name} is not found`));
       else if ((o.upgradeStrategy?.upgradeType ?? 'ColdUpgrade') !== (c.upgradeStrategy?.upgradeType ?? 'ColdUpgrade')) {
         errs.push(
-          invalid('spec.containers.upgradeStrategy.upgradeType', c.upgradeStrategy?.upgradeType ?? '', `container ${c.name} upgradeType is immutable`),
+          invalid(
+            'spec.containers.upgradeStrategy.upgradeType',
+            c.upgradeStrategy?.upgradeType ?? '',
+            `container ${c.name} upgradeType is immutable`,
+          ),
         );
       }
     }
@@ -552,13 +583,15 @@ export function validateConflicts(ss: SidecarSet, others: SidecarSet[]): FieldEr
   const names = new Set([...(ss.spec.initContainers ?? []), ...(ss.spec.containers ?? [])].map((c) => c.name));
   const volumes = new Map((ss.spec.volumes ?? []).map((v) => [v.name, canonicalJson(v)]));
   const patches = new Map<string, string>();
-  for (const p of ss.spec.patchPodMetadata ?? []) for (const k of Object.keys(p.annotations ?? {})) patches.set(k, p.patchPolicy ?? 'Retain');
+  for (const p of ss.spec.patchPodMetadata ?? [])
+    for (const k of Object.keys(p.annotations ?? {})) patches.set(k, p.patchPolicy ?? 'Retain');
 
   for (const o of [...others].sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
     if (o.metadata.name === ss.metadata.name) continue;
     // A canary and its base share containers on purpose.
     if (base === o.metadata.name || canaryBase(o) === ss.metadata.name) continue;
-    const nsOverlap = !ss.spec.namespaceSelector || !o.spec.namespaceSelector || isSelectorOverlapping(ss.spec.namespaceSelector, o.spec.namespaceSelector);
+    const nsOverlap =
+      !ss.spec.namespaceSelector || !o.spec.namespaceSelector || isSelectorOverlapping(ss.spec.namespaceSelector, o.spec.namespaceSelector);
     if (!nsOverlap || !isSelectorOverlapping(ss.spec.selector, o.spec.selector)) continue;
     for (const c of [...(o.spec.initContainers ?? []), ...(o.spec.containers ?? [])]) {
       if (names.has(c.name)) errs.push(invalid('spec.containers', c.name, `container ${c.name} already exist in ${o.metadata.name}`));
