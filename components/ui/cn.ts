@@ -1,6 +1,13 @@
-/** Joins class names, skipping falsy ones. Class names stay whole strings so Tailwind sees them. */
-export function cn(...classes: Array<string | false | null | undefined>): string {
-  return classes.filter(Boolean).join(' ');
+import { type ClassValue, clsx } from 'clsx';
+import { twMerge } from 'tailwind-merge';
+
+/**
+ * Joins class names, skipping falsy ones; when two Tailwind classes set the same property, the
+ * later wins (`cn('px-2', 'px-4')` is `px-4`), so a `className` prop can override a variant.
+ * Class names stay whole strings so Tailwind sees them.
+ */
+export function cn(...classes: ClassValue[]): string {
+  return twMerge(clsx(classes));
 }
 
 type VariantMap = Record<string, Record<string, string>>;
