@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { PatchRejected } from '@/lib/fleet/json-patch';
 import type { ActionState, DialogLoad, PauseAllState, RolloutPanel } from '@/components/rollout/types';
 import {
   type BuildResult,
   buildCanary,
-  JsonPatchTestFailed,
   buildPause,
   buildPromote,
   buildResume,
@@ -165,7 +165,7 @@ async function previewOrApply(
     preview = previewChange(ctx, built.change);
   } catch (e) {
     // The guards already fail against the cached SidecarSet: someone changed it since.
-    if (e instanceof JsonPatchTestFailed) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
+    if (e instanceof PatchRejected) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
     throw e;
   }
   const name = ctx.sidecarSet.metadata.name;

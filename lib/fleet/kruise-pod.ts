@@ -10,6 +10,7 @@
  * - consistent: no sidecar of S has a changed spec image whose runtime imageID has not moved yet.
  * - ready (for S): Running, PodReady, not deleting, and every hot-upgrade idle twin runs the empty image.
  */
+import { deepFreeze } from './json';
 import { isEmptyLabelSelector, matchesLabelSelector } from './label-selector';
 import type { IntOrString, Labels, Pod, SidecarContainer, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
@@ -66,14 +67,6 @@ function annotationMemo<T>(pod: Pod, key: string, kind: string, compute: (v: str
   const out = memo(kind, value, compute);
   m.set(kind, out);
   return out;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v as object)) deepFreeze(x);
-  }
-  return v;
 }
 
 function parseJsonObject(value: string | undefined): Record<string, unknown> | undefined {

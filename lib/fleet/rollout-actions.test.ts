@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, SidecarSet } from './k8s-types';
 import {
   applyChange,
-  applyJsonPatch,
   buildCanary,
   buildPause,
   buildPromote,
@@ -10,16 +9,14 @@ import {
   buildRollback,
   canaryLabelKey,
   formatDiff,
-  type JsonPatchOp,
-  JsonPatchTestFailed,
   parseIntOrPercent,
   partitionIsSet,
-  pointer,
   promoteCoversAll,
   revisionImages,
   seenFrom,
   validateUpdateStrategy,
 } from './rollout-actions';
+import { type JsonPatchOp, jsonPatch, PatchRejected, pointer } from './json-patch';
 
 /** `kubectl get sidecarset mesh -o json` on a v1beta1 cluster, after the webhook's defaults. */
 function meshSidecarSet(strategy: Record<string, unknown> = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 }): SidecarSet {
@@ -141,12 +138,12 @@ describe('buildCanary by percent and count', () => {
     );
     const imageChanged = meshSidecarSet();
     (imageChanged.spec.containers?.[1] as { image: string }).image = 'fluent/fluent-bit:3.0.5';
-    expect(() => applyChange(imageChanged, change)).toThrow(JsonPatchTestFailed);
-    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }), change)).toThrow(JsonPatchTestFailed);
-    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '50%' }), change)).toThrow(JsonPatchTestFailed);
+    expect(() => applyChange(imageChanged, change)).toThrow(PatchRejected);
+    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }), change)).toThrow(PatchRejected);
+    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '50%' }), change)).toThrow(PatchRejected);
     const reordered = meshSidecarSet();
     reordered.spec.containers?.reverse();
-    expect(() => applyChange(reordered, change)).toThrow(JsonPatchTestFailed);
+    expect(() => applyChange(reordered, change)).toThrow(PatchRejected);
   });
 
   it('turns a count into the partition that keeps the rest', () => {
@@ -477,8 +474,8 @@ describe('pause and resume', () => {
     expect(applyChange(paused, change).spec.updateStrategy?.paused).toBe(false);
     const otherImage = meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true });
     (otherImage.spec.containers?.[0] as { image: string }).image = 'docker.io/istio/proxyv2:1.21.0-broken';
-    expect(() => applyChange(otherImage, change)).toThrow(JsonPatchTestFailed);
-    expect(() => applyChange(meshSidecarSet(), change)).toThrow(JsonPatchTestFailed);
+    expect(() => applyChange(otherImage, change)).toThrow(PatchRejected);
+    expect(() => applyChange(meshSidecarSet(), change)).toThrow(PatchRejected);
     expect(buildResume(seenFrom(meshSidecarSet())).ok).toBe(false);
   });
 
@@ -571,11 +568,11 @@ describe('buildRollback', () => {
   });
 });
 
-describe('applyJsonPatch', () => {
+describe('jsonPatch', () => {
   it('escapes pointers and applies add/replace/remove/test like RFC 6902', () => {
     expect(pointer('metadata', 'annotations', 'kruise.io/sidecarset-hash')).toBe('/metadata/annotations/kruise.io~1sidecarset-hash');
     const doc = { metadata: { annotations: { 'a/b': 'x', 'c~d': 'y' } }, list: [1, 2] };
-    const out = applyJsonPatch(doc, [
+    const out = jsonPatch(doc, [
       { op: 'test', path: '/metadata/annotations/a~1b', value: 'x' },
       { op: 'test', path: '/metadata/annotations/c~0d', value: 'y' },
       { op: 'add', path: '/list/-', value: 3 },
@@ -583,7 +580,7 @@ describe('applyJsonPatch', () => {
     ]);
     expect(out).toEqual({ metadata: { annotations: { 'c~d': 'y' } }, list: [1, 2, 3] });
     expect(doc.list).toEqual([1, 2]);
-    expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/missing', value: false }])).toThrow(JsonPatchTestFailed);
-    expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/missing', value: 1 }])).toThrow(JsonPatchTestFailed);
+    expect(() => jsonPatch(doc, [{ op: 'test', path: '/missing', value: false }])).toThrow(PatchRejected);
+    expect(() => jsonPatch(doc, [{ op: 'replace', path: '/missing', value: 1 }])).toThrow(PatchRejected);
   });
 });

@@ -15,12 +15,11 @@
  *   invalid value never reaches the cluster.
  */
 import { checkImageReference } from './image-reference';
+import { type JsonPatchOp, jsonPatch, mergePatch, pointer } from './json-patch';
 import type { IntOrString, LabelSelector, SidecarSet, SidecarSetUpdateStrategy } from './k8s-types';
 import { KRUISE } from './k8s-types';
 import { partitionReplicas } from './kruise-pod';
 import { formatSelector, isEmptyLabelSelector } from './label-selector';
-
-export type JsonPatchOp = { op: 'test' | 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export type RolloutAction = 'canary' | 'promote' | 'pause' | 'resume' | 'rollback';
 
@@ -234,11 +233,6 @@ function kruiseDenial(errs: string[]): string {
 // Patch building blocks.
 // ------------------------------------------------------------------------------------------------
 
-/** JSON Pointer escaping (RFC 6901). */
-export function pointer(...parts: Array<string | number>): string {
-  return parts.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
 class PatchBuilder {
   readonly ops: JsonPatchOp[] = [];
   readonly diff: DiffLine[] = [];
@@ -308,7 +302,7 @@ class PatchBuilder {
 
   /** The strategy after these ops, for validation. */
   strategyAfter(): SidecarSetUpdateStrategy {
-    const doc = applyJsonPatch(
+    const doc = jsonPatch(
       { spec: { updateStrategy: this.seen.updateStrategy ?? {} } },
       this.ops.filter((o) => o.path.startsWith('/spec/updateStrategy/')) as JsonPatchOp[],
     );
@@ -626,88 +620,9 @@ export function buildRollback(seen: SeenSidecarSet, req: RollbackRequest): Build
   return result;
 }
 
-// ------------------------------------------------------------------------------------------------
-// A small RFC 6902 applier: the preview applies the planned patch to the SidecarSet the user saw
-// and hands the result to the planner; tests use it to prove the patches do what they say.
-// ------------------------------------------------------------------------------------------------
-
-export class JsonPatchTestFailed extends Error {
-  override name = 'JsonPatchTestFailed';
-}
-
-function unescapeToken(token: string): string {
-  return token.replaceAll('~1', '/').replaceAll('~0', '~');
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-export function applyJsonPatch<T>(doc: T, ops: readonly JsonPatchOp[]): T {
-  const root = { value: structuredClone(doc) as unknown };
-  for (const op of ops) {
-    const tokens = op.path === '' ? [] : op.path.slice(1).split('/').map(unescapeToken);
-    let parent: unknown = root;
-    let key: string = 'value';
-    for (const t of tokens) {
-      parent = (parent as Record<string, unknown>)[key];
-      key = t;
-      if (parent === null || typeof parent !== 'object') {
-        throw new JsonPatchTestFailed(`path ${op.path} does not exist`);
-      }
-    }
-    const container = parent as Record<string, unknown>;
-    const list = parent as unknown[];
-    const isArray = Array.isArray(parent);
-    const index = isArray ? (key === '-' ? list.length : Number(key)) : -1;
-    const exists = isArray ? Number.isInteger(index) && index >= 0 && index < list.length : Object.hasOwn(container, key);
-    const current = isArray ? list[index] : container[key];
-    switch (op.op) {
-      case 'test':
-        if (!exists || !deepEqual(current, op.value)) throw new JsonPatchTestFailed(`test failed at ${op.path}`);
-        break;
-      case 'add':
-        if (isArray) list.splice(index, 0, structuredClone(op.value));
-        else container[key] = structuredClone(op.value);
-        break;
-      case 'replace':
-        if (!exists) throw new JsonPatchTestFailed(`path ${op.path} does not exist`);
-        if (isArray) list[index] = structuredClone(op.value);
-        else container[key] = structuredClone(op.value);
-        break;
-      case 'remove':
-        if (!exists) throw new JsonPatchTestFailed(`path ${op.path} does not exist`);
-        if (isArray) list.splice(index, 1);
-        else delete container[key];
-        break;
-    }
-  }
-  return root.value as T;
-}
-
-/** RFC 7386 merge patch, for the pause preview and tests. */
-export function applyMergePatch<T>(doc: T, patch: unknown): T {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch) as T;
-  const out: Record<string, unknown> =
-    doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? structuredClone(doc as Record<string, unknown>) : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = applyMergePatch(out[k], v);
-  }
-  return out as T;
-}
-
 /** The SidecarSet as it will be after the change (for the planner's what-if preview). */
 export function applyChange(sidecarSet: SidecarSet, change: PlannedChange): SidecarSet {
-  return change.patchType === 'json'
-    ? applyJsonPatch(sidecarSet, change.patch as JsonPatchOp[])
-    : applyMergePatch(sidecarSet, change.patch);
+  return change.patchType === 'json' ? jsonPatch(sidecarSet, change.patch) : mergePatch(sidecarSet, change.patch);
 }
 
 /** A unified-diff-like rendering of the diff lines, for text contexts (events, logs). */

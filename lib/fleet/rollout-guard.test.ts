@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, SidecarSet } from './k8s-types';
 import { HASH_NEW, IMG_NEW, logPod, logPods, logSidecarSet, NAMESPACES } from './kruise-fixtures.test-support';
-import { applyJsonPatch, JsonPatchTestFailed } from './rollout-actions';
+import { jsonPatch, PatchRejected } from './json-patch';
 import { buildGuardPause, evaluateGuard, formatGuardSettings, GUARD_DEFAULTS, guardPausedNote, parseGuardSettings } from './rollout-guard';
 
 /** The pods' upgrade timestamp in the fixtures is 2025-11-21T09:00:00Z. */
@@ -200,14 +200,14 @@ describe('buildGuardPause: one replica wins', () => {
       { op: 'test', path: '/metadata/annotations/kruise.io~1sidecarset-hash', value: HASH_NEW },
       { op: 'add', path: '/spec/updateStrategy/paused', value: true },
     ]);
-    const paused = applyJsonPatch(ss, ops);
+    const paused = jsonPatch(ss, ops);
     expect(paused.spec.updateStrategy?.paused).toBe(true);
     expect(guardPausedNote(paused)).toEqual({ at: '2025-11-21T09:00:01Z', hash: HASH_NEW, failing: 1, message: v.message });
 
     // The second replica evaluated the same object; once the first pause landed, the server
     // bumped the resourceVersion, so the second patch fails its test and changes nothing.
     const afterFirst = { ...paused, metadata: { ...paused.metadata, resourceVersion: '4712' } };
-    expect(() => applyJsonPatch(afterFirst, ops)).toThrow(JsonPatchTestFailed);
+    expect(() => jsonPatch(afterFirst, ops)).toThrow(PatchRejected);
   });
 
   it('tests an explicit paused: false, and the note disappears once resumed or re-imaged', () => {
@@ -215,7 +215,7 @@ describe('buildGuardPause: one replica wins', () => {
     const v = evaluateGuard({ sidecarSet: ss, pods, namespaceLabels: NAMESPACES, now: UPGRADED_AT + 1000 });
     const ops = buildGuardPause(v, '2025-11-21T09:00:01Z');
     expect(ops).toContainEqual({ op: 'test', path: '/spec/updateStrategy/paused', value: false });
-    const paused = applyJsonPatch(ss, ops);
+    const paused = jsonPatch(ss, ops);
     const resumed: SidecarSet = { ...paused, spec: { ...paused.spec, updateStrategy: { ...paused.spec.updateStrategy, paused: false } } };
     expect(guardPausedNote(resumed)).toBeUndefined();
     const reimaged: SidecarSet = {

@@ -30,7 +30,8 @@ import {
   sidecarSetHash,
   workingHotUpgradeContainer,
 } from './kruise-pod';
-import { GUARD_PAUSED_ANNOTATION, type JsonPatchOp, pointer } from './rollout-actions';
+import { type JsonPatchOp, pointer } from './json-patch';
+import { GUARD_PAUSED_ANNOTATION } from './rollout-actions';
 
 export { GUARD_PAUSED_ANNOTATION };
 

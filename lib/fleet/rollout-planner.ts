@@ -21,8 +21,9 @@ import {
   podReadyTime,
   sidecarContainerNames,
 } from './kruise-pod';
-import type { ControllerRevision, Pod, SidecarContainer, SidecarSet, SidecarSetSpec } from './k8s-types';
+import type { ControllerRevision, Pod, SidecarSet, SidecarSetSpec } from './k8s-types';
 import { KRUISE } from './k8s-types';
+import { sidecarSetHashInput } from './kruise-hash';
 import { matchesLabelSelector } from './label-selector';
 
 export interface PlanInput {
@@ -450,27 +451,6 @@ export function planRollout(input: PlanInput): RolloutPlan {
 // ---------------------------------------------------------------------------------------------
 // "What if": plan as if the spec had changed.
 
-/** JSON with sorted object keys, so equal specs compare equal whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/** The inputs of Kruise's hash (§3.2): containers, and initContainers only if one is a native sidecar. */
-function hashInput(spec: SidecarSetSpec, withImage: boolean): string {
-  const strip = (cs: SidecarContainer[] | undefined) => (cs ?? []).map((c) => (withImage ? c : { ...c, image: '' }));
-  const init = spec.initContainers ?? [];
-  const input: Record<string, unknown> = { containers: strip(spec.containers) };
-  if (init.some((c) => c.restartPolicy === 'Always')) input.initContainers = strip(init);
-  return canonicalJson(input);
-}
-
 function revisionSpec(rev: ControllerRevision): SidecarSetSpec | undefined {
   const data = rev.data as { spec?: SidecarSetSpec } | undefined;
   return data?.spec;
@@ -490,12 +470,12 @@ export function withChangedSpec(current: SidecarSet, changedSpec: SidecarSetSpec
   const annotations = { ...(current.metadata.annotations ?? {}) };
   const revisions = [...(opts.revisions ?? [])].sort((a, b) => b.revision - a.revision);
   const predict = (key: string, withImage: boolean) => {
-    const want = hashInput(changedSpec, withImage);
-    if (want === hashInput(current.spec, withImage)) return;
+    const want = sidecarSetHashInput(changedSpec, withImage);
+    if (want === sidecarSetHashInput(current.spec, withImage)) return;
     for (const rev of revisions) {
       const spec = revisionSpec(rev);
       const hash = rev.metadata.annotations?.[key];
-      if (spec && hash && hashInput(spec, withImage) === want) {
+      if (spec && hash && sidecarSetHashInput(spec, withImage) === want) {
         annotations[key] = hash;
         return;
       }

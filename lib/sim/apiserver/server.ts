@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import yaml from 'js-yaml';
+import { jsonPatch, mergePatch, PatchRejected } from '@/lib/fleet/json-patch';
 import { ApiError, type KObject } from '../types';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import {
@@ -21,7 +22,7 @@ import {
 import { type Faults, type FaultsRequest, outageActive, parseFaults } from './faults';
 import type { OpenApi } from './openapi';
 import { openapiV2Protobuf } from './openapi-v2';
-import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { strategicMergePatch } from './patch';
 import { decodeProtobufObject } from './protobuf';
 import type { Rbac, RequestAttributes, SimUser } from './rbac';
 import { apiVersionOf, type ResourceDef } from './resources';
@@ -754,6 +755,15 @@ function fieldValidation(url: URL): FieldValidation {
 }
 
 function applyPatch(ctype: string, current: unknown, patch: unknown): unknown {
+  try {
+    return applyPatchOfType(ctype, current, patch);
+  } catch (e) {
+    if (e instanceof PatchRejected) throw new ApiError(e.code, e.reason, e.message, e.causes ? { causes: e.causes } : undefined);
+    throw e;
+  }
+}
+
+function applyPatchOfType(ctype: string, current: unknown, patch: unknown): unknown {
   switch (ctype) {
     case PATCH_TYPES.json:
       return jsonPatch(current, patch);

@@ -10,7 +10,8 @@
  */
 import type { Pod } from '@/lib/fleet/k8s-types';
 import { matchesLabelSelector } from '@/lib/fleet/label-selector';
-import { clone, fnv32a, isObject, type JsonObject, stableStringify } from '../apiserver/util';
+import { canonicalJson } from '@/lib/fleet/json';
+import { clone, fnv32a, isObject, type JsonObject, safeEncodeString } from '../apiserver/util';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
 
 const CONTROLLER_USER: UserInfo = { name: 'system:serviceaccount:kube-system:workload-controller', groups: ['system:serviceaccounts'] };
@@ -25,18 +26,9 @@ const KIND_TO_RESOURCE: Record<string, Workload> = {
   DaemonSet: 'apps/daemonsets',
 };
 
-const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** apimachinery's rand.SafeEncodeString: each character mapped into a vowel-free alphabet. */
-export function safeEncodeString(s: string): string {
-  let out = '';
-  for (const ch of s) out += SAFE[(ch.codePointAt(0) as number) % SAFE.length];
-  return out;
-}
-
 /** The pod-template-hash / controller-revision-hash of a pod template. */
 export function templateHash(template: unknown, collisionCount = 0): string {
-  return safeEncodeString(String(fnv32a(`${stableStringify(template)}#${collisionCount}`)));
+  return safeEncodeString(String(fnv32a(`${canonicalJson(template)}#${collisionCount}`)));
 }
 
 function key(resource: string, ns: string | undefined, name: string): string {
@@ -330,7 +322,7 @@ export class WorkloadController implements SimController {
     const store = this.store as Store;
     const next = clone(status(o));
     fn(next);
-    if (stableStringify(next) === stableStringify(status(o))) return;
+    if (canonicalJson(next) === canonicalJson(status(o))) return;
     store.mutate(
       resource,
       o.metadata.namespace,
@@ -855,5 +847,5 @@ function escapeRe(s: string): string {
 }
 
 function sameButStatus(a: KObject, b: KObject): boolean {
-  return a.metadata.generation === b.metadata.generation && stableStringify(a.metadata.labels) === stableStringify(b.metadata.labels);
+  return a.metadata.generation === b.metadata.generation && canonicalJson(a.metadata.labels) === canonicalJson(b.metadata.labels);
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { ApiError, type KObject, type ListOptions, type StoreReader } from '../types';
 import { convertSidecarSet } from './conversion';
-import { controllerRevisionHash, fnv32, safeEncode } from './hash';
+import { fnv32, safeEncodeString } from '../apiserver/util';
+import { controllerRevisionHash } from './hash';
 import { injectPod, seededRandom } from './injection';
 import { revisionData } from './revisions';
 import { mutateSidecarSet, sidecarSetWebhook } from './sidecarset-webhook';
@@ -146,7 +147,7 @@ describe('ControllerRevision hashing', () => {
   it('fnv32 is FNV-1 (Go hash/fnv New32) and names use the safe alphabet', () => {
     expect(fnv32('')).toBe(0x811c9dc5);
     expect(fnv32('a')).toBe(0x050c5d7e);
-    expect(safeEncode('0123456789')).toBe('456789bcdf');
+    expect(safeEncodeString('0123456789')).toBe('456789bcdf');
     const h = controllerRevisionHash(JSON.stringify(revisionData({ containers: [] })), 0);
     expect(h).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
     expect(controllerRevisionHash(JSON.stringify(revisionData({ containers: [] })), 1)).not.toBe(h);

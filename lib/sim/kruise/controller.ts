@@ -20,7 +20,8 @@ import {
 } from '@/lib/fleet/kruise-pod';
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { canonicalJson, planRollout } from '@/lib/fleet/rollout-planner';
+import { canonicalJson } from '@/lib/fleet/json';
+import { planRollout } from '@/lib/fleet/rollout-planner';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
 import { applyPatchPodMetadata, rfc3339, sortKeys } from './injection';
 import { syncRevisions } from './revisions';

@@ -4,6 +4,7 @@
  * order by podInjectPolicy, IS_INJECTED, transferEnv, shareVolumePolicy, resourcesPolicy, hot
  * upgrade twins, volumes, imagePullSecrets, annotations and patchPodMetadata.
  */
+import { mergePatch } from '@/lib/fleet/json-patch';
 import { parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
 import type {
   Container,
@@ -316,17 +317,6 @@ export function applyPatchPodMetadata(annotations: Record<string, string>, entri
       } else if (annotations[k] === undefined) annotations[k] = v;
     }
   }
-}
-
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> =
-    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
 }
 
 /** Selectors of stored (frozen) SidecarSets, parsed once. */

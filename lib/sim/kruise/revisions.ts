@@ -5,7 +5,7 @@
  */
 import type { ControllerRevision, SidecarSet, SidecarSetSpec } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { canonicalJson } from '@/lib/fleet/rollout-planner';
+import { canonicalJson } from '@/lib/fleet/json';
 import { ApiError, type KObject, type Store, type StoreReader, type WriteOptions } from '../types';
 import { controllerRevisionHash, controllerRevisionName } from './hash';
 

@@ -6,7 +6,7 @@
 import type { LabelSelector, SidecarContainer, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { matchesLabelSelector } from '@/lib/fleet/label-selector';
-import { canonicalJson } from '@/lib/fleet/rollout-planner';
+import { canonicalJson } from '@/lib/fleet/json';
 import type { StoreReader } from '../types';
 import { volumeSources } from './defaults';
 import {
