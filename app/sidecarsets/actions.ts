@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { parseIntOrPercent } from '@/lib/fleet/int-or-percent';
 import { PatchRejected } from '@/lib/fleet/json-patch';
 import type { ActionState, DialogLoad, PauseAllState, RolloutPanel } from '@/components/rollout/types';
 import {
@@ -13,7 +14,6 @@ import {
   buildResume,
   buildRollback,
   type PromoteStep,
-  parseIntOrPercent,
   revisionImages,
   type SeenSidecarSet,
 } from '@/lib/fleet/rollout-actions';

@@ -5,7 +5,7 @@ import { promoteAction } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import { formatSelector } from '@/lib/fleet/label-selector';
-import { parseIntOrPercent } from '@/lib/fleet/rollout-actions';
+import { parseIntOrPercent } from '@/lib/fleet/int-or-percent';
 import { describedBy, Field, inputClass, narrowInputClass } from './modal';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';

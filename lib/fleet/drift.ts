@@ -5,7 +5,8 @@
  */
 import type { Pod, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
-import { injectedList, isActive, podNamespace } from './kruise-pod';
+import { injectedList, podNamespace } from './kruise-pod';
+import { isPodActive } from './pod-readiness';
 import { selects } from './selectors';
 import type { PodSidecarState } from './views';
 
@@ -64,7 +65,7 @@ export function neverInjectedBy(
   namespaceLabels: Record<string, Record<string, string>>,
   canaries: Map<string, string[]>,
 ): NeverInjected[] {
-  if (!isActive(pod)) return [];
+  if (!isPodActive(pod)) return [];
   const injected = new Set(injectedList(pod));
   const ns = podNamespace(pod);
   const out: NeverInjected[] = [];
@@ -93,7 +94,7 @@ export function podDrift(
   canaries: Map<string, string[]> = canaryBases(sidecarSets),
 ): PodDrift {
   // Succeeded/Failed pods never run again; terminating ones are on their way out (Kruise ignores both).
-  if (!isActive(pod)) return NO_DRIFT;
+  if (!isPodActive(pod)) return NO_DRIFT;
   const outdated = new Set<string>();
   const notUpgradable = new Set<string>();
   const orphaned: string[] = [];

@@ -8,7 +8,8 @@ import type { ClusterSnapshot, KubeEvent } from './cluster-state';
 import { canaryBases, type PodDrift, podDrift } from './drift';
 import type { ControllerRevision, Pod, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
-import { injectedList, isActive, isPodReady, isUpdated } from './kruise-pod';
+import { injectedList, isUpdated } from './kruise-pod';
+import { isPodActive, isPodReady } from './pod-readiness';
 import { formatSelector } from './label-selector';
 import { podSidecars, type SidecarContext, sidecarContext } from './pod-sidecars';
 import { type PodStatusSummary, podStatus } from './pod-status';
@@ -240,7 +241,7 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
         status: podStatus(pod),
         sidecars,
         drift: podDrift(pod, sidecars, snapshot.sidecarSets, ctx.namespaceLabels, canaries),
-        active: isActive(pod),
+        active: isPodActive(pod),
         ready: isPodReady(pod),
         injectors: [...new Set([...injectedList(pod), ...sidecars.map((x) => x.sidecarSet)])],
       };

@@ -10,7 +10,10 @@
  * - consistent: no sidecar of S has a changed spec image whose runtime imageID has not moved yet.
  * - ready (for S): Running, PodReady, not deleting, and every hot-upgrade idle twin runs the empty image.
  */
+import { normalizedRepository } from './image-reference';
+import { scaledOrZero } from './int-or-percent';
 import { deepFreeze } from './json';
+import { isPodActive, isPodReady } from './pod-readiness';
 import { isEmptyLabelSelector, matchesLabelSelector } from './label-selector';
 import type { IntOrString, Labels, Pod, SidecarContainer, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
@@ -243,23 +246,6 @@ export function podNamespace(pod: Pod): string {
   return pod.metadata.namespace || 'default';
 }
 
-/** Not Succeeded/Failed and not being deleted. */
-export function isActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
-}
-
-/** The PodReady condition is True (Kubernetes' podutil.IsPodReady). */
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
-/** When PodReady last became True, if known. */
-export function podReadyTime(pod: Pod): string | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
-  return c?.lastTransitionTime ?? undefined;
-}
-
 /**
  * Does the SidecarSet's namespaceSelector admit the namespace? `namespaceLabels` holds the labels
  * of the Namespace objects; a namespace missing from it carries only its name label (the API server
@@ -297,7 +283,7 @@ export function isMatched(pod: Pod, ss: SidecarSet, namespaceLabels: Record<stri
   return (
     matchesNamespace(ss, podNamespace(pod), namespaceLabels) &&
     matchesSidecarSetSelector(ss, pod.metadata.labels) &&
-    isActive(pod) &&
+    isPodActive(pod) &&
     injectedList(pod).includes(ss.metadata.name) &&
     hasSidecarContainers(pod, ss)
   );
@@ -317,21 +303,12 @@ export function isUpgradable(pod: Pod, ss: SidecarSet): boolean {
   return podHashWithoutImage(pod, ss.metadata.name) === sidecarSetHashWithoutImage(ss);
 }
 
-/** `docker.io/library/x` normalisation so `x@sha256:…` and `docker.io/library/x@sha256:…` compare equal. */
-function normalizeRepo(repo: string): string {
-  const slash = repo.indexOf('/');
-  const first = slash < 0 ? '' : repo.slice(0, slash);
-  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasDomain) return repo;
-  return slash < 0 ? `docker.io/library/${repo}` : `docker.io/${repo}`;
-}
-
 function splitDigest(ref: string): { repo: string; digest: string } | undefined {
   const at = ref.indexOf('@');
   if (at < 0) return undefined;
   const digest = ref.slice(at + 1);
   if (!/^[a-z0-9]+:[a-f0-9]+$/i.test(digest)) return undefined;
-  return { repo: normalizeRepo(ref.slice(0, at)), digest };
+  return { repo: normalizedRepository(ref.slice(0, at)), digest };
 }
 
 /**
@@ -410,36 +387,21 @@ export function isInFlight(pod: Pod, ss: SidecarSet): boolean {
 }
 
 /**
- * Kubernetes' GetScaledValueFromIntOrPercent: an int is used as is; "N%" is N% of total, rounded up
- * or down. Anything else is an error in Go, which Kruise ignores, so it reads as 0 here.
- */
-export function scaledValue(value: IntOrString | undefined | null, total: number, roundUp: boolean): number {
-  if (value === undefined || value === null) return 0;
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
-  if (!value.endsWith('%')) return 0;
-  const digits = value.slice(0, -1);
-  if (!/^-?[0-9]+$/.test(digits)) return 0;
-  const v = (Number(digits) * total) / 100;
-  return roundUp ? Math.ceil(v) : Math.floor(v);
-}
-
-/** True when an int-or-percent is a well-formed percent string. */
-export function isPercent(value: IntOrString | undefined | null): value is string {
-  return typeof value === 'string' && /^[0-9]+%$/.test(value);
-}
-
-/**
- * P of §2.3 (CalculatePartitionReplicas): scaled with rounding up; a percent other than "100%" that
- * would keep every pod keeps all but one when there is more than one; clamped to [0, matched].
+ * How many matched pods the partition keeps on the old version (pkg/util/tools.go
+ * CalculatePartitionReplicas): scaled with rounding up; a percent other than "100%" that would keep
+ * every pod keeps all but one when there is more than one; clamped to [0, matched].
  */
 export function partitionReplicas(partition: IntOrString | undefined | null, matched: number): number {
   if (partition === undefined || partition === null) return 0;
-  let p = scaledValue(partition, matched, true);
+  let p = scaledOrZero(partition, matched, true);
   if (matched > 1 && p === matched && typeof partition === 'string' && partition !== '100%') p = matched - 1;
   return Math.max(Math.min(p, matched), 0);
 }
 
-/** maxUnavailable scaled over matched pods, rounded up; unset means 1. */
+/**
+ * maxUnavailable scaled over matched pods, rounded up; unset means 1
+ * (pkg/controller/sidecarset/sidecarset_strategy.go calculateUpgradeCount).
+ */
 export function maxUnavailableReplicas(maxUnavailable: IntOrString | undefined | null, matched: number): number {
-  return scaledValue(maxUnavailable ?? 1, matched, true);
+  return scaledOrZero(maxUnavailable ?? 1, matched, true);
 }

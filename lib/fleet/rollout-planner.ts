@@ -11,18 +11,17 @@ import {
   isHotUpgrade,
   isInFlight,
   isMatched,
-  isPodReady,
   isReadyForSidecarSet,
   isUpdated,
   isUpgradable,
   maxUnavailableReplicas,
   partitionReplicas,
   podNamespace,
-  podReadyTime,
   sidecarContainerNames,
 } from './kruise-pod';
 import type { ControllerRevision, Pod, SidecarSet, SidecarSetSpec } from './k8s-types';
 import { KRUISE } from './k8s-types';
+import { isPodReady, podReadyTime } from './pod-readiness';
 import { sidecarSetHashInput } from './kruise-hash';
 import { matchesLabelSelector } from './label-selector';
 

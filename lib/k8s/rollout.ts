@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { AuthorizationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ControllerRevision, LabelSelector, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { injectedList, isActive, isUpdated, podControllerRevision, podNamespace, podSidecarSetHashes } from '@/lib/fleet/kruise-pod';
+import { injectedList, isUpdated, podControllerRevision, podNamespace, podSidecarSetHashes } from '@/lib/fleet/kruise-pod';
+import { isPodActive } from '@/lib/fleet/pod-readiness';
 import {
   ACTION_EVENT_REASON,
   applyChange,
@@ -676,7 +677,7 @@ export function rolloutsInProgress(cache: FleetCache): SidecarSet[] {
     const s = ss.spec.updateStrategy ?? {};
     if (s.type === 'NotUpdate' || s.paused) continue;
     const name = ss.metadata.name;
-    const behind = pods.some((p) => isActive(p) && injectedList(p).includes(name) && !isUpdated(p, ss));
+    const behind = pods.some((p) => isPodActive(p) && injectedList(p).includes(name) && !isUpdated(p, ss));
     if (behind || (ss.status && ss.status.updatedPods < ss.status.matchedPods)) out.push(ss);
   }
   return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));

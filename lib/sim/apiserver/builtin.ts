@@ -5,7 +5,8 @@
  */
 import type { KObject } from '../types';
 import type { Cause } from './schema';
-import { dns1123LabelErrors, dns1123SubdomainErrors, isObject, type JsonObject } from './util';
+import { isDns1123Label, isDns1123Subdomain } from '@/lib/fleet/field-errors';
+import { isObject, type JsonObject } from './util';
 
 type Obj = JsonObject;
 
@@ -169,7 +170,7 @@ function validateContainers(list: unknown, path: string, causes: Cause[], requir
     if (typeof c.name !== 'string' || c.name === '') {
       causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${p}.name` });
     } else {
-      for (const e of dns1123LabelErrors(c.name)) {
+      for (const e of isDns1123Label(c.name)) {
         causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${c.name}": ${e}`, field: `${p}.name` });
       }
       if (names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${c.name}"`, field: `${p}.name` });
@@ -317,6 +318,6 @@ function sortKeys(v: unknown): unknown {
 
 /** metadata.name rules: pods, workloads and most kinds use DNS-1123 subdomains; namespaces labels. */
 export function nameErrors(resource: string, name: string): string[] {
-  if (resource === 'namespaces') return dns1123LabelErrors(name);
-  return dns1123SubdomainErrors(name);
+  if (resource === 'namespaces') return isDns1123Label(name);
+  return isDns1123Subdomain(name);
 }

@@ -9,7 +9,9 @@
  * Event-driven: store events enqueue the affected workload; a coalescing queue reconciles.
  */
 import type { Pod } from '@/lib/fleet/k8s-types';
+import { scaledOrZero } from '@/lib/fleet/int-or-percent';
 import { matchesLabelSelector } from '@/lib/fleet/label-selector';
+import { isPodActive as podIsActive, isPodReady as podIsReady } from '@/lib/fleet/pod-readiness';
 import { canonicalJson } from '@/lib/fleet/json';
 import { clone, fnv32a, isObject, type JsonObject, safeEncodeString } from '../apiserver/util';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
@@ -47,25 +49,18 @@ function status(o: KObject): JsonObject {
   return isObject(o.status) ? o.status : {};
 }
 
+/** A stored pod read through the shared pod predicates (lib/fleet/pod-readiness.ts). */
 function isPodReady(p: KObject): boolean {
-  const conds = (status(p).conditions as Array<{ type: string; status: string }>) ?? [];
-  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
+  return podIsReady(p as unknown as Pod);
 }
 
 function isPodActive(p: KObject): boolean {
-  const ph = status(p).phase;
-  return !p.metadata.deletionTimestamp && ph !== 'Succeeded' && ph !== 'Failed';
+  return podIsActive(p as unknown as Pod);
 }
 
-/** An int-or-percent against a total (intstr.GetScaledValueFromIntOrPercent). */
+/** maxSurge/maxUnavailable against a total; a malformed value reads 0 ("Error caught by validation"). */
 function scaled(v: unknown, total: number, roundUp: boolean): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.endsWith('%')) {
-    const p = (Number(v.slice(0, -1)) * total) / 100;
-    return roundUp ? Math.ceil(p) : Math.floor(p);
-  }
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return 0;
+  return typeof v === 'number' || typeof v === 'string' ? scaledOrZero(v, total, roundUp) : 0;
 }
 
 function ownerRef(o: KObject): {

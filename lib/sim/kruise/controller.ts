@@ -11,7 +11,6 @@ import {
   injectedList,
   isConsistent,
   isHotUpgrade,
-  isPodReady,
   parseInplaceUpdateState,
   parseSidecarSetHashAnnotation,
   podControllerRevision,
@@ -21,6 +20,7 @@ import {
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { canonicalJson } from '@/lib/fleet/json';
+import { isPodReady } from '@/lib/fleet/pod-readiness';
 import { planRollout } from '@/lib/fleet/rollout-planner';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
 import { applyPatchPodMetadata, rfc3339, sortKeys } from './injection';

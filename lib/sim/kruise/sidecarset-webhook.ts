@@ -8,7 +8,7 @@ import { KRUISE } from '@/lib/fleet/k8s-types';
 import { type AdmissionPlugin, ApiError, type KObject } from '../types';
 import { convertSidecarSet, V1BETA1 } from './conversion';
 import { defaultSidecarSet } from './defaults';
-import { aggregate } from './field-errors';
+import { aggregate } from '@/lib/fleet/field-errors';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
 import { type ValidationOptions, validateConflicts, validateSidecarSet } from './validation';
 

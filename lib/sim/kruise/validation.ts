@@ -7,6 +7,7 @@ import type { LabelSelector, SidecarContainer, SidecarSet } from '@/lib/fleet/k8
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { matchesLabelSelector } from '@/lib/fleet/label-selector';
 import { canonicalJson } from '@/lib/fleet/json';
+import { validateSidecarSetSelector, validateSidecarSetUpdateStrategy } from '@/lib/fleet/sidecarset-validation';
 import type { StoreReader } from '../types';
 import { volumeSources } from './defaults';
 import {
@@ -24,7 +25,7 @@ import {
   notFound,
   notSupported,
   required,
-} from './field-errors';
+} from '@/lib/fleet/field-errors';
 import { parseQuantity } from './quantity';
 import { ExprError, parseExpr } from './resources-expr';
 import { findInjectionRevision } from './revisions';
@@ -53,69 +54,6 @@ export function isCanary(ss: SidecarSet): boolean {
 
 export function canaryBase(ss: SidecarSet): string | undefined {
   return isCanary(ss) ? ss.metadata.annotations?.[KRUISE.canaryBase] : undefined;
-}
-
-// ---- selectors ---------------------------------------------------------------------------------
-
-function validateLabelSelector(sel: LabelSelector, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const labels = sel.matchLabels ?? {};
-  for (const k of Object.keys(labels).sort()) {
-    for (const m of isQualifiedName(k)) errs.push(invalid(`${path}.matchLabels`, k, m));
-    for (const m of isValidLabelValue(labels[k] ?? '')) errs.push(invalid(`${path}.matchLabels`, labels[k], m));
-  }
-  (sel.matchExpressions ?? []).forEach((e, i) => {
-    const p = `${path}.matchExpressions[${i}]`;
-    switch (e.operator) {
-      case 'In':
-      case 'NotIn':
-        if (!e.values || e.values.length === 0) {
-          errs.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-        }
-        break;
-      case 'Exists':
-      case 'DoesNotExist':
-        if (e.values && e.values.length > 0) {
-          errs.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-        }
-        break;
-      default:
-        errs.push(invalid(`${p}.operator`, e.operator, 'not a valid selector operator'));
-    }
-    for (const m of isQualifiedName(e.key ?? '')) errs.push(invalid(`${p}.key`, e.key, m));
-    (e.values ?? []).forEach((v, j) => {
-      for (const m of isValidLabelValue(v)) errs.push(invalid(`${p}.values[${j}]`, v, m));
-    });
-  });
-  return errs;
-}
-
-/** Kruise's selector rule: valid, non-empty, and convertible to a labels.Selector. */
-function validateSidecarSetSelector(sel: LabelSelector, path: string): FieldError[] {
-  const errs = validateLabelSelector(sel, path);
-  if (Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0) {
-    errs.push({ path, type: 'Invalid', rendered: dumpSelector(sel), detail: 'empty selector is not valid for sidecarset.' });
-  }
-  if (errs.some((e) => e.detail !== 'empty selector is not valid for sidecarset.')) {
-    errs.push({ path: `${path}.selector`, type: 'Invalid', rendered: dumpSelector(sel) });
-  }
-  return errs;
-}
-
-// ---- int-or-percent ------------------------------------------------------------------------------
-
-function validateIntOrPercent(v: unknown, path: string): FieldError[] {
-  if (typeof v === 'number') return v < 0 ? [invalid(path, v, 'must be greater than or equal to 0')] : [];
-  if (typeof v === 'string' && !/^[0-9]+%$/.test(v)) {
-    return [
-      invalid(
-        path,
-        v,
-        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-      ),
-    ];
-  }
-  return [];
 }
 
 // ---- containers and volumes (the fake pod) ----------------------------------------------------
@@ -448,48 +386,8 @@ export function validateSidecarSet(
     }
   }
 
-  // 7. updateStrategy (RollingUpdate only).
-  const us = spec.updateStrategy ?? {};
-  if (us.type === 'RollingUpdate') {
-    const partitionSet = typeof us.partition === 'string' || (typeof us.partition === 'number' && us.partition !== 0);
-    if (partitionSet && us.selector != null) {
-      errs.push({
-        path: 'updateStrategy',
-        type: 'Invalid',
-        rendered: JSON.stringify(goDump(us)),
-        detail: 'Partition and Selector cannot be used together',
-      });
-    }
-    if (us.selector != null) errs.push(...validateSidecarSetSelector(us.selector, 'spec.updateStrategy.selector'));
-    if (us.partition != null) errs.push(...validateIntOrPercent(us.partition, 'spec.updateStrategy.partition'));
-    if (us.maxUnavailable != null) errs.push(...validateIntOrPercent(us.maxUnavailable, 'spec.updateStrategy.maxUnavailable'));
-    const ps = us.priorityStrategy;
-    if (ps) {
-      const pp = 'spec.updateStrategy.priorityStrategy';
-      const weights = ps.weightPriority ?? [];
-      const orders = ps.orderPriority ?? [];
-      if (weights.length > 0 && orders.length > 0) errs.push(required(pp, 'only one of weightPriority and orderPriority can be used'));
-      for (const w of weights) {
-        if (w.weight < 0 || w.weight > 100) errs.push(required(pp, 'weight must be valid number in the range 1-100'));
-        const sel = w.matchSelector;
-        if (!sel || Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0) {
-          errs.push(required(pp, 'selector can not be empty'));
-        } else {
-          const selErrs = validateLabelSelector(sel, `${pp}.weightPriority.matchSelector`);
-          if (selErrs.length > 0) errs.push(required(pp, `invalid selector ${selErrs.map((e) => e.detail).join(', ')}`));
-        }
-      }
-      for (const o of orders) if (!o.orderedKey) errs.push(required(pp, 'order key can not be empty'));
-    }
-    const seenTerms = new Set<string>();
-    for (const t of us.scatterStrategy ?? []) {
-      const sp = 'spec.updateStrategy.scatterStrategy';
-      if (!t.key) errs.push(required(sp, 'key should not be empty'));
-      const id = `${t.key}=${t.value}`;
-      if (seenTerms.has(id)) errs.push(required(sp, `duplicated key=${t.key} value=${t.value}`));
-      seenTerms.add(id);
-    }
-  }
+  // 7. updateStrategy (RollingUpdate only), shared with the dashboard's own checks.
+  errs.push(...validateSidecarSetUpdateStrategy(spec.updateStrategy));
 
   // 8. volumes (also part of the fake pod below; identical messages are merged by the aggregate).
   errs.push(...validateVolumes((spec.volumes ?? []) as Json[], 'spec.volumes'));
