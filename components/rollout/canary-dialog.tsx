@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useMemo, useState } from 'react';
-import { canaryAction } from '@/app/sidecarsets/actions';
+import { startCanary } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { checkImageReference } from '@/lib/fleet/image-reference';
 import { describedBy, Field, inputClass, narrowInputClass } from './modal';
@@ -34,7 +34,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
   const [maxUnavailable, setMaxUnavailable] = useState('');
 
   const values = { container, image, scope, amount, namespace, workload, label, maxUnavailable };
-  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(canaryAction, values, onApplied);
+  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(startCanary, values, onApplied);
   const errors = state.fieldErrors ?? {};
 
   // Checked as you type; the server checks again.

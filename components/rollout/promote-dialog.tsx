@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState } from 'react';
-import { promoteAction } from '@/app/sidecarsets/actions';
+import { promoteRollout } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import { formatSelector } from '@/lib/fleet/label-selector';
@@ -34,7 +34,7 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
   const wholeFleet =
     step === 'all' || (step === 'custom' && partition.trim() !== '' && partitionReplicas(parseIntOrPercent(partition), matched) === 0);
   const values = { step, partition, confirmName: wholeFleet ? confirmName : '' };
-  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(promoteAction, values, onApplied);
+  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(promoteRollout, values, onApplied);
   const errors = state.fieldErrors ?? {};
   const partitionErrors = [...(errors.partition ?? []), ...(errors.updateStrategy ?? [])];
   const nameOk = !wholeFleet || confirmName === name;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { rollbackAction } from '@/app/sidecarsets/actions';
+import { rollBack } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
@@ -25,7 +25,7 @@ export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; on
   }
 
   const values = { revision, containers };
-  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(rollbackAction, values, onApplied);
+  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(rollBack, values, onApplied);
   const errors = state.fieldErrors ?? {};
 
   if (choices.length === 0) {

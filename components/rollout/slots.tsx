@@ -130,8 +130,7 @@ function DialogBody({
     );
   if (q.error || !q.data)
     return <p className="text-sm text-red-800 dark:text-red-300">Could not load the SidecarSet: {q.error?.message}</p>;
-  if (!q.data.ok) return <p className="text-sm text-red-800 dark:text-red-300">{q.data.message}</p>;
-  const ctx = q.data.context;
+  const ctx = q.data;
   if (kind === 'canary') return <CanaryForm ctx={ctx} onApplied={onApplied} />;
   if (kind === 'promote') return <PromoteForm ctx={ctx} onApplied={onApplied} />;
   return <RollbackForm ctx={ctx} onApplied={onApplied} />;

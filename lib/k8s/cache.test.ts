@@ -12,7 +12,7 @@ import type { ResourceState } from './cache';
 import { createFleetClient, type FleetClient } from './config';
 import { createFleetReader, type FleetReader, sessionFor } from './fleet';
 import { requestJson } from './http';
-import { reviewAccess } from './rollout';
+import { reviewAccess } from './access-review';
 
 const SHOP_PODS = 60;
 const PAGE = 25;

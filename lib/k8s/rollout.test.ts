@@ -22,15 +22,11 @@ import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import { toK8sError } from './errors';
 import type { FleetSession } from './fleet';
-import {
-  applyRolloutChange,
-  CONFLICT_MESSAGE,
-  describeWriteError,
-  previewChange,
-  reviewAccess,
-  rolloutAccess,
-  rolloutContext,
-} from './rollout';
+import { previewChange } from '@/lib/fleet/rollout-preview';
+import { reviewAccess, rolloutAccess } from './access-review';
+import { rolloutContext } from './rollout-reads';
+import { applyRolloutChange } from './rollout-writes';
+import { CONFLICT_MESSAGE, describeWriteError } from './write-errors';
 
 let cluster: Cluster;
 let dir: string;
@@ -277,11 +273,8 @@ describe('previewChange', () => {
         },
       },
     });
-    const until = async (what: string, ok: () => Promise<boolean>) => {
-      for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 150));
-      if (!(await ok())) throw new Error(`timed out: ${what}`);
-    };
-    await until('4 ready pods', async () => (await getSidecarSet('preview-rb')).status?.readyPods === 4);
+    const poll = { timeout: 30_000, interval: 150 };
+    await expect.poll(async () => (await getSidecarSet('preview-rb')).status?.readyPods, { ...poll, message: '4 ready pods' }).toBe(4);
     await custom().patchClusterCustomObject(
       {
         group: 'apps.kruise.io',
@@ -296,12 +289,19 @@ describe('previewChange', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
-    await until('2 updated and ready pods', async () => (await getSidecarSet('preview-rb')).status?.updatedReadyPods === 2);
+    await expect
+      .poll(async () => (await getSidecarSet('preview-rb')).status?.updatedReadyPods, { ...poll, message: '2 updated and ready pods' })
+      .toBe(2);
     const rvNow = (await getSidecarSet('preview-rb')).metadata.resourceVersion;
-    await until('the cache to catch up', async () => {
-      const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
-      return ctx?.sidecarSet.metadata.resourceVersion === rvNow && ctx?.revisions.length === 2;
-    });
+    await expect
+      .poll(
+        async () => {
+          const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
+          return { resourceVersion: ctx?.sidecarSet.metadata.resourceVersion, revisions: ctx?.revisions.length };
+        },
+        { ...poll, message: 'the cache to catch up' },
+      )
+      .toEqual({ resourceVersion: rvNow, revisions: 2 });
 
     const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
     if (!ctx) throw new Error('no context');
@@ -309,7 +309,9 @@ describe('previewChange', () => {
     if (!first) throw new Error('no revision 1');
     const built = buildRollback(seenFrom(ctx.sidecarSet), { revision: revisionImages(first) });
     if (!built.ok) throw new Error(built.message);
-    const preview = previewChange(ctx, built.change);
+    const result = previewChange(ctx, built.change);
+    if (!result.ok) throw new Error('the rollback does not apply to the cached SidecarSet');
+    const preview = result.preview;
     const onNew = ctx.pods
       .filter((p) => p.spec.containers.some((c) => c.name === 'proxy' && c.image === 'envoyproxy/envoy:v1.31.0'))
       .map((p) => `preview-rb/${p.metadata.name}`)

@@ -11,7 +11,6 @@ import { validateSidecarSetSelector, validateSidecarSetUpdateStrategy } from '@/
 import type { StoreReader } from '../types';
 import { volumeSources } from './defaults';
 import {
-  dumpSelector,
   duplicate,
   type FieldError,
   forbidden,
@@ -20,7 +19,6 @@ import {
   isDns1123Label,
   isEnvVarName,
   isQualifiedName,
-  isValidLabelValue,
   isValidPortName,
   notFound,
   notSupported,
