@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
-import { PodStatusPill } from '@/components/fleet/status';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
+import { PodStatusPill } from '@/components/status/status-pills';
 import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
 import { Age } from '@/components/ui/age';
 import { Badge } from '@/components/ui/badge';

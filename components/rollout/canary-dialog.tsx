@@ -4,7 +4,7 @@ import { useId, useMemo, useState } from 'react';
 import { startCanary } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { checkImageReference } from '@/lib/fleet/image-reference';
-import { describedBy, Field, inputClass, narrowInputClass } from './modal';
+import { describedBy, Field, inputClass, narrowInputClass } from '@/components/ui/form-field';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';

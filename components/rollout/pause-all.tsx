@@ -5,7 +5,7 @@ import { useActionState, useEffect, useRef, useState } from 'react';
 import { pauseAllRollouts } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
-import { Modal } from './modal';
+import { Modal } from '@/components/ui/modal';
 import { ActionMessage } from './preview';
 import type { PauseAllState } from './types';
 import { useFleetRolloutAccess } from './use-rollout';

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import { formatSelector } from '@/lib/fleet/label-selector';
 import { parseIntOrPercent } from '@/lib/fleet/int-or-percent';
-import { describedBy, Field, inputClass, narrowInputClass } from './modal';
+import { describedBy, Field, inputClass, narrowInputClass } from '@/components/ui/form-field';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';

@@ -1,4 +1,4 @@
-import { reasonSeverity, rolloutLook } from '@/components/fleet/status';
+import { reasonSeverity, rolloutLook } from '@/components/status/status-pills';
 import { cn } from '@/components/ui/cn';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { RolloutReason, RolloutState } from '@/lib/fleet/views';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { PodStatusPill } from '@/components/fleet/status';
+import { PodStatusPill } from '@/components/status/status-pills';
 import { Age } from '@/components/ui/age';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';

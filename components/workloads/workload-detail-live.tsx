@@ -1,7 +1,7 @@
 'use client';
 
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
-import { HealthPill } from '@/components/fleet/status';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
+import { HealthPill } from '@/components/status/status-pills';
 import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
 import { Banner } from '@/components/ui/banner';
 import { PageHeader } from '@/components/ui/page-header';

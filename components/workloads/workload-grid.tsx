@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { HealthPill } from '@/components/fleet/status';
+import { HealthPill } from '@/components/status/status-pills';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { workloadHref } from '@/components/workloads/links';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { rolloutLook } from '@/components/fleet/status';
+import { rolloutLook } from '@/components/status/status-pills';
 import { cn } from '@/components/ui/cn';
 import { type Tone, ToneIcon, toneText } from '@/components/ui/status-pill';
 import type { FleetTotals, RolloutStateKind } from '@/lib/fleet/views';

@@ -7,7 +7,7 @@ import { formatClock } from '@/components/ui/format';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
 import { CanaryForm } from './canary-dialog';
-import { Modal } from './modal';
+import { Modal } from '@/components/ui/modal';
 import { PauseAllRollouts } from './pause-all';
 import { PauseResumeButton } from './pause-resume';
 import { ActionMessage } from './preview';

@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { RolloutPill, reasonSeverity, stateRank } from '@/components/fleet/status';
+import { RolloutPill, reasonSeverity, stateRank } from '@/components/status/status-pills';
 import { RolloutProgress } from '@/components/sidecarsets/rollout-progress';
-import { SidecarSetRowActions } from '@/components/sidecarsets/actions-slot';
+import { SidecarSetRowActions } from '@/components/rollout/rollout-buttons';
 import { sidecarSetHref } from '@/components/workloads/links';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';

@@ -1,5 +1,5 @@
 import { connection } from 'next/server';
-import { HeaderFreshness } from '@/components/fleet/header-freshness';
+import { HeaderFreshness } from '@/components/shell/header-freshness';
 import { Badge } from '@/components/ui/badge';
 import { ServerIcon } from '@/components/ui/icons';
 import { Skeleton } from '@/components/ui/skeleton';
