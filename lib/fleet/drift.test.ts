@@ -62,7 +62,7 @@ describe('podDrift', () => {
     expect(podDrift(pod, [], [audit], cp)).toEqual(NO_DRIFT);
   });
 
-  it('does not count a base SidecarSet as never injected when its canary was injected instead (§4.5)', () => {
+  it('does not count a base SidecarSet as never injected when its canary was injected instead', () => {
     const snap = fleetSnapshot();
     const audit = sidecarSetNamed(snap, 'audit-ss');
     const canary = structuredClone(audit);

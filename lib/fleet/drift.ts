@@ -73,7 +73,7 @@ export function neverInjectedBy(
     const name = ss.metadata.name;
     if (injected.has(name)) continue;
     if (!selects(ss, pod, ns, namespaceLabels)) continue;
-    // A canary SidecarSet injected in place of its base: the base is skipped on purpose (§4.5).
+    // A canary SidecarSet injected in place of its base: the base is skipped on purpose (Kruise's canary SidecarSets, pkg/webhook/pod/mutating/sidecarset.go).
     if ((canaries.get(name) ?? []).some((c) => injected.has(c))) continue;
     let reason: NeverInjectedReason = 'unknown';
     const nsLabels = namespaceLabels[ns] ?? {};

@@ -43,7 +43,7 @@ describe('buildFleetModel on the fixture fleet', () => {
         containers: [{ name: 'auditd', image: 'registry.example.com/sec/auditd:2.0', upgradeType: 'ColdUpgrade', init: false }],
         selector: 'audit=on',
         strategy: strategy(0, 1, 'NotUpdate'),
-        // Counted from the pods, as the controller would; Kruise's own NotUpdate status goes stale (§5.1).
+        // Counted from the pods, as the controller would; Kruise's own NotUpdate status goes stale (isSidecarSetNotUpdate in pkg/controller/sidecarset/sidecarset_processor.go).
         matchedPods: 1,
         updatedPods: 0,
         readyPods: 1,

@@ -1,10 +1,10 @@
 /**
- * Per-pod SidecarSet predicates (reference §3, §4.1, §4.6), on plain Pod and SidecarSet objects.
+ * Per-pod SidecarSet predicates (pkg/control/sidecarcontrol/util.go, pkg/control/sidecarcontrol/sidecarset_control.go), on plain Pod and SidecarSet objects.
  * Pure: no I/O, no Node or Next imports. Shared by the rollout planner, the simulator's controller
  * and the dashboard.
  *
  * Vocabulary (S a SidecarSet, p a pod):
- * - matched: p is in M (§3): namespace and selector match, active, injected by S, has S's containers.
+ * - matched: p is one Kruise counts (getMatchingPods in pkg/controller/sidecarset/sidecarset_processor.go): namespace and selector match, active, injected by S, has S's containers.
  * - updated: p's hash entry for S equals S's `kruise.io/sidecarset-hash`.
  * - upgradable: p's without-image hash entry for S equals S's (only images differ, so in place works).
  * - consistent: no sidecar of S has a changed spec image whose runtime imageID has not moved yet.
@@ -241,7 +241,7 @@ function computeSidecarContainerNames(ss: SidecarSet): string[] {
   return names;
 }
 
-/** A pod with no namespace counts as `default` (reference §2.1). */
+/** A pod with no namespace counts as `default` (as Kruise's namespace matching reads it). */
 export function podNamespace(pod: Pod): string {
   return pod.metadata.namespace || 'default';
 }
@@ -278,7 +278,7 @@ export function hasSidecarContainers(pod: Pod, ss: SidecarSet): boolean {
   return true;
 }
 
-/** M of reference §3: the pods S counts and may upgrade. */
+/** The pods S counts and may upgrade (Processor.getMatchingPods, pkg/controller/sidecarset/sidecarset_processor.go). */
 export function isMatched(pod: Pod, ss: SidecarSet, namespaceLabels: Record<string, Record<string, string>>): boolean {
   return (
     matchesNamespace(ss, podNamespace(pod), namespaceLabels) &&
@@ -312,7 +312,7 @@ function splitDigest(ref: string): { repo: string; digest: string } | undefined 
 }
 
 /**
- * consistent(p) of reference §3, over S's sidecar containers (or the subset `only` names, which the
+ * IsPodStateConsistent (pkg/control/sidecarcontrol/sidecarset_control.go), over S's sidecar containers (or the subset `only` names, which the
  * hot-upgrade reset uses to leave the idle twins out).
  */
 export function isConsistent(pod: Pod, ss: SidecarSet, only?: readonly string[]): boolean {
@@ -364,20 +364,20 @@ export function idleTwinsReset(pod: Pod, ss: SidecarSet): boolean {
 }
 
 /**
- * ready(p) of reference §3: Running, PodReady True, not deleting, and every hot-upgrade idle twin
+ * Kruise's IsPodReady for SidecarSets (pkg/control/sidecarcontrol/sidecarset_control.go): Running, PodReady True, not deleting, and every hot-upgrade idle twin
  * already reset to the empty image. It does not include consistency: `isCountedReady` does.
  */
 export function isReadyForSidecarSet(pod: Pod, ss: SidecarSet): boolean {
   return pod.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata.deletionTimestamp && idleTwinsReset(pod, ss);
 }
 
-/** Counted in `readyPods`: consistent ∧ ready (§4.6 item 7). */
+/** Counted in `readyPods`: consistent ∧ ready (calculateStatus in pkg/controller/sidecarset/sidecarset_processor.go). */
 export function isCountedReady(pod: Pod, ss: SidecarSet): boolean {
   return isConsistent(pod, ss) && isReadyForSidecarSet(pod, ss);
 }
 
 /**
- * In flight for candidate selection (§5.3): some sidecar container of S is Ready while the pod is
+ * In flight for candidate selection (pkg/controller/sidecarset/sidecarset_strategy.go SortNextUpgradePods): some sidecar container of S is Ready while the pod is
  * not consistent, so an earlier in-place change has not landed yet.
  */
 export function isInFlight(pod: Pod, ss: SidecarSet): boolean {

@@ -15,7 +15,7 @@ function setup() {
   return { snap, ctx };
 }
 
-describe('podSidecars (reference §4.6)', () => {
+describe('podSidecars', () => {
   it('an updated pod whose new sidecar image fails to pull: updated, not ready, failed with the reason', () => {
     const { snap, ctx } = setup();
     expect(podSidecars(podNamed(snap, 'web-6d8f7c9b5-a4kzq'), ctx)).toEqual([

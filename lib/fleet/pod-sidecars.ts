@@ -1,5 +1,5 @@
 /**
- * Per pod and sidecar state (reference §4.6): which SidecarSet injected each sidecar, the revision
+ * Per pod and sidecar state (as Kruise's annotations record it): which SidecarSet injected each sidecar, the revision
  * and image it runs, whether it is updated, in flight, failed (with the container's reason) or not
  * upgradable, and sidecars whose SidecarSet no longer owns them.
  */
@@ -140,7 +140,7 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
         if (n !== undefined) state.revisionNumber = n;
       }
       if (ss && updated) {
-        // §4.6 item 5: updated, but the runtime has not caught up with the spec image yet;
+        // Updated, but the runtime has not caught up with the spec image yet;
         // for hot upgrade also while the idle twin has not been reset to the empty image.
         // A container with no status yet is starting (a new pod), not being upgraded.
         const only = hot ? [podName] : [name];

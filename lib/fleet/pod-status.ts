@@ -150,7 +150,7 @@ const FAILING_REASONS = new Set([
 
 const PROGRESSING_REASONS = new Set(['Pending', 'ContainerCreating', 'PodInitializing', 'Terminating', 'SchedulingGated', 'NotReady']);
 
-/** Waiting reasons that mean a container is broken rather than starting (reference §4.6, item 6). */
+/** Waiting reasons that mean a container is broken rather than starting (the kubelet's waiting reasons). */
 export function isFailingReason(reason: string | undefined): boolean {
   if (!reason) return false;
   const bare = reason.startsWith('Init:') ? reason.slice(5) : reason;

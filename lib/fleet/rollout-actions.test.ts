@@ -346,7 +346,7 @@ describe('buildCanary by selector', () => {
   });
 });
 
-describe('validateUpdateStrategy (reference §6.2 rule 7)', () => {
+describe('validateUpdateStrategy (validateSidecarSetUpdateStrategy in pkg/webhook/sidecarset/validating)', () => {
   it('refuses a set partition with a selector, "0%" included', () => {
     expect(partitionIsSet(0)).toBe(false);
     expect(partitionIsSet('0%')).toBe(true);
@@ -491,7 +491,7 @@ describe('pause and resume', () => {
 });
 
 describe('buildRollback', () => {
-  /** A ControllerRevision as Kruise stores it in kruise-system (reference §3.1). */
+  /** A ControllerRevision as Kruise stores it in kruise-system (pkg/control/sidecarcontrol/history_control.go). */
   const revision: ControllerRevision = {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',

@@ -16,7 +16,7 @@
  *
  * A failing updated pod is one whose sidecar container (of this SidecarSet) is waiting with an
  * image or start error (ErrImagePull, ImagePullBackOff, InvalidImageName, CrashLoopBackOff, …), or
- * not ready for longer than notReadySeconds since it was upgraded (reference §4.6 item 6: Kruise
+ * not ready for longer than notReadySeconds since it was upgraded (Kruise
  * writes no failure marker, so this is inferred).
  */
 import type { IntOrString, Pod, SidecarSet } from './k8s-types';

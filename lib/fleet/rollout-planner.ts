@@ -1,5 +1,5 @@
 /**
- * The SidecarSet rollout planner (reference §3, §5.2–5.4): given a SidecarSet, the pods and the
+ * The SidecarSet rollout planner (pkg/controller/sidecarset/sidecarset_processor.go, pkg/controller/sidecarset/sidecarset_strategy.go): given a SidecarSet, the pods and the
  * namespace labels, which pods Kruise counts, which it would upgrade in the next round, and why
  * not more. One planner serves the simulator's controller and the dashboard's preview.
  *
@@ -37,7 +37,7 @@ export interface PlanInput {
  * - complete: every matched pod is updated (or nothing is matched);
  * - notUpdate: `updateStrategy.type: NotUpdate`;
  * - paused: `updateStrategy.paused`;
- * - hotUpgradeReset: this round only resets idle hot-upgrade twins (§5.2 step 5);
+ * - hotUpgradeReset: this round only resets idle hot-upgrade twins (flipHotUpgradingContainers, sidecarset_hotupgrade.go);
  * - selector: `updateStrategy.selector` leaves some not-updated pods out;
  * - notUpgradable: some pods differ in more than images and need recreating;
  * - inFlight: some pods are still finishing an earlier in-place change;
@@ -63,13 +63,13 @@ export interface RolloutStatusCounts {
 }
 
 export interface RolloutPlan {
-  /** M of §3, sorted by namespace/name. */
+  /** The pods Kruise counts (getMatchingPods), sorted by namespace/name. */
   matched: Pod[];
   /** The status the controller would write before touching any pod. */
   status: RolloutStatusCounts;
   /** Matched pods that are not updated. */
   notUpdated: number;
-  /** Eligible not-updated pods in upgrade order (§5.3): ActivePods order, then priority, then scatter. */
+  /** Eligible not-updated pods in upgrade order (SortNextUpgradePods): ActivePods order, then priority, then scatter. */
   candidates: Pod[];
   /** Not updated, selected, but their without-image hash differs: they need recreating. */
   notUpgradable: Pod[];
@@ -77,17 +77,17 @@ export interface RolloutPlan {
   inFlight: Pod[];
   /** Not updated but outside `updateStrategy.selector`. */
   selectorExcluded: Pod[];
-  /** Pods whose idle hot-upgrade twin the controller resets this round (§5.2 step 5). */
+  /** Pods whose idle hot-upgrade twin the controller resets this round (flipHotUpgradingContainers, sidecarset_hotupgrade.go). */
   hotUpgradeReset: Pod[];
-  /** P of §2.3: how many candidates stay on the old version. */
+  /** CalculatePartitionReplicas (pkg/util/tools.go): how many candidates stay on the old version. */
   partition: number;
   /** maxUnavailable scaled over matched pods. */
   maxUnavailable: number;
   /** Updated pods that are not consistent or not ready, before this round. */
   unavailable: number;
-  /** The pods this round upgrades (§5.4), in order. Empty when paused, NotUpdate or complete. */
+  /** The pods this round upgrades (calculateUpgradeCount), in order. Empty when paused, NotUpdate or complete. */
   nextRound: Pod[];
-  /** The §5.4 selection ignoring pause/NotUpdate: what the next round would be once resumed. */
+  /** The calculateUpgradeCount selection ignoring pause/NotUpdate: what the next round would be once resumed. */
   selection: Pod[];
   /** Why `nextRound` is smaller than `notUpdated`; empty when it is not. */
   blockedBy: BlockReason[];
@@ -189,7 +189,7 @@ function orderOf(pod: Pod, keys: Array<{ orderedKey: string }>): { level: number
   return { level: -1, num: 0 };
 }
 
-/** §5.3 step 2: a stable re-sort by weight (higher first) or order (lower level, then larger number first). */
+/** SortNextUpgradePods, priority step: a stable re-sort by weight (higher first) or order (lower level, then larger number first). */
 export function prioritySort(pods: Pod[], strategy: NonNullable<SidecarSetSpec['updateStrategy']>['priorityStrategy']): Pod[] {
   if (!strategy) return pods;
   const indexed = pods.map((p, i) => ({ p, i }));
@@ -278,7 +278,7 @@ function scatterByTerm(order: Pod[], all: Pod[], term: ScatterTerm): Pod[] {
   return out;
 }
 
-/** §5.3 step 3: scatter terms, most-matched first (ties in term order). */
+/** SortNextUpgradePods, scatter step: scatter terms, most-matched first (ties in term order). */
 export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm[] | undefined): Pod[] {
   if (!strategy || strategy.length === 0 || candidates.length <= 1) return candidates;
   const terms = expandScatterTerms(strategy, all);
@@ -292,7 +292,7 @@ export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm
   return order;
 }
 
-/** §5.3: ActivePods order, then priority, then scatter. */
+/** SortNextUpgradePods (pkg/controller/sidecarset/sidecarset_strategy.go): ActivePods order, then priority, then scatter. */
 export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet): Pod[] {
   const strategy = ss.spec.updateStrategy ?? {};
   let order = sortActivePods(candidates);
@@ -302,7 +302,7 @@ export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet
 }
 
 /**
- * §5.2 step 5: pods whose idle hot twin still runs a real image, whose other sidecars are
+ * flipHotUpgradingContainers (sidecarset_hotupgrade.go): pods whose idle hot twin still runs a real image, whose other sidecars are
  * consistent, and that are Running & Ready or have every container but the idle twins ready.
  */
 export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
@@ -324,7 +324,7 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
   return statuses.length > 0 && pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready));
 }
 
-/** Plans the next round of a SidecarSet (reference §5.2 steps 1–7). */
+/** Plans the next round of a SidecarSet (UpdateSidecarSet in pkg/controller/sidecarset/sidecarset_processor.go). */
 export function planRollout(input: PlanInput): RolloutPlan {
   const ss = input.sidecarSet;
   const strategy = ss.spec.updateStrategy ?? {};

@@ -1,6 +1,6 @@
 /**
- * The demo fleet's SidecarSets and the rollout states the dashboard has something to show for
- * (issue 3, item 6). `demoSidecarSets()` runs before any workload exists, so their pods get
+ * The demo fleet's SidecarSets, and a rollout state for each of them to show.
+ * `demoSidecarSets()` runs before any workload exists, so their pods get
  * injected at creation; `applyDemoRolloutStates()` then drives each SidecarSet through the API
  * (as an admin would) and waits, by polling the store, until every state is reached:
  *

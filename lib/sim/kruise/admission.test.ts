@@ -81,7 +81,7 @@ const logAgent = { name: 'log-agent', image: 'docker.io/fluent/fluent-bit:3.1.9'
 const base = () => ({ selector: { matchLabels: { app: 'web' } }, containers: [{ ...logAgent }] });
 
 describe('SidecarSet mutating webhook', () => {
-  it('applies the defaults of §2', () => {
+  it('applies the defaults of apis/apps/defaults/v1beta1.go', () => {
     const out = mutateSidecarSet(
       ss('log', { ...base(), volumes: [{ name: 'cfg', configMap: { name: 'x' } }], patchPodMetadata: [{ annotations: { a: 'b' } }] }),
     );
@@ -176,7 +176,7 @@ describe('conversion', () => {
   });
 });
 
-describe('SidecarSet validating webhook (§6.2)', () => {
+describe('SidecarSet validating webhook (pkg/webhook/sidecarset/validating)', () => {
   it('accepts a plain SidecarSet', () => {
     expect(validate(ss('log', base()))).toBeUndefined();
   });
@@ -433,7 +433,7 @@ function pod(name: string, labels: Record<string, string>, spec: Partial<Pod['sp
 
 const NOW = () => new Date('2025-11-20T08:00:00.000Z');
 
-describe('pod injection (§4)', () => {
+describe('pod injection (pkg/webhook/pod/mutating/sidecarset.go)', () => {
   const mesh = stored(
     ss('mesh', {
       selector: { matchLabels: { app: 'web' } },

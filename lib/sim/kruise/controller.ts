@@ -1,6 +1,7 @@
 /**
- * The SidecarSet controller (reference §5): event-driven off the store with Kruise's reconcile
- * triggers (§5.1), a deduplicated work queue per SidecarSet, status from the shared planner,
+ * The SidecarSet controller (pkg/controller/sidecarset): event-driven off the store with Kruise's
+ * reconcile triggers (sidecarset_pod_event_handler.go), a deduplicated work queue per SidecarSet,
+ * status from the shared planner,
  * ControllerRevisions, in-place image upgrades, hot upgrade and reset, the SidecarSetUpgradable
  * pod condition and Events. Pods are indexed by the SidecarSets in their injected list, so a
  * reconcile only reads its own pods.
@@ -149,7 +150,7 @@ export class SidecarSetController implements SimController {
     return out;
   }
 
-  // ---- triggers (§5.1) -------------------------------------------------------------------------
+  // ---- triggers (sidecarset_pod_event_handler.go) ----------------------------------------
 
   private onEvent(ev: StoreEvent): void {
     if (this.stopped) return;
@@ -244,7 +245,7 @@ export class SidecarSetController implements SimController {
     }
   }
 
-  // ---- reconcile (§5.2) --------------------------------------------------------------------------
+  // ---- reconcile (sidecarset_processor.go UpdateSidecarSet) ------------------------------
 
   private namespaceLabels(): Record<string, Record<string, string>> {
     const out: Record<string, Record<string, string>> = {};

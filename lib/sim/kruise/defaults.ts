@@ -1,5 +1,5 @@
 /**
- * The SidecarSet mutating webhook's defaults (reference §2; Kruise's SetDefaultsSidecarSetV1beta1),
+ * The SidecarSet mutating webhook's defaults (apis/apps/defaults/v1beta1.go, SetDefaultsSidecarSetV1beta1),
  * applied on CREATE and every UPDATE, plus the corev1 defaults it applies to containers and volumes.
  */
 import type { SidecarContainer, SidecarSet } from '@/lib/fleet/k8s-types';

@@ -1,6 +1,6 @@
 /**
- * The pod mutating webhook `mpod.kb.io` on pod CREATE (reference §4, §2.2): which SidecarSets a new
- * pod gets and in which version (§4.4), canary SidecarSets (§4.5), and how the sidecars are built:
+ * The pod mutating webhook `mpod.kb.io` on pod CREATE (pkg/webhook/pod/mutating/sidecarset.go, sidecarset_resources.go): which SidecarSets a new
+ * pod gets and in which version (injectionStrategy.revision), canary SidecarSets, and how the sidecars are built:
  * order by podInjectPolicy, IS_INJECTED, transferEnv, shareVolumePolicy, resourcesPolicy, hot
  * upgrade twins, volumes, imagePullSecrets, annotations and patchPodMetadata.
  */
@@ -69,7 +69,7 @@ function isInjected(c: Container): boolean {
   return (c.env ?? []).some((e) => e.name === 'IS_INJECTED');
 }
 
-/** The version of S a new pod gets (§4.4). */
+/** The version of S a new pod gets (pkg/webhook/pod/mutating/sidecarset.go, injectionStrategy.revision). */
 interface ChosenVersion {
   ss: SidecarSet;
   spec: SidecarSetSpec;

@@ -1,5 +1,5 @@
 /**
- * SidecarSet ControllerRevisions in the Kruise namespace (reference §3.1): naming, labels, data,
+ * SidecarSet ControllerRevisions in the Kruise namespace (pkg/control/sidecarcontrol/history_control.go): naming, labels, data,
  * rollback reuse with a revision bump, the history limit with its protections, and the lookup of
  * `injectionStrategy.revision`.
  */

@@ -1,5 +1,5 @@
 /**
- * Hot upgrade over HTTPS on the built-in cluster (reference §5.6): twins at injection, the new image
+ * Hot upgrade over HTTPS on the built-in cluster (pkg/controller/sidecarset/sidecarset_hotupgrade.go, pkg/webhook/pod/mutating/sidecarset_hotupgrade.go): twins at injection, the new image
  * into the idle twin, the reset of the old one, and a failed image followed by a good one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The SidecarSet validating webhook `vsidecarset.kb.io` (reference §6.2), rule by rule in Kruise's
+ * The SidecarSet validating webhook `vsidecarset.kb.io` (pkg/webhook/sidecarset/validating/sidecarset_create_update_handler.go), rule by rule in Kruise's
  * order. Rules 1–11 collect field errors; rule 12 (conflicts with other SidecarSets) runs only when
  * they pass. The caller turns the aggregate into an HTTP 500 with the webhook prefix.
  */
