@@ -13,6 +13,7 @@ import { createFleetClient, type FleetClient } from './config';
 import { createFleetReader, type FleetReader, sessionFor } from './fleet';
 import { requestJson } from './http';
 import { reviewAccess } from './access-review';
+import { eventually as poll } from '@/lib/test-support/poll';
 
 const SHOP_PODS = 60;
 const PAGE = 25;
@@ -50,15 +51,8 @@ function podBody(namespace: string, name: string, labels: Record<string, string>
   };
 }
 
-async function eventually<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < end) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
+function eventually<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  return poll(what, fn, ok, { timeoutMs });
 }
 
 function podsState(r: FleetReader): ResourceState {

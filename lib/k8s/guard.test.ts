@@ -14,6 +14,7 @@ import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import type { FleetSession } from './fleet';
 import { createRolloutGuard, type RolloutGuard } from './guard';
+import { present } from '@/lib/test-support/poll';
 
 let cluster: Cluster;
 let dir: string;
@@ -38,19 +39,8 @@ async function getSidecarSet(name: string): Promise<SidecarSet> {
   })) as SidecarSet;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  return present(what, fn, { timeoutMs, intervalMs: 200 });
 }
 
 async function guardEvents(name: string) {

@@ -5,6 +5,7 @@
 import { request } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { type Cluster, type StartClusterOptions, startCluster } from './index';
+import { present } from '@/lib/test-support/poll';
 
 export interface TestCluster {
   cluster: Cluster;
@@ -55,18 +56,12 @@ export async function statusOf(
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export async function waitFor<T>(
+export function waitFor<T>(
   fn: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 5000,
   what = 'condition',
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return present(what, fn, { timeoutMs, intervalMs: 10 });
 }
 
 export const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ControllerRevision, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { type Cluster, startCluster } from '@/lib/sim/index';
+import { present } from '@/lib/test-support/poll';
 
 export interface KruiseCluster {
   cluster: Cluster;
@@ -157,21 +158,8 @@ export async function listEvents(k: KruiseCluster, namespace: string, involvedNa
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with the last value seen. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
+export function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  return present(what, check, { timeoutMs, intervalMs: 40 });
 }
 
 /** Waits until the SidecarSet status equals `want` (subset) for the current generation. */
