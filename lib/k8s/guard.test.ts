@@ -14,7 +14,7 @@ import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import type { FleetSession } from './fleet';
 import { createRolloutGuard, type RolloutGuard } from './guard';
-import { present } from '@/lib/test-support/poll';
+import { eventually } from '@/lib/test-support/poll';
 
 let cluster: Cluster;
 let dir: string;
@@ -40,7 +40,7 @@ async function getSidecarSet(name: string): Promise<SidecarSet> {
 }
 
 function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  return present(what, fn, { timeoutMs, intervalMs: 200 });
+  return eventually(what, fn, Boolean, { timeoutMs, intervalMs: 200 }) as Promise<T>;
 }
 
 async function guardEvents(name: string) {

@@ -5,7 +5,7 @@
 import { request } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { type Cluster, type StartClusterOptions, startCluster } from './index';
-import { present } from '@/lib/test-support/poll';
+import { eventually } from '@/lib/test-support/poll';
 
 export interface TestCluster {
   cluster: Cluster;
@@ -61,7 +61,7 @@ export function waitFor<T>(
   timeoutMs = 5000,
   what = 'condition',
 ): Promise<T> {
-  return present(what, fn, { timeoutMs, intervalMs: 10 });
+  return eventually(what, fn, Boolean, { timeoutMs, intervalMs: 10 }) as Promise<T>;
 }
 
 export const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
