@@ -15,12 +15,12 @@ export async function eventually<T>(
 ): Promise<T> {
   const timeout = opts.timeoutMs ?? 10_000;
   const interval = opts.intervalMs ?? 100;
-  const describe = (v: T) => `not yet: ${JSON.stringify(v)?.slice(0, 800)}`;
+  const notYet = (v: T) => `not yet: ${JSON.stringify(v)?.slice(0, 800)}`;
   if (expect.getState().currentTestName === undefined) {
     return vi.waitFor(
       async () => {
         const v = await read();
-        if (!done(v)) throw new Error(`waiting for ${what}: ${describe(v)}`);
+        if (!done(v)) throw new Error(`waiting for ${what}: ${notYet(v)}`);
         return v;
       },
       { timeout, interval },
@@ -31,7 +31,7 @@ export async function eventually<T>(
     .poll(
       async () => {
         last = await read();
-        return done(last) ? 'done' : describe(last);
+        return done(last) ? 'done' : notYet(last);
       },
       { timeout, interval, message: `waiting for ${what}` },
     )
