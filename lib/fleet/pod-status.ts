@@ -124,18 +124,28 @@ export function podStatus(pod: Pod): PodStatusSummary {
   };
 }
 
-/** Waiting/terminated reasons that mean the container will not come up without a change. */
-const FAILING_REASONS = new Set([
+/**
+ * Waiting reasons that mean a container will not start without a change, in the kubelet's own words
+ * (pkg/kubelet/images/types.go, pkg/kubelet/container/sync_result.go,
+ * pkg/kubelet/kuberuntime/kuberuntime_container.go; RegistryUnavailable from older kubelets). The
+ * rollout guard counts a pod failing on these, and the pod status calls it failing.
+ */
+export const FAILING_WAITING_REASONS: ReadonlySet<string> = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
   'InvalidImageName',
   'ErrImageNeverPull',
+  'RegistryUnavailable',
   'CrashLoopBackOff',
   'CreateContainerConfigError',
   'CreateContainerError',
   'RunContainerError',
   'PreStartHookError',
   'PostStartHookError',
+]);
+
+/** Terminated-container and pod reasons that mean the same for something that already ran. */
+const FAILED_REASONS = new Set([
   'Error',
   'OOMKilled',
   'ContainerCannotRun',
@@ -150,11 +160,11 @@ const FAILING_REASONS = new Set([
 
 const PROGRESSING_REASONS = new Set(['Pending', 'ContainerCreating', 'PodInitializing', 'Terminating', 'SchedulingGated', 'NotReady']);
 
-/** Waiting reasons that mean a container is broken rather than starting (the kubelet's waiting reasons). */
+/** Waiting, terminated or pod reasons that mean a container is broken rather than starting. */
 export function isFailingReason(reason: string | undefined): boolean {
   if (!reason) return false;
   const bare = reason.startsWith('Init:') ? reason.slice(5) : reason;
-  return FAILING_REASONS.has(bare) || bare.startsWith('ExitCode:') || bare.startsWith('Signal:');
+  return FAILING_WAITING_REASONS.has(bare) || FAILED_REASONS.has(bare) || bare.startsWith('ExitCode:') || bare.startsWith('Signal:');
 }
 
 export function healthOf(status: string, phase: string | undefined, ready: number, total: number): HealthClass {

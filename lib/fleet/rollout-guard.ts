@@ -20,6 +20,7 @@
  * writes no failure marker, so this is inferred).
  */
 import type { IntOrString, Pod, SidecarSet } from './k8s-types';
+import { FAILING_WAITING_REASONS } from './pod-status';
 import { KRUISE } from './k8s-types';
 import {
   isHotUpgrade,
@@ -92,21 +93,6 @@ export function parseGuardSettings(annotations: Record<string, string> | undefin
 export function formatGuardSettings(s: GuardSettings): string {
   return JSON.stringify({ enabled: s.enabled, maxFailedPods: s.maxFailedPods, notReadySeconds: s.notReadySeconds });
 }
-
-/** Waiting reasons that mean the container will not start without a change (kubelet's own words). */
-export const FAILING_WAITING_REASONS = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'InvalidImageName',
-  'ErrImageNeverPull',
-  'RegistryUnavailable',
-  'CrashLoopBackOff',
-  'CreateContainerConfigError',
-  'CreateContainerError',
-  'RunContainerError',
-  'PreStartHookError',
-  'PostStartHookError',
-]);
 
 export interface GuardFailure {
   namespace: string;
