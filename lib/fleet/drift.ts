@@ -4,8 +4,7 @@
  * owns any more. Completed pods are never flagged: they will never run again.
  */
 import type { Pod, SidecarSet } from './k8s-types';
-import { KRUISE } from './k8s-types';
-import { injectedList, podNamespace } from './kruise-pod';
+import { canaryBaseOf, injectedList, podNamespace } from './kruise-pod';
 import { isPodActive } from './pod-readiness';
 import { selects } from './selectors';
 import type { PodSidecarState } from './views';
@@ -42,9 +41,8 @@ export function hasDrift(d: PodDrift): boolean {
 export function canaryBases(sidecarSets: readonly SidecarSet[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const s of sidecarSets) {
-    const a = s.metadata.annotations ?? {};
-    const base = a[KRUISE.canaryBase];
-    if (a[KRUISE.canary] === 'true' && base) out.set(base, [...(out.get(base) ?? []), s.metadata.name]);
+    const base = canaryBaseOf(s);
+    if (base) out.set(base, [...(out.get(base) ?? []), s.metadata.name]);
   }
   return out;
 }

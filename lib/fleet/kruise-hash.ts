@@ -5,12 +5,9 @@
  * digests this text into `kruise.io/sidecarset-hash(-without-image)`; the rollout planner compares
  * it to tell a rollback to a stored revision from a new spec.
  */
+import { isNativeSidecar } from './containers';
 import { canonicalJson } from './json';
 import type { SidecarContainer, SidecarSetSpec } from './k8s-types';
-
-function isNativeSidecar(c: SidecarContainer): boolean {
-  return c.restartPolicy === 'Always';
-}
 
 /** The hash input as canonical JSON (keys sorted, as Go's json.Marshal of a map sorts them). */
 export function sidecarSetHashInput(spec: SidecarSetSpec, withImage: boolean): string {

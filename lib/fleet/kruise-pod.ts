@@ -34,7 +34,13 @@ export interface SidecarSetInplaceState {
   lastContainerStatuses: Record<string, { imageID: string }>;
 }
 
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The API server labels every namespace with its own name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The labels a namespace carries at the least: its name label. */
+export function namespaceNameLabels(namespace: string): Record<string, string> {
+  return { [NAMESPACE_NAME_LABEL]: namespace };
+}
 
 /**
  * Parsed annotation values, keyed by the annotation string (many pods share one, and a planner run
@@ -205,8 +211,21 @@ export function hotUpgradeTwins(logicalName: string): [string, string] {
   return [`${logicalName}-1`, `${logicalName}-2`];
 }
 
-export function isHotUpgrade(c: SidecarContainer): boolean {
+export function isHotUpgrade(c: Pick<SidecarContainer, 'upgradeStrategy'>): boolean {
   return c.upgradeStrategy?.upgradeType === 'HotUpgrade';
+}
+
+export function upgradeTypeOf(c: Pick<SidecarContainer, 'upgradeStrategy'>): 'ColdUpgrade' | 'HotUpgrade' {
+  return isHotUpgrade(c) ? 'HotUpgrade' : 'ColdUpgrade';
+}
+
+/**
+ * The base SidecarSet a canary SidecarSet stands in for (annotations `apps.kruise.io/sidecarset-canary:
+ * "true"` and a non-empty `apps.kruise.io/sidecarset-base`); undefined for any other SidecarSet.
+ */
+export function canaryBaseOf(ss: SidecarSet): string | undefined {
+  const a = ss.metadata.annotations ?? {};
+  return a[KRUISE.canary] === 'true' && a[KRUISE.canaryBase] ? a[KRUISE.canaryBase] : undefined;
 }
 
 export function sidecarSetHash(ss: SidecarSet): string {
@@ -254,7 +273,7 @@ export function podNamespace(pod: Pod): string {
 export function matchesNamespace(ss: SidecarSet, namespace: string, namespaceLabels: Record<string, Record<string, string>>): boolean {
   const sel = ss.spec.namespaceSelector;
   if (!sel) return true;
-  const labels = namespaceLabels[namespace] ?? { [NAMESPACE_NAME_LABEL]: namespace };
+  const labels = namespaceLabels[namespace] ?? namespaceNameLabels(namespace);
   return matchesLabelSelector(sel, labels);
 }
 

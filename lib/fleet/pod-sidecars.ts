@@ -16,6 +16,7 @@ import {
   podSidecarSetHashes,
   workingHotUpgradeContainers,
 } from './kruise-pod';
+import { isNativeSidecar } from './containers';
 import { isFailingReason } from './pod-status';
 import { selects } from './selectors';
 import type { PodSidecarState } from './views';
@@ -106,9 +107,7 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
     if (!names || names.length === 0) names = [...ssContainers.keys()];
     // Init containers ran once at creation and are never upgraded: not sidecars to track here,
     // except native sidecars, which keep running.
-    names = names.filter(
-      (n) => !initNames.has(n) || (pod.spec.initContainers ?? []).some((c) => c.name === n && c.restartPolicy === 'Always'),
-    );
+    names = names.filter((n) => !initNames.has(n) || (pod.spec.initContainers ?? []).some((c) => c.name === n && isNativeSidecar(c)));
 
     const updated = ss ? isUpdated(pod, ss) : false;
     const upgradable = ss ? isUpgradable(pod, ss) && verdicts[ssName] !== false : true;

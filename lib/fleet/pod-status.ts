@@ -3,6 +3,7 @@
  * class derived from the status. Native sidecars (init containers with restartPolicy Always)
  * count as containers, as kubectl counts them.
  */
+import { isNativeSidecar } from './containers';
 import type { Container, ContainerStatus, Pod } from './k8s-types';
 import type { HealthClass } from './views';
 
@@ -18,11 +19,6 @@ export interface PodStatusSummary {
 }
 
 type TerminatedWithSignal = NonNullable<NonNullable<ContainerStatus['state']>['terminated']> & { signal?: number };
-
-function isRestartableInit(c: Container | undefined): boolean {
-  // A native sidecar: it keeps running beside the app containers after the pod initialises.
-  return c?.restartPolicy === 'Always';
-}
 
 function hasCondition(pod: Pod, type: string, status = 'True'): boolean {
   return pod.status?.conditions?.some((c) => c.type === type && c.status === status) ?? false;
@@ -47,7 +43,7 @@ export function podStatus(pod: Pod): PodStatusSummary {
   for (const c of spec.initContainers ?? []) {
     initSpecs.set(c.name, c);
     // Native sidecars show up in READY's denominator like app containers.
-    if (isRestartableInit(c)) totalContainers++;
+    if (isNativeSidecar(c)) totalContainers++;
   }
 
   let initializing = false;
@@ -55,7 +51,7 @@ export function podStatus(pod: Pod): PodStatusSummary {
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i] as ContainerStatus;
     restarts += c.restartCount ?? 0;
-    const restartable = isRestartableInit(initSpecs.get(c.name));
+    const restartable = isNativeSidecar(initSpecs.get(c.name));
     if (restartable) restartableInitRestarts += c.restartCount ?? 0;
     const term = c.state?.terminated as TerminatedWithSignal | undefined;
     if (term && term.exitCode === 0) continue; // finished its job

@@ -7,7 +7,7 @@
 import type { ClusterSnapshot } from './cluster-state';
 import type { ControllerRevision, LabelSelector, Pod, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
-import { injectedList, podControllerRevision, podNamespace, podSidecarSetHashes } from './kruise-pod';
+import { injectedList, podControllerRevision, podNamespace, podSidecarSetHashes, upgradeTypeOf } from './kruise-pod';
 import {
   applyChange,
   type CanaryScope,
@@ -200,7 +200,7 @@ export function dialogContext(s: RolloutSnapshot): RolloutDialogContext {
     containers: (ss.spec.containers ?? []).map((c) => ({
       name: c.name,
       image: c.image ?? '',
-      upgradeType: c.upgradeStrategy?.upgradeType === 'HotUpgrade' ? 'HotUpgrade' : 'ColdUpgrade',
+      upgradeType: upgradeTypeOf(c),
     })),
     namespaces: sortOptions(byNs),
     workloads: sortOptions(byWorkload, (v) => {

@@ -8,6 +8,7 @@
 import { dumpSelector, type FieldError, forbidden, goDump, invalid, isQualifiedName, isValidLabelValue, required } from './field-errors';
 import { validatePositiveIntOrPercent } from './int-or-percent';
 import type { IntOrString, LabelSelector, SidecarSetUpdateStrategy } from './k8s-types';
+import { isEmptyLabelSelector } from './label-selector';
 
 /** metav1validation.ValidateLabelSelector (k8s.io/apimachinery/pkg/apis/meta/v1/validation). */
 export function validateLabelSelector(sel: LabelSelector, path: string): FieldError[] {
@@ -45,17 +46,13 @@ export function validateLabelSelector(sel: LabelSelector, path: string): FieldEr
 
 const EMPTY_SELECTOR = 'empty selector is not valid for sidecarset.';
 
-export function isEmptySelector(sel: LabelSelector | undefined): boolean {
-  return !sel || Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0;
-}
-
 /**
  * Kruise's `validateSelector`: valid, not empty, and convertible by LabelSelectorAsSelector (which
  * fails on any invalid part, reported once more on `<path>.selector` with no detail).
  */
 export function validateSidecarSetSelector(sel: LabelSelector, path: string): FieldError[] {
   const errs = validateLabelSelector(sel, path);
-  if (isEmptySelector(sel)) errs.push({ path, type: 'Invalid', rendered: dumpSelector(sel), detail: EMPTY_SELECTOR });
+  if (isEmptyLabelSelector(sel)) errs.push({ path, type: 'Invalid', rendered: dumpSelector(sel), detail: EMPTY_SELECTOR });
   if (errs.some((e) => e.detail !== EMPTY_SELECTOR)) {
     errs.push({ path: `${path}.selector`, type: 'Invalid', rendered: dumpSelector(sel) });
   }
@@ -97,7 +94,7 @@ export function validateSidecarSetUpdateStrategy(strategy: SidecarSetUpdateStrat
     for (const w of weights) {
       if (w.weight < 0 || w.weight > 100) errs.push(required(pp, 'weight must be valid number in the range 1-100'));
       const sel = w.matchSelector;
-      if (!sel || isEmptySelector(sel)) {
+      if (!sel || isEmptyLabelSelector(sel)) {
         errs.push(required(pp, 'selector can not be empty'));
       } else {
         const selErrs = validateLabelSelector(sel, `${pp}.weightPriority.matchSelector`);

@@ -4,7 +4,7 @@
  */
 import type { ControllerRevision, SidecarSet } from '../k8s-types';
 import { KRUISE } from '../k8s-types';
-import { isUpdated } from '../kruise-pod';
+import { canaryBaseOf, isUpdated, upgradeTypeOf } from '../kruise-pod';
 import { formatSelector } from '../label-selector';
 import type { SidecarContext } from '../pod-sidecars';
 import { revisionImages } from '../rollout-actions';
@@ -59,10 +59,6 @@ function samePods(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function upgradeTypeOf(c: { upgradeStrategy?: { upgradeType?: string } }): 'ColdUpgrade' | 'HotUpgrade' {
-  return c.upgradeStrategy?.upgradeType === 'HotUpgrade' ? 'HotUpgrade' : 'ColdUpgrade';
 }
 
 export function summarizeStrategy(ss: SidecarSet): StrategySummary {
@@ -185,8 +181,8 @@ function specView(ss: SidecarSet): SidecarSetSpecView {
   const customVersion = ss.spec.customVersion ?? ss.metadata.labels?.[KRUISE.customVersionLabel];
   if (customVersion) spec.customVersion = customVersion;
   if (ss.spec.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = ss.spec.revisionHistoryLimit;
-  const a = ss.metadata.annotations ?? {};
-  if (a[KRUISE.canary] === 'true' && a[KRUISE.canaryBase]) spec.canaryOf = a[KRUISE.canaryBase];
+  const canaryOf = canaryBaseOf(ss);
+  if (canaryOf) spec.canaryOf = canaryOf;
   return spec;
 }
 

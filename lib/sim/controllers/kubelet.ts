@@ -15,6 +15,7 @@
 import type { Container, ContainerStatus, Pod, PodCondition } from '@/lib/fleet/k8s-types';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
 import { type ImageBehaviour, imageBehaviour, imageIdFor, isSlowImage, pullFailureMessage } from './images';
+import { isNativeSidecar } from '@/lib/fleet/containers';
 
 export interface KubeletOptions {
   /** The typical delay of one step (schedule, pull, start, ready), in ms. Default 400. */
@@ -273,7 +274,7 @@ export class KubeletController implements SimController {
       return {
         name: c.name,
         init,
-        sidecar: init && c.restartPolicy === 'Always',
+        sidecar: init && isNativeSidecar(c),
         specImage: c.image ?? '',
         image: s?.image ?? c.image ?? '',
         imageID: s?.imageID ?? '',
@@ -709,7 +710,7 @@ export class KubeletController implements SimController {
         ...(pod.spec.initContainers ?? []).map((c) => ({ c, init: true })),
         ...pod.spec.containers.map((c) => ({ c, init: false })),
       ].map(({ c, init }) => {
-        const sidecar = init && c.restartPolicy === 'Always';
+        const sidecar = init && isNativeSidecar(c);
         const done = init && !sidecar;
         return {
           name: c.name,

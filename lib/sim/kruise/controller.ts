@@ -20,6 +20,7 @@ import {
 } from '@/lib/fleet/kruise-pod';
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
+import { isNativeSidecar } from '@/lib/fleet/containers';
 import { canonicalJson } from '@/lib/fleet/json';
 import { isPodReady } from '@/lib/fleet/pod-readiness';
 import { planRollout } from '@/lib/fleet/rollout-planner';
@@ -397,7 +398,7 @@ export class SidecarSetController implements SimController {
             sidecarSetName: name,
             sidecarList: [
               ...(ss.spec.containers ?? []).map((c) => c.name),
-              ...(ss.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+              ...(ss.spec.initContainers ?? []).filter(isNativeSidecar).map((c) => c.name),
             ],
             ...(latestRevision ? { controllerRevision: latestRevision } : {}),
           };

@@ -5,7 +5,8 @@
  * upgrade twins, volumes, imagePullSecrets, annotations and patchPodMetadata.
  */
 import { mergePatch } from '@/lib/fleet/json-patch';
-import { parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
+import { isNativeSidecar } from '@/lib/fleet/containers';
+import { canaryBaseOf, isHotUpgrade, namespaceNameLabels, parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
 import type {
   Container,
   EnvVar,
@@ -30,7 +31,6 @@ import { formatCpu, formatMemory, parseQuantity } from './quantity';
 import { evalExpr, parseExpr } from './resources-expr';
 import { findInjectionRevision, revisionSpec } from './revisions';
 import { SIDECARSETS, webhookDenied } from './sidecarset-webhook';
-import { canaryBase, isCanary } from './validation';
 
 export const POD_WEBHOOK = 'mpod.kb.io';
 const KRUISE_FIELDS = [
@@ -200,7 +200,7 @@ function computeResources(
   const rp = c.resourcesPolicy;
   if (!rp) return undefined;
   const re = new RegExp(rp.targetContainersNameRegex ?? '.*');
-  const targets = [...pod.spec.containers, ...(pod.spec.initContainers ?? []).filter((x) => x.restartPolicy === 'Always')].filter(
+  const targets = [...pod.spec.containers, ...(pod.spec.initContainers ?? []).filter(isNativeSidecar)].filter(
     (x) => !excluded.has(x.name) && re.test(x.name),
   );
   if (targets.length === 0) {
@@ -263,7 +263,7 @@ function buildSidecars(v: ChosenVersion, pod: Pod, original: Container[], exclud
   for (const sc of v.spec.initContainers ?? []) {
     if ((pod.spec.initContainers ?? []).some((x) => x.name === sc.name)) continue;
     const c = stripKruiseFields(sc);
-    const res = sc.restartPolicy === 'Always' ? computeResources(sc, pod, excluded, ssName) : undefined;
+    const res = isNativeSidecar(sc) ? computeResources(sc, pod, excluded, ssName) : undefined;
     if (res) c.resources = res;
     c.env = [...(c.env ?? []), { name: 'IS_INJECTED', value: 'true' }];
     out.init.push({ c, policy: sc.podInjectPolicy ?? 'AfterAppContainer' });
@@ -278,13 +278,13 @@ function buildSidecars(v: ChosenVersion, pod: Pod, original: Container[], exclud
     const res = computeResources(sc, pod, excluded, ssName);
     if (res) c.resources = res;
     const list = sc.podInjectPolicy === 'AfterAppContainer' ? out.after : out.before;
-    if (sc.upgradeStrategy?.upgradeType === 'HotUpgrade') {
+    if (isHotUpgrade(sc)) {
       const [t1, t2] = [`${sc.name}-1`, `${sc.name}-2`];
       list.push({ ...structuredClone(c), name: t1, env: [...(c.env ?? []), ...versionEnv(t1)] });
       list.push({
         ...structuredClone(c),
         name: t2,
-        image: sc.upgradeStrategy.hotUpgradeEmptyImage ?? '',
+        image: sc.upgradeStrategy?.hotUpgradeEmptyImage ?? '',
         env: [...(c.env ?? []), ...versionEnv(t2)],
       });
       out.annotations[`${KRUISE.versionPrefix}${t1}`] = '1';
@@ -347,7 +347,7 @@ export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, al
       selects(ss.spec.selector, labels) &&
       (!ss.spec.namespaceSelector || selects(ss.spec.namespaceSelector, nsLabels)),
   );
-  const replacedBases = new Set(matched.filter(isCanary).map((ss) => canaryBase(ss) as string));
+  const replacedBases = new Set(matched.map(canaryBaseOf).filter((b) => b !== undefined));
   const byName = (a: SidecarSet, b: SidecarSet) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
   const chosen = matched.filter((ss) => !replacedBases.has(ss.metadata.name));
   return [
@@ -360,7 +360,7 @@ export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, al
 export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions = {}): Pod | undefined {
   const ns = podNamespace(input);
   const nsObj = store.get('namespaces', undefined, ns);
-  const nsLabels = nsObj?.metadata.labels ?? { 'kubernetes.io/metadata.name': ns };
+  const nsLabels = nsObj?.metadata.labels ?? namespaceNameLabels(ns);
   // The webhook's namespaceSelector leaves out namespaces labelled control-plane.
   if (Object.hasOwn(nsLabels, 'control-plane')) return undefined;
   const sets = sidecarSetsForPod(input, nsLabels, store.list(SIDECARSETS) as unknown as SidecarSet[]);
@@ -373,7 +373,7 @@ export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions
   for (const v of versions) {
     for (const c of [...(v.spec.containers ?? []), ...(v.spec.initContainers ?? [])]) {
       excluded.add(c.name);
-      if (c.upgradeStrategy?.upgradeType === 'HotUpgrade') {
+      if (isHotUpgrade(c)) {
         excluded.add(`${c.name}-1`);
         excluded.add(`${c.name}-2`);
       }
@@ -440,7 +440,7 @@ export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions
     listed.add(name);
     const sidecarList = [
       ...(v.spec.containers ?? []).map((c) => c.name),
-      ...(v.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+      ...(v.spec.initContainers ?? []).filter(isNativeSidecar).map((c) => c.name),
     ];
     hashes[name] = {
       updateTimestamp: now,

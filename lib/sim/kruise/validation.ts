@@ -6,7 +6,9 @@
 import type { LabelSelector, SidecarContainer, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { matchesLabelSelector } from '@/lib/fleet/label-selector';
+import { isNativeSidecar } from '@/lib/fleet/containers';
 import { canonicalJson } from '@/lib/fleet/json';
+import { canaryBaseOf } from '@/lib/fleet/kruise-pod';
 import { validateSidecarSetSelector, validateSidecarSetUpdateStrategy } from '@/lib/fleet/sidecarset-validation';
 import type { StoreReader } from '../types';
 import { volumeSources } from './defaults';
@@ -41,18 +43,6 @@ export interface ValidationOptions {
 const SS_RESOURCE = 'apps.kruise.io/sidecarsets';
 const NAME_FMT = '^[a-zA-Z0-9\\-]+$';
 const nameRe = /^[a-zA-Z0-9-]+$/;
-
-function isNativeSidecar(c: SidecarContainer): boolean {
-  return c.restartPolicy === 'Always';
-}
-
-export function isCanary(ss: SidecarSet): boolean {
-  return ss.metadata.annotations?.[KRUISE.canary] === 'true' && (ss.metadata.annotations?.[KRUISE.canaryBase] ?? '') !== '';
-}
-
-export function canaryBase(ss: SidecarSet): string | undefined {
-  return isCanary(ss) ? ss.metadata.annotations?.[KRUISE.canaryBase] : undefined;
-}
 
 // ---- containers and volumes (the fake pod) ----------------------------------------------------
 
@@ -326,8 +316,8 @@ export function validateSidecarSet(
   if (name.length > 63) errs.push(invalid('metadata.name', name, 'must be no more than 63 characters'));
 
   // 2. Canary.
-  if (isCanary(ss)) {
-    const base = ss.metadata.annotations?.[KRUISE.canaryBase] as string;
+  const base = canaryBaseOf(ss);
+  if (base !== undefined) {
     if (base === name) errs.push(invalid('metadata', base, 'base sidecarSet cannot be itself'));
     else if (old && (old.metadata.annotations?.[KRUISE.canaryBase] ?? '') !== base) {
       errs.push(invalid('metadata', base, `annotations[${KRUISE.canaryBase}] is immutable`));
@@ -335,7 +325,7 @@ export function validateSidecarSet(
       const b = store.get(SS_RESOURCE, undefined, base) as SidecarSet | undefined;
       if (!b) {
         errs.push(invalid('metadata', base, `fetch base sidecarSet[${base}] failed: sidecarsets.apps.kruise.io "${base}" not found`));
-      } else if (isCanary(b)) {
+      } else if (canaryBaseOf(b) !== undefined) {
         errs.push(invalid('metadata', base, 'base sidecarSet cannot be canary'));
       }
     }
@@ -475,7 +465,7 @@ export function isSelectorOverlapping(a: LabelSelector | undefined, b: LabelSele
 
 export function validateConflicts(ss: SidecarSet, others: SidecarSet[]): FieldError[] {
   const errs: FieldError[] = [];
-  const base = canaryBase(ss);
+  const base = canaryBaseOf(ss);
   const names = new Set([...(ss.spec.initContainers ?? []), ...(ss.spec.containers ?? [])].map((c) => c.name));
   const volumes = new Map((ss.spec.volumes ?? []).map((v) => [v.name, canonicalJson(v)]));
   const patches = new Map<string, string>();
@@ -485,7 +475,7 @@ export function validateConflicts(ss: SidecarSet, others: SidecarSet[]): FieldEr
   for (const o of [...others].sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
     if (o.metadata.name === ss.metadata.name) continue;
     // A canary and its base share containers on purpose.
-    if (base === o.metadata.name || canaryBase(o) === ss.metadata.name) continue;
+    if (base === o.metadata.name || canaryBaseOf(o) === ss.metadata.name) continue;
     const nsOverlap =
       !ss.spec.namespaceSelector || !o.spec.namespaceSelector || isSelectorOverlapping(ss.spec.namespaceSelector, o.spec.namespaceSelector);
     if (!nsOverlap || !isSelectorOverlapping(ss.spec.selector, o.spec.selector)) continue;
