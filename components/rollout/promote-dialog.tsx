@@ -69,7 +69,7 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
               disabled={o.disabled}
               onChange={() => setStep(o.value)}
             />
-            <span className={o.disabled ? 'text-zinc-500' : undefined}>
+            <span className={o.disabled ? 'text-zinc-600 dark:text-zinc-400' : undefined}>
               {o.label}
               {o.disabled && <span className="block text-xs">Not a promotion: it would keep as many pods back as now or more.</span>}
             </span>

@@ -26,7 +26,7 @@ export function ClusterBadgeView({ info }: { info: ClusterInfo }) {
   const identity = info.context && info.context !== info.user ? `${info.user} (context ${info.context})` : info.user;
   return (
     <section aria-label="Cluster" className="flex items-center gap-2 text-xs">
-      <ServerIcon className="size-4 shrink-0 text-zinc-500" />
+      <ServerIcon className="size-4 shrink-0 text-zinc-600 dark:text-zinc-400" />
       <div className="leading-tight">
         <p className="flex flex-wrap items-center gap-1.5">
           {info.builtIn ? (

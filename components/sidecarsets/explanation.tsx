@@ -35,7 +35,9 @@ export const Explanation = memo(function Explanation({ explanation: x }: { expla
                   </li>
                 );
               })}
-              {x.nextRoundTotal > x.nextRound.length && <li className="text-zinc-500">and {x.nextRoundTotal - x.nextRound.length} more</li>}
+              {x.nextRoundTotal > x.nextRound.length && (
+                <li className="text-zinc-600 dark:text-zinc-400">and {x.nextRoundTotal - x.nextRound.length} more</li>
+              )}
             </ul>
           )}
         </div>

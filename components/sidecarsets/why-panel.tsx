@@ -47,7 +47,7 @@ export function WhyPanel({ state }: { state: RolloutState }) {
                   <span className="sr-only">{sev.label}: </span>
                   {r.message}
                   {r.detail && <span className="ml-1 rounded bg-zinc-100 px-1 font-mono text-xs dark:bg-zinc-800">{r.detail}</span>}
-                  <span className="ml-1.5 text-[11px] text-zinc-500 dark:text-zinc-400">({r.code})</span>
+                  <span className="ml-1.5 text-[11px] text-zinc-600 dark:text-zinc-400">({r.code})</span>
                 </span>
               </li>
             );

@@ -38,7 +38,7 @@ export function Pagination({
           </li>
           {shown.map((p, i) =>
             p === null ? (
-              <li key={`gap-${i}`} aria-hidden="true" className="px-1 text-zinc-500">
+              <li key={`gap-${i}`} aria-hidden="true" className="px-1 text-zinc-600 dark:text-zinc-400">
                 …
               </li>
             ) : (

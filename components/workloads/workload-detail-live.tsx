@@ -52,7 +52,7 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           <span className="tabular-nums">
             {w.readyPods}/{w.pods} pods ready
           </span>
-          <span className="text-zinc-500">·</span>
+          <span className="text-zinc-600 dark:text-zinc-400">·</span>
           <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {w.drift.outdated} outdated · {w.drift.notUpgradable} need recreate · {w.drift.neverInjected} never injected
           </span>

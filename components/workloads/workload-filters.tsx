@@ -83,7 +83,7 @@ export function WorkloadFilters({
       </LabeledSelect>
       <Button
         size="md"
-        aria-label={query.dir === 'desc' ? 'Sort descending (switch to ascending)' : 'Sort ascending (switch to descending)'}
+        aria-label={query.dir === 'desc' ? 'Desc: Sort descending (switch to ascending)' : 'Asc: Sort ascending (switch to descending)'}
         onClick={() => set({ dir: query.dir === 'desc' ? 'asc' : 'desc' })}
       >
         {query.dir === 'desc' ? '↓ Desc' : '↑ Asc'}
