@@ -257,16 +257,6 @@ export class WorkloadController implements SimController {
       // Events are best effort.
     }
   }
-
-  // ---- ReplicaSet ---------------------------------------------------------------------------
-
-  // ---- Deployment ---------------------------------------------------------------------------
-
-  // ---- revisions for StatefulSets and DaemonSets ----------------------------------------------
-
-  // ---- StatefulSet --------------------------------------------------------------------------
-
-  // ---- DaemonSet ----------------------------------------------------------------------------
 }
 
 function sameButStatus(a: KObject, b: KObject): boolean {
