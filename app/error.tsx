@@ -22,10 +22,10 @@ export default function PageError({ error, retry }: { error: unknown; retry: () 
         This page could not be shown
       </h1>
       <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">
-        The dashboard server failed while preparing it. This is usually passing: the cluster did not answer in
-        time, or the server was restarting.
+        The dashboard server failed while preparing it. This is usually passing: the cluster did not answer in time, or the server was
+        restarting.
       </p>
-      {digest && <p className="mt-2 font-mono text-xs text-zinc-500">Error id {digest} (in the server log)</p>}
+      {digest && <p className="mt-2 font-mono text-xs text-zinc-600 dark:text-zinc-400">Error id {digest} (in the server log)</p>}
       <div className="mt-4 flex gap-2">
         <Button variant="primary" disabled={pending} onClick={() => startTransition(() => retry())}>
           {pending ? 'Retrying…' : 'Try again'}

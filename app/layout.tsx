@@ -1,9 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import { type ReactNode, Suspense } from 'react';
-import { ClusterBadge, ClusterBadgeSkeleton } from '@/components/fleet/cluster-badge';
-import { NavLinks } from '@/components/fleet/nav-links';
-import { ThemeToggle, themeScript } from '@/components/fleet/theme-toggle';
+import { ClusterBadge, ClusterBadgeSkeleton } from '@/components/shell/cluster-badge';
+import { NavLinks } from '@/components/shell/nav-links';
+import { ThemeToggle, themeScript } from '@/components/shell/theme-toggle';
 import { LayersIcon } from '@/components/ui/icons';
 import { Providers } from './providers';
 import './globals.css';

@@ -2,9 +2,9 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import { Suspense } from 'react';
-import { OverviewSkeleton } from '@/components/fleet/page-skeletons';
-import { ClusterUnreachable } from '@/components/fleet/cluster-unreachable';
-import { OverviewLive } from '@/components/fleet/overview-live';
+import { OverviewSkeleton } from '@/components/shell/page-skeletons';
+import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
+import { OverviewLive } from '@/components/overview/overview-live';
 import { PageHeader } from '@/components/ui/page-header';
 import { getOverview } from '@/lib/k8s/fleet';
 import { getQueryClient } from '@/lib/query/get-query-client';
@@ -15,10 +15,7 @@ export const metadata: Metadata = { title: 'Fleet overview' };
 export default function OverviewPage() {
   return (
     <>
-      <PageHeader
-        title="Fleet overview"
-        description="Every SidecarSet: its images, how far its rollout got, and why it is where it is."
-      />
+      <PageHeader title="Fleet overview" description="Every SidecarSet: its images, how far its rollout got, and why it is where it is." />
       <Suspense fallback={<OverviewSkeleton />}>
         <Overview />
       </Suspense>

@@ -60,7 +60,10 @@ test('overview → SidecarSet → workload → pod', async ({ page }) => {
   await pod.expectLoaded();
   await expect(pod.sidecars.getByRole('link', { name })).toBeVisible();
   // The breadcrumb leads back to the workload.
-  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: new RegExp(workloadName) }).click();
+  await page
+    .getByRole('navigation', { name: 'Breadcrumb' })
+    .getByRole('link', { name: new RegExp(workloadName) })
+    .click();
   await workload.expectLoaded(workloadName);
 });
 

@@ -103,7 +103,12 @@ test('a pod that starts failing shows as failing on its open page without reload
   kubectl(['set', 'image', '-n', 'default', `pod/${podName}`, 'app=registry.example/e2e-app:1.0.1-broken']);
 
   await expect(pod.containers).toContainText('e2e-app:1.0.1-broken', { timeout: 5_000 });
-  await expect(pod.sidecars.getByRole('cell').filter({ hasText: /ErrImagePull|ImagePullBackOff/ }).first()).toBeVisible({
+  await expect(
+    pod.sidecars
+      .getByRole('cell')
+      .filter({ hasText: /ErrImagePull|ImagePullBackOff/ })
+      .first(),
+  ).toBeVisible({
     timeout: 15_000,
   });
   await expectNoReload(page);

@@ -1,14 +1,5 @@
 import { expect, test } from '@playwright/test';
-import {
-  createFixture,
-  NEW_IMAGE,
-  OLD_IMAGE,
-  podsOnImage,
-  pods,
-  RolloutPage,
-  sidecarSet,
-  sidecarSetEvents,
-} from './rollout-support';
+import { createFixture, NEW_IMAGE, OLD_IMAGE, podsOnImage, pods, RolloutPage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 /** A canary by percent, by label and by workload, then promotion to the whole fleet; kubectl checks each. */
 
@@ -60,7 +51,11 @@ test('a canary by percent updates exactly the pods the preview listed, then prom
   expect(sidecarSet(fx).spec.updateStrategy?.partition).toBe(0);
   await expect.poll(() => sidecarSet(fx).status?.updatedReadyPods, { timeout: 40_000 }).toBe(10);
   expect(podsOnImage(fx, NEW_IMAGE)).toHaveLength(10);
-  expect(sidecarSetEvents(fx).map((e) => e.reason).sort()).toEqual(['CanaryStarted', 'RolloutPromoted']);
+  expect(
+    sidecarSetEvents(fx)
+      .map((e) => e.reason)
+      .sort(),
+  ).toEqual(['CanaryStarted', 'RolloutPromoted']);
 });
 
 test('a canary by label updates only the pods carrying it, through updateStrategy.selector', async ({ page }) => {

@@ -32,7 +32,11 @@ test('pause in the middle of a rollout stops further updates, and resume continu
   await expect(page.getByText(/^Resumed .*: the rollout continues/)).toBeVisible();
   expect(sidecarSet(fx).spec.updateStrategy?.paused).toBe(false);
   await expect.poll(() => sidecarSet(fx).status?.updatedReadyPods, { timeout: 60_000 }).toBe(10);
-  expect(sidecarSetEvents(fx).map((e) => e.reason).sort()).toEqual(['RolloutPaused', 'RolloutResumed']);
+  expect(
+    sidecarSetEvents(fx)
+      .map((e) => e.reason)
+      .sort(),
+  ).toEqual(['RolloutPaused', 'RolloutResumed']);
 });
 
 function pausedState(): Map<string, boolean> {

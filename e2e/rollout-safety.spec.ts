@@ -30,7 +30,9 @@ test.describe('as sim-viewer', () => {
     const d = await adminUi.open('Canary upgrade', 'Canary upgrade');
     await d.getByLabel('New image').fill(NEW_IMAGE);
     const [sent] = await Promise.all([
-      admin.waitForRequest((r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined && (r.postData() ?? '').includes(NEW_IMAGE)),
+      admin.waitForRequest(
+        (r) => r.method() === 'POST' && r.headers()['next-action'] !== undefined && (r.postData() ?? '').includes(NEW_IMAGE),
+      ),
       d.getByRole('button', { name: 'Preview', exact: true }).click(),
     ]);
     await admin.close();
@@ -71,7 +73,9 @@ test('an action from a stale page gets a conflict message and changes nothing', 
   const changed = sidecarSet(fx);
 
   await d.getByRole('button', { name: 'Start canary' }).click();
-  await expect(d.getByText('Conflict: the SidecarSet changed since you loaded it. Nothing was changed; look at it again and retry.')).toBeVisible();
+  await expect(
+    d.getByText('Conflict: the SidecarSet changed since you loaded it. Nothing was changed; look at it again and retry.'),
+  ).toBeVisible();
   const after = sidecarSet(fx);
   expect(after.metadata.generation).toBe(changed.metadata.generation);
   expect(after.spec).toEqual(changed.spec);
@@ -93,7 +97,9 @@ test('invalid images and partitions are refused with a message and change nothin
   await image.fill('Docker.io/Library/BusyBox:1.38');
   await expect(image).toHaveAttribute('aria-invalid', 'true');
   await d.getByRole('button', { name: 'Preview', exact: true }).click();
-  await expect(d.getByText(/^Nothing was changed: The image is not valid: invalid reference format: repository name must be lowercase/)).toBeVisible();
+  await expect(
+    d.getByText(/^Nothing was changed: The image is not valid: invalid reference format: repository name must be lowercase/),
+  ).toBeVisible();
   await expect(d.getByRole('button', { name: 'Start canary' })).toBeDisabled();
   await image.fill('docker.io/library/busybox:1.38');
   await d.getByLabel('Percent of the matched pods').fill('0');
@@ -103,7 +109,9 @@ test('invalid images and partitions are refused with a message and change nothin
   await d.getByLabel('maxUnavailable (optional)').fill('ten');
   await d.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(
-    d.getByText(/^Nothing was changed: admission webhook "vsidecarset\.kb\.io" would deny the request: spec\.updateStrategy\.maxUnavailable: Invalid value: "ten": a valid percent string/),
+    d.getByText(
+      /^Nothing was changed: admission webhook "vsidecarset\.kb\.io" would deny the request: spec\.updateStrategy\.maxUnavailable: Invalid value: "ten": a valid percent string/,
+    ),
   ).toBeVisible();
   await d.getByRole('button', { name: 'Close dialog' }).click();
 
@@ -112,7 +120,9 @@ test('invalid images and partitions are refused with a message and change nothin
   await p.getByLabel('Partition', { exact: true }).fill('abc');
   await p.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(
-    p.getByText(/^Nothing was changed: admission webhook "vsidecarset\.kb\.io" would deny the request: spec\.updateStrategy\.partition: Invalid value: "abc": a valid percent string must be a numeric string followed by an ending '%'/),
+    p.getByText(
+      /^Nothing was changed: admission webhook "vsidecarset\.kb\.io" would deny the request: spec\.updateStrategy\.partition: Invalid value: "abc": a valid percent string must be a numeric string followed by an ending '%'/,
+    ),
   ).toBeVisible();
   await p.getByLabel('Partition', { exact: true }).fill('-1');
   await p.getByRole('button', { name: 'Preview', exact: true }).click();

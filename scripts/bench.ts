@@ -49,7 +49,9 @@ function rssMiB(pid: number): number {
   // next start may run the server in a child process: sum the whole process tree.
   const tree = [pid];
   try {
-    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     for (const c of children) tree.push(Number(c));
   } catch {
     // no children
@@ -156,7 +158,9 @@ async function main(): Promise<void> {
       next?.once('exit', (code) => reject(new Error(`next start exited with ${code} before answering`))),
     );
     await Promise.race([waitForHttp(`${base}/api/pulse`, 60_000), exited]);
-    console.log(`\ndashboard (next start) ready: ${(performance.now() - t0).toFixed(0)} ms, RSS ${rssMiB(next.pid as number).toFixed(0)} MiB`);
+    console.log(
+      `\ndashboard (next start) ready: ${(performance.now() - t0).toFixed(0)} ms, RSS ${rssMiB(next.pid as number).toFixed(0)} MiB`,
+    );
 
     const [firstMs, first] = await time(async () => (await fetch(`${base}/api/overview`)).json());
     const overview = first as { sidecarSets?: unknown[]; totals?: { pods?: number } };

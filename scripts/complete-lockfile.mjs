@@ -15,13 +15,9 @@ const packages = lock.packages;
 
 function platformOf(name) {
   const tail = name.split('/').pop();
-  const os = ['darwin', 'linux', 'win32', 'freebsd', 'android', 'openbsd', 'sunos', 'aix', 'netbsd'].find((o) =>
-    tail.includes(`-${o}-`),
-  );
+  const os = ['darwin', 'linux', 'win32', 'freebsd', 'android', 'openbsd', 'sunos', 'aix', 'netbsd'].find((o) => tail.includes(`-${o}-`));
   if (tail.endsWith('-wasm32-wasi')) return { cpu: ['wasm32'] };
-  const cpu = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64'].find((c) =>
-    new RegExp(`-${c}(-|$)`).test(tail),
-  );
+  const cpu = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64'].find((c) => new RegExp(`-${c}(-|$)`).test(tail));
   if (!os || !cpu) return undefined;
   const out = { os: [os], cpu: [cpu] };
   if (/-musl(-|$)/.test(tail)) out.libc = ['musl'];

@@ -114,9 +114,7 @@ async function main(): Promise<void> {
       statePath: args.state ? path.resolve(args.state) : undefined,
       kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
     });
-    console.log(
-      `Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`,
-    );
+    console.log(`Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`);
     console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);
     env.KUBECONFIG = cluster.kubeconfigPath as string;
     stopCluster = () => cluster.stop();

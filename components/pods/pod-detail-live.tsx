@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
-import { PodStatusPill } from '@/components/fleet/status';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
+import { PodStatusPill } from '@/components/status/status-pills';
 import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
 import { Age } from '@/components/ui/age';
 import { Badge } from '@/components/ui/badge';
@@ -53,17 +53,17 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
         <p className="mt-1 flex flex-wrap items-center gap-2 text-sm">
           <PodStatusPill status={pod.status} health={pod.health} />
           <span>{pod.ready} ready</span>
-          <span className="text-zinc-500">·</span>
+          <span className="text-zinc-600 dark:text-zinc-400">·</span>
           <span>{pod.restarts} restarts</span>
-          <span className="text-zinc-500">·</span>
+          <span className="text-zinc-600 dark:text-zinc-400">·</span>
           <span>namespace {pod.namespace}</span>
           {pod.node && (
             <>
-              <span className="text-zinc-500">·</span>
+              <span className="text-zinc-600 dark:text-zinc-400">·</span>
               <span>node {pod.node}</span>
             </>
           )}
-          <span className="text-zinc-500">·</span>
+          <span className="text-zinc-600 dark:text-zinc-400">·</span>
           <span>
             age <Age iso={pod.createdAt} />
           </span>
@@ -106,7 +106,7 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
                 <Td className="font-mono text-xs break-all">{c.image}</Td>
                 <Td className="font-mono text-xs break-all">
                   {c.statusImage ?? '—'}
-                  {c.imageID && <span className="block text-[10px] text-zinc-500">{c.imageID}</span>}
+                  {c.imageID && <span className="block text-[10px] text-zinc-600 dark:text-zinc-400">{c.imageID}</span>}
                 </Td>
                 <Td className="text-xs">
                   <YesNo value={c.ready} />

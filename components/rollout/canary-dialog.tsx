@@ -1,10 +1,10 @@
 'use client';
 
 import { useId, useMemo, useState } from 'react';
-import { canaryAction } from '@/app/sidecarsets/actions';
+import { startCanary } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { checkImageReference } from '@/lib/fleet/image-reference';
-import { describedBy, Field, inputClass, narrowInputClass } from './modal';
+import { describedBy, Field, inputClass, narrowInputClass } from '@/components/ui/form-field';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
@@ -34,7 +34,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
   const [maxUnavailable, setMaxUnavailable] = useState('');
 
   const values = { container, image, scope, amount, namespace, workload, label, maxUnavailable };
-  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(canaryAction, values, onApplied);
+  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(startCanary, values, onApplied);
   const errors = state.fieldErrors ?? {};
 
   // Checked as you type; the server checks again.
@@ -144,7 +144,13 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         )}
         {scope === 'namespace' && (
           <Field id={`${id}-ns`} label="Namespace" errors={errors.namespace ?? errors.scope}>
-            <select id={`${id}-ns`} name="namespace" className={inputClass} value={namespace} onChange={(e) => setNamespace(e.target.value)}>
+            <select
+              id={`${id}-ns`}
+              name="namespace"
+              className={inputClass}
+              value={namespace}
+              onChange={(e) => setNamespace(e.target.value)}
+            >
               {ctx.namespaces.map((n) => (
                 <option key={n.value} value={n.value}>
                   {n.label} ({n.pods} pods)
@@ -166,7 +172,13 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         )}
         {scope === 'label' && (
           <Field id={`${id}-label`} label="Pod label" errors={errors.label ?? errors.scope ?? errors.updateStrategy}>
-            <select id={`${id}-label`} name="label" className={`${inputClass} font-mono`} value={label} onChange={(e) => setLabel(e.target.value)}>
+            <select
+              id={`${id}-label`}
+              name="label"
+              className={`${inputClass} font-mono`}
+              value={label}
+              onChange={(e) => setLabel(e.target.value)}
+            >
               {ctx.labels.map((l) => (
                 <option key={l.value} value={l.value}>
                   {l.label} ({l.pods} pods)
@@ -197,7 +209,9 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
 
       <ActionMessage state={state} id={msgId} />
       {state.preview && <PreviewPanel preview={state.preview} noun="This canary" />}
-      {previewStale && <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before starting.</p>}
+      {previewStale && (
+        <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before starting.</p>
+      )}
 
       <div className="flex flex-wrap justify-end gap-2">
         <Button type="submit" name="intent" value="preview" disabled={pending}>

@@ -2,10 +2,10 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useActionState, useEffect, useRef, useState } from 'react';
-import { pauseAllAction } from '@/app/sidecarsets/actions';
+import { pauseAllRollouts } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
-import { Modal } from './modal';
+import { Modal } from '@/components/ui/modal';
 import { ActionMessage } from './preview';
 import type { PauseAllState } from './types';
 import { useFleetRolloutAccess } from './use-rollout';
@@ -19,7 +19,7 @@ export function inProgress(s: SidecarSetSummary): boolean {
 export function PauseAllRollouts({ sidecarSets }: { sidecarSets: SidecarSetSummary[] }) {
   const access = useFleetRolloutAccess();
   const [open, setOpen] = useState(false);
-  const [state, formAction, pending] = useActionState(pauseAllAction, { ok: false, message: '' } as PauseAllState);
+  const [state, formAction, pending] = useActionState(pauseAllRollouts, { ok: false, message: '' } as PauseAllState);
   const queryClient = useQueryClient();
   const handled = useRef<number | undefined>(undefined);
   useEffect(() => {

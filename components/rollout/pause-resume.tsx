@@ -2,14 +2,14 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { useActionState, useEffect, useRef } from 'react';
-import { pauseAction, resumeAction } from '@/app/sidecarsets/actions';
+import { pauseRollout, resumeRollout } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
 import { type ActionState, initialActionState } from './types';
 
 /** One action state for both buttons, so the message survives the button flipping. */
 function pauseOrResume(prev: ActionState, form: FormData): Promise<ActionState> {
-  return form.get('op') === 'resume' ? resumeAction(prev, form) : pauseAction(prev, form);
+  return form.get('op') === 'resume' ? resumeRollout(prev, form) : pauseRollout(prev, form);
 }
 
 /**

@@ -65,8 +65,8 @@ export function PreviewPanel({ preview, noun }: { preview: RolloutPreview; noun:
           </>
         )}
         {noun} covers <strong data-testid="preview-cover">{plural(covered, 'pod')}</strong> in total
-        {preview.updatedAfter > 0 && <> (plus {plural(preview.updatedAfter, 'pod')} already on that version)</>}: {preview.coverTotal}{' '}
-        of {preview.matched} matched pods will run it.
+        {preview.updatedAfter > 0 && <> (plus {plural(preview.updatedAfter, 'pod')} already on that version)</>}: {preview.coverTotal} of{' '}
+        {preview.matched} matched pods will run it.
         {(preview.notCovered.partition > 0 || preview.notCovered.selector > 0 || preview.notCovered.notUpgradable > 0) && (
           <span className="block text-xs text-zinc-600 dark:text-zinc-400">
             Left on the old version:{' '}

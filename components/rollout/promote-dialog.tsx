@@ -1,12 +1,12 @@
 'use client';
 
 import { useId, useState } from 'react';
-import { promoteAction } from '@/app/sidecarsets/actions';
+import { promoteRollout } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import { formatSelector } from '@/lib/fleet/label-selector';
-import { parseIntOrPercent } from '@/lib/fleet/rollout-actions';
-import { describedBy, Field, inputClass, narrowInputClass } from './modal';
+import { parseIntOrPercent } from '@/lib/fleet/int-or-percent';
+import { describedBy, Field, inputClass, narrowInputClass } from '@/components/ui/form-field';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
@@ -34,7 +34,7 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
   const wholeFleet =
     step === 'all' || (step === 'custom' && partition.trim() !== '' && partitionReplicas(parseIntOrPercent(partition), matched) === 0);
   const values = { step, partition, confirmName: wholeFleet ? confirmName : '' };
-  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(promoteAction, values, onApplied);
+  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(promoteRollout, values, onApplied);
   const errors = state.fieldErrors ?? {};
   const partitionErrors = [...(errors.partition ?? []), ...(errors.updateStrategy ?? [])];
   const nameOk = !wholeFleet || confirmName === name;
@@ -52,8 +52,8 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
           </>
         ) : (
           <>
-            partition <code className="font-mono">{JSON.stringify(ctx.strategy.partition)}</code> keeps {keptNow} of {matched} pods on the old
-            version.
+            partition <code className="font-mono">{JSON.stringify(ctx.strategy.partition)}</code> keeps {keptNow} of {matched} pods on the
+            old version.
           </>
         )}
       </p>
@@ -61,8 +61,15 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
         <legend className="text-sm font-medium">Promote to</legend>
         {offered.map((o) => (
           <label key={o.value} className="flex items-start gap-2 text-sm">
-            <input type="radio" name="step-choice" className="mt-1" checked={step === o.value} disabled={o.disabled} onChange={() => setStep(o.value)} />
-            <span className={o.disabled ? 'text-zinc-500' : undefined}>
+            <input
+              type="radio"
+              name="step-choice"
+              className="mt-1"
+              checked={step === o.value}
+              disabled={o.disabled}
+              onChange={() => setStep(o.value)}
+            />
+            <span className={o.disabled ? 'text-zinc-600 dark:text-zinc-400' : undefined}>
               {o.label}
               {o.disabled && <span className="block text-xs">Not a promotion: it would keep as many pods back as now or more.</span>}
             </span>
@@ -126,7 +133,11 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
 
       <ActionMessage state={state} />
       {state.preview && <PreviewPanel preview={state.preview} noun="After this promotion, the rollout" />}
-      {previewStale && <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before promoting.</p>}
+      {previewStale && (
+        <p className="text-xs text-amber-900 dark:text-amber-200">
+          You changed the form after the preview: preview again before promoting.
+        </p>
+      )}
       <div className="flex flex-wrap justify-end gap-2">
         <Button type="submit" name="intent" value="preview" disabled={pending}>
           {pending ? 'Working…' : 'Preview'}

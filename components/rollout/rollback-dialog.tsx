@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { rollbackAction } from '@/app/sidecarsets/actions';
+import { rollBack } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
@@ -25,14 +25,14 @@ export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; on
   }
 
   const values = { revision, containers };
-  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(rollbackAction, values, onApplied);
+  const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(rollBack, values, onApplied);
   const errors = state.fieldErrors ?? {};
 
   if (choices.length === 0) {
     return (
       <p className="text-sm">
-        No earlier revision has different images: there is nothing to roll back to. Kruise keeps up to revisionHistoryLimit revisions
-        in kruise-system.
+        No earlier revision has different images: there is nothing to roll back to. Kruise keeps up to revisionHistoryLimit revisions in
+        kruise-system.
       </p>
     );
   }
@@ -48,7 +48,13 @@ export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; on
         <legend className="text-sm font-medium">Revision to go back to</legend>
         {choices.map((r) => (
           <label key={r.name} className="flex items-start gap-2 text-sm">
-            <input type="radio" name="revision-choice" className="mt-1" checked={revision === r.name} onChange={() => setRevision(r.name)} />
+            <input
+              type="radio"
+              name="revision-choice"
+              className="mt-1"
+              checked={revision === r.name}
+              onChange={() => setRevision(r.name)}
+            />
             <span>
               Revision {r.revision} <span className="font-mono text-xs">({r.name})</span>
               {r.pods > 0 && <span className="text-xs text-zinc-600 dark:text-zinc-400"> · {r.pods} pods run it</span>}
@@ -83,7 +89,11 @@ export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; on
       </p>
       <ActionMessage state={state} />
       {state.preview && <PreviewPanel preview={state.preview} noun="The roll back" />}
-      {previewStale && <p className="text-xs text-amber-900 dark:text-amber-200">You changed the form after the preview: preview again before rolling back.</p>}
+      {previewStale && (
+        <p className="text-xs text-amber-900 dark:text-amber-200">
+          You changed the form after the preview: preview again before rolling back.
+        </p>
+      )}
       <div className="flex flex-wrap justify-end gap-2">
         <Button type="submit" name="intent" value="preview" disabled={pending || containers.length === 0}>
           {pending ? 'Working…' : 'Preview'}

@@ -2,9 +2,9 @@
  * What the rollout server actions return to the browser: plain JSON, small, never a raw object
  * from the cluster and never an ApiException.
  */
-import type { RolloutDialogContext, RolloutGuardInfo, RolloutPreview } from '@/lib/k8s/rollout';
+import type { RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview } from '@/lib/fleet/rollout-preview';
 
-export type { RolloutDialogContext, RolloutGuardInfo, RolloutPreview };
+export type { RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview };
 
 export interface ActionState {
   ok: boolean;
@@ -23,16 +23,7 @@ export interface ActionState {
 
 export const initialActionState: ActionState = { ok: false, message: '' };
 
-export interface RolloutPanel {
-  canPatch: boolean;
-  /** Why the buttons are disabled (access review), when they are. */
-  reason?: string;
-  guard?: RolloutGuardInfo & { status?: string };
-}
-
 export interface PauseAllState extends ActionState {
   paused?: string[];
   failed?: Array<{ name: string; message: string }>;
 }
-
-export type DialogLoad = { ok: true; context: RolloutDialogContext } | { ok: false; message: string };

@@ -2,40 +2,22 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, startTransition, useActionState, useEffect, useRef, useState } from 'react';
-import { getFleetRolloutAccess, getRolloutPanel, loadRolloutDialog } from '@/app/sidecarsets/actions';
+import { fleetRolloutAccessOptions, rolloutDialogOptions, rolloutPanelOptions } from '@/lib/query/options';
 import { type ActionState, initialActionState } from './types';
 
-/**
- * Access and guard state for one SidecarSet's buttons: asked again every few seconds and at once
- * when the rollout is paused or resumed (the guard's note comes with its pause).
- */
+/** Access and guard state for one SidecarSet's buttons (polled, see rolloutPanelOptions). */
 export function useRolloutPanel(name: string, paused: boolean) {
-  return useQuery({
-    queryKey: ['rollout-panel', name, paused],
-    queryFn: () => getRolloutPanel(name),
-    staleTime: 4_000,
-    refetchInterval: 5_000,
-    placeholderData: (prev) => prev,
-  });
+  return useQuery(rolloutPanelOptions(name, paused));
 }
 
 /** May the server's identity patch SidecarSets at all (overview rows and pause-all)? */
 export function useFleetRolloutAccess() {
-  return useQuery({ queryKey: ['rollout-access'], queryFn: () => getFleetRolloutAccess(), staleTime: 15_000, refetchInterval: 30_000 });
+  return useQuery(fleetRolloutAccessOptions());
 }
 
-/**
- * What a dialog shows and guards its write with, loaded once per opening: the view stays as the
- * user saw it while the dialog is open, so a concurrent change surfaces as a conflict on confirm.
- */
+/** What a dialog shows and guards its write with, loaded once per opening. */
 export function useDialogContext(name: string, openedAt: number) {
-  return useQuery({
-    queryKey: ['rollout-dialog', name, openedAt],
-    queryFn: () => loadRolloutDialog(name),
-    staleTime: Number.POSITIVE_INFINITY,
-    gcTime: 0,
-    enabled: openedAt > 0,
-  });
+  return useQuery(rolloutDialogOptions(name, openedAt));
 }
 
 /**

@@ -24,7 +24,7 @@ export const EventsTimeline = memo(function EventsTimeline({ events, label }: { 
                 {e.involved.kind} {e.involved.namespace ? `${e.involved.namespace}/` : ''}
                 {e.involved.name}
               </span>
-              <span className="text-xs text-zinc-500">
+              <span className="text-xs text-zinc-600 dark:text-zinc-400">
                 <Age iso={e.lastTimestamp} /> ago{e.count > 1 ? ` · ×${e.count}` : ''}
                 {e.source ? ` · ${e.source}` : ''}
               </span>

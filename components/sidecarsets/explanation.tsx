@@ -36,7 +36,7 @@ export const Explanation = memo(function Explanation({ explanation: x }: { expla
                 );
               })}
               {x.nextRoundTotal > x.nextRound.length && (
-                <li className="text-zinc-500">and {x.nextRoundTotal - x.nextRound.length} more</li>
+                <li className="text-zinc-600 dark:text-zinc-400">and {x.nextRoundTotal - x.nextRound.length} more</li>
               )}
             </ul>
           )}

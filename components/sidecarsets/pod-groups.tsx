@@ -25,15 +25,7 @@ export const PodGroups = memo(function PodGroups({ groups, sidecarSet }: { group
   );
 });
 
-const PodGroupView = memo(function PodGroupView({
-  group: g,
-  sidecarSet,
-  open,
-}: {
-  group: PodGroup;
-  sidecarSet: string;
-  open: boolean;
-}) {
+const PodGroupView = memo(function PodGroupView({ group: g, sidecarSet, open }: { group: PodGroup; sidecarSet: string; open: boolean }) {
   const [limit, setLimit] = useState(FIRST_ROWS);
   const title = g.revision ? `Revision ${g.revisionNumber !== undefined ? `#${g.revisionNumber}` : g.revision}` : 'Unknown revision';
   // Only this SidecarSet's sidecars: the pod's other sidecars belong to other pages.
@@ -45,7 +37,7 @@ const PodGroupView = memo(function PodGroupView({
   return (
     <details open={open} className="group rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <summary className="flex cursor-pointer list-none items-center gap-2 px-3 py-2 [&::-webkit-details-marker]:hidden">
-        <span aria-hidden="true" className="text-zinc-500 transition-transform group-open:rotate-90">
+        <span aria-hidden="true" className="text-zinc-600 dark:text-zinc-400 transition-transform group-open:rotate-90">
           ▸
         </span>
         <span className="font-medium">{title}</span>
@@ -63,7 +55,7 @@ const PodGroupView = memo(function PodGroupView({
         <span className="text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
           {g.total} pod{g.total === 1 ? '' : 's'}
         </span>
-        {g.revision && <span className="font-mono text-[11px] text-zinc-500">{g.revision}</span>}
+        {g.revision && <span className="font-mono text-[11px] text-zinc-600 dark:text-zinc-400">{g.revision}</span>}
       </summary>
       <div className="space-y-1 px-2 pb-2">
         <PodSidecarTable pods={pods} caption={`Pods on ${title} of ${sidecarSet}`} showWorkload />

@@ -33,7 +33,7 @@ export const RevisionsTable = memo(function RevisionsTable({ revisions, name }: 
                   latest
                 </Badge>
               )}
-              <span className="block font-mono text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{r.name}</span>
+              <span className="block font-mono text-[11px] font-normal text-zinc-600 dark:text-zinc-400">{r.name}</span>
             </Th>
             <Td>
               <ul className="space-y-0.5">

@@ -32,8 +32,8 @@ export function RolloutCounts({
 }) {
   return (
     <span className="tabular-nums text-xs text-zinc-600 dark:text-zinc-400">
-      <span className="font-medium text-zinc-900 dark:text-zinc-100">{s.updatedPods}</span>/{s.matchedPods} updated ·{' '}
-      {s.updatedReadyPods} updated ready · {s.readyPods} ready
+      <span className="font-medium text-zinc-900 dark:text-zinc-100">{s.updatedPods}</span>/{s.matchedPods} updated · {s.updatedReadyPods}{' '}
+      updated ready · {s.readyPods} ready
     </span>
   );
 }

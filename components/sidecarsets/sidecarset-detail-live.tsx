@@ -1,10 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { StateChangeAnnouncer } from '@/components/fleet/announcer';
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
-import { RolloutPill, rolloutLook } from '@/components/fleet/status';
-import { SidecarSetActions } from '@/components/sidecarsets/actions-slot';
+import { StateChangeAnnouncer } from '@/components/live/state-change-announcer';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
+import { RolloutPill, rolloutLook } from '@/components/status/status-pills';
+import { SidecarSetActions } from '@/components/rollout/rollout-buttons';
 import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
 import { Explanation } from '@/components/sidecarsets/explanation';
 import { PodGroups } from '@/components/sidecarsets/pod-groups';

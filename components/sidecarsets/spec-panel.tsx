@@ -13,7 +13,7 @@ function Row({ term, children }: { term: string; children: React.ReactNode }) {
 }
 
 const card = 'rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900';
-const cardTitle = 'mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500 dark:text-zinc-400';
+const cardTitle = 'mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400';
 
 /** Containers and images, selectors, injection and update strategy of one SidecarSet. */
 export const SpecPanel = memo(function SpecPanel({ spec, summary }: { spec: SidecarSetSpecView; summary: SidecarSetSummary }) {
@@ -29,15 +29,13 @@ export const SpecPanel = memo(function SpecPanel({ spec, summary }: { spec: Side
                 <span className="font-medium">{c.name}</span>
                 {c.init && <Badge variant="outline">init</Badge>}
                 {c.upgradeType === 'HotUpgrade' && <Badge variant="info">hot upgrade</Badge>}
-                {c.podInjectPolicy && <span className="text-[11px] text-zinc-500">{c.podInjectPolicy}</span>}
+                {c.podInjectPolicy && <span className="text-[11px] text-zinc-600 dark:text-zinc-400">{c.podInjectPolicy}</span>}
               </p>
               <code className="block text-xs break-all text-zinc-800 dark:text-zinc-200">{c.image}</code>
             </li>
           ))}
         </ul>
-        {spec.customVersion && (
-          <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Custom version: {spec.customVersion}</p>
-        )}
+        {spec.customVersion && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">Custom version: {spec.customVersion}</p>}
       </div>
       <div className={card}>
         <h3 className={cardTitle}>Selects and injects</h3>
@@ -71,7 +69,7 @@ export const SpecPanel = memo(function SpecPanel({ spec, summary }: { spec: Side
             <span className="tabular-nums">{String(st.maxUnavailable)}</span>
           </Row>
           <Row term="Canary selector">
-            {st.selector ? <code className="text-xs">{st.selector}</code> : <span className="text-zinc-500">none</span>}
+            {st.selector ? <code className="text-xs">{st.selector}</code> : <span className="text-zinc-600 dark:text-zinc-400">none</span>}
           </Row>
           {st.priority && <Row term="Priority">{st.priority}</Row>}
           {st.scatter && <Row term="Scatter">{st.scatter}</Row>}

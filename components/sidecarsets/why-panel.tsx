@@ -1,4 +1,4 @@
-import { reasonSeverity, rolloutLook } from '@/components/fleet/status';
+import { reasonSeverity, rolloutLook } from '@/components/status/status-pills';
 import { cn } from '@/components/ui/cn';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { RolloutReason, RolloutState } from '@/lib/fleet/views';
@@ -46,10 +46,8 @@ export function WhyPanel({ state }: { state: RolloutState }) {
                 <span>
                   <span className="sr-only">{sev.label}: </span>
                   {r.message}
-                  {r.detail && (
-                    <span className="ml-1 rounded bg-zinc-100 px-1 font-mono text-xs dark:bg-zinc-800">{r.detail}</span>
-                  )}
-                  <span className="ml-1.5 text-[11px] text-zinc-500 dark:text-zinc-400">({r.code})</span>
+                  {r.detail && <span className="ml-1 rounded bg-zinc-100 px-1 font-mono text-xs dark:bg-zinc-800">{r.detail}</span>}
+                  <span className="ml-1.5 text-[11px] text-zinc-600 dark:text-zinc-400">({r.code})</span>
                 </span>
               </li>
             );

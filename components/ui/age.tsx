@@ -39,7 +39,7 @@ const getServerSnapshot = () => 0;
  */
 export function Age({ iso }: { iso?: string }) {
   const clock = useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
-  if (!iso) return <span className="text-zinc-500">—</span>;
+  if (!iso) return <span className="text-zinc-600 dark:text-zinc-400">—</span>;
   return (
     <time dateTime={iso} title={iso} suppressHydrationWarning className="tabular-nums">
       {formatAge(iso, clock || Date.now())}

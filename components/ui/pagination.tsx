@@ -38,7 +38,7 @@ export function Pagination({
           </li>
           {shown.map((p, i) =>
             p === null ? (
-              <li key={`gap-${i}`} aria-hidden="true" className="px-1 text-zinc-500">
+              <li key={`gap-${i}`} aria-hidden="true" className="px-1 text-zinc-600 dark:text-zinc-400">
                 …
               </li>
             ) : (
@@ -49,10 +49,7 @@ export function Pagination({
                   aria-label={`Page ${p}`}
                   aria-current={p === current ? 'page' : undefined}
                   scroll={false}
-                  className={cn(
-                    buttonVariants({ variant: p === current ? 'primary' : 'ghost', size: 'sm' }),
-                    'min-w-7 tabular-nums',
-                  )}
+                  className={cn(buttonVariants({ variant: p === current ? 'primary' : 'ghost', size: 'sm' }), 'min-w-7 tabular-nums')}
                 >
                   {p}
                 </Link>
@@ -70,17 +67,7 @@ export function Pagination({
   );
 }
 
-function PageLink({
-  href,
-  disabled,
-  label,
-  children,
-}: {
-  href: string;
-  disabled: boolean;
-  label: string;
-  children: React.ReactNode;
-}) {
+function PageLink({ href, disabled, label, children }: { href: string; disabled: boolean; label: string; children: React.ReactNode }) {
   const cls = buttonVariants({ variant: 'ghost', size: 'sm' });
   if (disabled) {
     return (

@@ -15,14 +15,13 @@ export type Tone = 'success' | 'progress' | 'paused' | 'warning' | 'danger' | 'n
 export type IconName = 'check' | 'x' | 'alert' | 'pause' | 'progress' | 'minus' | 'dot' | 'help';
 
 const toneClass: Record<Tone, string> = {
-  success:
-    'border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-300',
+  success: 'border-emerald-300 bg-emerald-50 text-emerald-800 dark:border-emerald-800 dark:bg-emerald-950/60 dark:text-emerald-300',
   progress: 'border-sky-300 bg-sky-50 text-sky-800 dark:border-sky-800 dark:bg-sky-950/60 dark:text-sky-300',
   paused: 'border-violet-300 bg-violet-50 text-violet-800 dark:border-violet-800 dark:bg-violet-950/60 dark:text-violet-300',
   warning: 'border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-300',
   danger: 'border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950/60 dark:text-red-300',
   neutral: 'border-zinc-300 bg-zinc-100 text-zinc-700 dark:border-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
-  muted: 'border-zinc-200 bg-white text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400',
+  muted: 'border-zinc-200 bg-white text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400',
 };
 
 const icons: Record<IconName, ComponentType<SVGProps<SVGSVGElement>>> = {
@@ -74,7 +73,7 @@ export const toneText: Record<Tone, string> = {
   warning: 'text-amber-700 dark:text-amber-400',
   danger: 'text-red-700 dark:text-red-400',
   neutral: 'text-zinc-600 dark:text-zinc-400',
-  muted: 'text-zinc-500 dark:text-zinc-500',
+  muted: 'text-zinc-600 dark:text-zinc-600',
 };
 
 export function ToneIcon({ icon, tone, className }: { icon: IconName; tone: Tone; className?: string }) {

@@ -12,11 +12,7 @@ export function Table({
   return (
     <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <table className={cn('w-full border-collapse text-left text-sm', className)} {...props}>
-        <caption
-          className={cn(
-            captionHidden ? 'sr-only' : 'px-3 py-2 text-left text-xs text-zinc-500 caption-bottom dark:text-zinc-400',
-          )}
-        >
+        <caption className={cn(captionHidden ? 'sr-only' : 'px-3 py-2 text-left text-xs text-zinc-600 caption-bottom dark:text-zinc-400')}>
           {caption}
         </caption>
         {children}
@@ -49,10 +45,7 @@ export function Th({ className, scope = 'col', ...props }: ComponentProps<'th'>)
   return (
     <th
       scope={scope}
-      className={cn(
-        scope !== 'col' ? 'px-2 py-1.5 font-medium align-top' : 'px-2 py-1.5 font-semibold whitespace-nowrap',
-        className,
-      )}
+      className={cn(scope !== 'col' ? 'px-2 py-1.5 font-medium align-top' : 'px-2 py-1.5 font-semibold whitespace-nowrap', className)}
       {...props}
     />
   );

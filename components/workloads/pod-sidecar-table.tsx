@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { PodStatusPill } from '@/components/fleet/status';
+import { PodStatusPill } from '@/components/status/status-pills';
 import { Age } from '@/components/ui/age';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -59,28 +59,28 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                     ) : (
                       <span className="font-mono text-xs">{pod.name}</span>
                     )}
-                    {pod.node && (
-                      <span className="block text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{pod.node}</span>
-                    )}
+                    {pod.node && <span className="block text-[11px] font-normal text-zinc-600 dark:text-zinc-400">{pod.node}</span>}
                   </Th>
                   {showWorkload && (
                     <Td rowSpan={span} className="text-xs">
-                      <Link prefetch={false} href={workloadHref(pod.workload)}>{pod.workload.name}</Link>
-                      <span className="block text-[11px] text-zinc-500 dark:text-zinc-400">
+                      <Link prefetch={false} href={workloadHref(pod.workload)}>
+                        {pod.workload.name}
+                      </Link>
+                      <span className="block text-[11px] text-zinc-600 dark:text-zinc-400">
                         {pod.workload.kind} in {pod.workload.namespace}
                       </span>
                     </Td>
                   )}
                   <Td rowSpan={span}>
                     <PodStatusPill status={pod.status} health={pod.health} />
-                    <span className="mt-0.5 block text-[11px] text-zinc-500 tabular-nums dark:text-zinc-400">
+                    <span className="mt-0.5 block text-[11px] text-zinc-600 tabular-nums dark:text-zinc-400">
                       {pod.ready} ready · {pod.restarts} restarts
                     </span>
                   </Td>
                 </>
               )}
               {sc === null ? (
-                <Td colSpan={7} className="text-xs text-zinc-500">
+                <Td colSpan={7} className="text-xs text-zinc-600 dark:text-zinc-400">
                   No sidecar injected
                 </Td>
               ) : (
@@ -88,7 +88,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                   <Td className="whitespace-nowrap">
                     <span className="font-medium">{sc.container}</span>
                     {sc.workingContainer && sc.workingContainer !== sc.container && (
-                      <span className="text-xs text-zinc-500"> ({sc.workingContainer})</span>
+                      <span className="text-xs text-zinc-600 dark:text-zinc-400"> ({sc.workingContainer})</span>
                     )}
                     <Link prefetch={false} href={sidecarSetHref(sc.sidecarSet)} className="block text-[11px]">
                       {sc.sidecarSet}
@@ -99,7 +99,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                       {imageTag(sc.specImage)}
                     </Badge>
                     {sc.statusImage && sc.statusImage !== sc.specImage && (
-                      <span className="mt-0.5 block text-[11px] text-zinc-500" title={sc.statusImage}>
+                      <span className="mt-0.5 block text-[11px] text-zinc-600 dark:text-zinc-400" title={sc.statusImage}>
                         running {imageTag(sc.statusImage)}
                       </span>
                     )}
@@ -121,7 +121,10 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                   <Td>
                     <SidecarStatePill sidecar={sc} />
                     {sc.failed?.message && (
-                      <span className="mt-0.5 block max-w-xs truncate text-[11px] text-zinc-500" title={sc.failed.message}>
+                      <span
+                        className="mt-0.5 block max-w-xs truncate text-[11px] text-zinc-600 dark:text-zinc-400"
+                        title={sc.failed.message}
+                      >
                         {sc.failed.message}
                       </span>
                     )}

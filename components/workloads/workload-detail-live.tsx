@@ -1,7 +1,7 @@
 'use client';
 
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
-import { HealthPill } from '@/components/fleet/status';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
+import { HealthPill } from '@/components/status/status-pills';
 import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
 import { Banner } from '@/components/ui/banner';
 import { PageHeader } from '@/components/ui/page-header';
@@ -29,10 +29,16 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           <nav aria-label="Breadcrumb">
             <ol className="flex gap-1">
               <li>
-                <Link prefetch={false} href="/workloads">Workloads</Link> /
+                <Link prefetch={false} href="/workloads">
+                  Workloads
+                </Link>{' '}
+                /
               </li>
               <li>
-                <Link prefetch={false} href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>{w.namespace}</Link> /
+                <Link prefetch={false} href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>
+                  {w.namespace}
+                </Link>{' '}
+                /
               </li>
               <li aria-current="page">{w.kind}</li>
             </ol>
@@ -46,7 +52,7 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           <span className="tabular-nums">
             {w.readyPods}/{w.pods} pods ready
           </span>
-          <span className="text-zinc-500">·</span>
+          <span className="text-zinc-600 dark:text-zinc-400">·</span>
           <span className="text-xs text-zinc-600 dark:text-zinc-400">
             {w.drift.outdated} outdated · {w.drift.notUpgradable} need recreate · {w.drift.neverInjected} never injected
           </span>
@@ -66,14 +72,15 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
         ) : (
           <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
             {sidecars.map(([name, entry]) => (
-              <li
-                key={name}
-                className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900"
-              >
+              <li key={name} className="rounded-lg border border-zinc-200 bg-white px-3 py-2 dark:border-zinc-800 dark:bg-zinc-900">
                 <p className="mb-1 text-sm font-medium">
                   {name}
                   {entry.sidecarSet && (
-                    <Link prefetch={false} href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`} className="ml-1.5 text-xs font-normal">
+                    <Link
+                      prefetch={false}
+                      href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`}
+                      className="ml-1.5 text-xs font-normal"
+                    >
                       {entry.sidecarSet}
                     </Link>
                   )}

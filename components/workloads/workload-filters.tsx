@@ -57,18 +57,8 @@ export function WorkloadFilters({
   return (
     <search aria-label="Filter workloads" className="flex flex-wrap items-end gap-2">
       <SearchBox value={query.q ?? ''} onSearch={(q) => set({ q }, true)} />
-      <FacetSelect
-        label="Namespace"
-        value={query.namespace}
-        facets={facets?.namespaces}
-        onPick={(namespace) => set({ namespace })}
-      />
-      <FacetSelect
-        label="SidecarSet"
-        value={query.sidecarSet}
-        facets={facets?.sidecarSets}
-        onPick={(sidecarSet) => set({ sidecarSet })}
-      />
+      <FacetSelect label="Namespace" value={query.namespace} facets={facets?.namespaces} onPick={(namespace) => set({ namespace })} />
+      <FacetSelect label="SidecarSet" value={query.sidecarSet} facets={facets?.sidecarSets} onPick={(sidecarSet) => set({ sidecarSet })} />
       <FacetSelect
         label="Version"
         value={query.version}
@@ -76,11 +66,7 @@ export function WorkloadFilters({
         format={shortImage}
         onPick={(version) => set({ version })}
       />
-      <LabeledSelect
-        label="State"
-        value={query.state ?? ''}
-        onChange={(v) => set({ state: (v || undefined) as WorkloadQuery['state'] })}
-      >
+      <LabeledSelect label="State" value={query.state ?? ''} onChange={(v) => set({ state: (v || undefined) as WorkloadQuery['state'] })}>
         <option value="">Any state</option>
         {stateFilters.map((s) => (
           <option key={s} value={s}>
@@ -88,11 +74,7 @@ export function WorkloadFilters({
           </option>
         ))}
       </LabeledSelect>
-      <LabeledSelect
-        label="Sort by"
-        value={query.sort ?? 'name'}
-        onChange={(v) => set({ sort: v as WorkloadQuery['sort'] })}
-      >
+      <LabeledSelect label="Sort by" value={query.sort ?? 'name'} onChange={(v) => set({ sort: v as WorkloadQuery['sort'] })}>
         {sortKeys.map((s) => (
           <option key={s} value={s}>
             {sortLabels[s]}
@@ -101,17 +83,13 @@ export function WorkloadFilters({
       </LabeledSelect>
       <Button
         size="md"
-        aria-label={query.dir === 'desc' ? 'Sort descending (switch to ascending)' : 'Sort ascending (switch to descending)'}
+        aria-label={query.dir === 'desc' ? 'Desc: Sort descending (switch to ascending)' : 'Asc: Sort ascending (switch to descending)'}
         onClick={() => set({ dir: query.dir === 'desc' ? 'asc' : 'desc' })}
       >
         {query.dir === 'desc' ? '↓ Desc' : '↑ Asc'}
       </Button>
       {active && (
-        <Button
-          variant="ghost"
-          onClick={() => onChange({ sort: query.sort, dir: query.dir })}
-          aria-label="Clear filters and search"
-        >
+        <Button variant="ghost" onClick={() => onChange({ sort: query.sort, dir: query.dir })} aria-label="Clear filters and search">
           Clear filters
         </Button>
       )}

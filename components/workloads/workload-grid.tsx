@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { HealthPill } from '@/components/fleet/status';
+import { HealthPill } from '@/components/status/status-pills';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import { workloadHref } from '@/components/workloads/links';
@@ -66,9 +66,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({
             <Th key={c} title={sidecarSetOf.get(c) ? `SidecarSet ${sidecarSetOf.get(c)}` : undefined}>
               {c}
               {sidecarSetOf.get(c) && (
-                <span className="block text-[10px] font-normal text-zinc-500 dark:text-zinc-400">
-                  {sidecarSetOf.get(c)}
-                </span>
+                <span className="block text-[10px] font-normal text-zinc-600 dark:text-zinc-400">{sidecarSetOf.get(c)}</span>
               )}
             </Th>
           ))}
@@ -83,7 +81,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({
               <Link prefetch={false} href={workloadHref(r)} className="font-medium">
                 {r.name}
               </Link>
-              <span className="block text-[11px] font-normal text-zinc-500 dark:text-zinc-400">{r.kind}</span>
+              <span className="block text-[11px] font-normal text-zinc-600 dark:text-zinc-400">{r.kind}</span>
             </Th>
             <Td className="text-xs">{r.namespace}</Td>
             <Td className="text-right tabular-nums">
@@ -118,7 +116,7 @@ function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
   if (drift.notUpgradable) parts.push(`${drift.notUpgradable} need recreate`);
   if (drift.neverInjected) parts.push(`${drift.neverInjected} never injected`);
   if (drift.orphaned) parts.push(`${drift.orphaned} orphaned`);
-  if (parts.length === 0) return <span className="text-zinc-500">none</span>;
+  if (parts.length === 0) return <span className="text-zinc-600 dark:text-zinc-400">none</span>;
   return (
     <ul className="space-y-0.5 text-amber-800 dark:text-amber-300">
       {parts.map((p) => (
@@ -133,7 +131,7 @@ function Drift({ drift }: { drift: WorkloadRow['drift'] }) {
 /** Compact mode: this workload's sidecars, each with its versions. */
 function SidecarList({ sidecars }: { sidecars: WorkloadRow['sidecars'] }) {
   const entries = Object.entries(sidecars).sort(([a], [b]) => a.localeCompare(b));
-  if (entries.length === 0) return <span className="text-xs text-zinc-500">no sidecars</span>;
+  if (entries.length === 0) return <span className="text-xs text-zinc-600 dark:text-zinc-400">no sidecars</span>;
   return (
     <ul className="flex flex-wrap gap-x-5 gap-y-1">
       {entries.map(([name, entry]) => (
@@ -141,7 +139,7 @@ function SidecarList({ sidecars }: { sidecars: WorkloadRow['sidecars'] }) {
           <p className="text-xs font-medium">
             {name}
             {entry.sidecarSet && entry.sidecarSet !== name && (
-              <span className="font-normal text-zinc-500 dark:text-zinc-400"> · {entry.sidecarSet}</span>
+              <span className="font-normal text-zinc-600 dark:text-zinc-400"> · {entry.sidecarSet}</span>
             )}
           </p>
           <SidecarCell entry={entry} />

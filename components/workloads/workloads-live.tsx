@@ -2,7 +2,7 @@
 
 import { useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
 import { Pagination } from '@/components/ui/pagination';
 import { WorkloadFilters } from '@/components/workloads/workload-filters';
 import { WorkloadGrid } from '@/components/workloads/workload-grid';

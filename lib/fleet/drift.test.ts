@@ -27,7 +27,12 @@ describe('podDrift', () => {
       // Succeeded: it carries an old auditd but will never run again, so it is never flagged.
       'report-29412345-h7d2k': NO_DRIFT,
       // Created the day before audit-ss: selected, never injected.
-      'debug-shell': { outdated: [], notUpgradable: [], neverInjected: [{ sidecarSet: 'audit-ss', reason: 'created-before' }], orphaned: [] },
+      'debug-shell': {
+        outdated: [],
+        notUpgradable: [],
+        neverInjected: [{ sidecarSet: 'audit-ss', reason: 'created-before' }],
+        orphaned: [],
+      },
       'legacy-worker-5c7d9f8b6-qq2lw': { outdated: [], notUpgradable: [], neverInjected: [], orphaned: ['old-ss/statsd-exporter'] },
     });
   });
@@ -57,12 +62,16 @@ describe('podDrift', () => {
     expect(podDrift(pod, [], [audit], cp)).toEqual(NO_DRIFT);
   });
 
-  it('does not count a base SidecarSet as never injected when its canary was injected instead (§4.5)', () => {
+  it('does not count a base SidecarSet as never injected when its canary was injected instead', () => {
     const snap = fleetSnapshot();
     const audit = sidecarSetNamed(snap, 'audit-ss');
     const canary = structuredClone(audit);
     canary.metadata.name = 'audit-ss-canary';
-    canary.metadata.annotations = { ...canary.metadata.annotations, 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'audit-ss' };
+    canary.metadata.annotations = {
+      ...canary.metadata.annotations,
+      'apps.kruise.io/sidecarset-canary': 'true',
+      'apps.kruise.io/sidecarset-base': 'audit-ss',
+    };
     const pod = podNamed(snap, 'debug-shell');
     pod.metadata.creationTimestamp = '2026-11-19T12:00:00Z';
     pod.metadata.annotations = { 'kruise.io/sidecarset-injected-list': 'audit-ss-canary' };

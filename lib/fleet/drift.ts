@@ -4,8 +4,8 @@
  * owns any more. Completed pods are never flagged: they will never run again.
  */
 import type { Pod, SidecarSet } from './k8s-types';
-import { KRUISE } from './k8s-types';
-import { injectedList, isActive, podNamespace } from './kruise-pod';
+import { canaryBaseOf, injectedList, podNamespace } from './kruise-pod';
+import { isPodActive } from './pod-readiness';
 import { selects } from './selectors';
 import type { PodSidecarState } from './views';
 
@@ -41,9 +41,8 @@ export function hasDrift(d: PodDrift): boolean {
 export function canaryBases(sidecarSets: readonly SidecarSet[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const s of sidecarSets) {
-    const a = s.metadata.annotations ?? {};
-    const base = a[KRUISE.canaryBase];
-    if (a[KRUISE.canary] === 'true' && base) out.set(base, [...(out.get(base) ?? []), s.metadata.name]);
+    const base = canaryBaseOf(s);
+    if (base) out.set(base, [...(out.get(base) ?? []), s.metadata.name]);
   }
   return out;
 }
@@ -64,7 +63,7 @@ export function neverInjectedBy(
   namespaceLabels: Record<string, Record<string, string>>,
   canaries: Map<string, string[]>,
 ): NeverInjected[] {
-  if (!isActive(pod)) return [];
+  if (!isPodActive(pod)) return [];
   const injected = new Set(injectedList(pod));
   const ns = podNamespace(pod);
   const out: NeverInjected[] = [];
@@ -72,7 +71,7 @@ export function neverInjectedBy(
     const name = ss.metadata.name;
     if (injected.has(name)) continue;
     if (!selects(ss, pod, ns, namespaceLabels)) continue;
-    // A canary SidecarSet injected in place of its base: the base is skipped on purpose (§4.5).
+    // A canary SidecarSet injected in place of its base: the base is skipped on purpose (Kruise's canary SidecarSets, pkg/webhook/pod/mutating/sidecarset.go).
     if ((canaries.get(name) ?? []).some((c) => injected.has(c))) continue;
     let reason: NeverInjectedReason = 'unknown';
     const nsLabels = namespaceLabels[ns] ?? {};
@@ -93,7 +92,7 @@ export function podDrift(
   canaries: Map<string, string[]> = canaryBases(sidecarSets),
 ): PodDrift {
   // Succeeded/Failed pods never run again; terminating ones are on their way out (Kruise ignores both).
-  if (!isActive(pod)) return NO_DRIFT;
+  if (!isPodActive(pod)) return NO_DRIFT;
   const outdated = new Set<string>();
   const notUpgradable = new Set<string>();
   const orphaned: string[] = [];

@@ -43,7 +43,7 @@ describe('buildFleetModel on the fixture fleet', () => {
         containers: [{ name: 'auditd', image: 'registry.example.com/sec/auditd:2.0', upgradeType: 'ColdUpgrade', init: false }],
         selector: 'audit=on',
         strategy: strategy(0, 1, 'NotUpdate'),
-        // Counted from the pods, as the controller would; Kruise's own NotUpdate status goes stale (§5.1).
+        // Counted from the pods, as the controller would; Kruise's own NotUpdate status goes stale (isSidecarSetNotUpdate in pkg/controller/sidecarset/sidecarset_processor.go).
         matchedPods: 1,
         updatedPods: 0,
         readyPods: 1,
@@ -51,7 +51,11 @@ describe('buildFleetModel on the fixture fleet', () => {
         state: {
           kind: 'not-updating',
           reasons: [
-            { code: 'NotUpdate', message: 'updateStrategy.type is NotUpdate: existing pods are never upgraded; 1 of 1 pod runs an older version', pods: 1 },
+            {
+              code: 'NotUpdate',
+              message: 'updateStrategy.type is NotUpdate: existing pods are never upgraded; 1 of 1 pod runs an older version',
+              pods: 1,
+            },
             { code: 'NeverInjected', message: NEVER_INJECTED, pods: 1 },
           ],
         },
@@ -106,7 +110,9 @@ describe('buildFleetModel on the fixture fleet', () => {
       },
       {
         ...common('trace-ss', 'trace-ss-6d7f8b9c2'),
-        containers: [{ name: 'otel-agent', image: 'otel/opentelemetry-collector-contrib:0.110.0', upgradeType: 'ColdUpgrade', init: false }],
+        containers: [
+          { name: 'otel-agent', image: 'otel/opentelemetry-collector-contrib:0.110.0', upgradeType: 'ColdUpgrade', init: false },
+        ],
         selector: 'tracing in (on)',
         strategy: strategy(0, '20%'),
         matchedPods: 2,
@@ -187,7 +193,12 @@ describe('buildFleetModel on the fixture fleet', () => {
       page: 1,
       pageSize: 50,
     });
-    expect(page({ namespace: 'shop' }).rows).toEqual(['CloneSet/shop/cart', 'Pod/shop/debug-shell', 'Deployment/shop/legacy-worker', 'Deployment/shop/web']);
+    expect(page({ namespace: 'shop' }).rows).toEqual([
+      'CloneSet/shop/cart',
+      'Pod/shop/debug-shell',
+      'Deployment/shop/legacy-worker',
+      'Deployment/shop/web',
+    ]);
     expect(page({ sidecarSet: 'log-ss' }).rows).toEqual(['Deployment/shop/web']);
     // A SidecarSet that selects but never injected a workload still finds it.
     expect(page({ sidecarSet: 'audit-ss' }).rows).toEqual(['Pod/shop/debug-shell', 'AdvancedStatefulSet/payments/ledger']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkImageReference, imageRepository } from './image-reference';
+import { checkImageReference, imageRepository, normalizedRepository, normalizeImageReference } from './image-reference';
 
 const SHA = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
@@ -10,7 +10,10 @@ describe('checkImageReference: valid references', () => {
     ['busybox:1.36', { path: 'busybox', tag: '1.36' }],
     ['localhost:5000/team/app:v2', { domain: 'localhost:5000', path: 'team/app', tag: 'v2' }],
     ['localhost/app:v2', { domain: 'localhost', path: 'app', tag: 'v2' }],
-    ['registry.example.com:443/a_b/c__d/e-f--g.h:1_0-rc.1', { domain: 'registry.example.com:443', path: 'a_b/c__d/e-f--g.h', tag: '1_0-rc.1' }],
+    [
+      'registry.example.com:443/a_b/c__d/e-f--g.h:1_0-rc.1',
+      { domain: 'registry.example.com:443', path: 'a_b/c__d/e-f--g.h', tag: '1_0-rc.1' },
+    ],
     ['[::1]:5000/app:1', { domain: '[::1]:5000', path: 'app', tag: '1' }],
     [`ghcr.io/dapr/daprd@${SHA}`, { domain: 'ghcr.io', path: 'dapr/daprd', digest: SHA }],
     ['MyRegistry.Example.com/app:1', { domain: 'MyRegistry.Example.com', path: 'app', tag: '1' }],
@@ -72,5 +75,28 @@ describe('checkImageReference: refused', () => {
     [`${'a'.repeat(256)}:1`, 'repository name must not be more than 255 characters.'],
   ])('%j', (image, error) => {
     expect(checkImageReference(image)).toEqual({ ok: false, error });
+  });
+});
+
+describe('normalizeImageReference (as containerd names what it pulls)', () => {
+  it('fills in docker.io, library/ and latest', () => {
+    expect(normalizeImageReference('nginx')).toEqual({ domain: 'docker.io', repository: 'docker.io/library/nginx', tag: 'latest' });
+    expect(normalizeImageReference('istio/proxyv2:1.23.2')).toEqual({
+      domain: 'docker.io',
+      repository: 'docker.io/istio/proxyv2',
+      tag: '1.23.2',
+    });
+    expect(normalizeImageReference('index.docker.io/library/busybox:1.36')?.repository).toBe('docker.io/library/busybox');
+    expect(normalizeImageReference(`localhost:5000/app@sha256:${'a'.repeat(64)}`)).toEqual({
+      domain: 'localhost:5000',
+      repository: 'localhost:5000/app',
+      digest: `sha256:${'a'.repeat(64)}`,
+    });
+    expect(normalizeImageReference('Istio/proxyv2:1.0')).toBeUndefined();
+  });
+
+  it('normalizedRepository compares a spec image with a runtime imageID', () => {
+    expect(normalizedRepository('nginx')).toBe(normalizedRepository('docker.io/library/nginx'));
+    expect(normalizedRepository('quay.io/prometheus/node-exporter')).toBe('quay.io/prometheus/node-exporter');
   });
 });

@@ -35,9 +35,7 @@ export interface ImageWarning {
   message: string;
 }
 
-export type ImageCheck =
-  | { ok: true; reference: ImageReference; warnings: ImageWarning[] }
-  | { ok: false; error: string };
+export type ImageCheck = { ok: true; reference: ImageReference; warnings: ImageWarning[] } | { ok: false; error: string };
 
 const NAME_MAX = 255;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*$/;
@@ -157,7 +155,8 @@ export function checkImageReference(input: string): ImageCheck {
   } else if (digest === undefined && tag === 'latest') {
     warnings.push({
       code: 'LatestTag',
-      message: 'The "latest" tag can change under you: pods upgraded at different times may run different images. Pin a version or a digest.',
+      message:
+        'The "latest" tag can change under you: pods upgraded at different times may run different images. Pin a version or a digest.',
     });
   }
   if (digest !== undefined && tag !== undefined) {
@@ -173,4 +172,40 @@ export function checkImageReference(input: string): ImageCheck {
 export function imageRepository(image: string): string {
   const check = checkImageReference(image);
   return check.ok ? check.reference.repository : image;
+}
+
+const DEFAULT_DOMAIN = 'docker.io';
+
+/** A valid reference as container runtimes name what they pull. */
+export interface NormalizedImage {
+  /** Registry host (with port); `docker.io` when the reference names none. */
+  domain: string;
+  /** `domain/path`, with `library/` before Docker Hub's official images: `docker.io/library/nginx`. */
+  repository: string;
+  /** The tag; `latest` when the reference has neither tag nor digest. */
+  tag?: string;
+  digest?: string;
+}
+
+/**
+ * distribution/reference's ParseNormalizedNamed + TagNameOnly (normalize.go), which containerd and
+ * the kubelet apply: no registry means docker.io (index.docker.io is docker.io too), a one-part
+ * Docker Hub path gets `library/`, and a bare name is `:latest`. Undefined for an invalid reference.
+ */
+export function normalizeImageReference(image: string): NormalizedImage | undefined {
+  const check = checkImageReference(image);
+  if (!check.ok) return undefined;
+  const ref = check.reference;
+  const domain = !ref.domain || ref.domain === 'index.docker.io' ? DEFAULT_DOMAIN : ref.domain;
+  const path = domain === DEFAULT_DOMAIN && !ref.path.includes('/') ? `library/${ref.path}` : ref.path;
+  const out: NormalizedImage = { domain, repository: `${domain}/${path}` };
+  if (ref.tag !== undefined) out.tag = ref.tag;
+  else if (ref.digest === undefined) out.tag = 'latest';
+  if (ref.digest !== undefined) out.digest = ref.digest;
+  return out;
+}
+
+/** The normalized repository of a name (`nginx` → `docker.io/library/nginx`); the name itself when it is not valid. */
+export function normalizedRepository(name: string): string {
+  return normalizeImageReference(name)?.repository ?? name;
 }

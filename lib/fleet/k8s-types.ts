@@ -211,7 +211,7 @@ export interface ControllerRevision {
   revision: number;
 }
 
-/** Annotation and label keys Kruise reads and writes (reference §3.2, §4.1). */
+/** Annotation and label keys Kruise reads and writes (pkg/control/sidecarcontrol/api.go, util.go). */
 export const KRUISE = {
   sidecarSetHash: 'kruise.io/sidecarset-hash',
   sidecarSetHashWithoutImage: 'kruise.io/sidecarset-hash-without-image',

@@ -1,7 +1,7 @@
 /**
  * Real-shaped Pod and SidecarSet JSON for the kruise-pod and rollout-planner tests: what the API
  * server returns for pods injected by a SidecarSet `log-ss` (cold `log-agent`) and upgraded in place
- * from busybox 1.35 to 1.36 (reference §4.1 example).
+ * from busybox 1.35 to 1.36.
  */
 import type { Pod, SidecarSet } from './k8s-types';
 

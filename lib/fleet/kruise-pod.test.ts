@@ -3,7 +3,6 @@ import { HASH_NEW, HASH_WI, HASH_WI_OTHER, ID_OLD, IMG_NEW, logPod, logSidecarSe
 import {
   idleHotUpgradeContainer,
   injectedList,
-  isActive,
   isConsistent,
   isCountedReady,
   isInFlight,
@@ -16,10 +15,10 @@ import {
   parseSidecarSetHashAnnotation,
   partitionReplicas,
   podControllerRevision,
-  scaledValue,
   sidecarContainerNames,
   workingHotUpgradeContainer,
 } from './kruise-pod';
+import { isPodActive } from './pod-readiness';
 
 describe('annotation parsing', () => {
   it('reads the JSON form and the legacy form, entry by entry', () => {
@@ -106,8 +105,8 @@ describe('per-pod predicates', () => {
   });
 
   it('active and matched', () => {
-    expect(isActive(logPod('a', { phase: 'Failed' }))).toBe(false);
-    expect(isActive(logPod('a', { deleting: true }))).toBe(false);
+    expect(isPodActive(logPod('a', { phase: 'Failed' }))).toBe(false);
+    expect(isPodActive(logPod('a', { deleting: true }))).toBe(false);
     expect(isMatched(logPod('a'), ss, NAMESPACES)).toBe(true);
     const noNs = logPod('a', { namespace: '' });
     const onlyDefault = logSidecarSet({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } } });
@@ -127,16 +126,6 @@ describe('per-pod predicates', () => {
 });
 
 describe('int-or-percent', () => {
-  it('scales like GetScaledValueFromIntOrPercent', () => {
-    expect(scaledValue(3, 100, true)).toBe(3);
-    expect(scaledValue('10%', 5, true)).toBe(1);
-    expect(scaledValue('10%', 5, false)).toBe(0);
-    expect(scaledValue('150%', 10, true)).toBe(15);
-    expect(scaledValue('abc', 10, true)).toBe(0);
-    expect(scaledValue('5', 10, true)).toBe(0);
-    expect(scaledValue(undefined, 10, true)).toBe(0);
-  });
-
   it('partition: rounds up, keeps one pod to update unless "100%", clamps', () => {
     expect(partitionReplicas(undefined, 10)).toBe(0);
     expect(partitionReplicas('18%', 1000)).toBe(180);
@@ -147,6 +136,8 @@ describe('int-or-percent', () => {
     expect(partitionReplicas('50%', 1)).toBe(1);
     expect(partitionReplicas(20, 5)).toBe(5);
     expect(partitionReplicas(-3, 5)).toBe(0);
+    // "5" is no percentage: an error Kruise's controller drops, so the partition keeps nothing.
+    expect(partitionReplicas('5', 10)).toBe(0);
   });
 
   it('maxUnavailable: unset is 1, percent rounds up', () => {

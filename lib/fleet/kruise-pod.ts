@@ -1,15 +1,19 @@
 /**
- * Per-pod SidecarSet predicates (reference §3, §4.1, §4.6), on plain Pod and SidecarSet objects.
+ * Per-pod SidecarSet predicates (pkg/control/sidecarcontrol/util.go, pkg/control/sidecarcontrol/sidecarset_control.go), on plain Pod and SidecarSet objects.
  * Pure: no I/O, no Node or Next imports. Shared by the rollout planner, the simulator's controller
  * and the dashboard.
  *
  * Vocabulary (S a SidecarSet, p a pod):
- * - matched: p is in M (§3): namespace and selector match, active, injected by S, has S's containers.
+ * - matched: p is one Kruise counts (getMatchingPods in pkg/controller/sidecarset/sidecarset_processor.go): namespace and selector match, active, injected by S, has S's containers.
  * - updated: p's hash entry for S equals S's `kruise.io/sidecarset-hash`.
  * - upgradable: p's without-image hash entry for S equals S's (only images differ, so in place works).
  * - consistent: no sidecar of S has a changed spec image whose runtime imageID has not moved yet.
  * - ready (for S): Running, PodReady, not deleting, and every hot-upgrade idle twin runs the empty image.
  */
+import { normalizedRepository } from './image-reference';
+import { scaledOrZero } from './int-or-percent';
+import { deepFreeze } from './json';
+import { isPodActive, isPodReady } from './pod-readiness';
 import { isEmptyLabelSelector, matchesLabelSelector } from './label-selector';
 import type { IntOrString, Labels, Pod, SidecarContainer, SidecarSet } from './k8s-types';
 import { KRUISE } from './k8s-types';
@@ -30,7 +34,13 @@ export interface SidecarSetInplaceState {
   lastContainerStatuses: Record<string, { imageID: string }>;
 }
 
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The API server labels every namespace with its own name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The labels a namespace carries at the least: its name label. */
+export function namespaceNameLabels(namespace: string): Record<string, string> {
+  return { [NAMESPACE_NAME_LABEL]: namespace };
+}
 
 /**
  * Parsed annotation values, keyed by the annotation string (many pods share one, and a planner run
@@ -66,14 +76,6 @@ function annotationMemo<T>(pod: Pod, key: string, kind: string, compute: (v: str
   const out = memo(kind, value, compute);
   m.set(kind, out);
   return out;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v as object)) deepFreeze(x);
-  }
-  return v;
 }
 
 function parseJsonObject(value: string | undefined): Record<string, unknown> | undefined {
@@ -209,8 +211,21 @@ export function hotUpgradeTwins(logicalName: string): [string, string] {
   return [`${logicalName}-1`, `${logicalName}-2`];
 }
 
-export function isHotUpgrade(c: SidecarContainer): boolean {
+export function isHotUpgrade(c: Pick<SidecarContainer, 'upgradeStrategy'>): boolean {
   return c.upgradeStrategy?.upgradeType === 'HotUpgrade';
+}
+
+export function upgradeTypeOf(c: Pick<SidecarContainer, 'upgradeStrategy'>): 'ColdUpgrade' | 'HotUpgrade' {
+  return isHotUpgrade(c) ? 'HotUpgrade' : 'ColdUpgrade';
+}
+
+/**
+ * The base SidecarSet a canary SidecarSet stands in for (annotations `apps.kruise.io/sidecarset-canary:
+ * "true"` and a non-empty `apps.kruise.io/sidecarset-base`); undefined for any other SidecarSet.
+ */
+export function canaryBaseOf(ss: SidecarSet): string | undefined {
+  const a = ss.metadata.annotations ?? {};
+  return a[KRUISE.canary] === 'true' && a[KRUISE.canaryBase] ? a[KRUISE.canaryBase] : undefined;
 }
 
 export function sidecarSetHash(ss: SidecarSet): string {
@@ -245,26 +260,9 @@ function computeSidecarContainerNames(ss: SidecarSet): string[] {
   return names;
 }
 
-/** A pod with no namespace counts as `default` (reference §2.1). */
+/** A pod with no namespace counts as `default` (as Kruise's namespace matching reads it). */
 export function podNamespace(pod: Pod): string {
   return pod.metadata.namespace || 'default';
-}
-
-/** Not Succeeded/Failed and not being deleted. */
-export function isActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
-}
-
-/** The PodReady condition is True (Kubernetes' podutil.IsPodReady). */
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
-/** When PodReady last became True, if known. */
-export function podReadyTime(pod: Pod): string | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready' && x.status === 'True');
-  return c?.lastTransitionTime ?? undefined;
 }
 
 /**
@@ -272,14 +270,10 @@ export function podReadyTime(pod: Pod): string | undefined {
  * of the Namespace objects; a namespace missing from it carries only its name label (the API server
  * sets `kubernetes.io/metadata.name` on every namespace).
  */
-export function matchesNamespace(
-  ss: SidecarSet,
-  namespace: string,
-  namespaceLabels: Record<string, Record<string, string>>,
-): boolean {
+export function matchesNamespace(ss: SidecarSet, namespace: string, namespaceLabels: Record<string, Record<string, string>>): boolean {
   const sel = ss.spec.namespaceSelector;
   if (!sel) return true;
-  const labels = namespaceLabels[namespace] ?? { [NAMESPACE_NAME_LABEL]: namespace };
+  const labels = namespaceLabels[namespace] ?? namespaceNameLabels(namespace);
   return matchesLabelSelector(sel, labels);
 }
 
@@ -303,12 +297,12 @@ export function hasSidecarContainers(pod: Pod, ss: SidecarSet): boolean {
   return true;
 }
 
-/** M of reference §3: the pods S counts and may upgrade. */
+/** The pods S counts and may upgrade (Processor.getMatchingPods, pkg/controller/sidecarset/sidecarset_processor.go). */
 export function isMatched(pod: Pod, ss: SidecarSet, namespaceLabels: Record<string, Record<string, string>>): boolean {
   return (
     matchesNamespace(ss, podNamespace(pod), namespaceLabels) &&
     matchesSidecarSetSelector(ss, pod.metadata.labels) &&
-    isActive(pod) &&
+    isPodActive(pod) &&
     injectedList(pod).includes(ss.metadata.name) &&
     hasSidecarContainers(pod, ss)
   );
@@ -328,25 +322,16 @@ export function isUpgradable(pod: Pod, ss: SidecarSet): boolean {
   return podHashWithoutImage(pod, ss.metadata.name) === sidecarSetHashWithoutImage(ss);
 }
 
-/** `docker.io/library/x` normalisation so `x@sha256:…` and `docker.io/library/x@sha256:…` compare equal. */
-function normalizeRepo(repo: string): string {
-  const slash = repo.indexOf('/');
-  const first = slash < 0 ? '' : repo.slice(0, slash);
-  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasDomain) return repo;
-  return slash < 0 ? `docker.io/library/${repo}` : `docker.io/${repo}`;
-}
-
 function splitDigest(ref: string): { repo: string; digest: string } | undefined {
   const at = ref.indexOf('@');
   if (at < 0) return undefined;
   const digest = ref.slice(at + 1);
   if (!/^[a-z0-9]+:[a-f0-9]+$/i.test(digest)) return undefined;
-  return { repo: normalizeRepo(ref.slice(0, at)), digest };
+  return { repo: normalizedRepository(ref.slice(0, at)), digest };
 }
 
 /**
- * consistent(p) of reference §3, over S's sidecar containers (or the subset `only` names, which the
+ * IsPodStateConsistent (pkg/control/sidecarcontrol/sidecarset_control.go), over S's sidecar containers (or the subset `only` names, which the
  * hot-upgrade reset uses to leave the idle twins out).
  */
 export function isConsistent(pod: Pod, ss: SidecarSet, only?: readonly string[]): boolean {
@@ -398,22 +383,20 @@ export function idleTwinsReset(pod: Pod, ss: SidecarSet): boolean {
 }
 
 /**
- * ready(p) of reference §3: Running, PodReady True, not deleting, and every hot-upgrade idle twin
+ * Kruise's IsPodReady for SidecarSets (pkg/control/sidecarcontrol/sidecarset_control.go): Running, PodReady True, not deleting, and every hot-upgrade idle twin
  * already reset to the empty image. It does not include consistency: `isCountedReady` does.
  */
 export function isReadyForSidecarSet(pod: Pod, ss: SidecarSet): boolean {
-  return (
-    pod.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata.deletionTimestamp && idleTwinsReset(pod, ss)
-  );
+  return pod.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata.deletionTimestamp && idleTwinsReset(pod, ss);
 }
 
-/** Counted in `readyPods`: consistent ∧ ready (§4.6 item 7). */
+/** Counted in `readyPods`: consistent ∧ ready (calculateStatus in pkg/controller/sidecarset/sidecarset_processor.go). */
 export function isCountedReady(pod: Pod, ss: SidecarSet): boolean {
   return isConsistent(pod, ss) && isReadyForSidecarSet(pod, ss);
 }
 
 /**
- * In flight for candidate selection (§5.3): some sidecar container of S is Ready while the pod is
+ * In flight for candidate selection (pkg/controller/sidecarset/sidecarset_strategy.go SortNextUpgradePods): some sidecar container of S is Ready while the pod is
  * not consistent, so an earlier in-place change has not landed yet.
  */
 export function isInFlight(pod: Pod, ss: SidecarSet): boolean {
@@ -423,36 +406,21 @@ export function isInFlight(pod: Pod, ss: SidecarSet): boolean {
 }
 
 /**
- * Kubernetes' GetScaledValueFromIntOrPercent: an int is used as is; "N%" is N% of total, rounded up
- * or down. Anything else is an error in Go, which Kruise ignores, so it reads as 0 here.
- */
-export function scaledValue(value: IntOrString | undefined | null, total: number, roundUp: boolean): number {
-  if (value === undefined || value === null) return 0;
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : 0;
-  if (!value.endsWith('%')) return 0;
-  const digits = value.slice(0, -1);
-  if (!/^-?[0-9]+$/.test(digits)) return 0;
-  const v = (Number(digits) * total) / 100;
-  return roundUp ? Math.ceil(v) : Math.floor(v);
-}
-
-/** True when an int-or-percent is a well-formed percent string. */
-export function isPercent(value: IntOrString | undefined | null): value is string {
-  return typeof value === 'string' && /^[0-9]+%$/.test(value);
-}
-
-/**
- * P of §2.3 (CalculatePartitionReplicas): scaled with rounding up; a percent other than "100%" that
- * would keep every pod keeps all but one when there is more than one; clamped to [0, matched].
+ * How many matched pods the partition keeps on the old version (pkg/util/tools.go
+ * CalculatePartitionReplicas): scaled with rounding up; a percent other than "100%" that would keep
+ * every pod keeps all but one when there is more than one; clamped to [0, matched].
  */
 export function partitionReplicas(partition: IntOrString | undefined | null, matched: number): number {
   if (partition === undefined || partition === null) return 0;
-  let p = scaledValue(partition, matched, true);
+  let p = scaledOrZero(partition, matched, true);
   if (matched > 1 && p === matched && typeof partition === 'string' && partition !== '100%') p = matched - 1;
   return Math.max(Math.min(p, matched), 0);
 }
 
-/** maxUnavailable scaled over matched pods, rounded up; unset means 1. */
+/**
+ * maxUnavailable scaled over matched pods, rounded up; unset means 1
+ * (pkg/controller/sidecarset/sidecarset_strategy.go calculateUpgradeCount).
+ */
 export function maxUnavailableReplicas(maxUnavailable: IntOrString | undefined | null, matched: number): number {
-  return scaledValue(maxUnavailable ?? 1, matched, true);
+  return scaledOrZero(maxUnavailable ?? 1, matched, true);
 }

@@ -15,7 +15,7 @@ function setup() {
   return { snap, ctx };
 }
 
-describe('podSidecars (reference §4.6)', () => {
+describe('podSidecars', () => {
   it('an updated pod whose new sidecar image fails to pull: updated, not ready, failed with the reason', () => {
     const { snap, ctx } = setup();
     expect(podSidecars(podNamed(snap, 'web-6d8f7c9b5-a4kzq'), ctx)).toEqual([
@@ -200,10 +200,24 @@ describe('podSidecars (reference §4.6)', () => {
   it('containerFailure: waiting reasons that will not clear by themselves, and non-zero exits', () => {
     expect(containerFailure(undefined)).toBeUndefined();
     expect(
-      containerFailure({ name: 'a', image: 'x', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } } }),
+      containerFailure({
+        name: 'a',
+        image: 'x',
+        imageID: '',
+        ready: false,
+        restartCount: 4,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+      }),
     ).toEqual({ reason: 'CrashLoopBackOff' });
     expect(
-      containerFailure({ name: 'a', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }),
+      containerFailure({
+        name: 'a',
+        image: 'x',
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      }),
     ).toBeUndefined();
     expect(
       containerFailure({ name: 'a', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 137 } } }),

@@ -1,5 +1,5 @@
 /**
- * Per pod and sidecar state (reference §4.6): which SidecarSet injected each sidecar, the revision
+ * Per pod and sidecar state (as Kruise's annotations record it): which SidecarSet injected each sidecar, the revision
  * and image it runs, whether it is updated, in flight, failed (with the container's reason) or not
  * upgradable, and sidecars whose SidecarSet no longer owns them.
  */
@@ -16,6 +16,7 @@ import {
   podSidecarSetHashes,
   workingHotUpgradeContainers,
 } from './kruise-pod';
+import { isNativeSidecar } from './containers';
 import { isFailingReason } from './pod-status';
 import { selects } from './selectors';
 import type { PodSidecarState } from './views';
@@ -106,7 +107,7 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
     if (!names || names.length === 0) names = [...ssContainers.keys()];
     // Init containers ran once at creation and are never upgraded: not sidecars to track here,
     // except native sidecars, which keep running.
-    names = names.filter((n) => !initNames.has(n) || (pod.spec.initContainers ?? []).some((c) => c.name === n && c.restartPolicy === 'Always'));
+    names = names.filter((n) => !initNames.has(n) || (pod.spec.initContainers ?? []).some((c) => c.name === n && isNativeSidecar(c)));
 
     const updated = ss ? isUpdated(pod, ss) : false;
     const upgradable = ss ? isUpgradable(pod, ss) && verdicts[ssName] !== false : true;
@@ -138,7 +139,7 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
         if (n !== undefined) state.revisionNumber = n;
       }
       if (ss && updated) {
-        // §4.6 item 5: updated, but the runtime has not caught up with the spec image yet;
+        // Updated, but the runtime has not caught up with the spec image yet;
         // for hot upgrade also while the idle twin has not been reset to the empty image.
         // A container with no status yet is starting (a new pod), not being upgraded.
         const only = hot ? [podName] : [name];

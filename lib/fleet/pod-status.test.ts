@@ -14,21 +14,125 @@ describe('podStatus follows kubectl printPod', () => {
   it('gives STATUS, READY, RESTARTS and health for every fixture pod', () => {
     const got = pods.map((p) => ({ name: p.metadata.name, ...podStatus(p) }));
     expect(got).toEqual([
-      { name: 'checkout-6c9f7b8d4-running', status: 'Running', ready: '2/2', readyContainers: 2, totalContainers: 2, restarts: 0, health: 'healthy' },
-      { name: 'checkout-6c9f7b8d4-pullbackoff', status: 'ImagePullBackOff', ready: '1/2', readyContainers: 1, totalContainers: 2, restarts: 0, health: 'failing' },
-      { name: 'checkout-6c9f7b8d4-crashloop', status: 'CrashLoopBackOff', ready: '1/2', readyContainers: 1, totalContainers: 2, restarts: 6, health: 'failing' },
-      { name: 'report-29412345-x8k2j', status: 'Completed', ready: '0/1', readyContainers: 0, totalContainers: 1, restarts: 0, health: 'completed' },
-      { name: 'checkout-6c9f7b8d4-terminating', status: 'Terminating', ready: '2/2', readyContainers: 2, totalContainers: 2, restarts: 0, health: 'progressing' },
+      {
+        name: 'checkout-6c9f7b8d4-running',
+        status: 'Running',
+        ready: '2/2',
+        readyContainers: 2,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'healthy',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-pullbackoff',
+        status: 'ImagePullBackOff',
+        ready: '1/2',
+        readyContainers: 1,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'failing',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-crashloop',
+        status: 'CrashLoopBackOff',
+        ready: '1/2',
+        readyContainers: 1,
+        totalContainers: 2,
+        restarts: 6,
+        health: 'failing',
+      },
+      {
+        name: 'report-29412345-x8k2j',
+        status: 'Completed',
+        ready: '0/1',
+        readyContainers: 0,
+        totalContainers: 1,
+        restarts: 0,
+        health: 'completed',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-terminating',
+        status: 'Terminating',
+        ready: '2/2',
+        readyContainers: 2,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'progressing',
+      },
       { name: 'orders-0', status: 'Init:1/2', ready: '0/1', readyContainers: 0, totalContainers: 1, restarts: 0, health: 'progressing' },
-      { name: 'orders-1', status: 'Init:CrashLoopBackOff', ready: '0/1', readyContainers: 0, totalContainers: 1, restarts: 3, health: 'failing' },
-      { name: 'ledger-5f8d9c7b6-native', status: 'Running', ready: '2/2', readyContainers: 2, totalContainers: 2, restarts: 3, health: 'healthy' },
-      { name: 'checkout-6c9f7b8d4-notready', status: 'NotReady', ready: '1/2', readyContainers: 1, totalContainers: 2, restarts: 0, health: 'progressing' },
-      { name: 'checkout-6c9f7b8d4-halfready', status: 'Running', ready: '1/2', readyContainers: 1, totalContainers: 2, restarts: 0, health: 'progressing' },
-      { name: 'checkout-6c9f7b8d4-creating', status: 'ContainerCreating', ready: '0/2', readyContainers: 0, totalContainers: 2, restarts: 0, health: 'progressing' },
-      { name: 'checkout-6c9f7b8d4-evicted', status: 'Evicted', ready: '0/2', readyContainers: 0, totalContainers: 2, restarts: 0, health: 'failing' },
+      {
+        name: 'orders-1',
+        status: 'Init:CrashLoopBackOff',
+        ready: '0/1',
+        readyContainers: 0,
+        totalContainers: 1,
+        restarts: 3,
+        health: 'failing',
+      },
+      {
+        name: 'ledger-5f8d9c7b6-native',
+        status: 'Running',
+        ready: '2/2',
+        readyContainers: 2,
+        totalContainers: 2,
+        restarts: 3,
+        health: 'healthy',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-notready',
+        status: 'NotReady',
+        ready: '1/2',
+        readyContainers: 1,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'progressing',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-halfready',
+        status: 'Running',
+        ready: '1/2',
+        readyContainers: 1,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'progressing',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-creating',
+        status: 'ContainerCreating',
+        ready: '0/2',
+        readyContainers: 0,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'progressing',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-evicted',
+        status: 'Evicted',
+        ready: '0/2',
+        readyContainers: 0,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'failing',
+      },
       { name: 'orders-2', status: 'Init:ExitCode:2', ready: '0/1', readyContainers: 0, totalContainers: 1, restarts: 0, health: 'failing' },
-      { name: 'checkout-6c9f7b8d4-unscheduled', status: 'Pending', ready: '0/2', readyContainers: 0, totalContainers: 2, restarts: 0, health: 'progressing' },
-      { name: 'checkout-6c9f7b8d4-oomkilled', status: 'OOMKilled', ready: '1/2', readyContainers: 1, totalContainers: 2, restarts: 2, health: 'failing' },
+      {
+        name: 'checkout-6c9f7b8d4-unscheduled',
+        status: 'Pending',
+        ready: '0/2',
+        readyContainers: 0,
+        totalContainers: 2,
+        restarts: 0,
+        health: 'progressing',
+      },
+      {
+        name: 'checkout-6c9f7b8d4-oomkilled',
+        status: 'OOMKilled',
+        ready: '1/2',
+        readyContainers: 1,
+        totalContainers: 2,
+        restarts: 2,
+        health: 'failing',
+      },
     ]);
   });
 
@@ -39,7 +143,14 @@ describe('podStatus follows kubectl printPod', () => {
       metadata: { ...base.metadata, deletionTimestamp: '2026-11-20T09:00:00Z' },
       status: { ...base.status, reason: 'NodeLost' },
     };
-    expect(podStatus(lost)).toEqual({ status: 'Unknown', ready: '2/2', readyContainers: 2, totalContainers: 2, restarts: 0, health: 'unknown' });
+    expect(podStatus(lost)).toEqual({
+      status: 'Unknown',
+      ready: '2/2',
+      readyContainers: 2,
+      totalContainers: 2,
+      restarts: 0,
+      health: 'unknown',
+    });
   });
 
   it('never calls a finished pod Terminating while it is being deleted', () => {
@@ -54,7 +165,14 @@ describe('podStatus follows kubectl printPod', () => {
       ...base,
       status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }] },
     };
-    expect(podStatus(gated)).toEqual({ status: 'SchedulingGated', ready: '0/2', readyContainers: 0, totalContainers: 2, restarts: 0, health: 'progressing' });
+    expect(podStatus(gated)).toEqual({
+      status: 'SchedulingGated',
+      ready: '0/2',
+      readyContainers: 0,
+      totalContainers: 2,
+      restarts: 0,
+      health: 'progressing',
+    });
   });
 
   it('classes a Signal exit and an unknown terminal reason as failing', () => {

@@ -3,6 +3,7 @@
  * class derived from the status. Native sidecars (init containers with restartPolicy Always)
  * count as containers, as kubectl counts them.
  */
+import { isNativeSidecar } from './containers';
 import type { Container, ContainerStatus, Pod } from './k8s-types';
 import type { HealthClass } from './views';
 
@@ -18,11 +19,6 @@ export interface PodStatusSummary {
 }
 
 type TerminatedWithSignal = NonNullable<NonNullable<ContainerStatus['state']>['terminated']> & { signal?: number };
-
-function isRestartableInit(c: Container | undefined): boolean {
-  // A native sidecar: it keeps running beside the app containers after the pod initialises.
-  return c?.restartPolicy === 'Always';
-}
 
 function hasCondition(pod: Pod, type: string, status = 'True'): boolean {
   return pod.status?.conditions?.some((c) => c.type === type && c.status === status) ?? false;
@@ -47,7 +43,7 @@ export function podStatus(pod: Pod): PodStatusSummary {
   for (const c of spec.initContainers ?? []) {
     initSpecs.set(c.name, c);
     // Native sidecars show up in READY's denominator like app containers.
-    if (isRestartableInit(c)) totalContainers++;
+    if (isNativeSidecar(c)) totalContainers++;
   }
 
   let initializing = false;
@@ -55,7 +51,7 @@ export function podStatus(pod: Pod): PodStatusSummary {
   for (let i = 0; i < initStatuses.length; i++) {
     const c = initStatuses[i] as ContainerStatus;
     restarts += c.restartCount ?? 0;
-    const restartable = isRestartableInit(initSpecs.get(c.name));
+    const restartable = isNativeSidecar(initSpecs.get(c.name));
     if (restartable) restartableInitRestarts += c.restartCount ?? 0;
     const term = c.state?.terminated as TerminatedWithSignal | undefined;
     if (term && term.exitCode === 0) continue; // finished its job
@@ -124,18 +120,28 @@ export function podStatus(pod: Pod): PodStatusSummary {
   };
 }
 
-/** Waiting/terminated reasons that mean the container will not come up without a change. */
-const FAILING_REASONS = new Set([
+/**
+ * Waiting reasons that mean a container will not start without a change, in the kubelet's own words
+ * (pkg/kubelet/images/types.go, pkg/kubelet/container/sync_result.go,
+ * pkg/kubelet/kuberuntime/kuberuntime_container.go; RegistryUnavailable from older kubelets). The
+ * rollout guard counts a pod failing on these, and the pod status calls it failing.
+ */
+export const FAILING_WAITING_REASONS: ReadonlySet<string> = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
   'InvalidImageName',
   'ErrImageNeverPull',
+  'RegistryUnavailable',
   'CrashLoopBackOff',
   'CreateContainerConfigError',
   'CreateContainerError',
   'RunContainerError',
   'PreStartHookError',
   'PostStartHookError',
+]);
+
+/** Terminated-container and pod reasons that mean the same for something that already ran. */
+const FAILED_REASONS = new Set([
   'Error',
   'OOMKilled',
   'ContainerCannotRun',
@@ -148,20 +154,13 @@ const FAILING_REASONS = new Set([
   'UnexpectedAdmissionError',
 ]);
 
-const PROGRESSING_REASONS = new Set([
-  'Pending',
-  'ContainerCreating',
-  'PodInitializing',
-  'Terminating',
-  'SchedulingGated',
-  'NotReady',
-]);
+const PROGRESSING_REASONS = new Set(['Pending', 'ContainerCreating', 'PodInitializing', 'Terminating', 'SchedulingGated', 'NotReady']);
 
-/** Waiting reasons that mean a container is broken rather than starting (reference §4.6, item 6). */
+/** Waiting, terminated or pod reasons that mean a container is broken rather than starting. */
 export function isFailingReason(reason: string | undefined): boolean {
   if (!reason) return false;
   const bare = reason.startsWith('Init:') ? reason.slice(5) : reason;
-  return FAILING_REASONS.has(bare) || bare.startsWith('ExitCode:') || bare.startsWith('Signal:');
+  return FAILING_WAITING_REASONS.has(bare) || FAILED_REASONS.has(bare) || bare.startsWith('ExitCode:') || bare.startsWith('Signal:');
 }
 
 export function healthOf(status: string, phase: string | undefined, ready: number, total: number): HealthClass {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, SidecarSet } from './k8s-types';
 import {
   applyChange,
-  applyJsonPatch,
   buildCanary,
   buildPause,
   buildPromote,
@@ -10,16 +9,14 @@ import {
   buildRollback,
   canaryLabelKey,
   formatDiff,
-  type JsonPatchOp,
-  JsonPatchTestFailed,
-  parseIntOrPercent,
-  partitionIsSet,
-  pointer,
   promoteCoversAll,
   revisionImages,
   seenFrom,
   validateUpdateStrategy,
 } from './rollout-actions';
+import { parseIntOrPercent } from './int-or-percent';
+import { type JsonPatchOp, jsonPatch, PatchRejected, pointer } from './json-patch';
+import { partitionIsSet } from './sidecarset-validation';
 
 /** `kubectl get sidecarset mesh -o json` on a v1beta1 cluster, after the webhook's defaults. */
 function meshSidecarSet(strategy: Record<string, unknown> = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 }): SidecarSet {
@@ -141,12 +138,12 @@ describe('buildCanary by percent and count', () => {
     );
     const imageChanged = meshSidecarSet();
     (imageChanged.spec.containers?.[1] as { image: string }).image = 'fluent/fluent-bit:3.0.5';
-    expect(() => applyChange(imageChanged, change)).toThrow(JsonPatchTestFailed);
-    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }), change)).toThrow(JsonPatchTestFailed);
-    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '50%' }), change)).toThrow(JsonPatchTestFailed);
+    expect(() => applyChange(imageChanged, change)).toThrow(PatchRejected);
+    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }), change)).toThrow(PatchRejected);
+    expect(() => applyChange(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '50%' }), change)).toThrow(PatchRejected);
     const reordered = meshSidecarSet();
     reordered.spec.containers?.reverse();
-    expect(() => applyChange(reordered, change)).toThrow(JsonPatchTestFailed);
+    expect(() => applyChange(reordered, change)).toThrow(PatchRejected);
   });
 
   it('turns a count into the partition that keeps the rest', () => {
@@ -219,10 +216,10 @@ describe('buildCanary by percent and count', () => {
     expect(r).toEqual({
       ok: false,
       message:
-        'admission webhook "vsidecarset.kb.io" would deny the request: spec.updateStrategy.maxUnavailable: Invalid value: "ten": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+        "admission webhook \"vsidecarset.kb.io\" would deny the request: spec.updateStrategy.maxUnavailable: Invalid value: \"ten\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
       fieldErrors: {
         updateStrategy: [
-          'spec.updateStrategy.maxUnavailable: Invalid value: "ten": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+          "spec.updateStrategy.maxUnavailable: Invalid value: \"ten\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
         ],
       },
     });
@@ -329,7 +326,7 @@ describe('buildCanary by selector', () => {
     const base = { container: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.21.0' };
     const empty = buildCanary(seen, { ...base, scope: { kind: 'selector', selector: {} } });
     expect(empty.ok === false && empty.fieldErrors.updateStrategy).toEqual([
-      'spec.updateStrategy.selector: Invalid value: {}: empty selector is not valid for sidecarset.',
+      'spec.updateStrategy.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
     ]);
     const badValue = buildCanary(seen, { ...base, scope: { kind: 'selector', selector: { matchLabels: { app: 'bad value' } } } });
     expect(badValue.ok === false && badValue.fieldErrors.updateStrategy?.[0]).toContain(
@@ -339,15 +336,17 @@ describe('buildCanary by selector', () => {
       ...base,
       scope: { kind: 'selector', selector: { matchExpressions: [{ key: 'app', operator: 'Equals', values: ['x'] }] } },
     });
+    // LabelSelectorAsSelector fails on the same operator: Kruise reports the selector once more.
     expect(badOp.ok === false && badOp.fieldErrors.updateStrategy).toEqual([
       'spec.updateStrategy.selector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator',
+      'spec.updateStrategy.selector.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"app", Operator:"Equals", Values:[]string{"x"}}}}',
     ]);
     const none = buildCanary(seen, { ...base, scope: { kind: 'pods', description: 'workload shop/web', pods: [], token: 'x' } });
     expect(none.ok === false && none.message).toBe('No matched pod in workload shop/web: the canary would cover nothing.');
   });
 });
 
-describe('validateUpdateStrategy (reference §6.2 rule 7)', () => {
+describe('validateUpdateStrategy (validateSidecarSetUpdateStrategy in pkg/webhook/sidecarset/validating)', () => {
   it('refuses a set partition with a selector, "0%" included', () => {
     expect(partitionIsSet(0)).toBe(false);
     expect(partitionIsSet('0%')).toBe(true);
@@ -355,13 +354,13 @@ describe('validateUpdateStrategy (reference §6.2 rule 7)', () => {
     expect(validateUpdateStrategy({ type: 'RollingUpdate', partition: 0, selector: { matchLabels: { a: 'b' } } })).toEqual([]);
     const s = { type: 'RollingUpdate', partition: '0%', selector: { matchLabels: { a: 'b' } } };
     expect(validateUpdateStrategy(s)).toEqual([
-      `updateStrategy: Invalid value: "${JSON.stringify(s)}": Partition and Selector cannot be used together`,
+      'updateStrategy: Invalid value: "{Type:\\"RollingUpdate\\", Partition:\\"0%\\", Selector:{MatchLabels:{A:\\"b\\"}}}": Partition and Selector cannot be used together',
     ]);
   });
   it('checks partition and maxUnavailable formats; over 100% and 0 are accepted', () => {
     expect(validateUpdateStrategy({ partition: '150%', maxUnavailable: 0 })).toEqual([]);
     expect(validateUpdateStrategy({ partition: '50', maxUnavailable: -2 })).toEqual([
-      'spec.updateStrategy.partition: Invalid value: "50": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+      "spec.updateStrategy.partition: Invalid value: \"50\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
       'spec.updateStrategy.maxUnavailable: Invalid value: -2: must be greater than or equal to 0',
     ]);
   });
@@ -441,7 +440,7 @@ describe('buildPromote', () => {
     const seen = seenFrom(meshSidecarSet(canary));
     const r = buildPromote(seen, { step: { kind: 'partition', partition: parseIntOrPercent('abc') } });
     expect(r.ok === false && r.message).toBe(
-      'admission webhook "vsidecarset.kb.io" would deny the request: spec.updateStrategy.partition: Invalid value: "abc": a valid percent string must be a numeric string followed by an ending \'%\' (e.g. \'1%\',  or \'93%\', regex used for validation is \'[0-9]+%\')',
+      "admission webhook \"vsidecarset.kb.io\" would deny the request: spec.updateStrategy.partition: Invalid value: \"abc\": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
     );
     const neg = buildPromote(seen, { step: { kind: 'partition', partition: parseIntOrPercent('-3') } });
     expect(neg.ok === false && neg.fieldErrors.partition).toEqual([
@@ -477,8 +476,8 @@ describe('pause and resume', () => {
     expect(applyChange(paused, change).spec.updateStrategy?.paused).toBe(false);
     const otherImage = meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true });
     (otherImage.spec.containers?.[0] as { image: string }).image = 'docker.io/istio/proxyv2:1.21.0-broken';
-    expect(() => applyChange(otherImage, change)).toThrow(JsonPatchTestFailed);
-    expect(() => applyChange(meshSidecarSet(), change)).toThrow(JsonPatchTestFailed);
+    expect(() => applyChange(otherImage, change)).toThrow(PatchRejected);
+    expect(() => applyChange(meshSidecarSet(), change)).toThrow(PatchRejected);
     expect(buildResume(seenFrom(meshSidecarSet())).ok).toBe(false);
   });
 
@@ -492,7 +491,7 @@ describe('pause and resume', () => {
 });
 
 describe('buildRollback', () => {
-  /** A ControllerRevision as Kruise stores it in kruise-system (reference §3.1). */
+  /** A ControllerRevision as Kruise stores it in kruise-system (pkg/control/sidecarcontrol/history_control.go). */
   const revision: ControllerRevision = {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
@@ -567,17 +566,15 @@ describe('buildRollback', () => {
 
   it('can be limited to some containers, and refuses when nothing differs', () => {
     const r = buildRollback(seenFrom(meshSidecarSet()), { revision: revisionImages(revision), containers: ['log-agent'] });
-    expect(r.ok === false && r.message).toBe(
-      'Revision 3 (mesh-5d8f7c9b4) has the same images as now: nothing to roll back.',
-    );
+    expect(r.ok === false && r.message).toBe('Revision 3 (mesh-5d8f7c9b4) has the same images as now: nothing to roll back.');
   });
 });
 
-describe('applyJsonPatch', () => {
+describe('jsonPatch', () => {
   it('escapes pointers and applies add/replace/remove/test like RFC 6902', () => {
     expect(pointer('metadata', 'annotations', 'kruise.io/sidecarset-hash')).toBe('/metadata/annotations/kruise.io~1sidecarset-hash');
     const doc = { metadata: { annotations: { 'a/b': 'x', 'c~d': 'y' } }, list: [1, 2] };
-    const out = applyJsonPatch(doc, [
+    const out = jsonPatch(doc, [
       { op: 'test', path: '/metadata/annotations/a~1b', value: 'x' },
       { op: 'test', path: '/metadata/annotations/c~0d', value: 'y' },
       { op: 'add', path: '/list/-', value: 3 },
@@ -585,7 +582,7 @@ describe('applyJsonPatch', () => {
     ]);
     expect(out).toEqual({ metadata: { annotations: { 'c~d': 'y' } }, list: [1, 2, 3] });
     expect(doc.list).toEqual([1, 2]);
-    expect(() => applyJsonPatch(doc, [{ op: 'test', path: '/missing', value: false }])).toThrow(JsonPatchTestFailed);
-    expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/missing', value: 1 }])).toThrow(JsonPatchTestFailed);
+    expect(() => jsonPatch(doc, [{ op: 'test', path: '/missing', value: false }])).toThrow(PatchRejected);
+    expect(() => jsonPatch(doc, [{ op: 'replace', path: '/missing', value: 1 }])).toThrow(PatchRejected);
   });
 });

@@ -3,7 +3,7 @@
  * snapshot of the SidecarSet) and what they asked for, build the one PATCH to send, a readable diff
  * for the preview, and a one-line summary for the audit Event. Nothing here talks to a cluster.
  *
- * Safety rules (reference §6.2 and §7):
+ * Safety rules:
  * - Every change that touches `spec.containers[]` is a JSON Patch whose `test` ops guard the
  *   container name and image at that index and the whole `spec.updateStrategy` as the user saw it
  *   (partition, paused, selector, maxUnavailable together: `paused: false` is usually omitted by the
@@ -15,14 +15,14 @@
  *   invalid value never reaches the cluster.
  */
 import { checkImageReference } from './image-reference';
+import { type JsonPatchOp, jsonPatch, mergePatch, pointer } from './json-patch';
 import type { IntOrString, LabelSelector, SidecarSet, SidecarSetUpdateStrategy } from './k8s-types';
 import { KRUISE } from './k8s-types';
 import { partitionReplicas } from './kruise-pod';
-import { formatSelector, isEmptyLabelSelector } from './label-selector';
-
-export type JsonPatchOp =
-  | { op: 'test' | 'add' | 'replace'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+import { formatSelector } from './label-selector';
+import { aggregate, type FieldError, formatFieldError } from './field-errors';
+import { validatePositiveIntOrPercent } from './int-or-percent';
+import { validateSidecarSetUpdateStrategy } from './sidecarset-validation';
 
 export type RolloutAction = 'canary' | 'promote' | 'pause' | 'resume' | 'rollback';
 
@@ -108,18 +108,12 @@ function refuse(message: string, fieldErrors: FieldErrors = {}): BuildResult {
   return { ok: false, message, fieldErrors };
 }
 
-// ------------------------------------------------------------------------------------------------
-// Kruise's own validation of updateStrategy (reference §6.2 rule 7), same wording.
-// ------------------------------------------------------------------------------------------------
-
-const PERCENT = /^[0-9]+%$/;
-const PERCENT_MESSAGE =
-  "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
-
-/** Reads a form value the way the API would see it: digits (with a sign) are an int, anything else a string. */
-export function parseIntOrPercent(text: string): IntOrString {
-  const t = text.trim();
-  return /^-?[0-9]+$/.test(t) ? Number(t) : t;
+/**
+ * Kruise's webhook checks of `spec.updateStrategy` (lib/fleet/sidecarset-validation.ts), as
+ * `<path>: <Type>: <detail>` lines.
+ */
+export function validateUpdateStrategy(strategy: SidecarSetUpdateStrategy | undefined): string[] {
+  return validateSidecarSetUpdateStrategy(strategy).map(formatFieldError);
 }
 
 function renderValue(v: unknown): string {
@@ -130,116 +124,14 @@ function renderValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function validatePositiveIntOrPercent(value: IntOrString, path: string): string[] {
-  if (typeof value === 'string') {
-    return PERCENT.test(value) ? [] : [`${path}: Invalid value: ${JSON.stringify(value)}: ${PERCENT_MESSAGE}`];
-  }
-  if (!Number.isInteger(value)) {
-    return [`${path}: Invalid value: ${value}: must be an integer or a percent string`];
-  }
-  return value < 0 ? [`${path}: Invalid value: ${value}: must be greater than or equal to 0`] : [];
-}
-
-/** Kruise counts a partition as "set" when it is any string (even "0%") or a non-zero int. */
-export function partitionIsSet(partition: IntOrString | undefined): boolean {
-  if (partition === undefined) return false;
-  return typeof partition === 'string' || partition !== 0;
-}
-
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-function validateLabelKey(key: string, path: string): string[] {
-  const slash = key.indexOf('/');
-  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const errs: string[] = [];
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
-    errs.push(
-      `${path}: Invalid value: ${JSON.stringify(key)}: prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-    );
-  }
-  if (name.length === 0 || name.length > 63) {
-    errs.push(`${path}: Invalid value: ${JSON.stringify(key)}: name part must be no more than 63 characters`);
-  } else if (!LABEL_NAME.test(name)) {
-    errs.push(
-      `${path}: Invalid value: ${JSON.stringify(key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
-    );
-  }
-  return errs;
-}
-
-function validateLabelValue(value: string, path: string): string[] {
-  if (value.length <= 63 && LABEL_VALUE.test(value)) return [];
-  if (value.length > 63) return [`${path}: Invalid value: ${JSON.stringify(value)}: must be no more than 63 characters`];
-  return [
-    `${path}: Invalid value: ${JSON.stringify(value)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
-  ];
-}
-
-function validateSelector(sel: LabelSelector, path: string): string[] {
-  if (isEmptyLabelSelector(sel)) {
-    return [`${path}: Invalid value: ${JSON.stringify(sel)}: empty selector is not valid for sidecarset.`];
-  }
-  const errs: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
-    errs.push(...validateLabelKey(k, `${path}.matchLabels`), ...validateLabelValue(v, `${path}.matchLabels`));
-  }
-  (sel.matchExpressions ?? []).forEach((e, i) => {
-    const p = `${path}.matchExpressions[${i}]`;
-    errs.push(...validateLabelKey(e.key, `${p}.key`));
-    if (e.operator === 'In' || e.operator === 'NotIn') {
-      if (!e.values || e.values.length === 0) {
-        errs.push(`${p}.values: Required value: must be specified when \`operator\` is 'In' or 'NotIn'`);
-      }
-      for (const v of e.values ?? []) errs.push(...validateLabelValue(v, `${p}.values`));
-    } else if (e.operator === 'Exists' || e.operator === 'DoesNotExist') {
-      if (e.values && e.values.length > 0) {
-        errs.push(`${p}.values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`);
-      }
-    } else {
-      errs.push(`${p}.operator: Invalid value: ${JSON.stringify(e.operator)}: not a valid selector operator`);
-    }
-  });
-  return errs;
-}
-
-/**
- * The updateStrategy checks of Kruise's validating webhook, in its order and wording. Returns
- * the errors as `<path>: <Type>: <detail>` lines. Only RollingUpdate is checked, as Kruise does.
- */
-export function validateUpdateStrategy(strategy: SidecarSetUpdateStrategy | undefined): string[] {
-  const s = strategy ?? {};
-  if ((s.type ?? 'RollingUpdate') !== 'RollingUpdate') return [];
-  const path = 'spec.updateStrategy';
-  const errs: string[] = [];
-  if (s.selector && partitionIsSet(s.partition)) {
-    // Kruise reports this one on `updateStrategy` (no `spec.`), with the strategy dumped in quotes.
-    errs.push(`updateStrategy: Invalid value: "${JSON.stringify(s)}": Partition and Selector cannot be used together`);
-  }
-  if (s.selector) errs.push(...validateSelector(s.selector, `${path}.selector`));
-  if (s.partition !== undefined) errs.push(...validatePositiveIntOrPercent(s.partition, `${path}.partition`));
-  if (s.maxUnavailable !== undefined) {
-    errs.push(...validatePositiveIntOrPercent(s.maxUnavailable, `${path}.maxUnavailable`));
-  }
-  return errs;
-}
-
-/** Kruise's rejection of the whole request, as its webhook would phrase it (reference §6.2). */
-function kruiseDenial(errs: string[]): string {
-  const joined = errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`;
-  return `admission webhook "vsidecarset.kb.io" would deny the request: ${joined}`;
+/** Kruise's rejection of the whole request, as its webhook words it (the errors aggregated). */
+function kruiseDenial(errs: FieldError[]): string {
+  return `admission webhook "vsidecarset.kb.io" would deny the request: ${aggregate(errs)}`;
 }
 
 // ------------------------------------------------------------------------------------------------
 // Patch building blocks.
 // ------------------------------------------------------------------------------------------------
-
-/** JSON Pointer escaping (RFC 6901). */
-export function pointer(...parts: Array<string | number>): string {
-  return parts.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
 
 class PatchBuilder {
   readonly ops: JsonPatchOp[] = [];
@@ -310,15 +202,16 @@ class PatchBuilder {
 
   /** The strategy after these ops, for validation. */
   strategyAfter(): SidecarSetUpdateStrategy {
-    const doc = applyJsonPatch({ spec: { updateStrategy: this.seen.updateStrategy ?? {} } }, this.ops.filter(
-      (o) => o.path.startsWith('/spec/updateStrategy/'),
-    ) as JsonPatchOp[]);
+    const doc = jsonPatch(
+      { spec: { updateStrategy: this.seen.updateStrategy ?? {} } },
+      this.ops.filter((o) => o.path.startsWith('/spec/updateStrategy/')) as JsonPatchOp[],
+    );
     return (doc as { spec: { updateStrategy: SidecarSetUpdateStrategy } }).spec.updateStrategy;
   }
 
   build(action: RolloutAction, warnings: string[]): BuildResult {
-    const errs = validateUpdateStrategy(this.strategyAfter());
-    if (errs.length > 0) return refuse(kruiseDenial(errs), { updateStrategy: errs });
+    const errs = validateSidecarSetUpdateStrategy(this.strategyAfter());
+    if (errs.length > 0) return refuse(kruiseDenial(errs), { updateStrategy: errs.map(formatFieldError) });
     return {
       ok: true,
       change: { action, patchType: 'json', patch: this.ops, diff: this.diff, summary: this.summary.join('; '), warnings },
@@ -488,7 +381,7 @@ export function buildPromote(seen: SeenSidecarSet, req: PromoteRequest): BuildRe
   } else {
     partition = step.partition;
     const errs = validatePositiveIntOrPercent(partition, 'spec.updateStrategy.partition');
-    if (errs.length > 0) return refuse(kruiseDenial(errs), { partition: errs });
+    if (errs.length > 0) return refuse(kruiseDenial(errs), { partition: errs.map(formatFieldError) });
   }
 
   const keptAfter = partitionReplicas(partition, matched);
@@ -576,12 +469,8 @@ export interface RevisionImages {
   containers: Array<{ name: string; image: string }>;
 }
 
-/** Reads the container images out of a ControllerRevision's `data` (reference §3.1). */
-export function revisionImages(rev: {
-  metadata: { name: string };
-  revision: number;
-  data?: unknown;
-}): RevisionImages {
+/** Reads the container images out of a SidecarSet ControllerRevision's `data` (its `spec.containers`). */
+export function revisionImages(rev: { metadata: { name: string }; revision: number; data?: unknown }): RevisionImages {
   const spec = (rev.data as { spec?: { containers?: unknown } } | undefined)?.spec;
   const list = Array.isArray(spec?.containers) ? (spec.containers as Array<Record<string, unknown>>) : [];
   return {
@@ -631,88 +520,9 @@ export function buildRollback(seen: SeenSidecarSet, req: RollbackRequest): Build
   return result;
 }
 
-// ------------------------------------------------------------------------------------------------
-// A small RFC 6902 applier: the preview applies the planned patch to the SidecarSet the user saw
-// and hands the result to the planner; tests use it to prove the patches do what they say.
-// ------------------------------------------------------------------------------------------------
-
-export class JsonPatchTestFailed extends Error {
-  override name = 'JsonPatchTestFailed';
-}
-
-function unescapeToken(token: string): string {
-  return token.replaceAll('~1', '/').replaceAll('~0', '~');
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-export function applyJsonPatch<T>(doc: T, ops: readonly JsonPatchOp[]): T {
-  const root = { value: structuredClone(doc) as unknown };
-  for (const op of ops) {
-    const tokens = op.path === '' ? [] : op.path.slice(1).split('/').map(unescapeToken);
-    let parent: unknown = root;
-    let key: string = 'value';
-    for (const t of tokens) {
-      parent = (parent as Record<string, unknown>)[key];
-      key = t;
-      if (parent === null || typeof parent !== 'object') {
-        throw new JsonPatchTestFailed(`path ${op.path} does not exist`);
-      }
-    }
-    const container = parent as Record<string, unknown>;
-    const list = parent as unknown[];
-    const isArray = Array.isArray(parent);
-    const index = isArray ? (key === '-' ? list.length : Number(key)) : -1;
-    const exists = isArray ? Number.isInteger(index) && index >= 0 && index < list.length : Object.hasOwn(container, key);
-    const current = isArray ? list[index] : container[key];
-    switch (op.op) {
-      case 'test':
-        if (!exists || !deepEqual(current, op.value)) throw new JsonPatchTestFailed(`test failed at ${op.path}`);
-        break;
-      case 'add':
-        if (isArray) list.splice(index, 0, structuredClone(op.value));
-        else container[key] = structuredClone(op.value);
-        break;
-      case 'replace':
-        if (!exists) throw new JsonPatchTestFailed(`path ${op.path} does not exist`);
-        if (isArray) list[index] = structuredClone(op.value);
-        else container[key] = structuredClone(op.value);
-        break;
-      case 'remove':
-        if (!exists) throw new JsonPatchTestFailed(`path ${op.path} does not exist`);
-        if (isArray) list.splice(index, 1);
-        else delete container[key];
-        break;
-    }
-  }
-  return root.value as T;
-}
-
-/** RFC 7386 merge patch, for the pause preview and tests. */
-export function applyMergePatch<T>(doc: T, patch: unknown): T {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return structuredClone(patch) as T;
-  const out: Record<string, unknown> =
-    doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? structuredClone(doc as Record<string, unknown>) : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = applyMergePatch(out[k], v);
-  }
-  return out as T;
-}
-
 /** The SidecarSet as it will be after the change (for the planner's what-if preview). */
 export function applyChange(sidecarSet: SidecarSet, change: PlannedChange): SidecarSet {
-  return change.patchType === 'json'
-    ? applyJsonPatch(sidecarSet, change.patch as JsonPatchOp[])
-    : applyMergePatch(sidecarSet, change.patch);
+  return change.patchType === 'json' ? jsonPatch(sidecarSet, change.patch) : mergePatch(sidecarSet, change.patch);
 }
 
 /** A unified-diff-like rendering of the diff lines, for text contexts (events, logs). */

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, SidecarSet } from './k8s-types';
 import { HASH_NEW, IMG_NEW, logPod, logPods, logSidecarSet, NAMESPACES } from './kruise-fixtures.test-support';
-import { applyJsonPatch, JsonPatchTestFailed } from './rollout-actions';
-import {
-  buildGuardPause,
-  evaluateGuard,
-  formatGuardSettings,
-  GUARD_DEFAULTS,
-  guardPausedNote,
-  parseGuardSettings,
-} from './rollout-guard';
+import { jsonPatch, PatchRejected } from './json-patch';
+import { buildGuardPause, evaluateGuard, formatGuardSettings, GUARD_DEFAULTS, guardPausedNote, parseGuardSettings } from './rollout-guard';
 
 /** The pods' upgrade timestamp in the fixtures is 2025-11-21T09:00:00Z. */
 const UPGRADED_AT = Date.parse('2025-11-21T09:00:00Z');
 
-function guarded(guard: string | undefined, strategy: SidecarSet['spec']['updateStrategy'] = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 }) {
+function guarded(
+  guard: string | undefined,
+  strategy: SidecarSet['spec']['updateStrategy'] = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 },
+) {
   const ss = logSidecarSet({ updateStrategy: strategy });
   if (guard !== undefined) ss.metadata.annotations = { ...ss.metadata.annotations, 'sidecarfleet.io/guard': guard };
   return ss;
@@ -42,9 +38,10 @@ describe('parseGuardSettings', () => {
     expect(parseGuardSettings(undefined)).toEqual({ configured: false });
     expect(parseGuardSettings({ other: 'x' })).toEqual({ configured: false });
     expect(parseGuardSettings({ 'sidecarfleet.io/guard': '{}' })).toEqual({ configured: true, settings: GUARD_DEFAULTS });
-    expect(
-      parseGuardSettings({ 'sidecarfleet.io/guard': '{"enabled":true,"maxFailedPods":"10%","notReadySeconds":90}' }),
-    ).toEqual({ configured: true, settings: { enabled: true, maxFailedPods: '10%', notReadySeconds: 90 } });
+    expect(parseGuardSettings({ 'sidecarfleet.io/guard': '{"enabled":true,"maxFailedPods":"10%","notReadySeconds":90}' })).toEqual({
+      configured: true,
+      settings: { enabled: true, maxFailedPods: '10%', notReadySeconds: 90 },
+    });
   });
 
   it('round-trips what the settings form writes', () => {
@@ -69,7 +66,12 @@ describe('evaluateGuard', () => {
   const fleet = (updated: Pod[]) => [...updated, ...logPods('web-old', 7, { state: 'old' })];
 
   it('does nothing unless opted in', () => {
-    const v = evaluateGuard({ sidecarSet: guarded(undefined), pods: fleet([logPod('web-a', { state: 'failing' })]), namespaceLabels: NAMESPACES, now });
+    const v = evaluateGuard({
+      sidecarSet: guarded(undefined),
+      pods: fleet([logPod('web-a', { state: 'failing' })]),
+      namespaceLabels: NAMESPACES,
+      now,
+    });
     expect(v.state).toBe('off');
     const off = evaluateGuard({
       sidecarSet: guarded('{"enabled":false}'),
@@ -84,7 +86,11 @@ describe('evaluateGuard', () => {
   });
 
   it('trips on the first updated pod that cannot pull its image (default threshold 0)', () => {
-    const pods = fleet([logPod('web-a', { state: 'updated' }), logPod('web-b', { state: 'failing' }), logPod('web-c', { state: 'updated' })]);
+    const pods = fleet([
+      logPod('web-a', { state: 'updated' }),
+      logPod('web-b', { state: 'failing' }),
+      logPod('web-c', { state: 'updated' }),
+    ]);
     const v = evaluateGuard({ sidecarSet: guarded('{}'), pods, namespaceLabels: NAMESPACES, now });
     expect(v).toEqual({
       state: 'trip',
@@ -126,7 +132,12 @@ describe('evaluateGuard', () => {
   });
 
   it('counts crash loops', () => {
-    const v = evaluateGuard({ sidecarSet: guarded('{"maxFailedPods":0}'), pods: fleet([crashLooping('web-a')]), namespaceLabels: NAMESPACES, now });
+    const v = evaluateGuard({
+      sidecarSet: guarded('{"maxFailedPods":0}'),
+      pods: fleet([crashLooping('web-a')]),
+      namespaceLabels: NAMESPACES,
+      now,
+    });
     expect(v.state).toBe('trip');
     expect(v.failing[0]?.reason).toBe('CrashLoopBackOff');
   });
@@ -147,7 +158,12 @@ describe('evaluateGuard', () => {
     const brokenOld = logPod('web-x', { state: 'old', ready: false });
     const s = brokenOld.status?.containerStatuses?.[0];
     if (s) s.state = { waiting: { reason: 'CrashLoopBackOff' } };
-    const v = evaluateGuard({ sidecarSet: guarded('{}'), pods: fleet([brokenOld, logPod('web-a', { state: 'updated' })]), namespaceLabels: NAMESPACES, now });
+    const v = evaluateGuard({
+      sidecarSet: guarded('{}'),
+      pods: fleet([brokenOld, logPod('web-a', { state: 'updated' })]),
+      namespaceLabels: NAMESPACES,
+      now,
+    });
     expect([v.state, v.updated, v.failing]).toEqual(['watching', 1, []]);
   });
 
@@ -184,14 +200,14 @@ describe('buildGuardPause: one replica wins', () => {
       { op: 'test', path: '/metadata/annotations/kruise.io~1sidecarset-hash', value: HASH_NEW },
       { op: 'add', path: '/spec/updateStrategy/paused', value: true },
     ]);
-    const paused = applyJsonPatch(ss, ops);
+    const paused = jsonPatch(ss, ops);
     expect(paused.spec.updateStrategy?.paused).toBe(true);
     expect(guardPausedNote(paused)).toEqual({ at: '2025-11-21T09:00:01Z', hash: HASH_NEW, failing: 1, message: v.message });
 
     // The second replica evaluated the same object; once the first pause landed, the server
     // bumped the resourceVersion, so the second patch fails its test and changes nothing.
     const afterFirst = { ...paused, metadata: { ...paused.metadata, resourceVersion: '4712' } };
-    expect(() => applyJsonPatch(afterFirst, ops)).toThrow(JsonPatchTestFailed);
+    expect(() => jsonPatch(afterFirst, ops)).toThrow(PatchRejected);
   });
 
   it('tests an explicit paused: false, and the note disappears once resumed or re-imaged', () => {
@@ -199,7 +215,7 @@ describe('buildGuardPause: one replica wins', () => {
     const v = evaluateGuard({ sidecarSet: ss, pods, namespaceLabels: NAMESPACES, now: UPGRADED_AT + 1000 });
     const ops = buildGuardPause(v, '2025-11-21T09:00:01Z');
     expect(ops).toContainEqual({ op: 'test', path: '/spec/updateStrategy/paused', value: false });
-    const paused = applyJsonPatch(ss, ops);
+    const paused = jsonPatch(ss, ops);
     const resumed: SidecarSet = { ...paused, spec: { ...paused.spec, updateStrategy: { ...paused.spec.updateStrategy, paused: false } } };
     expect(guardPausedNote(resumed)).toBeUndefined();
     const reimaged: SidecarSet = {

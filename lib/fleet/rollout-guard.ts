@@ -16,10 +16,11 @@
  *
  * A failing updated pod is one whose sidecar container (of this SidecarSet) is waiting with an
  * image or start error (ErrImagePull, ImagePullBackOff, InvalidImageName, CrashLoopBackOff, …), or
- * not ready for longer than notReadySeconds since it was upgraded (reference §4.6 item 6: Kruise
+ * not ready for longer than notReadySeconds since it was upgraded (Kruise
  * writes no failure marker, so this is inferred).
  */
 import type { IntOrString, Pod, SidecarSet } from './k8s-types';
+import { FAILING_WAITING_REASONS } from './pod-status';
 import { KRUISE } from './k8s-types';
 import {
   isHotUpgrade,
@@ -30,7 +31,8 @@ import {
   sidecarSetHash,
   workingHotUpgradeContainer,
 } from './kruise-pod';
-import { GUARD_PAUSED_ANNOTATION, type JsonPatchOp, pointer } from './rollout-actions';
+import { type JsonPatchOp, pointer } from './json-patch';
+import { GUARD_PAUSED_ANNOTATION } from './rollout-actions';
 
 export { GUARD_PAUSED_ANNOTATION };
 
@@ -91,21 +93,6 @@ export function parseGuardSettings(annotations: Record<string, string> | undefin
 export function formatGuardSettings(s: GuardSettings): string {
   return JSON.stringify({ enabled: s.enabled, maxFailedPods: s.maxFailedPods, notReadySeconds: s.notReadySeconds });
 }
-
-/** Waiting reasons that mean the container will not start without a change (kubelet's own words). */
-export const FAILING_WAITING_REASONS = new Set([
-  'ErrImagePull',
-  'ImagePullBackOff',
-  'InvalidImageName',
-  'ErrImageNeverPull',
-  'RegistryUnavailable',
-  'CrashLoopBackOff',
-  'CreateContainerConfigError',
-  'CreateContainerError',
-  'RunContainerError',
-  'PreStartHookError',
-  'PostStartHookError',
-]);
 
 export interface GuardFailure {
   namespace: string;

@@ -30,7 +30,7 @@ function plan(ss: SidecarSet, pods: Pod[]) {
   return planRollout({ sidecarSet: ss, pods, namespaceLabels: NAMESPACES });
 }
 
-describe('planRollout: the worked cases of reference §5.4', () => {
+describe('planRollout: worked cases of calculateUpgradeCount', () => {
   const cases: Array<{
     name: string;
     pods: Pod[];
@@ -115,7 +115,7 @@ describe('planRollout: the worked cases of reference §5.4', () => {
   });
 });
 
-describe('planRollout: status (§3)', () => {
+describe('planRollout: status (calculateStatus)', () => {
   it('counts updated pods whose new image fails, but not as ready', () => {
     const pods = [logPod('a', { state: 'failing', ready: false }), logPod('b', { state: 'updated' }), logPod('c')];
     const p = plan(logSidecarSet(), pods);
@@ -165,7 +165,7 @@ describe('planRollout: status (§3)', () => {
   });
 });
 
-describe('planRollout: candidates (§5.3)', () => {
+describe('planRollout: candidates (SortNextUpgradePods)', () => {
   it('takes not-ready pods first and without budget', () => {
     const pods = [logPod('r1'), logPod('r2'), logPod('nr1', { ready: false }), logPod('r3'), logPod('nr2', { ready: false })];
     const p = plan(logSidecarSet({ updateStrategy: { maxUnavailable: 1 } }), pods);
@@ -296,16 +296,19 @@ describe('planRollout: candidates (§5.3)', () => {
 describe('planRollout: hot upgrade', () => {
   const EMPTY = 'openkruise/hotupgrade-sample:empty';
   function meshSidecarSet(): SidecarSet {
-    const ss = logSidecarSet({
-      containers: [
-        {
-          name: 'envoy',
-          image: 'docker.io/envoyproxy/envoy:v1.31.2',
-          podInjectPolicy: 'BeforeAppContainer',
-          upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY },
-        },
-      ],
-    }, 'mesh-ss');
+    const ss = logSidecarSet(
+      {
+        containers: [
+          {
+            name: 'envoy',
+            image: 'docker.io/envoyproxy/envoy:v1.31.2',
+            podInjectPolicy: 'BeforeAppContainer',
+            upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: EMPTY },
+          },
+        ],
+      },
+      'mesh-ss',
+    );
     return ss;
   }
   function meshPod(name: string, working: 'envoy-1' | 'envoy-2', images: [string, string]): Pod {

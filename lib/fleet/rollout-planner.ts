@@ -1,5 +1,5 @@
 /**
- * The SidecarSet rollout planner (reference §3, §5.2–5.4): given a SidecarSet, the pods and the
+ * The SidecarSet rollout planner (pkg/controller/sidecarset/sidecarset_processor.go, pkg/controller/sidecarset/sidecarset_strategy.go): given a SidecarSet, the pods and the
  * namespace labels, which pods Kruise counts, which it would upgrade in the next round, and why
  * not more. One planner serves the simulator's controller and the dashboard's preview.
  *
@@ -11,18 +11,18 @@ import {
   isHotUpgrade,
   isInFlight,
   isMatched,
-  isPodReady,
   isReadyForSidecarSet,
   isUpdated,
   isUpgradable,
   maxUnavailableReplicas,
   partitionReplicas,
   podNamespace,
-  podReadyTime,
   sidecarContainerNames,
 } from './kruise-pod';
-import type { ControllerRevision, Pod, SidecarContainer, SidecarSet, SidecarSetSpec } from './k8s-types';
+import type { ControllerRevision, Pod, SidecarSet, SidecarSetSpec } from './k8s-types';
 import { KRUISE } from './k8s-types';
+import { isPodReady, podReadyTime } from './pod-readiness';
+import { sidecarSetHashInput } from './kruise-hash';
 import { matchesLabelSelector } from './label-selector';
 
 export interface PlanInput {
@@ -37,7 +37,7 @@ export interface PlanInput {
  * - complete: every matched pod is updated (or nothing is matched);
  * - notUpdate: `updateStrategy.type: NotUpdate`;
  * - paused: `updateStrategy.paused`;
- * - hotUpgradeReset: this round only resets idle hot-upgrade twins (§5.2 step 5);
+ * - hotUpgradeReset: this round only resets idle hot-upgrade twins (flipHotUpgradingContainers, sidecarset_hotupgrade.go);
  * - selector: `updateStrategy.selector` leaves some not-updated pods out;
  * - notUpgradable: some pods differ in more than images and need recreating;
  * - inFlight: some pods are still finishing an earlier in-place change;
@@ -63,13 +63,13 @@ export interface RolloutStatusCounts {
 }
 
 export interface RolloutPlan {
-  /** M of §3, sorted by namespace/name. */
+  /** The pods Kruise counts (getMatchingPods), sorted by namespace/name. */
   matched: Pod[];
   /** The status the controller would write before touching any pod. */
   status: RolloutStatusCounts;
   /** Matched pods that are not updated. */
   notUpdated: number;
-  /** Eligible not-updated pods in upgrade order (§5.3): ActivePods order, then priority, then scatter. */
+  /** Eligible not-updated pods in upgrade order (SortNextUpgradePods): ActivePods order, then priority, then scatter. */
   candidates: Pod[];
   /** Not updated, selected, but their without-image hash differs: they need recreating. */
   notUpgradable: Pod[];
@@ -77,17 +77,17 @@ export interface RolloutPlan {
   inFlight: Pod[];
   /** Not updated but outside `updateStrategy.selector`. */
   selectorExcluded: Pod[];
-  /** Pods whose idle hot-upgrade twin the controller resets this round (§5.2 step 5). */
+  /** Pods whose idle hot-upgrade twin the controller resets this round (flipHotUpgradingContainers, sidecarset_hotupgrade.go). */
   hotUpgradeReset: Pod[];
-  /** P of §2.3: how many candidates stay on the old version. */
+  /** CalculatePartitionReplicas (pkg/util/tools.go): how many candidates stay on the old version. */
   partition: number;
   /** maxUnavailable scaled over matched pods. */
   maxUnavailable: number;
   /** Updated pods that are not consistent or not ready, before this round. */
   unavailable: number;
-  /** The pods this round upgrades (§5.4), in order. Empty when paused, NotUpdate or complete. */
+  /** The pods this round upgrades (calculateUpgradeCount), in order. Empty when paused, NotUpdate or complete. */
   nextRound: Pod[];
-  /** The §5.4 selection ignoring pause/NotUpdate: what the next round would be once resumed. */
+  /** The calculateUpgradeCount selection ignoring pause/NotUpdate: what the next round would be once resumed. */
   selection: Pod[];
   /** Why `nextRound` is smaller than `notUpdated`; empty when it is not. */
   blockedBy: BlockReason[];
@@ -189,7 +189,7 @@ function orderOf(pod: Pod, keys: Array<{ orderedKey: string }>): { level: number
   return { level: -1, num: 0 };
 }
 
-/** §5.3 step 2: a stable re-sort by weight (higher first) or order (lower level, then larger number first). */
+/** SortNextUpgradePods, priority step: a stable re-sort by weight (higher first) or order (lower level, then larger number first). */
 export function prioritySort(pods: Pod[], strategy: NonNullable<SidecarSetSpec['updateStrategy']>['priorityStrategy']): Pod[] {
   if (!strategy) return pods;
   const indexed = pods.map((p, i) => ({ p, i }));
@@ -278,7 +278,7 @@ function scatterByTerm(order: Pod[], all: Pod[], term: ScatterTerm): Pod[] {
   return out;
 }
 
-/** §5.3 step 3: scatter terms, most-matched first (ties in term order). */
+/** SortNextUpgradePods, scatter step: scatter terms, most-matched first (ties in term order). */
 export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm[] | undefined): Pod[] {
   if (!strategy || strategy.length === 0 || candidates.length <= 1) return candidates;
   const terms = expandScatterTerms(strategy, all);
@@ -292,7 +292,7 @@ export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm
   return order;
 }
 
-/** §5.3: ActivePods order, then priority, then scatter. */
+/** SortNextUpgradePods (pkg/controller/sidecarset/sidecarset_strategy.go): ActivePods order, then priority, then scatter. */
 export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet): Pod[] {
   const strategy = ss.spec.updateStrategy ?? {};
   let order = sortActivePods(candidates);
@@ -302,7 +302,7 @@ export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet
 }
 
 /**
- * §5.2 step 5: pods whose idle hot twin still runs a real image, whose other sidecars are
+ * flipHotUpgradingContainers (sidecarset_hotupgrade.go): pods whose idle hot twin still runs a real image, whose other sidecars are
  * consistent, and that are Running & Ready or have every container but the idle twins ready.
  */
 export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
@@ -321,13 +321,10 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
   if (!isConsistent(pod, ss, others)) return false;
   if (pod.status?.phase === 'Running' && isPodReady(pod)) return true;
   const statuses = pod.status?.containerStatuses ?? [];
-  return (
-    statuses.length > 0 &&
-    pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready))
-  );
+  return statuses.length > 0 && pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready));
 }
 
-/** Plans the next round of a SidecarSet (reference §5.2 steps 1–7). */
+/** Plans the next round of a SidecarSet (UpdateSidecarSet in pkg/controller/sidecarset/sidecarset_processor.go). */
 export function planRollout(input: PlanInput): RolloutPlan {
   const ss = input.sidecarSet;
   const strategy = ss.spec.updateStrategy ?? {};
@@ -453,28 +450,6 @@ export function planRollout(input: PlanInput): RolloutPlan {
 // ---------------------------------------------------------------------------------------------
 // "What if": plan as if the spec had changed.
 
-/** JSON with sorted object keys, so equal specs compare equal whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/** The inputs of Kruise's hash (§3.2): containers, and initContainers only if one is a native sidecar. */
-function hashInput(spec: SidecarSetSpec, withImage: boolean): string {
-  const strip = (cs: SidecarContainer[] | undefined) =>
-    (cs ?? []).map((c) => (withImage ? c : { ...c, image: '' }));
-  const init = spec.initContainers ?? [];
-  const input: Record<string, unknown> = { containers: strip(spec.containers) };
-  if (init.some((c) => c.restartPolicy === 'Always')) input.initContainers = strip(init);
-  return canonicalJson(input);
-}
-
 function revisionSpec(rev: ControllerRevision): SidecarSetSpec | undefined {
   const data = rev.data as { spec?: SidecarSetSpec } | undefined;
   return data?.spec;
@@ -494,12 +469,12 @@ export function withChangedSpec(current: SidecarSet, changedSpec: SidecarSetSpec
   const annotations = { ...(current.metadata.annotations ?? {}) };
   const revisions = [...(opts.revisions ?? [])].sort((a, b) => b.revision - a.revision);
   const predict = (key: string, withImage: boolean) => {
-    const want = hashInput(changedSpec, withImage);
-    if (want === hashInput(current.spec, withImage)) return;
+    const want = sidecarSetHashInput(changedSpec, withImage);
+    if (want === sidecarSetHashInput(current.spec, withImage)) return;
     for (const rev of revisions) {
       const spec = revisionSpec(rev);
       const hash = rev.metadata.annotations?.[key];
-      if (spec && hash && hashInput(spec, withImage) === want) {
+      if (spec && hash && sidecarSetHashInput(spec, withImage) === want) {
         annotations[key] = hash;
         return;
       }

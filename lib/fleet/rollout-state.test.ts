@@ -68,7 +68,11 @@ describe('rolloutState', () => {
     expect(stateOf(snap, 'audit-ss', 1)).toEqual({
       kind: 'not-updating',
       reasons: [
-        { code: 'NotUpdate', message: 'updateStrategy.type is NotUpdate: existing pods are never upgraded; 1 of 1 pod runs an older version', pods: 1 },
+        {
+          code: 'NotUpdate',
+          message: 'updateStrategy.type is NotUpdate: existing pods are never upgraded; 1 of 1 pod runs an older version',
+          pods: 1,
+        },
         {
           code: 'NeverInjected',
           message:
@@ -131,7 +135,9 @@ describe('rolloutState', () => {
     cfg.spec.updateStrategy = { type: 'RollingUpdate', maxUnavailable: 1, selector: { matchLabels: { canary: 'true' } } };
     expect(stateOf(snap, 'cfg-ss')).toEqual({
       kind: 'stuck',
-      reasons: [{ code: 'SelectorMatchesNone', message: 'updateStrategy.selector canary=true matches none of the 3 matched pods', pods: 2 }],
+      reasons: [
+        { code: 'SelectorMatchesNone', message: 'updateStrategy.selector canary=true matches none of the 3 matched pods', pods: 2 },
+      ],
     });
     const canary = podNamed(snap, 'cart-7xk2p');
     canary.metadata.labels = { ...canary.metadata.labels, canary: 'true' };
@@ -155,7 +161,11 @@ describe('rolloutState', () => {
     expect(stateOf(snap, 'mesh-ss')).toEqual({
       kind: 'complete',
       reasons: [
-        { code: 'NoMatchedPods', message: 'No running pod is injected by mesh-ss: its selector mesh=v2 matches none in namespaces env=prod', pods: 0 },
+        {
+          code: 'NoMatchedPods',
+          message: 'No running pod is injected by mesh-ss: its selector mesh=v2 matches none in namespaces env=prod',
+          pods: 0,
+        },
         { code: 'WaitingForController', message: 'The Kruise controller has not processed generation 4 yet (observed 3)' },
       ],
     });

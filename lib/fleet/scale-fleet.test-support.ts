@@ -27,9 +27,16 @@ export function scaleSnapshot(podCount = 10_000, sidecarSetCount = 50): ClusterS
       },
       status: { observedGeneration: 2, matchedPods: 0, updatedPods: 0, readyPods: 0, latestRevision: `${name}-new-rev` },
     });
-    for (const [rev, image] of [[1, '1.0'], [2, '2.0']] as const) {
+    for (const [rev, image] of [
+      [1, '1.0'],
+      [2, '2.0'],
+    ] as const) {
       revisions.push({
-        metadata: { name: rev === 2 ? `${name}-new-rev` : `${name}-old-rev`, namespace: 'kruise-system', labels: { 'kruise.io/sidecarset-name': name } },
+        metadata: {
+          name: rev === 2 ? `${name}-new-rev` : `${name}-old-rev`,
+          namespace: 'kruise-system',
+          labels: { 'kruise.io/sidecarset-name': name },
+        },
         data: { spec: { containers: [{ name: `agent-${s}`, image: `registry.example.com/agents/agent-${s}:${image}` }] } },
         revision: rev,
       });
@@ -46,9 +53,16 @@ export function scaleSnapshot(podCount = 10_000, sidecarSetCount = 50): ClusterS
     const rsName = `app-${w}-7d9f8c6b5`;
     replicaSets.push({
       kind: 'ReplicaSet',
-      metadata: { name: rsName, namespace: ns, uid: `rs-${w}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `app-${w}`, uid: `d-${w}`, controller: true }] },
+      metadata: {
+        name: rsName,
+        namespace: ns,
+        uid: `rs-${w}`,
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `app-${w}`, uid: `d-${w}`, controller: true }],
+      },
     });
-    const sets = [w % sidecarSetCount, (w * 7 + 3) % sidecarSetCount, (w * 13 + 5) % sidecarSetCount].filter((v, i, a) => a.indexOf(v) === i);
+    const sets = [w % sidecarSetCount, (w * 7 + 3) % sidecarSetCount, (w * 13 + 5) % sidecarSetCount].filter(
+      (v, i, a) => a.indexOf(v) === i,
+    );
     for (let i = 0; i < 20 && pods.length < podCount; i++) {
       const n = pods.length;
       const state = n % 20 === 0 ? 'failing' : n % 7 === 0 ? 'old' : 'new';
@@ -61,7 +75,13 @@ export function scaleSnapshot(podCount = 10_000, sidecarSetCount = 50): ClusterS
         const name = `ss-${String(s).padStart(2, '0')}`;
         labels[`sidecar.fleet/${name}`] = 'on';
         const updated = state !== 'old';
-        hash[name] = { updateTimestamp: ts, hash: updated ? `${name}-new` : `${name}-old`, sidecarSetName: name, sidecarList: [`agent-${s}`], controllerRevision: updated ? `${name}-new-rev` : `${name}-old-rev` };
+        hash[name] = {
+          updateTimestamp: ts,
+          hash: updated ? `${name}-new` : `${name}-old`,
+          sidecarSetName: name,
+          sidecarList: [`agent-${s}`],
+          controllerRevision: updated ? `${name}-new-rev` : `${name}-old-rev`,
+        };
         wi[name] = { updateTimestamp: ts, hash: `${name}-wi`, sidecarSetName: name, sidecarList: [`agent-${s}`] };
         const image = `registry.example.com/agents/agent-${s}:${updated ? '2.0' : '1.0'}`;
         containers.push({ name: `agent-${s}`, image });
@@ -76,7 +96,14 @@ export function scaleSnapshot(podCount = 10_000, sidecarSetCount = 50): ClusterS
         });
       }
       containers.push({ name: 'app', image: `registry.example.com/apps/app-${w}:1.0` });
-      statuses.push({ name: 'app', image: `registry.example.com/apps/app-${w}:1.0`, imageID: 'x@sha256:c', ready: true, restartCount: 0, state: { running: { startedAt: ts } } });
+      statuses.push({
+        name: 'app',
+        image: `registry.example.com/apps/app-${w}:1.0`,
+        imageID: 'x@sha256:c',
+        ready: true,
+        restartCount: 0,
+        state: { running: { startedAt: ts } },
+      });
       const ready = state !== 'failing';
       pods.push({
         metadata: {

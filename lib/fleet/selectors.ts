@@ -4,6 +4,7 @@
  * Same answers as kruise-pod's matchesSidecarSetSelector + matchesNamespace.
  */
 import type { Pod, SidecarSet } from './k8s-types';
+import { namespaceNameLabels } from './kruise-pod';
 import { isEmptyLabelSelector, matchesRequirements, type Requirement, requirementsOf } from './label-selector';
 
 interface CompiledSelectors {
@@ -52,7 +53,7 @@ export function selects(ss: SidecarSet, pod: Pod, namespace: string, namespaceLa
   }
   let v = c.namespaceVerdicts.get(namespace);
   if (v === undefined) {
-    const labels = namespaceLabels[namespace] ?? { 'kubernetes.io/metadata.name': namespace };
+    const labels = namespaceLabels[namespace] ?? namespaceNameLabels(namespace);
     v = c.namespaceSelector !== null && matchesRequirements(c.namespaceSelector, labels);
     c.namespaceVerdicts.set(namespace, v);
   }

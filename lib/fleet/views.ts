@@ -104,7 +104,7 @@ export interface WorkloadRef {
   name: string;
 }
 
-/** One sidecar on one pod (reference §4.6). */
+/** One sidecar on one pod. */
 export interface PodSidecarState {
   sidecarSet: string;
   container: string;
@@ -197,7 +197,7 @@ export interface Freshness {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Views returned by lib/k8s/fleet.ts (added for the read API; everything above is unchanged).
+// Views returned by lib/k8s/fleet.ts.
 // ---------------------------------------------------------------------------------------------
 
 /** Which cluster the dashboard shows, said plainly in the page header. */

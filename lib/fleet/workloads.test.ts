@@ -39,11 +39,19 @@ describe('workloadOf', () => {
     const rs = snap.replicaSets[0];
     if (!rs) throw new Error('fixture has a ReplicaSet');
     const orphanRs = { ...rs, metadata: { ...rs.metadata, ownerReferences: undefined } };
-    expect(workloadOf(pod, buildOwnerIndex({ replicaSets: [orphanRs] }))).toEqual({ kind: 'ReplicaSet', namespace: 'shop', name: 'web-6d8f7c9b5' });
+    expect(workloadOf(pod, buildOwnerIndex({ replicaSets: [orphanRs] }))).toEqual({
+      kind: 'ReplicaSet',
+      namespace: 'shop',
+      name: 'web-6d8f7c9b5',
+    });
 
     // Without the ReplicaSet and without a matching pod-template-hash there is nothing to infer from.
     const noHash: Pod = { ...pod, metadata: { ...pod.metadata, labels: { app: 'web' } } };
-    expect(workloadOf(noHash, buildOwnerIndex({ replicaSets: [] }))).toEqual({ kind: 'ReplicaSet', namespace: 'shop', name: 'web-6d8f7c9b5' });
+    expect(workloadOf(noHash, buildOwnerIndex({ replicaSets: [] }))).toEqual({
+      kind: 'ReplicaSet',
+      namespace: 'shop',
+      name: 'web-6d8f7c9b5',
+    });
 
     const job: Pod = {
       ...pod,
@@ -93,7 +101,10 @@ describe('workloadOf', () => {
     const base = pods[0] as Pod;
     const ads: Pod = {
       ...base,
-      metadata: { ...base.metadata, ownerReferences: [{ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'log', uid: 'd', controller: true }] },
+      metadata: {
+        ...base.metadata,
+        ownerReferences: [{ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'DaemonSet', name: 'log', uid: 'd', controller: true }],
+      },
     };
     expect(workloadOf(ads, index)).toEqual({ kind: 'AdvancedDaemonSet', namespace: 'shop', name: 'log' });
   });

@@ -12,7 +12,8 @@ import type { ResourceState } from './cache';
 import { createFleetClient, type FleetClient } from './config';
 import { createFleetReader, type FleetReader, sessionFor } from './fleet';
 import { requestJson } from './http';
-import { reviewAccess } from './rollout';
+import { reviewAccess } from './access-review';
+import { eventually as poll } from '@/lib/test-support/poll';
 
 const SHOP_PODS = 60;
 const PAGE = 25;
@@ -50,15 +51,8 @@ function podBody(namespace: string, name: string, labels: Record<string, string>
   };
 }
 
-async function eventually<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < end) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
+function eventually<T>(what: string, fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  return poll(what, fn, ok, { timeoutMs });
 }
 
 function podsState(r: FleetReader): ResourceState {
@@ -69,7 +63,15 @@ function podsState(r: FleetReader): ResourceState {
 
 /** Waits until every watch has its 200 (a fault injected before that would hit nothing). */
 async function allWatching(r: FleetReader): Promise<void> {
-  await eventually('every watch connected', () => r.cache.state().resources.filter((s) => !s.watching && !s.disabled).map((s) => s.resource), (l) => l.length === 0);
+  await eventually(
+    'every watch connected',
+    () =>
+      r.cache
+        .state()
+        .resources.filter((s) => !s.watching && !s.disabled)
+        .map((s) => s.resource),
+    (l) => l.length === 0,
+  );
 }
 
 function sum(r: FleetReader, key: 'lists' | 'watches' | 'expired'): number {
@@ -138,7 +140,18 @@ describe('the shared watch cache', () => {
     await r.cache.ready();
     const pod = r.cache.pods.values().find((p) => p.metadata.name === 'web-000');
     if (!pod) throw new Error('web-000 is cached');
-    const keptMeta = ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'labels', 'annotations', 'ownerReferences'];
+    const keptMeta = [
+      'name',
+      'namespace',
+      'uid',
+      'resourceVersion',
+      'generation',
+      'creationTimestamp',
+      'deletionTimestamp',
+      'labels',
+      'annotations',
+      'ownerReferences',
+    ];
     expect(Object.keys(pod.metadata).filter((k) => !keptMeta.includes(k))).toEqual([]);
     expect(pod.metadata.labels).toEqual({ app: 'web' });
     expect(pod.spec).toEqual({ containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.0' }], nodeName: expect.any(String) });
@@ -151,15 +164,28 @@ describe('the shared watch cache', () => {
     await r.cache.ready();
     const before = (await r.getFleetPulse()).revision;
     await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', 'watch-me', { app: 'web' }));
-    await eventually('the new pod', () => r.cache.pods.values().some((p) => p.metadata.name === 'watch-me'), (v) => v);
-    await api('PATCH', '/api/v1/namespaces/shop/pods/watch-me', { metadata: { labels: { track: 'canary' } } }, 'application/merge-patch+json');
+    await eventually(
+      'the new pod',
+      () => r.cache.pods.values().some((p) => p.metadata.name === 'watch-me'),
+      (v) => v,
+    );
+    await api(
+      'PATCH',
+      '/api/v1/namespaces/shop/pods/watch-me',
+      { metadata: { labels: { track: 'canary' } } },
+      'application/merge-patch+json',
+    );
     await eventually(
       'the label change',
       () => r.cache.pods.values().find((p) => p.metadata.name === 'watch-me')?.metadata.labels?.track,
       (v) => v === 'canary',
     );
     await api('DELETE', '/api/v1/namespaces/shop/pods/watch-me');
-    await eventually('the deletion', () => r.cache.pods.values().some((p) => p.metadata.name === 'watch-me'), (v) => !v);
+    await eventually(
+      'the deletion',
+      () => r.cache.pods.values().some((p) => p.metadata.name === 'watch-me'),
+      (v) => !v,
+    );
     expect((await r.getFleetPulse()).revision).toBeGreaterThan(before);
     // Nothing was relisted to see those changes.
     expect(podsState(r).lists).toBe(1);
@@ -172,12 +198,24 @@ describe('the shared watch cache', () => {
       await allWatching(r);
       const lists = sum(r, 'lists');
       cluster.setFaults({ force410NextWatch: mode, dropWatchesNow: true });
-      await eventually('a 410 and a relist', () => ({ expired: sum(r, 'expired'), lists: sum(r, 'lists') }), (v) => v.expired >= 1 && v.lists > lists);
+      await eventually(
+        'a 410 and a relist',
+        () => ({ expired: sum(r, 'expired'), lists: sum(r, 'lists') }),
+        (v) => v.expired >= 1 && v.lists > lists,
+      );
       cluster.setFaults({ reset: true });
       await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', `after-410-${mode}`, { app: 'web' }));
-      await eventually('a pod created after the relist', () => r.cache.pods.values().some((p) => p.metadata.name === `after-410-${mode}`), (v) => v);
+      await eventually(
+        'a pod created after the relist',
+        () => r.cache.pods.values().some((p) => p.metadata.name === `after-410-${mode}`),
+        (v) => v,
+      );
       expect(r.cache.pods.values().length).toBe(SHOP_PODS + 3 + (mode === 'stream' ? 1 : 2));
-      await eventually('live', () => r.getFleetPulse(), (p) => p.freshness.live);
+      await eventually(
+        'live',
+        () => r.getFleetPulse(),
+        (p) => p.freshness.live,
+      );
     });
   }
 
@@ -189,10 +227,19 @@ describe('the shared watch cache', () => {
     await allWatching(r);
     cluster.setFaults({ dropWatchesNow: true });
     const resources = r.cache.state().resources.length;
-    await eventually('every watch re-opened', () => sum(r, 'watches'), (w) => w >= watches + resources, 3000);
+    await eventually(
+      'every watch re-opened',
+      () => sum(r, 'watches'),
+      (w) => w >= watches + resources,
+      3000,
+    );
     await allWatching(r);
     await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', 'after-drop', { app: 'web' }));
-    await eventually('a pod created after the drop', () => r.cache.pods.values().some((p) => p.metadata.name === 'after-drop'), (v) => v);
+    await eventually(
+      'a pod created after the drop',
+      () => r.cache.pods.values().some((p) => p.metadata.name === 'after-drop'),
+      (v) => v,
+    );
     expect(sum(r, 'lists')).toBe(lists);
   });
 
@@ -203,16 +250,29 @@ describe('the shared watch cache', () => {
       await allWatching(r);
       const podsBefore = (await r.getOverview()).totals.pods;
       cluster.setFaults({ outageSeconds: 3, outageMode, dropWatchesNow: true });
-      const stale = await eventually('stale freshness', () => r.getFleetPulse(), (p) => !p.freshness.live);
+      const stale = await eventually(
+        'stale freshness',
+        () => r.getFleetPulse(),
+        (p) => !p.freshness.live,
+      );
       expect(stale.freshness.staleSince).toBeDefined();
       const during = await r.getOverview();
       expect(during.totals.pods).toBe(podsBefore);
       expect(during.freshness.live).toBe(false);
-      const live = await eventually('live again', () => r.getFleetPulse(), (p) => p.freshness.live, 15_000);
+      const live = await eventually(
+        'live again',
+        () => r.getFleetPulse(),
+        (p) => p.freshness.live,
+        15_000,
+      );
       expect(live.freshness.staleSince).toBeUndefined();
       const name = `after-outage-${outageMode}`;
       await api('POST', '/api/v1/namespaces/shop/pods', podBody('shop', name, { app: 'web' }));
-      await eventually('a pod created after the outage', () => r.cache.pods.values().some((p) => p.metadata.name === name), (v) => v);
+      await eventually(
+        'a pod created after the outage',
+        () => r.cache.pods.values().some((p) => p.metadata.name === name),
+        (v) => v,
+      );
     });
   }
 });

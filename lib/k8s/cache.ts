@@ -7,14 +7,7 @@ import type { FleetClient } from './config';
 import { type Discovery, discover } from './discovery';
 import type { K8sError } from './errors';
 import { openWatch, requestJson, type WatchHandle } from './http';
-import {
-  trimControllerRevision,
-  trimEvent,
-  trimNamespace,
-  trimPod,
-  trimSidecarSet,
-  trimWorkload,
-} from './trim';
+import { trimControllerRevision, trimEvent, trimNamespace, trimPod, trimSidecarSet, trimWorkload } from './trim';
 
 /**
  * ONE list+watch cache per resource per server process (per cluster connection), kept on
@@ -466,7 +459,13 @@ export class ScopedCache<T extends { metadata: ObjectMeta }> implements CacheSou
     // Without visible namespaces the fallback has nothing to show: report the cluster-wide refusal.
     if (!this.namespaced || this.perNamespace.size === 0) {
       const st = this.cluster.states();
-      if (this.namespaced && st[0]) st[0].lastError ??= { kind: 'Forbidden', code: 403, message: `cannot list ${this.def.name} in any namespace`, at: new Date().toISOString() };
+      if (this.namespaced && st[0])
+        st[0].lastError ??= {
+          kind: 'Forbidden',
+          code: 403,
+          message: `cannot list ${this.def.name} in any namespace`,
+          at: new Date().toISOString(),
+        };
       return st;
     }
     return [...this.perNamespace.values()].flatMap((c) => c.states());

@@ -78,12 +78,7 @@ export function createFleetClient(opts: FleetClientOptions = {}): FleetClient {
   return finish(kc, 'kubeconfig', existing.join(path.delimiter), marked);
 }
 
-function finish(
-  kc: KubeConfig,
-  source: FleetClient['source'],
-  kubeconfigPath: string | undefined,
-  builtInMarked: boolean,
-): FleetClient {
+function finish(kc: KubeConfig, source: FleetClient['source'], kubeconfigPath: string | undefined, builtInMarked: boolean): FleetClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new NoClusterConfiguredError('The kubeconfig names no current cluster');
   const user = kc.getCurrentUser();

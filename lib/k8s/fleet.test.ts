@@ -12,6 +12,7 @@ import { type Cluster, startCluster } from '@/lib/sim/index';
 import { createFleetClient, type FleetClient } from './config';
 import { createFleetReader, type FleetReader, sessionFor } from './fleet';
 import { requestJson } from './http';
+import { eventually as poll } from '@/lib/test-support/poll';
 
 let cluster: Cluster;
 let dir: string;
@@ -24,15 +25,8 @@ async function api<T = unknown>(method: 'POST' | 'PATCH', p: string, body: unkno
   return r.value;
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < end) {
-    last = await fn();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 1200)}`);
+function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  return poll(what, fn, ok, { timeoutMs, intervalMs: 150 });
 }
 
 const summary = (o: OverviewView, name: string): SidecarSetSummary | undefined => o.sidecarSets.find((s) => s.name === name);
@@ -145,7 +139,14 @@ describe('Kruise-driven views on the built-in cluster', () => {
       [3, true, 1],
       [2, false, 3],
     ]);
-    expect(detail?.explanation).toMatchObject({ matched: 4, updated: 1, candidates: 3, unavailable: 1, maxUnavailable: 1, nextRoundTotal: 0 });
+    expect(detail?.explanation).toMatchObject({
+      matched: 4,
+      updated: 1,
+      candidates: 3,
+      unavailable: 1,
+      maxUnavailable: 1,
+      nextRoundTotal: 0,
+    });
 
     const failingPod = detail?.podGroups[0]?.pods[0];
     expect(failingPod?.sidecars[0]).toMatchObject({ sidecarSet: 'log-ss', container: 'log-agent', updated: true, ready: false });

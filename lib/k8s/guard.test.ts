@@ -14,6 +14,7 @@ import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import type { FleetSession } from './fleet';
 import { createRolloutGuard, type RolloutGuard } from './guard';
+import { eventually } from '@/lib/test-support/poll';
 
 let cluster: Cluster;
 let dir: string;
@@ -30,22 +31,16 @@ const custom = () => admin.client.kc.makeApiClient(CustomObjectsApi);
 const core = () => admin.client.kc.makeApiClient(CoreV1Api);
 
 async function getSidecarSet(name: string): Promise<SidecarSet> {
-  return (await custom().getClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name })) as SidecarSet;
+  return (await custom().getClusterCustomObject({
+    group: 'apps.kruise.io',
+    version: 'v1beta1',
+    plural: 'sidecarsets',
+    name,
+  })) as SidecarSet;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  return eventually(what, fn, Boolean, { timeoutMs, intervalMs: 200 }) as Promise<T>;
 }
 
 async function guardEvents(name: string) {
@@ -166,10 +161,13 @@ describe('rollout guard', () => {
     const b = replica(false);
     await setImage('raced', 'docker.io/library/busybox:1.37-broken');
     const failingSeenBy = async (c: FleetCache) =>
-      c.pods.values().some((p) =>
-        p.metadata.namespace === 'raced' &&
-        p.status?.containerStatuses?.some((s) => ['ErrImagePull', 'ImagePullBackOff'].includes(s.state?.waiting?.reason ?? '')),
-      );
+      c.pods
+        .values()
+        .some(
+          (p) =>
+            p.metadata.namespace === 'raced' &&
+            p.status?.containerStatuses?.some((s) => ['ErrImagePull', 'ImagePullBackOff'].includes(s.state?.waiting?.reason ?? '')),
+        );
     // A status write can land between the check and the evaluation and leave both replicas with
     // a stale version (both lose, nobody pauses): then they decide again on the new one.
     for (let round = 0; round < 5; round++) {

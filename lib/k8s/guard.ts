@@ -8,7 +8,7 @@ import { buildGuardPause, evaluateGuard, GUARD_ANNOTATION, type GuardVerdict, pa
 import { type FleetCache, sharedFleetCache } from './cache';
 import { toK8sError } from './errors';
 import { type FleetSession, serverSession } from './fleet';
-import { writeRolloutEvent } from './rollout';
+import { writeRolloutEvent } from './rollout-writes';
 
 /**
  * The rollout guard loop. It runs inside the Next server process, once per process, from the

@@ -8,13 +8,25 @@ import path from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
-import { buildCanary, buildPause, buildResume, buildRollback, type PlannedChange, revisionImages, seenFrom } from '@/lib/fleet/rollout-actions';
+import {
+  buildCanary,
+  buildPause,
+  buildResume,
+  buildRollback,
+  type PlannedChange,
+  revisionImages,
+  seenFrom,
+} from '@/lib/fleet/rollout-actions';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import { toK8sError } from './errors';
 import type { FleetSession } from './fleet';
-import { applyRolloutChange, CONFLICT_MESSAGE, describeWriteError, previewChange, reviewAccess, rolloutAccess, rolloutContext } from './rollout';
+import { previewChange } from '@/lib/fleet/rollout-preview';
+import { reviewAccess, rolloutAccess } from './access-review';
+import { rolloutContext } from './rollout-reads';
+import { applyRolloutChange } from './rollout-writes';
+import { CONFLICT_MESSAGE, describeWriteError } from './write-errors';
 
 let cluster: Cluster;
 let dir: string;
@@ -31,10 +43,18 @@ const custom = () => admin.client.kc.makeApiClient(CustomObjectsApi);
 const core = () => admin.client.kc.makeApiClient(CoreV1Api);
 
 async function getSidecarSet(name: string): Promise<SidecarSet> {
-  return (await custom().getClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name })) as SidecarSet;
+  return (await custom().getClusterCustomObject({
+    group: 'apps.kruise.io',
+    version: 'v1beta1',
+    plural: 'sidecarsets',
+    name,
+  })) as SidecarSet;
 }
 
-async function createSidecarSet(name: string, strategy: Record<string, unknown> = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 }) {
+async function createSidecarSet(
+  name: string,
+  strategy: Record<string, unknown> = { type: 'RollingUpdate', partition: 0, maxUnavailable: 1 },
+) {
   await custom().createClusterCustomObject({
     group: 'apps.kruise.io',
     version: 'v1beta1',
@@ -91,11 +111,14 @@ describe('access reviews', () => {
 describe('applyRolloutChange', () => {
   it('sends the canary as one JSON Patch and writes the audit Event', async () => {
     const ss = await createSidecarSet('canary-ok');
-    const built = buildCanary({ ...seenFrom(ss), matchedPods: 10 }, {
-      container: 'proxy',
-      image: 'envoyproxy/envoy:v1.31.0',
-      scope: { kind: 'percent', percent: 10 },
-    });
+    const built = buildCanary(
+      { ...seenFrom(ss), matchedPods: 10 },
+      {
+        container: 'proxy',
+        image: 'envoyproxy/envoy:v1.31.0',
+        scope: { kind: 'percent', percent: 10 },
+      },
+    );
     if (!built.ok) throw new Error(built.message);
     const r = await applyRolloutChange(admin, 'canary-ok', built.change, { cache: adminCache });
     expect(r.ok && r.value.eventError).toBeUndefined();
@@ -119,11 +142,14 @@ describe('applyRolloutChange', () => {
 
   it('refuses a change built from a stale view with a conflict, and changes nothing', async () => {
     const ss = await createSidecarSet('canary-stale');
-    const built = buildCanary({ ...seenFrom(ss), matchedPods: 10 }, {
-      container: 'log-agent',
-      image: 'fluent/fluent-bit:3.1.0',
-      scope: { kind: 'count', count: 2 },
-    });
+    const built = buildCanary(
+      { ...seenFrom(ss), matchedPods: 10 },
+      {
+        container: 'log-agent',
+        image: 'fluent/fluent-bit:3.1.0',
+        scope: { kind: 'count', count: 2 },
+      },
+    );
     if (!built.ok) throw new Error(built.message);
     // Someone else changes the image after the page loaded.
     await custom().patchClusterCustomObject(
@@ -163,7 +189,13 @@ describe('applyRolloutChange', () => {
     let err: unknown;
     try {
       await viewer.client.kc.makeApiClient(CustomObjectsApi).patchClusterCustomObject(
-        { group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'viewer-direct', body: { spec: { updateStrategy: { paused: true } } } },
+        {
+          group: 'apps.kruise.io',
+          version: 'v1beta1',
+          plural: 'sidecarsets',
+          name: 'viewer-direct',
+          body: { spec: { updateStrategy: { paused: true } } },
+        },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     } catch (e) {
@@ -216,7 +248,9 @@ describe('applyRolloutChange', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.kind).toBe('Invalid');
-    expect(r.error.message).toMatch(/^admission webhook "vsidecarset\.kb\.io" denied the request: .*Partition and Selector cannot be used together/);
+    expect(r.error.message).toMatch(
+      /^admission webhook "vsidecarset\.kb\.io" denied the request: .*Partition and Selector cannot be used together/,
+    );
     expect(await eventsFor('webhook-denied')).toHaveLength(0);
   });
 });
@@ -232,15 +266,15 @@ describe('previewChange', () => {
         spec: {
           replicas: 4,
           selector: { matchLabels: { app: 'preview-rb' } },
-          template: { metadata: { labels: { app: 'preview-rb' } }, spec: { containers: [{ name: 'app', image: 'docker.io/library/nginx:1.27' }] } },
+          template: {
+            metadata: { labels: { app: 'preview-rb' } },
+            spec: { containers: [{ name: 'app', image: 'docker.io/library/nginx:1.27' }] },
+          },
         },
       },
     });
-    const until = async (what: string, ok: () => Promise<boolean>) => {
-      for (let i = 0; i < 200 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 150));
-      if (!(await ok())) throw new Error(`timed out: ${what}`);
-    };
-    await until('4 ready pods', async () => (await getSidecarSet('preview-rb')).status?.readyPods === 4);
+    const poll = { timeout: 30_000, interval: 150 };
+    await expect.poll(async () => (await getSidecarSet('preview-rb')).status?.readyPods, { ...poll, message: '4 ready pods' }).toBe(4);
     await custom().patchClusterCustomObject(
       {
         group: 'apps.kruise.io',
@@ -255,12 +289,19 @@ describe('previewChange', () => {
       },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
-    await until('2 updated and ready pods', async () => (await getSidecarSet('preview-rb')).status?.updatedReadyPods === 2);
+    await expect
+      .poll(async () => (await getSidecarSet('preview-rb')).status?.updatedReadyPods, { ...poll, message: '2 updated and ready pods' })
+      .toBe(2);
     const rvNow = (await getSidecarSet('preview-rb')).metadata.resourceVersion;
-    await until('the cache to catch up', async () => {
-      const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
-      return ctx?.sidecarSet.metadata.resourceVersion === rvNow && ctx?.revisions.length === 2;
-    });
+    await expect
+      .poll(
+        async () => {
+          const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
+          return { resourceVersion: ctx?.sidecarSet.metadata.resourceVersion, revisions: ctx?.revisions.length };
+        },
+        { ...poll, message: 'the cache to catch up' },
+      )
+      .toEqual({ resourceVersion: rvNow, revisions: 2 });
 
     const ctx = await rolloutContext(admin, 'preview-rb', adminCache);
     if (!ctx) throw new Error('no context');
@@ -268,7 +309,9 @@ describe('previewChange', () => {
     if (!first) throw new Error('no revision 1');
     const built = buildRollback(seenFrom(ctx.sidecarSet), { revision: revisionImages(first) });
     if (!built.ok) throw new Error(built.message);
-    const preview = previewChange(ctx, built.change);
+    const result = previewChange(ctx, built.change);
+    if (!result.ok) throw new Error('the rollback does not apply to the cached SidecarSet');
+    const preview = result.preview;
     const onNew = ctx.pods
       .filter((p) => p.spec.containers.some((c) => c.name === 'proxy' && c.image === 'envoyproxy/envoy:v1.31.0'))
       .map((p) => `preview-rb/${p.metadata.name}`)

@@ -9,6 +9,7 @@ import type {
   WorkloadRef,
   WorkloadsView,
 } from '@/lib/fleet/views';
+import type { RolloutDialogContext, RolloutPanel } from '@/lib/fleet/rollout-preview';
 import { fetchJson, HttpError } from './fetch-json';
 import { type WorkloadDetailPage, workloadQueryKey, workloadQueryString } from './workload-query';
 
@@ -52,6 +53,9 @@ export const queryKeys = {
   workload: (ref: WorkloadRef, page: number) => ['workload', ref.namespace, ref.kind, ref.name, page] as const,
   sidecarSet: (name: string) => ['sidecarset', name] as const,
   pod: (namespace: string, name: string) => ['pod', namespace, name] as const,
+  rolloutPanel: (name: string, paused: boolean) => ['rollout-panel', name, paused] as const,
+  rolloutAccess: () => ['rollout-access'] as const,
+  rolloutDialog: (name: string, openedAt: number) => ['rollout-dialog', name, openedAt] as const,
 };
 
 export function clusterOptions() {
@@ -114,5 +118,44 @@ export function podOptions(namespace: string, name: string) {
     queryKey: queryKeys.pod(namespace, name),
     queryFn: ({ signal }) => fetchJson<PodDetailView>(`/api/pods/${enc(namespace)}/${enc(name)}`, signal),
     ...view,
+  });
+}
+
+/**
+ * Access and guard state for one SidecarSet's buttons: asked again every few seconds and at once
+ * when the rollout is paused or resumed (the key holds `paused`: the guard's note comes with its pause).
+ */
+export function rolloutPanelOptions(name: string, paused: boolean) {
+  return queryOptions({
+    queryKey: queryKeys.rolloutPanel(name, paused),
+    queryFn: ({ signal }) => fetchJson<RolloutPanel>(`/api/sidecarsets/${enc(name)}/rollout`, signal),
+    staleTime: 4_000,
+    refetchInterval: 5_000,
+    placeholderData: (prev) => prev,
+  });
+}
+
+/** May this dashboard's identity patch SidecarSets at all (overview rows and pause-all)? */
+export function fleetRolloutAccessOptions() {
+  return queryOptions({
+    queryKey: queryKeys.rolloutAccess(),
+    queryFn: ({ signal }) => fetchJson<RolloutPanel>('/api/rollout-access', signal),
+    staleTime: 15_000,
+    refetchInterval: 30_000,
+  });
+}
+
+/**
+ * What a dialog shows and guards its write with, loaded once per opening: the view stays as the
+ * user saw it while the dialog is open, so a concurrent change surfaces as a conflict on confirm.
+ */
+export function rolloutDialogOptions(name: string, openedAt: number) {
+  return queryOptions({
+    queryKey: queryKeys.rolloutDialog(name, openedAt),
+    queryFn: ({ signal }) => fetchJson<RolloutDialogContext>(`/api/sidecarsets/${enc(name)}/rollout/dialog`, signal),
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+    retry,
+    enabled: openedAt > 0,
   });
 }

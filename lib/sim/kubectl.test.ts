@@ -72,23 +72,23 @@ for (const KUBECTL of BINARIES) {
           p.stdin?.end();
         }
       });
-  }
+    }
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sim-kubectl-'));
-    cluster = await startCluster({ port: 0, kubeconfigPath: join(dir, 'kubeconfig'), kubeletDelayMs: 10, nodes: 2 });
-    const v = await kubectl(['version', '--client', '-o', 'json']);
-    expect(v.code, `${KUBECTL} version failed: ${v.stderr}`).toBe(0);
-    minor = Number(JSON.parse(v.stdout).clientVersion.minor.replace(/\D/g, ''));
-    const ns = await kubectl(['create', 'namespace', 'kubectl-test']);
-    expect(ns.stderr).toBe('');
-    expect(ns.stdout.trim()).toBe('namespace/kubectl-test created');
-  });
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'sim-kubectl-'));
+      cluster = await startCluster({ port: 0, kubeconfigPath: join(dir, 'kubeconfig'), kubeletDelayMs: 10, nodes: 2 });
+      const v = await kubectl(['version', '--client', '-o', 'json']);
+      expect(v.code, `${KUBECTL} version failed: ${v.stderr}`).toBe(0);
+      minor = Number(JSON.parse(v.stdout).clientVersion.minor.replace(/\D/g, ''));
+      const ns = await kubectl(['create', 'namespace', 'kubectl-test']);
+      expect(ns.stderr).toBe('');
+      expect(ns.stdout.trim()).toBe('namespace/kubectl-test created');
+    });
 
-  afterAll(async () => {
-    await cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await cluster?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
     it('get ns shows NAME STATUS AGE', async () => {
       const r = await kubectl(['get', 'ns']);
@@ -103,10 +103,14 @@ for (const KUBECTL of BINARIES) {
       const r = await kubectl(['apply', '-f', '-'], 'sim-admin', DEPLOYMENT(2));
       expect(r.stderr).toBe('');
       expect(r.stdout.trim()).toBe('deployment.apps/web created');
-      await waitFor(async () => {
-        const g = await kubectl(['get', 'deploy', 'web', '-n', 'kubectl-test', '-o', 'jsonpath={.status.readyReplicas}']);
-        return g.stdout === '2';
-      }, 10_000, 'deployment ready');
+      await waitFor(
+        async () => {
+          const g = await kubectl(['get', 'deploy', 'web', '-n', 'kubectl-test', '-o', 'jsonpath={.status.readyReplicas}']);
+          return g.stdout === '2';
+        },
+        10_000,
+        'deployment ready',
+      );
       const again = await kubectl(['apply', '-f', '-'], 'sim-admin', DEPLOYMENT(3));
       expect(again.stderr).toBe('');
       expect(again.stdout.trim()).toBe('deployment.apps/web configured');
@@ -130,7 +134,18 @@ for (const KUBECTL of BINARIES) {
       const r = await kubectl(['get', 'pods', '-A', '-o', 'wide']);
       expect(r.code).toBe(0);
       const rows = table(r.stdout);
-      expect(rows[0]).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+      expect(rows[0]).toEqual([
+        'NAMESPACE',
+        'NAME',
+        'READY',
+        'STATUS',
+        'RESTARTS',
+        'AGE',
+        'IP',
+        'NODE',
+        'NOMINATED NODE',
+        'READINESS GATES',
+      ]);
       const web = rows.filter((x) => x[0] === 'kubectl-test' && x[1]?.startsWith('web-'));
       expect(web).toHaveLength(3);
       for (const row of web) {
@@ -152,8 +167,17 @@ for (const KUBECTL of BINARIES) {
         await waitFor(() => out.includes('web-'), 10_000, 'the initial list');
         const c = await kubectl(['run', 'watched', '-n', 'kubectl-test', '--image', 'busybox:1.36-broken', '--restart', 'Never']);
         expect(c.stdout.trim()).toBe('pod/watched created');
-        await waitFor(() => /kubectl-test\s+watched\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/.test(out), 10_000, 'the watched pod failing to pull');
-        expect(out.split('\n')[0]?.trim().split(/\s{2,}/)).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+        await waitFor(
+          () => /kubectl-test\s+watched\s+0\/1\s+(ErrImagePull|ImagePullBackOff)/.test(out),
+          10_000,
+          'the watched pod failing to pull',
+        );
+        expect(
+          out
+            .split('\n')[0]
+            ?.trim()
+            .split(/\s{2,}/),
+        ).toEqual(['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
         expect(out).toMatch(/kubectl-test\s+watched\s+0\/1\s+Pending/);
       } finally {
         child.kill();
@@ -164,16 +188,36 @@ for (const KUBECTL of BINARIES) {
       const m = await kubectl(['patch', 'deployment', 'web', '-n', 'kubectl-test', '--type', 'merge', '-p', '{"spec":{"replicas":2}}']);
       expect(m.stdout.trim()).toBe('deployment.apps/web patched');
       const j = await kubectl([
-        'patch', 'deployment', 'web', '-n', 'kubectl-test', '--type', 'json',
-        '-p', '[{"op":"test","path":"/spec/replicas","value":2},{"op":"replace","path":"/spec/replicas","value":1}]',
+        'patch',
+        'deployment',
+        'web',
+        '-n',
+        'kubectl-test',
+        '--type',
+        'json',
+        '-p',
+        '[{"op":"test","path":"/spec/replicas","value":2},{"op":"replace","path":"/spec/replicas","value":1}]',
       ]);
       expect(j.stdout.trim()).toBe('deployment.apps/web patched');
       const g = await kubectl(['get', 'deploy', 'web', '-n', 'kubectl-test', '-o', 'jsonpath={.spec.replicas}']);
       expect(g.stdout).toBe('1');
-      const bad = await kubectl(['patch', 'deployment', 'web', '-n', 'kubectl-test', '--type', 'json', '-p', '[{"op":"test","path":"/spec/replicas","value":7}]']);
+      const bad = await kubectl([
+        'patch',
+        'deployment',
+        'web',
+        '-n',
+        'kubectl-test',
+        '--type',
+        'json',
+        '-p',
+        '[{"op":"test","path":"/spec/replicas","value":7}]',
+      ]);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toMatch(/^The request is invalid: .*testing value \/spec\/replicas failed: test failed/);
-      const viewer = await kubectl(['patch', 'deployment', 'web', '-n', 'kubectl-test', '--type', 'merge', '-p', '{"spec":{"replicas":2}}'], 'sim-viewer');
+      const viewer = await kubectl(
+        ['patch', 'deployment', 'web', '-n', 'kubectl-test', '--type', 'merge', '-p', '{"spec":{"replicas":2}}'],
+        'sim-viewer',
+      );
       expect(viewer.code).not.toBe(0);
       expect(viewer.stderr.trim()).toBe(
         'Error from server (Forbidden): deployments.apps "web" is forbidden: User "viewer" cannot patch resource "deployments" in API group "apps" in the namespace "kubectl-test"',
@@ -198,11 +242,15 @@ spec:
       expect(a.stdout.trim()).toBe('sidecarset.apps.kruise.io/log-agent created');
       // Injection happens at pod creation: recreate the web pods.
       await kubectl(['delete', 'pods', '-n', 'kubectl-test', '-l', 'app=web']);
-      const rows = await waitFor(async () => {
-        const r = await kubectl(['get', 'sidecarsets.apps.kruise.io']);
-        const t = table(r.stdout);
-        return t[1]?.slice(1, 4).join(' ') === '1 1 1' && t;
-      }, 15_000, 'the SidecarSet to count one ready pod');
+      const rows = await waitFor(
+        async () => {
+          const r = await kubectl(['get', 'sidecarsets.apps.kruise.io']);
+          const t = table(r.stdout);
+          return t[1]?.slice(1, 4).join(' ') === '1 1 1' && t;
+        },
+        15_000,
+        'the SidecarSet to count one ready pod',
+      );
       expect(rows[0]).toEqual(['NAME', 'MATCHED', 'UPDATED', 'READY', 'AGE']);
       expect(rows[1]?.[0]).toBe('log-agent');
       const pods = table((await kubectl(['get', 'pods', '-n', 'kubectl-test', '-l', 'app=web'])).stdout);
@@ -221,10 +269,14 @@ spec:
     it('delete removes a Deployment with its pods', async () => {
       const d = await kubectl(['delete', 'deployment', 'web', '-n', 'kubectl-test']);
       expect(d.stdout.trim()).toBe('deployment.apps "web" deleted');
-      await waitFor(async () => {
-        const r = await kubectl(['get', 'pods', '-n', 'kubectl-test', '-l', 'app=web', '-o', 'name']);
-        return r.code === 0 && r.stdout.trim() === '';
-      }, 10_000, 'pods gone');
+      await waitFor(
+        async () => {
+          const r = await kubectl(['get', 'pods', '-n', 'kubectl-test', '-l', 'app=web', '-o', 'name']);
+          return r.code === 0 && r.stdout.trim() === '';
+        },
+        10_000,
+        'pods gone',
+      );
       const g = await kubectl(['get', 'deploy', 'web', '-n', 'kubectl-test']);
       expect(g.stderr.trim()).toBe('Error from server (NotFound): deployments.apps "web" not found');
     });

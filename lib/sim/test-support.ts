@@ -5,6 +5,7 @@
 import { request } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { type Cluster, type StartClusterOptions, startCluster } from './index';
+import { eventually } from '@/lib/test-support/poll';
 
 export interface TestCluster {
   cluster: Cluster;
@@ -40,7 +41,9 @@ export async function startTestCluster(opts: StartClusterOptions = {}): Promise<
 }
 
 /** The Status object of a failed client-node call (ApiException), parsed. */
-export async function statusOf(p: Promise<unknown>): Promise<{ code: number; reason?: string; message?: string; details?: Record<string, unknown> }> {
+export async function statusOf(
+  p: Promise<unknown>,
+): Promise<{ code: number; reason?: string; message?: string; details?: Record<string, unknown> }> {
   try {
     await p;
   } catch (e) {
@@ -53,14 +56,12 @@ export async function statusOf(p: Promise<unknown>): Promise<{ code: number; rea
   throw new Error('expected the call to fail, but it succeeded');
 }
 
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+export function waitFor<T>(
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
+  return eventually(what, fn, Boolean, { timeoutMs, intervalMs: 10 }) as Promise<T>;
 }
 
 export const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);

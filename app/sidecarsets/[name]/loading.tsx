@@ -1,4 +1,4 @@
-import { SidecarSetSkeleton } from '@/components/fleet/page-skeletons';
+import { SidecarSetSkeleton } from '@/components/shell/page-skeletons';
 
 export default function Loading() {
   return <SidecarSetSkeleton />;

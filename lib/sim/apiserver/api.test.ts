@@ -49,7 +49,15 @@ describe('authentication and errors', () => {
     for (const token of [undefined, 'not-a-token']) {
       const r = await raw(t.cluster, 'GET', '/api/v1/namespaces', { token });
       expect(r.status).toBe(401);
-      expect(r.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(r.json()).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
   });
 
@@ -68,15 +76,27 @@ describe('authentication and errors', () => {
   });
 
   it('answers 422 Invalid with causes for a bad pod', async () => {
-    const s = await statusOf(core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'bad' }, spec: { containers: [{ name: 'app' }] } } as k8s.V1Pod }));
+    const s = await statusOf(
+      core.createNamespacedPod({
+        namespace: 'default',
+        body: { metadata: { name: 'bad' }, spec: { containers: [{ name: 'app' }] } } as k8s.V1Pod,
+      }),
+    );
     expect(s.code).toBe(422);
     expect(s.reason).toBe('Invalid');
     expect(s.message).toBe('Pod "bad" is invalid: spec.containers[0].image: Required value');
-    expect(s.details).toMatchObject({ name: 'bad', kind: 'Pod', causes: [{ reason: 'FieldValueRequired', field: 'spec.containers[0].image' }] });
+    expect(s.details).toMatchObject({
+      name: 'bad',
+      kind: 'Pod',
+      causes: [{ reason: 'FieldValueRequired', field: 'spec.containers[0].image' }],
+    });
   });
 
   it('fills generateName, uid, creationTimestamp, resourceVersion and generation', async () => {
-    const p = await core.createNamespacedPod({ namespace: 'default', body: { metadata: { generateName: 'gen-' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } });
+    const p = await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { generateName: 'gen-' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+    });
     expect(p.metadata?.name).toMatch(/^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     expect(p.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(p.metadata?.creationTimestamp).toBeInstanceOf(Date);
@@ -136,9 +156,14 @@ describe('watch', () => {
     const list = await core.listNamespacedPod({ namespace: n });
     const events: Array<[string, string, string]> = [];
     const w = new k8s.Watch(t.kc());
-    const ctl = await w.watch(`/api/v1/namespaces/${n}/pods`, { resourceVersion: list.metadata?.resourceVersion }, (type, obj) => {
-      events.push([type, obj.metadata.name, obj.metadata.labels?.x ?? '']);
-    }, () => {});
+    const ctl = await w.watch(
+      `/api/v1/namespaces/${n}/pods`,
+      { resourceVersion: list.metadata?.resourceVersion },
+      (type, obj) => {
+        events.push([type, obj.metadata.name, obj.metadata.labels?.x ?? '']);
+      },
+      () => {},
+    );
     await core.createNamespacedPod({ namespace: n, body: podBody('w1') });
     await core.patchNamespacedPod({ name: 'w1', namespace: n, body: { metadata: { labels: { x: 'y' } } } }, merge);
     await core.deleteNamespacedPod({ name: 'w1', namespace: n });
@@ -156,24 +181,45 @@ describe('watch', () => {
     // Still in the history: the event is replayed.
     const replayed: string[] = [];
     const w = new k8s.Watch(t.kc());
-    const c1 = await w.watch(`/api/v1/namespaces/${n}/pods`, { resourceVersion: rv }, (type, obj) => replayed.push(`${type} ${obj.metadata.name}`), () => {});
+    const c1 = await w.watch(
+      `/api/v1/namespaces/${n}/pods`,
+      { resourceVersion: rv },
+      (type, obj) => replayed.push(`${type} ${obj.metadata.name}`),
+      () => {},
+    );
     await waitFor(() => replayed.length > 0, 5000, 'replay');
     c1.abort();
     expect(replayed[0]).toBe('ADDED h1');
     // Compacted: HTTP 410 when the watch starts.
     t.cluster.store.compact();
     const err = await new Promise<{ statusCode?: number }>((resolve) => {
-      void w.watch(`/api/v1/namespaces/${n}/pods`, { resourceVersion: rv }, () => {}, (e) => resolve(e));
+      void w.watch(
+        `/api/v1/namespaces/${n}/pods`,
+        { resourceVersion: rv },
+        () => {},
+        (e) => resolve(e),
+      );
     });
     expect(err.statusCode).toBe(410);
     // The history is bounded too (200 events here): 201 writes later the old resourceVersion is gone by itself.
     const rv2 = (await core.listNamespacedPod({ namespace: n })).metadata?.resourceVersion as string;
     for (let i = 0; i < 201; i++) {
-      t.cluster.store.create('events', { apiVersion: 'v1', kind: 'Event', metadata: { name: `fill-${i}`, namespace: n }, reason: 'Fill', message: 'x' });
+      t.cluster.store.create('events', {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: `fill-${i}`, namespace: n },
+        reason: 'Fill',
+        message: 'x',
+      });
     }
     expect(t.cluster.store.oldestResumableRv()).toBeGreaterThan(Number(rv2));
     const err2 = await new Promise<{ statusCode?: number }>((resolve) => {
-      void w.watch(`/api/v1/namespaces/${n}/pods`, { resourceVersion: rv2 }, () => {}, (e) => resolve(e));
+      void w.watch(
+        `/api/v1/namespaces/${n}/pods`,
+        { resourceVersion: rv2 },
+        () => {},
+        (e) => resolve(e),
+      );
     });
     expect(err2.statusCode).toBe(410);
   });
@@ -182,15 +228,25 @@ describe('watch', () => {
     t.cluster.setFaults({ force410NextWatch: 'stream' });
     const got: Array<{ type: string; obj: { code?: number; reason?: string } }> = [];
     const w = new k8s.Watch(t.kc());
-    void w.watch('/api/v1/pods', { resourceVersion: '1' }, (type, obj) => got.push({ type, obj }), () => {});
+    void w.watch(
+      '/api/v1/pods',
+      { resourceVersion: '1' },
+      (type, obj) => got.push({ type, obj }),
+      () => {},
+    );
     await waitFor(() => got.length > 0, 3000, 'the ERROR event');
     expect(got).toEqual([{ type: 'ERROR', obj: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) }]);
 
     const marks: string[] = [];
     const rv = (await core.listNamespacedPod({ namespace: 'default' })).metadata?.resourceVersion;
-    const ctl = await w.watch('/api/v1/namespaces/default/pods', { resourceVersion: rv, allowWatchBookmarks: true }, (type, obj) => {
-      if (type === 'BOOKMARK') marks.push(obj.metadata.resourceVersion);
-    }, () => {});
+    const ctl = await w.watch(
+      '/api/v1/namespaces/default/pods',
+      { resourceVersion: rv, allowWatchBookmarks: true },
+      (type, obj) => {
+        if (type === 'BOOKMARK') marks.push(obj.metadata.resourceVersion);
+      },
+      () => {},
+    );
     await waitFor(() => marks.length >= 1, 3000, 'a bookmark');
     ctl.abort();
     expect(Number(marks[0])).toBeGreaterThanOrEqual(Number(rv));
@@ -200,7 +256,12 @@ describe('watch', () => {
     const w = new k8s.Watch(t.kc());
     const started = Date.now();
     await new Promise<void>((resolve) => {
-      void w.watch('/api/v1/namespaces/default/pods', { timeoutSeconds: 1 }, () => {}, () => resolve());
+      void w.watch(
+        '/api/v1/namespaces/default/pods',
+        { timeoutSeconds: 1 },
+        () => {},
+        () => resolve(),
+      );
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
@@ -216,14 +277,18 @@ describe('update and patch', () => {
     expect(s).toMatchObject({
       code: 409,
       reason: 'Conflict',
-      message: 'Operation cannot be fulfilled on pods "c": the object has been modified; please apply your changes to the latest version and try again',
+      message:
+        'Operation cannot be fulfilled on pods "c": the object has been modified; please apply your changes to the latest version and try again',
     });
   });
 
   it('applies merge patches and JSON patches, and a failed JSON patch test answers 422', async () => {
     const n = await ns('patching');
     await apps.createNamespacedDeployment({ namespace: n, body: deploymentBody('web', 1) });
-    const m = await apps.patchNamespacedDeployment({ name: 'web', namespace: n, body: { spec: { replicas: 3 }, metadata: { labels: { team: 'a' } } } }, merge);
+    const m = await apps.patchNamespacedDeployment(
+      { name: 'web', namespace: n, body: { spec: { replicas: 3 }, metadata: { labels: { team: 'a' } } } },
+      merge,
+    );
     expect(m.spec?.replicas).toBe(3);
     expect(m.metadata?.labels).toEqual({ team: 'a' });
     const j = await apps.patchNamespacedDeployment(
@@ -273,17 +338,38 @@ describe('update and patch', () => {
   });
 
   it('answers 415 to a strategic merge patch on a custom resource, as the real server does', async () => {
-    await custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: sidecarSetBody('smp-ss') });
+    await custom.createClusterCustomObject({
+      group: 'apps.kruise.io',
+      version: 'v1beta1',
+      plural: 'sidecarsets',
+      body: sidecarSetBody('smp-ss'),
+    });
     const s = await statusOf(
-      custom.patchClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'smp-ss', body: { spec: { updateStrategy: { paused: true } } } }, strategic),
+      custom.patchClusterCustomObject(
+        {
+          group: 'apps.kruise.io',
+          version: 'v1beta1',
+          plural: 'sidecarsets',
+          name: 'smp-ss',
+          body: { spec: { updateStrategy: { paused: true } } },
+        },
+        strategic,
+      ),
     );
     expect(s).toMatchObject({
       code: 415,
       reason: 'UnsupportedMediaType',
-      message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+      message:
+        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
     });
     const ok = await custom.patchClusterCustomObject(
-      { group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'smp-ss', body: { spec: { updateStrategy: { paused: true } } } },
+      {
+        group: 'apps.kruise.io',
+        version: 'v1beta1',
+        plural: 'sidecarsets',
+        name: 'smp-ss',
+        body: { spec: { updateStrategy: { paused: true } } },
+      },
       merge,
     );
     expect(ok.spec.updateStrategy.paused).toBe(true);
@@ -292,7 +378,9 @@ describe('update and patch', () => {
   it('validates custom resources against the CRD schema (422) and prunes or rejects unknown fields', async () => {
     const bad = sidecarSetBody('bad-ss');
     (bad.spec as Record<string, unknown>).updateStrategy = { paused: 'yes' };
-    const s = await statusOf(custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: bad }));
+    const s = await statusOf(
+      custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: bad }),
+    );
     expect(s.code).toBe(422);
     expect(s.message).toBe(
       'SidecarSet.apps.kruise.io "bad-ss" is invalid: spec.updateStrategy.paused: Invalid value: "string": spec.updateStrategy.paused in body must be of type boolean: "string"',
@@ -300,16 +388,38 @@ describe('update and patch', () => {
     const extra = sidecarSetBody('extra-ss');
     (extra.spec as Record<string, unknown>).bogus = 1;
     const strict = await statusOf(
-      custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: extra, fieldValidation: 'Strict' }),
+      custom.createClusterCustomObject({
+        group: 'apps.kruise.io',
+        version: 'v1beta1',
+        plural: 'sidecarsets',
+        body: extra,
+        fieldValidation: 'Strict',
+      }),
     );
     expect(strict).toMatchObject({ code: 400, reason: 'BadRequest', message: 'strict decoding error: unknown field "spec.bogus"' });
-    const pruned = await custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: extra, fieldValidation: 'Ignore' });
+    const pruned = await custom.createClusterCustomObject({
+      group: 'apps.kruise.io',
+      version: 'v1beta1',
+      plural: 'sidecarsets',
+      body: extra,
+      fieldValidation: 'Ignore',
+    });
     expect(pruned.spec.bogus).toBeUndefined();
   });
 
   it('serves SidecarSets in v1alpha1 and v1beta1 from one stored object', async () => {
-    await custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: sidecarSetBody('both') });
-    const alpha = await custom.getClusterCustomObject({ group: 'apps.kruise.io', version: 'v1alpha1', plural: 'sidecarsets', name: 'both' });
+    await custom.createClusterCustomObject({
+      group: 'apps.kruise.io',
+      version: 'v1beta1',
+      plural: 'sidecarsets',
+      body: sidecarSetBody('both'),
+    });
+    const alpha = await custom.getClusterCustomObject({
+      group: 'apps.kruise.io',
+      version: 'v1alpha1',
+      plural: 'sidecarsets',
+      name: 'both',
+    });
     expect(alpha.apiVersion).toBe('apps.kruise.io/v1alpha1');
     const list = await custom.listClusterCustomObject({ group: 'apps.kruise.io', version: 'v1alpha1', plural: 'sidecarsets' });
     expect(list.apiVersion).toBe('apps.kruise.io/v1alpha1');
@@ -320,17 +430,28 @@ describe('update and patch', () => {
 
 describe('status subresource and generation', () => {
   it('ignores spec on /status writes and status on main writes; bumps generation only for spec', async () => {
-    await custom.createClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', body: sidecarSetBody('gen-ss') });
+    await custom.createClusterCustomObject({
+      group: 'apps.kruise.io',
+      version: 'v1beta1',
+      plural: 'sidecarsets',
+      body: sidecarSetBody('gen-ss'),
+    });
     const g = { group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'gen-ss' };
     let o = await custom.getClusterCustomObject(g);
     expect(o.metadata.generation).toBe(1);
     expect(o.status).toBeUndefined();
     // Status through the main resource is dropped; label changes do not bump generation.
-    o = await custom.patchClusterCustomObject({ ...g, body: { metadata: { labels: { a: 'b' } }, status: { matchedPods: 5, updatedPods: 0, readyPods: 0 } } }, merge);
+    o = await custom.patchClusterCustomObject(
+      { ...g, body: { metadata: { labels: { a: 'b' } }, status: { matchedPods: 5, updatedPods: 0, readyPods: 0 } } },
+      merge,
+    );
     expect(o.status).toBeUndefined();
     expect(o.metadata.generation).toBe(1);
     // Status through /status is kept; a spec change there is ignored.
-    o = await custom.patchClusterCustomObjectStatus({ ...g, body: { spec: { updateStrategy: { paused: true } }, status: { matchedPods: 5, updatedPods: 1, readyPods: 4 } } }, merge);
+    o = await custom.patchClusterCustomObjectStatus(
+      { ...g, body: { spec: { updateStrategy: { paused: true } }, status: { matchedPods: 5, updatedPods: 1, readyPods: 4 } } },
+      merge,
+    );
     expect(o.status).toEqual({ matchedPods: 5, updatedPods: 1, readyPods: 4 });
     expect(o.spec.updateStrategy.paused).toBeUndefined();
     expect(o.metadata.generation).toBe(1);
@@ -349,10 +470,20 @@ describe('status subresource and generation', () => {
     await waitFor(async () => (await core.readNamespacedPod({ name: 's', namespace: n })).status?.phase === 'Running', 5000, 'running');
     const p = await core.patchNamespacedPod({ name: 's', namespace: n, body: { status: { phase: 'Failed' } } }, merge);
     expect(p.status?.phase).toBe('Running');
-    const bad = await statusOf(core.patchNamespacedPod({ name: 's', namespace: n, body: { spec: { containers: [{ name: 'app', image: 'nginx:1.27', args: ['x'] }] } } }, strategic));
+    const bad = await statusOf(
+      core.patchNamespacedPod(
+        { name: 's', namespace: n, body: { spec: { containers: [{ name: 'app', image: 'nginx:1.27', args: ['x'] }] } } },
+        strategic,
+      ),
+    );
     expect(bad.code).toBe(422);
-    expect(bad.message).toMatch(/^Pod "s" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\]\.image`/);
-    const ok = await core.patchNamespacedPod({ name: 's', namespace: n, body: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } }, strategic);
+    expect(bad.message).toMatch(
+      /^Pod "s" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\]\.image`/,
+    );
+    const ok = await core.patchNamespacedPod(
+      { name: 's', namespace: n, body: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } },
+      strategic,
+    );
     expect(ok.spec?.containers[0]?.image).toBe('nginx:1.28');
   });
 });
@@ -372,13 +503,22 @@ describe('RBAC', () => {
     });
     const c = await statusOf(viewer.createNamespacedPod({ namespace: n, body: podBody('y') }));
     expect(c.message).toBe('pods is forbidden: User "viewer" cannot create resource "pods" in API group "" in the namespace "rbac"');
-    const ss = await statusOf(t.custom('viewer').deleteClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'x' }));
-    expect(ss.message).toBe('sidecarsets.apps.kruise.io "x" is forbidden: User "viewer" cannot delete resource "sidecarsets" in API group "apps.kruise.io" at the cluster scope');
+    const ss = await statusOf(
+      t.custom('viewer').deleteClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name: 'x' }),
+    );
+    expect(ss.message).toBe(
+      'sidecarsets.apps.kruise.io "x" is forbidden: User "viewer" cannot delete resource "sidecarsets" in API group "apps.kruise.io" at the cluster scope',
+    );
   });
 
   it('answers access reviews truthfully for each user', async () => {
     const can = async (user: string, attrs: k8s.V1ResourceAttributes) =>
-      (await t.kc(user).makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attrs } } })).status?.allowed;
+      (
+        await t
+          .kc(user)
+          .makeApiClient(k8s.AuthorizationV1Api)
+          .createSelfSubjectAccessReview({ body: { spec: { resourceAttributes: attrs } } })
+      ).status?.allowed;
     expect(await can('admin', { verb: 'delete', resource: 'pods', namespace: 'x' })).toBe(true);
     expect(await can('viewer', { verb: 'list', resource: 'pods' })).toBe(true);
     expect(await can('viewer', { verb: 'patch', group: 'apps.kruise.io', resource: 'sidecarsets' })).toBe(false);
@@ -392,8 +532,13 @@ describe('RBAC', () => {
     const denied = await statusOf(t.core('restricted').listNamespacedPod({ namespace: 'payments' }));
     expect(denied.code).toBe(403);
     expect((await t.core('restricted').listNamespacedPod({ namespace: 'default' })).items).toBeDefined();
-    const rules = await t.kc('viewer').makeApiClient(k8s.AuthorizationV1Api).createSelfSubjectRulesReview({ body: { spec: { namespace: 'default' } } });
-    expect(rules.status?.resourceRules).toContainEqual(expect.objectContaining({ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }));
+    const rules = await t
+      .kc('viewer')
+      .makeApiClient(k8s.AuthorizationV1Api)
+      .createSelfSubjectRulesReview({ body: { spec: { namespace: 'default' } } });
+    expect(rules.status?.resourceRules).toContainEqual(
+      expect.objectContaining({ verbs: ['get', 'list', 'watch'], apiGroups: ['*'], resources: ['*'] }),
+    );
   });
 });
 
@@ -405,7 +550,9 @@ describe('deletion', () => {
     const rs = (await apps.listNamespacedReplicaSet({ namespace: n })).items;
     expect(rs).toHaveLength(1);
     const pods = (await core.listNamespacedPod({ namespace: n })).items;
-    expect(pods.every((p) => p.metadata?.ownerReferences?.[0]?.name === rs[0]?.metadata?.name && p.metadata?.ownerReferences?.[0]?.controller)).toBe(true);
+    expect(
+      pods.every((p) => p.metadata?.ownerReferences?.[0]?.name === rs[0]?.metadata?.name && p.metadata?.ownerReferences?.[0]?.controller),
+    ).toBe(true);
     await apps.deleteNamespacedDeployment({ name: 'web', namespace: n, propagationPolicy: 'Background' });
     await waitFor(async () => (await core.listNamespacedPod({ namespace: n })).items.length === 0, 5000, 'pods gone');
     expect((await apps.listNamespacedReplicaSet({ namespace: n })).items).toHaveLength(0);
@@ -421,7 +568,11 @@ describe('deletion', () => {
 
   it('deletes a collection by label selector', async () => {
     const n = await ns('collection');
-    for (const [name, tier] of [['a', 'web'], ['b', 'web'], ['c', 'db']]) {
+    for (const [name, tier] of [
+      ['a', 'web'],
+      ['b', 'web'],
+      ['c', 'db'],
+    ]) {
       await core.createNamespacedPod({ namespace: n, body: podBody(name as string, undefined, { tier: tier as string }) });
     }
     await core.deleteCollectionNamespacedPod({ namespace: n, labelSelector: 'tier=web' });

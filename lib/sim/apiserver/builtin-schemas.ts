@@ -13,7 +13,10 @@ const int64: Schema = { type: 'integer', format: 'int64' };
 const bool: Schema = { type: 'boolean' };
 const time: Schema = { type: 'string', format: 'date-time' };
 const intOrString: Schema = { 'x-kubernetes-int-or-string': true };
-const quantity: Schema = { 'x-kubernetes-int-or-string': true, description: 'Quantity: a fixed-point number with an optional suffix (100m, 128Mi).' };
+const quantity: Schema = {
+  'x-kubernetes-int-or-string': true,
+  description: 'Quantity: a fixed-point number with an optional suffix (100m, 128Mi).',
+};
 /** An object whose content is not described here (anything goes). */
 const open = (description: string): Schema => ({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
 
@@ -91,7 +94,10 @@ const envFromSource = obj({
   secretRef: obj({ name: str, optional: bool }),
 });
 
-const containerPort = obj({ name: str, hostPort: int32, containerPort: int32, protocol: str, hostIP: str }, { required: ['containerPort'] });
+const containerPort = obj(
+  { name: str, hostPort: int32, containerPort: int32, protocol: str, hostIP: str },
+  { required: ['containerPort'] },
+);
 
 const resources = obj({ limits: map(quantity), requests: map(quantity), claims: arr(obj({ name: str, request: str }), 'name') });
 
@@ -100,7 +106,10 @@ const volumeMount = obj(
   { required: ['name', 'mountPath'] },
 );
 
-const httpGet = obj({ path: str, port: intOrString, host: str, scheme: str, httpHeaders: arr(obj({ name: str, value: str })) }, { required: ['port'] });
+const httpGet = obj(
+  { path: str, port: intOrString, host: str, scheme: str, httpHeaders: arr(obj({ name: str, value: str })) },
+  { required: ['port'] },
+);
 const handler = {
   exec: obj({ command: strings }),
   httpGet,

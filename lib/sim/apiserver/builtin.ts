@@ -5,7 +5,8 @@
  */
 import type { KObject } from '../types';
 import type { Cause } from './schema';
-import { dns1123LabelErrors, dns1123SubdomainErrors, isObject, type JsonObject } from './util';
+import { isDns1123Label, isDns1123Subdomain } from '@/lib/fleet/field-errors';
+import { isObject, type JsonObject } from './util';
 
 type Obj = JsonObject;
 
@@ -169,7 +170,7 @@ function validateContainers(list: unknown, path: string, causes: Cause[], requir
     if (typeof c.name !== 'string' || c.name === '') {
       causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${p}.name` });
     } else {
-      for (const e of dns1123LabelErrors(c.name)) {
+      for (const e of isDns1123Label(c.name)) {
         causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${c.name}": ${e}`, field: `${p}.name` });
       }
       if (names.has(c.name)) causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: "${c.name}"`, field: `${p}.name` });
@@ -190,7 +191,11 @@ function validatePodSpec(spec: unknown, path: string, causes: Cause[]): void {
   validateContainers(spec.initContainers, `${path}.initContainers`, causes, false);
   const rp = spec.restartPolicy;
   if (rp !== undefined && rp !== 'Always' && rp !== 'OnFailure' && rp !== 'Never') {
-    causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${String(rp)}": supported values: "Always", "OnFailure", "Never"`, field: `${path}.restartPolicy` });
+    causes.push({
+      reason: 'FieldValueNotSupported',
+      message: `Unsupported value: "${String(rp)}": supported values: "Always", "OnFailure", "Never"`,
+      field: `${path}.restartPolicy`,
+    });
   }
 }
 
@@ -237,7 +242,11 @@ export function validateBuiltin(resource: string, obj: KObject, old: KObject | u
       const tpl = isObject(spec.template) ? spec.template : undefined;
       validatePodSpec(tpl?.spec, 'spec.template.spec', causes);
       if (typeof spec.replicas === 'number' && spec.replicas < 0) {
-        causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0`, field: 'spec.replicas' });
+        causes.push({
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: ${spec.replicas}: must be greater than or equal to 0`,
+          field: 'spec.replicas',
+        });
       }
       if (old && isObject(old.spec) && JSON.stringify(old.spec.selector) !== JSON.stringify(spec.selector)) {
         causes.push({
@@ -256,7 +265,7 @@ function goLabelSelector(sel: unknown): string {
   const ml = isObject(sel) && isObject(sel.matchLabels) ? sel.matchLabels : {};
   const shown = Object.entries(ml)
     .map(([k, v]) => `"${k}":"${String(v)}"`)
-    .join(", ");
+    .join(', ');
   return `v1.LabelSelector{MatchLabels:map[string]string{${shown}}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`;
 }
 
@@ -309,6 +318,6 @@ function sortKeys(v: unknown): unknown {
 
 /** metadata.name rules: pods, workloads and most kinds use DNS-1123 subdomains; namespaces labels. */
 export function nameErrors(resource: string, name: string): string[] {
-  if (resource === 'namespaces') return dns1123LabelErrors(name);
-  return dns1123SubdomainErrors(name);
+  if (resource === 'namespaces') return isDns1123Label(name);
+  return isDns1123Subdomain(name);
 }

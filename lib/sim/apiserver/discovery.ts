@@ -59,7 +59,13 @@ export function apiResourceList(reg: Registry, group: string, version: string) {
     if (!d.virtual) main.storageVersionHash = storageVersionHash(d, version);
     resources.push(main);
     if (d.status) {
-      resources.push({ name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] });
+      resources.push({
+        name: `${d.plural}/status`,
+        singularName: '',
+        namespaced: d.namespaced,
+        kind: d.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
     }
     if (d.scale) {
       resources.push({

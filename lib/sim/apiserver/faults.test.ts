@@ -21,7 +21,12 @@ afterEach(async () => {
 function watchUntilDone(path: string): Promise<{ doneAt: number; err: unknown }> {
   const w = new k8s.Watch(t.kc());
   return new Promise((resolve) => {
-    void w.watch(path, {}, () => {}, (err) => resolve({ doneAt: Date.now(), err }));
+    void w.watch(
+      path,
+      {},
+      () => {},
+      (err) => resolve({ doneAt: Date.now(), err }),
+    );
   });
 }
 
@@ -81,9 +86,14 @@ describe('/sim/faults', () => {
   it('expires open watches with an in-stream 410 ERROR event', async () => {
     const got: Array<{ type: string; code?: number; reason?: string }> = [];
     const w = new k8s.Watch(t.kc());
-    await w.watch('/api/v1/namespaces', {}, (type, obj) => {
-      if (type === 'ERROR') got.push({ type, code: obj.code, reason: obj.reason });
-    }, () => {});
+    await w.watch(
+      '/api/v1/namespaces',
+      {},
+      (type, obj) => {
+        if (type === 'ERROR') got.push({ type, code: obj.code, reason: obj.reason });
+      },
+      () => {},
+    );
     await waitFor(() => t.cluster.server.watches.count > 0, 3000, 'the watch to open');
     await raw(t.cluster, 'POST', '/sim/faults', { token: admin(), body: { expireWatchesNow: true } });
     await waitFor(() => got.length > 0, 3000, 'the ERROR event');

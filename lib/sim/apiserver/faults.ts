@@ -61,7 +61,8 @@ export function parseFaults(body: unknown): FaultsRequest {
   out.outageSeconds = num('outageSeconds', 0, 86_400);
   if (b.force410NextWatch !== undefined) {
     const v = b.force410NextWatch;
-    if (v !== true && v !== false && v !== 'http' && v !== 'stream') throw new Error("force410NextWatch must be true, false, 'http' or 'stream'");
+    if (v !== true && v !== false && v !== 'http' && v !== 'stream')
+      throw new Error("force410NextWatch must be true, false, 'http' or 'stream'");
     out.force410NextWatch = v;
   }
   if (b.outageUntil !== undefined && b.outageUntil !== null) {

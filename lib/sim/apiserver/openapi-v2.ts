@@ -34,7 +34,14 @@ export function toV2Schema(s: Schema, builtin = false): V2Schema {
   }
   const out: V2Schema = {};
   for (const [k, v] of Object.entries(s)) {
-    if (k === 'nullable' || k === 'default' || k === 'x-kubernetes-list-type' || k === 'x-kubernetes-list-map-keys' || k === 'x-kubernetes-map-type') continue;
+    if (
+      k === 'nullable' ||
+      k === 'default' ||
+      k === 'x-kubernetes-list-type' ||
+      k === 'x-kubernetes-list-map-keys' ||
+      k === 'x-kubernetes-map-type'
+    )
+      continue;
     if (k === 'properties' && isObject(v)) {
       const props: Record<string, V2Schema> = {};
       for (const [pk, pv] of Object.entries(v)) props[pk] = toV2Schema(pv as Schema, builtin);
@@ -82,7 +89,13 @@ export function openapiV2Doc(reg: Registry, builtin: Record<string, Schema>): Re
       const ref = { $ref: `#/definitions/${schemaName(d, version)}` };
       const param = (name: string) => ({ uniqueItems: true, type: 'string', name, in: 'query' });
       paths[item] = {
-        get: { operationId: `read${d.kind}`, produces: ['application/json'], responses: { '200': { description: 'OK', schema: ref } }, 'x-kubernetes-action': 'get', ...ext },
+        get: {
+          operationId: `read${d.kind}`,
+          produces: ['application/json'],
+          responses: { '200': { description: 'OK', schema: ref } },
+          'x-kubernetes-action': 'get',
+          ...ext,
+        },
         patch: {
           operationId: `patch${d.kind}`,
           consumes,
@@ -221,7 +234,11 @@ function operationPb(op: Record<string, unknown>): Pb {
   if (Array.isArray(op.parameters)) {
     for (const p of op.parameters as Array<Record<string, unknown>>) {
       // ParametersItem{parameter=1: Parameter{non_body_parameter=2: NonBodyParameter{query=3: {in=2,name=4,type=6,unique_items=20}}}}
-      const q = new Pb().string(2, 'query').string(4, p.name as string).string(6, 'string').bool(20, true);
+      const q = new Pb()
+        .string(2, 'query')
+        .string(4, p.name as string)
+        .string(6, 'string')
+        .bool(20, true);
       m.message(8, new Pb().message(1, new Pb().message(2, new Pb().message(3, q))));
     }
   }

@@ -67,17 +67,38 @@ function pathsFor(d: ResourceDef, version: string): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   if (d.virtual) {
     paths[coll] = {
-      post: { operationId: id('create'), requestBody: { content: json }, responses: ok, 'x-kubernetes-action': 'post', ...ext, parameters: WRITE_PARAMS },
+      post: {
+        operationId: id('create'),
+        requestBody: { content: json },
+        responses: ok,
+        'x-kubernetes-action': 'post',
+        ...ext,
+        parameters: WRITE_PARAMS,
+      },
     };
     return paths;
   }
   paths[coll] = {
     get: { operationId: id('list'), responses: ok, 'x-kubernetes-action': 'list', ...ext, parameters: LIST_PARAMS },
-    post: { operationId: id('create'), requestBody: { content: json, required: true }, responses: ok, 'x-kubernetes-action': 'post', ...ext, parameters: WRITE_PARAMS },
+    post: {
+      operationId: id('create'),
+      requestBody: { content: json, required: true },
+      responses: ok,
+      'x-kubernetes-action': 'post',
+      ...ext,
+      parameters: WRITE_PARAMS,
+    },
   };
   paths[item] = {
     get: { operationId: id('read'), responses: ok, 'x-kubernetes-action': 'get', ...ext },
-    put: { operationId: id('replace'), requestBody: { content: json, required: true }, responses: ok, 'x-kubernetes-action': 'put', ...ext, parameters: WRITE_PARAMS },
+    put: {
+      operationId: id('replace'),
+      requestBody: { content: json, required: true },
+      responses: ok,
+      'x-kubernetes-action': 'put',
+      ...ext,
+      parameters: WRITE_PARAMS,
+    },
     patch: {
       operationId: id('patch'),
       requestBody: { content: patchContent, required: true },
@@ -95,7 +116,14 @@ function pathsFor(d: ResourceDef, version: string): Record<string, unknown> {
   if (d.status) {
     paths[`${item}/status`] = {
       get: { operationId: `${id('read')}Status`, responses: ok, 'x-kubernetes-action': 'get', ...ext },
-      put: { operationId: `${id('replace')}Status`, requestBody: { content: json }, responses: ok, 'x-kubernetes-action': 'put', ...ext, parameters: WRITE_PARAMS },
+      put: {
+        operationId: `${id('replace')}Status`,
+        requestBody: { content: json },
+        responses: ok,
+        'x-kubernetes-action': 'put',
+        ...ext,
+        parameters: WRITE_PARAMS,
+      },
       patch: {
         operationId: `${id('patch')}Status`,
         requestBody: { content: patchContent },
@@ -152,7 +180,9 @@ export class OpenApi {
       paths,
       components: {
         schemas: schemasFor(this.reg, group, version, this.builtin),
-        securitySchemes: { BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' } },
+        securitySchemes: {
+          BearerToken: { type: 'apiKey', description: 'Bearer Token authentication', name: 'authorization', in: 'header' },
+        },
       },
     };
     const body = JSON.stringify(doc);

@@ -72,7 +72,14 @@ type Msg = { [no: number]: FieldDef };
 const f = (name: string, kind: Kind, repeated = false): FieldDef => ({ name, kind, repeated });
 const p = (name: string, kind: Kind): FieldDef => ({ name, kind, ptr: true });
 
-const OwnerReference: Msg = { 1: f('kind', 'string'), 3: f('name', 'string'), 4: f('uid', 'string'), 5: f('apiVersion', 'string'), 6: f('controller', 'bool'), 7: f('blockOwnerDeletion', 'bool') };
+const OwnerReference: Msg = {
+  1: f('kind', 'string'),
+  3: f('name', 'string'),
+  4: f('uid', 'string'),
+  5: f('apiVersion', 'string'),
+  6: f('controller', 'bool'),
+  7: f('blockOwnerDeletion', 'bool'),
+};
 const ObjectMeta: Msg = {
   1: f('name', 'string'),
   2: f('generateName', 'string'),
@@ -90,14 +97,26 @@ const LabelSelector: Msg = {
   1: f('matchLabels', 'stringMap'),
   2: f('matchExpressions', { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('values', 'string', true) }, true),
 };
-const ContainerPort: Msg = { 1: f('name', 'string'), 2: f('hostPort', 'int'), 3: f('containerPort', 'int'), 4: f('protocol', 'string'), 5: f('hostIP', 'string') };
+const ContainerPort: Msg = {
+  1: f('name', 'string'),
+  2: f('hostPort', 'int'),
+  3: f('containerPort', 'int'),
+  4: f('protocol', 'string'),
+  5: f('hostIP', 'string'),
+};
 const EnvVar: Msg = {
   1: f('name', 'string'),
   2: f('value', 'string'),
   3: f('valueFrom', { 1: f('fieldRef', { 1: f('apiVersion', 'string'), 2: f('fieldPath', 'string') }) }),
 };
 const Resources: Msg = { 1: f('limits', 'quantityMap'), 2: f('requests', 'quantityMap') };
-const VolumeMount: Msg = { 1: f('name', 'string'), 2: f('readOnly', 'bool'), 3: f('mountPath', 'string'), 4: f('subPath', 'string'), 6: f('subPathExpr', 'string') };
+const VolumeMount: Msg = {
+  1: f('name', 'string'),
+  2: f('readOnly', 'bool'),
+  3: f('mountPath', 'string'),
+  4: f('subPath', 'string'),
+  6: f('subPathExpr', 'string'),
+};
 const Container: Msg = {
   1: f('name', 'string'),
   2: f('image', 'string'),
@@ -116,7 +135,13 @@ const Container: Msg = {
   20: f('terminationMessagePolicy', 'string'),
   24: f('restartPolicy', 'string'),
 };
-const Toleration: Msg = { 1: f('key', 'string'), 2: f('operator', 'string'), 3: f('value', 'string'), 4: f('effect', 'string'), 5: p('tolerationSeconds', 'int') };
+const Toleration: Msg = {
+  1: f('key', 'string'),
+  2: f('operator', 'string'),
+  3: f('value', 'string'),
+  4: f('effect', 'string'),
+  5: p('tolerationSeconds', 'int'),
+};
 const PodSpec: Msg = {
   2: f('containers', Container, true),
   3: f('restartPolicy', 'string'),
@@ -141,7 +166,11 @@ const PodSpec: Msg = {
 const PodTemplateSpec: Msg = { 1: f('metadata', ObjectMeta), 2: f('spec', PodSpec) };
 
 const MESSAGES: Record<string, Msg> = {
-  'v1/Namespace': { 1: f('metadata', ObjectMeta), 2: f('spec', { 1: f('finalizers', 'string', true) }), 3: f('status', { 1: f('phase', 'string') }) },
+  'v1/Namespace': {
+    1: f('metadata', ObjectMeta),
+    2: f('spec', { 1: f('finalizers', 'string', true) }),
+    3: f('status', { 1: f('phase', 'string') }),
+  },
   'v1/Pod': { 1: f('metadata', ObjectMeta), 2: f('spec', PodSpec), 3: f('status', {}) },
   'apps/v1/Deployment': {
     1: f('metadata', ObjectMeta),
@@ -149,7 +178,10 @@ const MESSAGES: Record<string, Msg> = {
       1: p('replicas', 'int'),
       2: f('selector', LabelSelector),
       3: f('template', PodTemplateSpec),
-      4: f('strategy', { 1: f('type', 'string'), 2: f('rollingUpdate', { 1: f('maxUnavailable', 'intOrString'), 2: f('maxSurge', 'intOrString') }) }),
+      4: f('strategy', {
+        1: f('type', 'string'),
+        2: f('rollingUpdate', { 1: f('maxUnavailable', 'intOrString'), 2: f('maxSurge', 'intOrString') }),
+      }),
       5: f('minReadySeconds', 'int'),
       6: p('revisionHistoryLimit', 'int'),
       7: f('paused', 'bool'),

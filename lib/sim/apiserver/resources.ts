@@ -45,11 +45,7 @@ export interface ResourceDef {
 
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-function core(
-  plural: string,
-  kind: string,
-  o: Partial<ResourceDef> & { namespaced: boolean },
-): ResourceDef {
+function core(plural: string, kind: string, o: Partial<ResourceDef> & { namespaced: boolean }): ResourceDef {
   return {
     id: plural,
     group: '',
@@ -198,7 +194,13 @@ export class Registry {
 export function defaultResources(): ResourceDef[] {
   const crd = sidecarSetCrd();
   return [
-    core('namespaces', 'Namespace', { namespaced: false, shortNames: ['ns'], status: true, hasSpec: false, verbs: RW.filter((v) => v !== 'deletecollection') }),
+    core('namespaces', 'Namespace', {
+      namespaced: false,
+      shortNames: ['ns'],
+      status: true,
+      hasSpec: false,
+      verbs: RW.filter((v) => v !== 'deletecollection'),
+    }),
     core('pods', 'Pod', { namespaced: true, shortNames: ['po'], categories: ['all'], status: true }),
     core('nodes', 'Node', { namespaced: false, shortNames: ['no'], status: true }),
     core('events', 'Event', { namespaced: true, shortNames: ['ev'], hasSpec: false }),
@@ -228,7 +230,11 @@ export function defaultResources(): ResourceDef[] {
     },
     review('selfsubjectaccessreviews', 'SelfSubjectAccessReview'),
     review('selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
-    { ...review('selfsubjectreviews', 'SelfSubjectReview'), id: 'authentication.k8s.io/selfsubjectreviews', group: 'authentication.k8s.io' },
+    {
+      ...review('selfsubjectreviews', 'SelfSubjectReview'),
+      id: 'authentication.k8s.io/selfsubjectreviews',
+      group: 'authentication.k8s.io',
+    },
   ];
 }
 

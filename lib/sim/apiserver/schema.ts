@@ -95,7 +95,7 @@ function typeName(v: unknown): string {
 }
 
 function quote(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
 }
 
 function walk(s: Schema, v: unknown, path: string, res: SchemaResult): unknown {
@@ -122,8 +122,7 @@ function walk(s: Schema, v: unknown, path: string, res: SchemaResult): unknown {
     return v;
   }
   const actual = typeName(v);
-  const ok =
-    t === actual || (t === 'number' && actual === 'integer') || (t === 'object' && actual === 'object' && isObject(v));
+  const ok = t === actual || (t === 'number' && actual === 'integer') || (t === 'object' && actual === 'object' && isObject(v));
   if (!ok) {
     res.causes.push({
       reason: 'FieldValueTypeInvalid',
@@ -136,10 +135,18 @@ function walk(s: Schema, v: unknown, path: string, res: SchemaResult): unknown {
   if (t === 'array') {
     const arr = v as unknown[];
     if (s.minItems !== undefined && arr.length < s.minItems) {
-      res.causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${arr.length}: ${path} in body should have at least ${s.minItems} items`, field: path });
+      res.causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${arr.length}: ${path} in body should have at least ${s.minItems} items`,
+        field: path,
+      });
     }
     if (s.maxItems !== undefined && arr.length > s.maxItems) {
-      res.causes.push({ reason: 'FieldValueTooMany', message: `Too many: ${arr.length}: must have at most ${s.maxItems} items`, field: path });
+      res.causes.push({
+        reason: 'FieldValueTooMany',
+        message: `Too many: ${arr.length}: must have at most ${s.maxItems} items`,
+        field: path,
+      });
     }
     if (!s.items) return arr;
     const out: unknown[] = [];
@@ -175,7 +182,11 @@ function checkListMapKeys(s: Schema, arr: unknown[], path: string, res: SchemaRe
       const k = JSON.stringify(keys.map((key) => x[key]));
       if (seen.has(k)) {
         const shown = keys.map((key) => `"${key}":${JSON.stringify(x[key])}`).join(',');
-        res.causes.push({ reason: 'FieldValueDuplicate', message: `Duplicate value: map[string]interface {}{${shown}}`, field: `${path}[${i}]` });
+        res.causes.push({
+          reason: 'FieldValueDuplicate',
+          message: `Duplicate value: map[string]interface {}{${shown}}`,
+          field: `${path}[${i}]`,
+        });
       }
       seen.add(k);
     });
@@ -244,13 +255,21 @@ function checkScalar(s: Schema, v: unknown, path: string, res: SchemaResult): vo
   }
   if (typeof v === 'string') {
     if (s.minLength !== undefined && v.length < s.minLength) {
-      res.causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${quote(v)}: ${path} in body should be at least ${s.minLength} chars long`, field: path });
+      res.causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${quote(v)}: ${path} in body should be at least ${s.minLength} chars long`,
+        field: path,
+      });
     }
     if (s.maxLength !== undefined && v.length > s.maxLength) {
       res.causes.push({ reason: 'FieldValueTooLong', message: `Too long: may not be more than ${s.maxLength} bytes`, field: path });
     }
     if (s.pattern !== undefined && !new RegExp(s.pattern).test(v)) {
-      res.causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${quote(v)}: ${path} in body should match '${s.pattern}'`, field: path });
+      res.causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${quote(v)}: ${path} in body should match '${s.pattern}'`,
+        field: path,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import yaml from 'js-yaml';
+import { jsonPatch, mergePatch, PatchRejected } from '@/lib/fleet/json-patch';
 import { ApiError, type KObject } from '../types';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import {
@@ -21,7 +22,7 @@ import {
 import { type Faults, type FaultsRequest, outageActive, parseFaults } from './faults';
 import type { OpenApi } from './openapi';
 import { openapiV2Protobuf } from './openapi-v2';
-import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { strategicMergePatch } from './patch';
 import { decodeProtobufObject } from './protobuf';
 import type { Rbac, RequestAttributes, SimUser } from './rbac';
 import { apiVersionOf, type ResourceDef } from './resources';
@@ -122,7 +123,9 @@ export class ApiServer {
     if (process.env.SIM_LOG_REQUESTS) {
       const started = Date.now();
       res.on('finish', () => {
-        console.error(`[sim] ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ct=${req.headers['content-type'] ?? ''} accept=${req.headers.accept ?? ''}`);
+        console.error(
+          `[sim] ${req.method} ${req.url} ${res.statusCode} ${Date.now() - started}ms ct=${req.headers['content-type'] ?? ''} accept=${req.headers.accept ?? ''}`,
+        );
       });
     }
     const url = new URL(req.url ?? '/', 'https://sim');
@@ -175,7 +178,10 @@ export class ApiServer {
       // Discovery of one group-version: /api/v1, /apis/<g>/<v>.
       const m = /^\/api\/(v1)$/.exec(path) ?? /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
       if (m && method === 'GET') {
-        const list = m.length === 2 ? apiResourceList(this.store.registry, '', m[1] as string) : apiResourceList(this.store.registry, m[1] as string, m[2] as string);
+        const list =
+          m.length === 2
+            ? apiResourceList(this.store.registry, '', m[1] as string)
+            : apiResourceList(this.store.registry, m[1] as string, m[2] as string);
         if (list) return this.sendJson(res, 200, list);
       }
       return this.fail(res, pathNotFound());
@@ -289,7 +295,14 @@ export class ApiServer {
     }
   }
 
-  private async serveResource(req: IncomingMessage, res: ServerResponse, url: URL, r: Route, user: SimUser, method: string): Promise<unknown> {
+  private async serveResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    r: Route,
+    user: SimUser,
+    method: string,
+  ): Promise<unknown> {
     const verb = this.verbOf(method, r, url);
     const { def } = r;
     const attrs: RequestAttributes = {
@@ -309,7 +322,10 @@ export class ApiServer {
         kind: def.plural,
       });
     }
-    const allowedSub = (r.subresource === 'status' && def.status) || (r.subresource === 'scale' && def.scale) || (r.subresource === 'log' && def.id === 'pods');
+    const allowedSub =
+      (r.subresource === 'status' && def.status) ||
+      (r.subresource === 'scale' && def.scale) ||
+      (r.subresource === 'log' && def.id === 'pods');
     if (r.subresource && !allowedSub) throw pathNotFound();
     if (!r.subresource && !def.verbs.includes(verb)) throw methodNotAllowed();
 
@@ -523,7 +539,10 @@ export class ApiServer {
     const patched = applyPatch(ctype, current, patch) as KObject;
     if (!isObject(patched) || !isObject(patched.metadata)) throw badRequest('the patch produced an object without metadata');
     // A patch may carry a resourceVersion (optimistic concurrency); otherwise it applies to the current one.
-    const patchRv = isObject(patch) && isObject((patch as JsonObject).metadata) ? ((patch as JsonObject).metadata as JsonObject).resourceVersion : undefined;
+    const patchRv =
+      isObject(patch) && isObject((patch as JsonObject).metadata)
+        ? ((patch as JsonObject).metadata as JsonObject).resourceVersion
+        : undefined;
     patched.metadata.resourceVersion = typeof patchRv === 'string' ? patchRv : existing.metadata.resourceVersion;
     patched.metadata.name = r.name as string;
     if (def.namespaced) patched.metadata.namespace = r.namespace;
@@ -539,12 +558,23 @@ export class ApiServer {
   private writeScale(res: ServerResponse, r: Route, scale: JsonObject, opts: StoreWriteOptions): unknown {
     const replicas = isObject(scale.spec) ? scale.spec.replicas : undefined;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${r.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, {
-        name: r.name,
-        group: 'autoscaling',
-        kind: 'Scale',
-        causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' }],
-      });
+      throw new ApiError(
+        422,
+        'Invalid',
+        `Scale.autoscaling "${r.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        {
+          name: r.name,
+          group: 'autoscaling',
+          kind: 'Scale',
+          causes: [
+            {
+              reason: 'FieldValueInvalid',
+              message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+              field: 'spec.replicas',
+            },
+          ],
+        },
+      );
     }
     const meta = isObject(scale.metadata) ? scale.metadata : {};
     const updated = this.store.mutate(
@@ -553,11 +583,16 @@ export class ApiServer {
       r.name as string,
       (o) => {
         if (typeof meta.resourceVersion === 'string' && meta.resourceVersion !== o.metadata.resourceVersion) {
-          throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(r.def)} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`, {
-            name: r.name,
-            group: r.def.group,
-            kind: r.def.plural,
-          });
+          throw new ApiError(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${qualifiedResource(r.def)} "${r.name}": the object has been modified; please apply your changes to the latest version and try again`,
+            {
+              name: r.name,
+              group: r.def.group,
+              kind: r.def.plural,
+            },
+          );
         }
         (o.spec as JsonObject).replicas = replicas;
       },
@@ -602,17 +637,33 @@ export class ApiServer {
     const spec = isObject(b.spec) ? b.spec : {};
     const base = { kind: def.kind, apiVersion: `${def.group}/v1`, metadata: { creationTimestamp: null }, spec };
     if (def.plural === 'selfsubjectreviews') {
-      return { kind: def.kind, apiVersion: base.apiVersion, metadata: base.metadata, status: { userInfo: { username: user.name, groups: user.groups } } };
+      return {
+        kind: def.kind,
+        apiVersion: base.apiVersion,
+        metadata: base.metadata,
+        status: { userInfo: { username: user.name, groups: user.groups } },
+      };
     }
     if (def.plural === 'selfsubjectaccessreviews') {
       const ra = isObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
       const nra = isObject(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
       if (!ra && !nra) {
-        throw new ApiError(422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', {
-          group: 'authorization.k8s.io',
-          kind: 'SelfSubjectAccessReview',
-          causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', field: 'spec.resourceAttributes' }],
-        });
+        throw new ApiError(
+          422,
+          'Invalid',
+          'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+          {
+            group: 'authorization.k8s.io',
+            kind: 'SelfSubjectAccessReview',
+            causes: [
+              {
+                reason: 'FieldValueInvalid',
+                message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+                field: 'spec.resourceAttributes',
+              },
+            ],
+          },
+        );
       }
       const attrs: RequestAttributes = ra
         ? {
@@ -644,7 +695,13 @@ export class ApiServer {
     this.sendRaw(res, code, JSON.stringify(body), 'application/json');
   }
 
-  private sendRaw(res: ServerResponse, code: number, body: string | Buffer, type: string, headers: Record<string, string | string[]> = {}): void {
+  private sendRaw(
+    res: ServerResponse,
+    code: number,
+    body: string | Buffer,
+    type: string,
+    headers: Record<string, string | string[]> = {},
+  ): void {
     if (res.headersSent) {
       res.end();
       return;
@@ -698,11 +755,21 @@ function fieldValidation(url: URL): FieldValidation {
 }
 
 function applyPatch(ctype: string, current: unknown, patch: unknown): unknown {
+  try {
+    return applyPatchOfType(ctype, current, patch);
+  } catch (e) {
+    if (e instanceof PatchRejected) throw new ApiError(e.code, e.reason, e.message, e.causes ? { causes: e.causes } : undefined);
+    throw e;
+  }
+}
+
+function applyPatchOfType(ctype: string, current: unknown, patch: unknown): unknown {
   switch (ctype) {
     case PATCH_TYPES.json:
       return jsonPatch(current, patch);
     case PATCH_TYPES.merge:
-      if (!isObject(patch)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}');
+      if (!isObject(patch))
+        throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}');
       return mergePatch(current, patch);
     case PATCH_TYPES.strategic:
       return strategicMergePatch(current, patch);
@@ -805,7 +872,8 @@ function podLog(pod: KObject, container?: string): string {
   const cs = Array.isArray(spec.containers) ? (spec.containers as JsonObject[]) : [];
   const c = container ? cs.find((x) => x.name === container) : cs[0];
   if (!c) return '';
-  const statuses = isObject(pod.status) && Array.isArray(pod.status.containerStatuses) ? (pod.status.containerStatuses as JsonObject[]) : [];
+  const statuses =
+    isObject(pod.status) && Array.isArray(pod.status.containerStatuses) ? (pod.status.containerStatuses as JsonObject[]) : [];
   const st = statuses.find((s) => s.name === c.name);
   const lines = [`[sim] ${pod.metadata.namespace}/${pod.metadata.name} container ${String(c.name)}: image ${String(c.image)}`];
   if (st) lines.push(`[sim] running image ${String(st.image)} (${String(st.imageID)}), restarts ${String(st.restartCount)}`);

@@ -8,7 +8,6 @@
  * pods); copy before changing (mutate() does that for you).
  */
 import { matchesRequirements, parseSelector, SelectorParseError } from '@/lib/fleet/label-selector';
-import type { OwnerReference } from '@/lib/fleet/k8s-types';
 import {
   type AdmissionContext,
   type AdmissionPlugin,
@@ -23,6 +22,7 @@ import {
   type WriteOptions,
 } from '../types';
 import { applyBuiltinDefaults, nameErrors, validateBuiltin } from './builtin';
+import { GarbageCollector } from './garbage-collector';
 import { alreadyExists, badRequest, conflict, expired, invalid, notFound } from './errors';
 import { apiVersionOf, type Registry, type ResourceDef } from './resources';
 import { applySchema, type Cause, crdSchema, type Schema } from './schema';
@@ -118,13 +118,11 @@ export class MemStore implements Store {
   private listeners = new Set<(ev: StoreEvent) => void>();
   private queue: StoreEvent[] = [];
   private dispatching = false;
-  private ownerIndex = new Map<string, Set<string>>();
   private jsonCache = new WeakMap<object, Buffer>();
   private admission: AdmissionPlugin[];
   private converters: Record<ResourceId, Converter>;
   private builtinSchemas: Record<ResourceId, Schema>;
-  private gcQueue: Array<{ uid: string; policy: 'Background' | 'Foreground' }> = [];
-  private gcScheduled = false;
+  private gc = new GarbageCollector(this);
 
   constructor(opts: MemStoreOptions) {
     this.registry = opts.registry;
@@ -387,9 +385,7 @@ export class MemStore implements Store {
     if (!meta.name) {
       if (meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
       else {
-        throw invalid(def, '', [
-          { reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' },
-        ]);
+        throw invalid(def, '', [{ reason: 'FieldValueRequired', message: 'name or generateName is required', field: 'metadata.name' }]);
       }
     }
     const nameErrs = nameErrors(resource, meta.name);
@@ -439,7 +435,7 @@ export class MemStore implements Store {
     const stored = deepFreeze(reorder(obj));
     this.map(resource).set(key, stored);
     this.sorted.delete(resource);
-    this.indexOwners(resource, undefined, stored);
+    this.gc.index(resource, undefined, stored);
     this.record({ type: 'ADDED', resource, object: stored });
     return stored;
   }
@@ -528,7 +524,7 @@ export class MemStore implements Store {
     m.resourceVersion = String(this.rv);
     const stored = deepFreeze(reorder(obj));
     this.map(resource).set(key, stored);
-    this.indexOwners(resource, old, stored);
+    this.gc.index(resource, old, stored);
     this.record({ type: 'MODIFIED', resource, object: stored, old });
     return stored;
   }
@@ -580,10 +576,10 @@ export class MemStore implements Store {
     }
     if (opts.dryRun) return old;
     const policy = opts.propagationPolicy ?? 'Background';
-    if (policy === 'Orphan') this.orphanDependents(old.metadata.uid as string);
+    if (policy === 'Orphan') this.gc.orphanDependents(old.metadata.uid as string);
 
     const finalizers = [...(old.metadata.finalizers ?? [])];
-    if (policy === 'Foreground' && this.hasDependents(old.metadata.uid as string)) finalizers.push('foregroundDeletion');
+    if (policy === 'Foreground' && this.gc.hasDependents(old.metadata.uid as string)) finalizers.push('foregroundDeletion');
     if (resource === 'namespaces') finalizers.push('kubernetes');
     if (finalizers.length > 0) {
       if (old.metadata.deletionTimestamp) return old;
@@ -598,7 +594,7 @@ export class MemStore implements Store {
       this.map(resource).set(key, stored);
       this.record({ type: 'MODIFIED', resource, object: stored, old });
       if (resource === 'namespaces') this.scheduleNamespaceCleanup(name);
-      else if (finalizers.includes('foregroundDeletion')) this.enqueueGc(old.metadata.uid as string, 'Foreground');
+      else if (finalizers.includes('foregroundDeletion')) this.gc.enqueue(old.metadata.uid as string, 'Foreground');
       return stored;
     }
     return this.remove(def, key, old, old);
@@ -611,9 +607,9 @@ export class MemStore implements Store {
     const frozen = deepFreeze(gone);
     this.map(def.id).delete(key);
     this.sorted.delete(def.id);
-    this.indexOwners(def.id, old, undefined);
+    this.gc.index(def.id, old, undefined);
     this.record({ type: 'DELETED', resource: def.id, object: frozen, old });
-    this.enqueueGc(old.metadata.uid as string, 'Background');
+    this.gc.enqueue(old.metadata.uid as string, 'Background');
     return frozen;
   }
 
@@ -693,115 +689,12 @@ export class MemStore implements Store {
     void obj;
   }
 
-  // ---- owners and garbage collection ----------------------------------------------------------
-
-  private indexOwners(resource: ResourceId, old: KObject | undefined, next: KObject | undefined): void {
-    const ref = (o: KObject) => `${resource}\n${o.metadata.namespace ?? ''}\n${o.metadata.name}`;
-    const before = old?.metadata.ownerReferences ?? [];
-    const after = next?.metadata.ownerReferences ?? [];
-    if (before === after) return;
-    for (const r of before) {
-      if (!after.some((a) => a.uid === r.uid)) this.ownerIndex.get(r.uid)?.delete(ref(old as KObject));
-    }
-    for (const r of after) {
-      let s = this.ownerIndex.get(r.uid);
-      if (!s) {
-        s = new Set();
-        this.ownerIndex.set(r.uid, s);
-      }
-      s.add(ref(next as KObject));
-    }
-  }
-
-  private dependents(uid: string): Array<{ resource: ResourceId; namespace?: string; name: string }> {
-    const s = this.ownerIndex.get(uid);
-    if (!s) return [];
-    return [...s].map((r) => {
-      const [resource, namespace, name] = r.split('\n') as [string, string, string];
-      return { resource, namespace: namespace || undefined, name };
-    });
-  }
-
-  private hasDependents(uid: string): boolean {
-    return (this.ownerIndex.get(uid)?.size ?? 0) > 0;
-  }
-
-  private orphanDependents(uid: string): void {
-    for (const d of this.dependents(uid)) {
-      try {
-        this.mutate(d.resource, d.namespace, d.name, (o) => {
-          o.metadata.ownerReferences = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-          if (o.metadata.ownerReferences.length === 0) delete o.metadata.ownerReferences;
-        });
-      } catch {
-        // Gone meanwhile.
-      }
-    }
-    this.ownerIndex.delete(uid);
-  }
-
-  private enqueueGc(uid: string, policy: 'Background' | 'Foreground'): void {
-    if (!this.hasDependents(uid)) return;
-    this.gcQueue.push({ uid, policy });
-    if (this.gcScheduled) return;
-    this.gcScheduled = true;
-    setImmediate(() => this.runGc());
-  }
-
-  private ownerExists(ref: OwnerReference): boolean {
-    for (const [, m] of this.data) {
-      for (const o of m.values()) {
-        if (o.metadata.uid === ref.uid && !o.metadata.deletionTimestamp) return true;
-      }
-    }
-    return false;
-  }
-
-  /** The garbage collector: deletes dependents whose owners are all gone, like kube-controller-manager. */
-  private runGc(): void {
-    this.gcScheduled = false;
-    const work = this.gcQueue;
-    this.gcQueue = [];
-    for (const { uid, policy } of work) {
-      for (const d of this.dependents(uid)) {
-        const o = this.get(d.resource, d.namespace, d.name);
-        if (!o) continue;
-        const others = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-        try {
-          if (others.length > 0 && others.some((r) => this.ownerExists(r))) {
-            this.mutate(d.resource, d.namespace, d.name, (x) => {
-              x.metadata.ownerReferences = others;
-            });
-          } else {
-            this.delete(d.resource, d.namespace, d.name, { propagationPolicy: policy });
-          }
-        } catch (e) {
-          if (!(e instanceof ApiError && e.code === 404)) console.error('[sim] gc failed:', e);
-        }
-      }
-      if (policy === 'Foreground') this.finishForeground(uid);
-    }
-  }
-
-  private finishForeground(uid: string): void {
+  /** The first stored object with this uid (owner references name owners by uid). */
+  findByUid(uid: string): { resource: ResourceId; object: KObject } | undefined {
     for (const [resource, m] of this.data) {
-      for (const o of m.values()) {
-        if (o.metadata.uid !== uid) continue;
-        if (this.hasDependents(uid)) {
-          // Dependents still terminating: look again shortly.
-          setTimeout(() => this.finishForeground(uid), 20);
-          return;
-        }
-        try {
-          this.mutate(resource, o.metadata.namespace, o.metadata.name, (x) => {
-            x.metadata.finalizers = (x.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion');
-          });
-        } catch {
-          // Already gone.
-        }
-        return;
-      }
+      for (const o of m.values()) if (o.metadata.uid === uid) return { resource, object: o };
     }
+    return undefined;
   }
 
   private scheduleNamespaceCleanup(ns: string): void {
@@ -844,7 +737,7 @@ export class MemStore implements Store {
       if (!m) continue;
       const o = deepFreeze(clone(object));
       m.set(MemStore.key(o.metadata.namespace, o.metadata.name), o);
-      this.indexOwners(resource, undefined, o);
+      this.gc.index(resource, undefined, o);
       this.sorted.delete(resource);
     }
     this.rv = Math.max(this.rv, snap.resourceVersion);

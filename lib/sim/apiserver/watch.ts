@@ -56,7 +56,8 @@ export class WatchHub {
 
   /** Ends every open watch with an in-stream 410 ERROR. */
   expireAll(): void {
-    for (const w of [...this.open]) w.expire(`too old resource version: ${this.store.oldestResumableRv()} (${Number(this.store.resourceVersion()) + 1})`);
+    for (const w of [...this.open])
+      w.expire(`too old resource version: ${this.store.oldestResumableRv()} (${Number(this.store.resourceVersion()) + 1})`);
   }
 
   closeAll(): void {
@@ -79,7 +80,10 @@ export class WatchHub {
     if (w.forceExpired === 'stream') {
       // Nothing to replay: the stream will carry only the 410.
     } else if (initial) {
-      replay = store.list(w.def.id, {}).filter(match).map((o) => ({ type: 'ADDED', object: o }));
+      replay = store
+        .list(w.def.id, {})
+        .filter(match)
+        .map((o) => ({ type: 'ADDED', object: o }));
     } else {
       const rv = Number(rvParam);
       if (!Number.isInteger(rv) || rv < 0) throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a non-negative integer`);

@@ -56,12 +56,19 @@ describe('image rules', () => {
 
 describe('kubelet', () => {
   it('schedules a pod and runs it: Pending → Running with statuses and conditions', async () => {
-    const created = await core.createNamespacedPod({ namespace: 'kubelet', body: { metadata: { name: 'good' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } });
+    const created = await core.createNamespacedPod({
+      namespace: 'kubelet',
+      body: { metadata: { name: 'good' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+    });
     expect(created.status?.phase).toBe('Pending');
-    const p = await waitFor(async () => {
-      const x = await pod('kubelet', 'good');
-      return cond(x, 'Ready') === 'True' && x;
-    }, 5000, 'pod ready');
+    const p = await waitFor(
+      async () => {
+        const x = await pod('kubelet', 'good');
+        return cond(x, 'Ready') === 'True' && x;
+      },
+      5000,
+      'pod ready',
+    );
     expect(p.status?.phase).toBe('Running');
     expect(p.spec?.nodeName).toMatch(/^sim-node-\d$/);
     expect(p.status?.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
@@ -74,7 +81,14 @@ describe('kubelet', () => {
       ['PodScheduled', 'True'],
     ]);
     const c = cs(p, 'app');
-    expect(c).toMatchObject({ name: 'app', image: 'nginx:1.27', imageID: `docker.io/library/nginx@sha256:${sha('nginx:1.27')}`, ready: true, started: true, restartCount: 0 });
+    expect(c).toMatchObject({
+      name: 'app',
+      image: 'nginx:1.27',
+      imageID: `docker.io/library/nginx@sha256:${sha('nginx:1.27')}`,
+      ready: true,
+      started: true,
+      restartCount: 0,
+    });
     expect(c?.state?.running?.startedAt).toBeInstanceOf(Date);
     expect(c?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
   });
@@ -84,15 +98,22 @@ describe('kubelet', () => {
       ['broken', 'nginx:1.27-broken', /not found$/],
       ['nohost', 'invalid.example/team/app:1.0', /lookup invalid\.example: no such host$/],
     ] as const) {
-      await core.createNamespacedPod({ namespace: 'kubelet', body: { metadata: { name }, spec: { containers: [{ name: 'app', image }] } } });
+      await core.createNamespacedPod({
+        namespace: 'kubelet',
+        body: { metadata: { name }, spec: { containers: [{ name: 'app', image }] } },
+      });
       const seen = new Set<string>();
-      await waitFor(async () => {
-        const c = cs(await pod('kubelet', name), 'app');
-        const r = c?.state?.waiting?.reason;
-        if (r) seen.add(r);
-        if (r === 'ErrImagePull') expect(c?.state?.waiting?.message).toMatch(msg);
-        return seen.has('ErrImagePull') && seen.has('ImagePullBackOff');
-      }, 5000, `${name}: ErrImagePull and ImagePullBackOff`);
+      await waitFor(
+        async () => {
+          const c = cs(await pod('kubelet', name), 'app');
+          const r = c?.state?.waiting?.reason;
+          if (r) seen.add(r);
+          if (r === 'ErrImagePull') expect(c?.state?.waiting?.message).toMatch(msg);
+          return seen.has('ErrImagePull') && seen.has('ImagePullBackOff');
+        },
+        5000,
+        `${name}: ErrImagePull and ImagePullBackOff`,
+      );
       const p = await pod('kubelet', name);
       expect(p.status?.phase).toBe('Pending');
       expect(cond(p, 'Ready')).toBe('False');
@@ -103,11 +124,20 @@ describe('kubelet', () => {
   });
 
   it('crash-loops -crashloop tags with a rising restartCount', async () => {
-    await core.createNamespacedPod({ namespace: 'kubelet', body: { metadata: { name: 'crash' }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/app:2.0-crashloop' }] } } });
-    const p = await waitFor(async () => {
-      const x = await pod('kubelet', 'crash');
-      return (cs(x, 'app')?.restartCount ?? 0) >= 2 && x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' && x;
-    }, 8000, 'two restarts');
+    await core.createNamespacedPod({
+      namespace: 'kubelet',
+      body: { metadata: { name: 'crash' }, spec: { containers: [{ name: 'app', image: 'ghcr.io/acme/app:2.0-crashloop' }] } },
+    });
+    const p = await waitFor(
+      async () => {
+        const x = await pod('kubelet', 'crash');
+        return (
+          (cs(x, 'app')?.restartCount ?? 0) >= 2 && x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' && x
+        );
+      },
+      8000,
+      'two restarts',
+    );
     const c = cs(p, 'app');
     expect(p.status?.phase).toBe('Running');
     expect(c?.ready).toBe(false);
@@ -115,7 +145,11 @@ describe('kubelet', () => {
     expect(c?.state?.waiting?.message).toMatch(/^back-off \d+s restarting failed container=app pod=crash_kubelet/);
     const ev = await core.listNamespacedEvent({ namespace: 'kubelet', fieldSelector: 'involvedObject.name=crash,reason=BackOff' });
     expect(ev.items).toHaveLength(1);
-    expect(ev.items[0]).toMatchObject({ type: 'Warning', message: `Back-off restarting failed container app in pod crash_kubelet(${p.metadata?.uid})`, source: { component: 'kubelet' } });
+    expect(ev.items[0]).toMatchObject({
+      type: 'Warning',
+      message: `Back-off restarting failed container app in pod crash_kubelet(${p.metadata?.uid})`,
+      source: { component: 'kubelet' },
+    });
   });
 });
 
@@ -123,12 +157,24 @@ describe('in-place image update', () => {
   async function runningPod(name: string): Promise<k8s.V1Pod> {
     await core.createNamespacedPod({
       namespace: 'inplace',
-      body: { metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }, { name: 'sidecar', image: 'busybox:1.36' }] } },
+      body: {
+        metadata: { name },
+        spec: {
+          containers: [
+            { name: 'app', image: 'nginx:1.27' },
+            { name: 'sidecar', image: 'busybox:1.36' },
+          ],
+        },
+      },
     });
-    return waitFor(async () => {
-      const x = await pod('inplace', name);
-      return cond(x, 'Ready') === 'True' && x;
-    }, 5000, 'ready');
+    return waitFor(
+      async () => {
+        const x = await pod('inplace', name);
+        return cond(x, 'Ready') === 'True' && x;
+      },
+      5000,
+      'ready',
+    );
   }
 
   /** Every status the pod goes through while `fn` runs, recorded from a watch. */
@@ -136,7 +182,12 @@ describe('in-place image update', () => {
     const seen: k8s.V1Pod[] = [];
     const rv = (await pod('inplace', name)).metadata?.resourceVersion;
     const w = new k8s.Watch(t.kc());
-    const ctl = await w.watch('/api/v1/namespaces/inplace/pods', { resourceVersion: rv, fieldSelector: `metadata.name=${name}` }, (_type, obj) => seen.push(obj), () => {});
+    const ctl = await w.watch(
+      '/api/v1/namespaces/inplace/pods',
+      { resourceVersion: rv, fieldSelector: `metadata.name=${name}` },
+      (_type, obj) => seen.push(obj),
+      () => {},
+    );
     await fn();
     await waitFor(() => seen.some(until), 8000, 'the final state');
     ctl.abort();
@@ -151,7 +202,11 @@ describe('in-place image update', () => {
     const seen = await record(
       'up',
       (p) => cs(p, 'sidecar')?.image === newImage && cs(p, 'sidecar')?.ready === true,
-      () => core.patchNamespacedPod({ name: 'up', namespace: 'inplace', body: { spec: { containers: [{ name: 'sidecar', image: newImage }] } } }, strategic),
+      () =>
+        core.patchNamespacedPod(
+          { name: 'up', namespace: 'inplace', body: { spec: { containers: [{ name: 'sidecar', image: newImage }] } } },
+          strategic,
+        ),
     );
     const phases = seen.map((p) => {
       const s = cs(p, 'sidecar');
@@ -184,7 +239,11 @@ describe('in-place image update', () => {
     const seen = await record(
       'bad',
       (p) => cs(p, 'sidecar')?.state?.waiting?.reason === 'ImagePullBackOff',
-      () => core.patchNamespacedPod({ name: 'bad', namespace: 'inplace', body: { spec: { containers: [{ name: 'sidecar', image: broken }] } } }, strategic),
+      () =>
+        core.patchNamespacedPod(
+          { name: 'bad', namespace: 'inplace', body: { spec: { containers: [{ name: 'sidecar', image: broken }] } } },
+          strategic,
+        ),
     );
     const last = seen.at(-1) as k8s.V1Pod;
     expect(cs(last, 'sidecar')).toMatchObject({ image: broken, imageID: '', ready: false });
@@ -197,12 +256,19 @@ describe('in-place image update', () => {
 describe('workload controllers', () => {
   it('makes a Deployment into a ReplicaSet and pods, scales it, and rolls a template change to a new ReplicaSet', async () => {
     await apps.createNamespacedDeployment({ namespace: 'workloads', body: deploymentBody('web', 3) });
-    const d = await waitFor(async () => {
-      const x = await apps.readNamespacedDeployment({ name: 'web', namespace: 'workloads' });
-      return x.status?.availableReplicas === 3 && x;
-    }, 5000, '3 available');
+    const d = await waitFor(
+      async () => {
+        const x = await apps.readNamespacedDeployment({ name: 'web', namespace: 'workloads' });
+        return x.status?.availableReplicas === 3 && x;
+      },
+      5000,
+      '3 available',
+    );
     expect(d.status).toMatchObject({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
-    expect(d.status?.conditions?.map((c) => `${c.type}=${c.status}/${c.reason}`)).toEqual(['Available=True/MinimumReplicasAvailable', 'Progressing=True/NewReplicaSetAvailable']);
+    expect(d.status?.conditions?.map((c) => `${c.type}=${c.status}/${c.reason}`)).toEqual([
+      'Available=True/MinimumReplicasAvailable',
+      'Progressing=True/NewReplicaSetAvailable',
+    ]);
     const rs = (await apps.listNamespacedReplicaSet({ namespace: 'workloads', labelSelector: 'app=web' })).items;
     expect(rs).toHaveLength(1);
     const hash = rs[0]?.metadata?.labels?.['pod-template-hash'] as string;
@@ -213,14 +279,35 @@ describe('workload controllers', () => {
     expect(pods.map((p) => p.metadata?.name).every((n) => new RegExp(`^web-${hash}-[a-z0-9]{5}$`).test(n ?? ''))).toBe(true);
 
     await apps.patchNamespacedDeploymentScale({ name: 'web', namespace: 'workloads', body: { spec: { replicas: 5 } } }, merge);
-    await waitFor(async () => (await apps.readNamespacedDeployment({ name: 'web', namespace: 'workloads' })).status?.readyReplicas === 5, 5000, '5 ready');
+    await waitFor(
+      async () => (await apps.readNamespacedDeployment({ name: 'web', namespace: 'workloads' })).status?.readyReplicas === 5,
+      5000,
+      '5 ready',
+    );
 
-    await apps.patchNamespacedDeployment({ name: 'web', namespace: 'workloads', body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } } } }, strategic);
-    const rolled = await waitFor(async () => {
-      const x = await apps.readNamespacedDeployment({ name: 'web', namespace: 'workloads' });
-      const ps = (await core.listNamespacedPod({ namespace: 'workloads', labelSelector: 'app=web' })).items;
-      return x.status?.updatedReplicas === 5 && x.status?.availableReplicas === 5 && ps.length === 5 && ps.every((p) => p.spec?.containers[0]?.image === 'nginx:1.28') && x;
-    }, 10_000, 'rollout');
+    await apps.patchNamespacedDeployment(
+      {
+        name: 'web',
+        namespace: 'workloads',
+        body: { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } } },
+      },
+      strategic,
+    );
+    const rolled = await waitFor(
+      async () => {
+        const x = await apps.readNamespacedDeployment({ name: 'web', namespace: 'workloads' });
+        const ps = (await core.listNamespacedPod({ namespace: 'workloads', labelSelector: 'app=web' })).items;
+        return (
+          x.status?.updatedReplicas === 5 &&
+          x.status?.availableReplicas === 5 &&
+          ps.length === 5 &&
+          ps.every((p) => p.spec?.containers[0]?.image === 'nginx:1.28') &&
+          x
+        );
+      },
+      10_000,
+      'rollout',
+    );
     expect(rolled.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
     expect(rolled.metadata?.generation).toBe(3);
     const all = (await apps.listNamespacedReplicaSet({ namespace: 'workloads', labelSelector: 'app=web' })).items;
@@ -232,27 +319,52 @@ describe('workload controllers', () => {
       namespace: 'workloads',
       body: {
         metadata: { name: 'db' },
-        spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16.4' }] } } },
+        spec: {
+          replicas: 3,
+          serviceName: 'db',
+          selector: { matchLabels: { app: 'db' } },
+          template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16.4' }] } },
+        },
       },
     });
-    const s = await waitFor(async () => {
-      const x = await apps.readNamespacedStatefulSet({ name: 'db', namespace: 'workloads' });
-      return x.status?.readyReplicas === 3 && x;
-    }, 8000, 'sts ready');
+    const s = await waitFor(
+      async () => {
+        const x = await apps.readNamespacedStatefulSet({ name: 'db', namespace: 'workloads' });
+        return x.status?.readyReplicas === 3 && x;
+      },
+      8000,
+      'sts ready',
+    );
     const pods = (await core.listNamespacedPod({ namespace: 'workloads', labelSelector: 'app=db' })).items;
     expect(pods.map((p) => p.metadata?.name).sort()).toEqual(['db-0', 'db-1', 'db-2']);
     expect(pods.every((p) => p.metadata?.labels?.['controller-revision-hash'] === s.status?.updateRevision)).toBe(true);
     expect(pods.find((p) => p.metadata?.name === 'db-1')?.metadata?.labels?.['apps.kubernetes.io/pod-index']).toBe('1');
     const deletions: string[] = [];
     const w = new k8s.Watch(t.kc());
-    const ctl = await w.watch('/api/v1/namespaces/workloads/pods', { labelSelector: 'app=db', resourceVersion: s.metadata?.resourceVersion }, (type, obj) => {
-      if (type === 'DELETED') deletions.push(obj.metadata.name);
-    }, () => {});
-    await apps.patchNamespacedStatefulSet({ name: 'db', namespace: 'workloads', body: { spec: { template: { spec: { containers: [{ name: 'db', image: 'postgres:16.5' }] } } } } }, strategic);
-    const done = await waitFor(async () => {
-      const x = await apps.readNamespacedStatefulSet({ name: 'db', namespace: 'workloads' });
-      return x.status?.updatedReplicas === 3 && x.status.readyReplicas === 3 && x.status.currentRevision === x.status.updateRevision && x;
-    }, 10_000, 'sts update');
+    const ctl = await w.watch(
+      '/api/v1/namespaces/workloads/pods',
+      { labelSelector: 'app=db', resourceVersion: s.metadata?.resourceVersion },
+      (type, obj) => {
+        if (type === 'DELETED') deletions.push(obj.metadata.name);
+      },
+      () => {},
+    );
+    await apps.patchNamespacedStatefulSet(
+      {
+        name: 'db',
+        namespace: 'workloads',
+        body: { spec: { template: { spec: { containers: [{ name: 'db', image: 'postgres:16.5' }] } } } },
+      },
+      strategic,
+    );
+    const done = await waitFor(
+      async () => {
+        const x = await apps.readNamespacedStatefulSet({ name: 'db', namespace: 'workloads' });
+        return x.status?.updatedReplicas === 3 && x.status.readyReplicas === 3 && x.status.currentRevision === x.status.updateRevision && x;
+      },
+      10_000,
+      'sts update',
+    );
     ctl.abort();
     expect(deletions).toEqual(['db-2', 'db-1', 'db-0']);
     expect(done.status?.updateRevision).not.toBe(s.status?.updateRevision);
@@ -261,13 +373,29 @@ describe('workload controllers', () => {
   it('runs one DaemonSet pod per node', async () => {
     await apps.createNamespacedDaemonSet({
       namespace: 'workloads',
-      body: { metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'busybox:1.36' }] } } } },
+      body: {
+        metadata: { name: 'agent' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'busybox:1.36' }] } },
+        },
+      },
     });
-    const ds = await waitFor(async () => {
-      const x = await apps.readNamespacedDaemonSet({ name: 'agent', namespace: 'workloads' });
-      return x.status?.numberReady === 3 && x;
-    }, 5000, 'ds ready');
-    expect(ds.status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, updatedNumberScheduled: 3, numberMisscheduled: 0 });
+    const ds = await waitFor(
+      async () => {
+        const x = await apps.readNamespacedDaemonSet({ name: 'agent', namespace: 'workloads' });
+        return x.status?.numberReady === 3 && x;
+      },
+      5000,
+      'ds ready',
+    );
+    expect(ds.status).toMatchObject({
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 3,
+      numberReady: 3,
+      updatedNumberScheduled: 3,
+      numberMisscheduled: 0,
+    });
     const pods = (await core.listNamespacedPod({ namespace: 'workloads', labelSelector: 'app=agent' })).items;
     expect(pods.map((p) => p.spec?.nodeName).sort()).toEqual(['sim-node-1', 'sim-node-2', 'sim-node-3']);
   });

@@ -8,9 +8,10 @@
  * - a reference that is not valid (upper case, spaces, empty) → InvalidImageName
  */
 import { createHash } from 'node:crypto';
+import { normalizeImageReference } from '@/lib/fleet/image-reference';
 
 export interface ImageRef {
-  /** As containerd normalizes it: docker.io/library/nginx */
+  /** As containerd names it: docker.io/library/nginx */
   repo: string;
   /** Registry host (docker.io when none is given). */
   host: string;
@@ -20,21 +21,11 @@ export interface ImageRef {
 
 export type ImageBehaviour = 'ok' | 'pull-not-found' | 'pull-no-host' | 'crashloop' | 'invalid';
 
-const REF = /^(?:([a-z0-9.-]+(?::\d+)?)\/)?([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::([\w][\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?$/;
-
+/** The reference as containerd names it (lib/fleet/image-reference.ts), in the kubelet's terms. */
 export function parseImage(image: string): ImageRef | undefined {
-  const m = REF.exec(image);
-  if (!m) return undefined;
-  let host = m[1];
-  let path = m[2] as string;
-  // "foo/bar": the first part is a host only if it looks like one (has a dot or port, or is localhost).
-  if (host && !host.includes('.') && !host.includes(':') && host !== 'localhost') {
-    path = `${host}/${path}`;
-    host = undefined;
-  }
-  host ??= 'docker.io';
-  if (host === 'docker.io' && !path.includes('/')) path = `library/${path}`;
-  return { repo: `${host}/${path}`, host, tag: m[3] ?? (m[4] ? undefined : 'latest'), digest: m[4] };
+  const n = normalizeImageReference(image);
+  if (!n) return undefined;
+  return { repo: n.repository, host: n.domain, tag: n.tag, digest: n.digest };
 }
 
 export function imageBehaviour(image: string | undefined): ImageBehaviour {

@@ -15,6 +15,7 @@
 import type { Container, ContainerStatus, Pod, PodCondition } from '@/lib/fleet/k8s-types';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
 import { type ImageBehaviour, imageBehaviour, imageIdFor, isSlowImage, pullFailureMessage } from './images';
+import { isNativeSidecar } from '@/lib/fleet/containers';
 
 export interface KubeletOptions {
   /** The typical delay of one step (schedule, pull, start, ready), in ms. Default 400. */
@@ -97,7 +98,10 @@ function now(): string {
 
 function containerId(): string {
   let s = '';
-  for (let i = 0; i < 4; i++) s += Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    s += Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
   return `containerd://${s}${s}`;
 }
 
@@ -129,10 +133,38 @@ export function nodeObject(i: number, version = DEFAULTS.kubeletVersion): KObjec
       capacity: { cpu: '16', memory: '65843012Ki', pods: '5000', 'ephemeral-storage': '102626232Ki' },
       allocatable: { cpu: '16', memory: '65740612Ki', pods: '5000', 'ephemeral-storage': '94580335255' },
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: ts, lastTransitionTime: ts },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure', lastHeartbeatTime: ts, lastTransitionTime: ts },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available', lastHeartbeatTime: ts, lastTransitionTime: ts },
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: ts, lastTransitionTime: ts },
+        {
+          type: 'MemoryPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientMemory',
+          message: 'kubelet has sufficient memory available',
+          lastHeartbeatTime: ts,
+          lastTransitionTime: ts,
+        },
+        {
+          type: 'DiskPressure',
+          status: 'False',
+          reason: 'KubeletHasNoDiskPressure',
+          message: 'kubelet has no disk pressure',
+          lastHeartbeatTime: ts,
+          lastTransitionTime: ts,
+        },
+        {
+          type: 'PIDPressure',
+          status: 'False',
+          reason: 'KubeletHasSufficientPID',
+          message: 'kubelet has sufficient PID available',
+          lastHeartbeatTime: ts,
+          lastTransitionTime: ts,
+        },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: ts,
+          lastTransitionTime: ts,
+        },
       ],
       addresses: [
         { type: 'InternalIP', address: `172.18.0.${i + 2}` },
@@ -190,7 +222,10 @@ export class KubeletController implements SimController {
   }
 
   private addNode(n: KObject): void {
-    const addrs = ((n.status as { addresses?: Array<{ type: string; address: string }> })?.addresses ?? []) as Array<{ type: string; address: string }>;
+    const addrs = ((n.status as { addresses?: Array<{ type: string; address: string }> })?.addresses ?? []) as Array<{
+      type: string;
+      address: string;
+    }>;
     const ip = addrs.find((a) => a.type === 'InternalIP')?.address ?? '172.18.0.2';
     if (!this.nodes.has(n.metadata.name)) this.nodes.set(n.metadata.name, { ip, pods: 0 });
   }
@@ -239,7 +274,7 @@ export class KubeletController implements SimController {
       return {
         name: c.name,
         init,
-        sidecar: init && c.restartPolicy === 'Always',
+        sidecar: init && isNativeSidecar(c),
         specImage: c.image ?? '',
         image: s?.image ?? c.image ?? '',
         imageID: s?.imageID ?? '',
@@ -311,19 +346,22 @@ export class KubeletController implements SimController {
   }
 
   private after(pr: PodRuntime, factor: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      pr.timers.delete(t);
-      if (this.stopped || this.pods.get(pr.uid) !== pr) return;
-      try {
-        fn();
-      } catch (e) {
-        if (e instanceof ApiError && e.code === 404) {
-          this.pods.delete(pr.uid);
-          return;
+    const t = setTimeout(
+      () => {
+        pr.timers.delete(t);
+        if (this.stopped || this.pods.get(pr.uid) !== pr) return;
+        try {
+          fn();
+        } catch (e) {
+          if (e instanceof ApiError && e.code === 404) {
+            this.pods.delete(pr.uid);
+            return;
+          }
+          console.error('[sim] kubelet step failed:', e);
         }
-        console.error('[sim] kubelet step failed:', e);
-      }
-    }, this.delay(pr, factor));
+      },
+      this.delay(pr, factor),
+    );
     t.unref?.();
     pr.timers.add(t);
   }
@@ -351,15 +389,26 @@ export class KubeletController implements SimController {
       }
       if (!best) {
         this.writeStatus(pr, (st) => {
-          setCondition(st, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/0 nodes are available: no nodes available to schedule pods.' });
+          setCondition(st, {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message: '0/0 nodes are available: no nodes available to schedule pods.',
+          });
         });
         this.after(pr, 5, () => this.schedule(pr));
         return;
       }
       pr.nodeName = best;
-      store.mutate('pods', pr.namespace, pr.name, (o) => {
-        (o.spec as Pod['spec']).nodeName = best;
-      }, { user: { name: 'system:kube-scheduler', groups: [] } });
+      store.mutate(
+        'pods',
+        pr.namespace,
+        pr.name,
+        (o) => {
+          (o.spec as Pod['spec']).nodeName = best;
+        },
+        { user: { name: 'system:kube-scheduler', groups: [] } },
+      );
     }
     const n = this.nodes.get(pr.nodeName as string);
     if (n) n.pods++;
@@ -487,7 +536,13 @@ export class KubeletController implements SimController {
     c.started = false;
     c.attempts++;
     this.flush(pr);
-    this.recordEvent(pr, c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pr.name}_${pr.namespace}(${pr.uid})`);
+    this.recordEvent(
+      pr,
+      c,
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${c.name} in pod ${pr.name}_${pr.namespace}(${pr.uid})`,
+    );
     this.after(pr, this.backoff(c), () => this.startContainer(pr, c, gen));
   }
 
@@ -554,10 +609,16 @@ export class KubeletController implements SimController {
         if (Date.now() - prev.last < 5000) return;
         prev.last = Date.now();
         const count = prev.count;
-        store.mutate('events', pr.namespace, prev.name, (e) => {
-          e.count = count;
-          e.lastTimestamp = ts;
-        }, { user: KUBELET_USER });
+        store.mutate(
+          'events',
+          pr.namespace,
+          prev.name,
+          (e) => {
+            e.count = count;
+            e.lastTimestamp = ts;
+          },
+          { user: KUBELET_USER },
+        );
         return;
       }
       const e = store.create(
@@ -566,7 +627,14 @@ export class KubeletController implements SimController {
           apiVersion: 'v1',
           kind: 'Event',
           metadata: { name: '', generateName: `${pr.name}.`, namespace: pr.namespace },
-          involvedObject: { apiVersion: 'v1', kind: 'Pod', name: pr.name, namespace: pr.namespace, uid: pr.uid, fieldPath: `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}` },
+          involvedObject: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            name: pr.name,
+            namespace: pr.namespace,
+            uid: pr.uid,
+            fieldPath: `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}`,
+          },
           reason,
           message,
           type,
@@ -638,30 +706,31 @@ export class KubeletController implements SimController {
       sandboxReady: true,
       timers: new Set(),
       slow: false,
-      containers: [...(pod.spec.initContainers ?? []).map((c) => ({ c, init: true })), ...pod.spec.containers.map((c) => ({ c, init: false }))].map(
-        ({ c, init }) => {
-          const sidecar = init && c.restartPolicy === 'Always';
-          const done = init && !sidecar;
-          return {
-            name: c.name,
-            init,
-            sidecar,
-            specImage: c.image ?? '',
-            image: c.image ?? '',
-            imageID: imageIdFor(c.image ?? ''),
-            state: (done ? 'terminated' : 'running') as CState,
-            reason: done ? 'Completed' : undefined,
-            exitCode: done ? 0 : undefined,
-            ready: !done,
-            started: !done,
-            restartCount: 0,
-            startedAt: ts,
-            attempts: 0,
-            gen: 0,
-            containerID: containerId(),
-          };
-        },
-      ),
+      containers: [
+        ...(pod.spec.initContainers ?? []).map((c) => ({ c, init: true })),
+        ...pod.spec.containers.map((c) => ({ c, init: false })),
+      ].map(({ c, init }) => {
+        const sidecar = init && isNativeSidecar(c);
+        const done = init && !sidecar;
+        return {
+          name: c.name,
+          init,
+          sidecar,
+          specImage: c.image ?? '',
+          image: c.image ?? '',
+          imageID: imageIdFor(c.image ?? ''),
+          state: (done ? 'terminated' : 'running') as CState,
+          reason: done ? 'Completed' : undefined,
+          exitCode: done ? 0 : undefined,
+          ready: !done,
+          started: !done,
+          restartCount: 0,
+          startedAt: ts,
+          attempts: 0,
+          gen: 0,
+          containerID: containerId(),
+        };
+      }),
     };
     const st: NonNullable<Pod['status']> = { phase: 'Pending' };
     setCondition(st, { type: 'PodScheduled', status: 'True' });
@@ -727,11 +796,32 @@ function renderStatus(pr: PodRuntime, st: NonNullable<Pod['status']>): void {
   if (pr.startTime) st.startTime = pr.startTime;
   if (pr.sandboxReady) {
     setCondition(st, { type: 'PodReadyToStartContainers', status: 'True' });
-    setCondition(st, initsDone ? { type: 'Initialized', status: 'True' } : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${inits.filter((c) => c.state !== 'terminated').map((c) => c.name).join(' ')}]` });
+    setCondition(
+      st,
+      initsDone
+        ? { type: 'Initialized', status: 'True' }
+        : {
+            type: 'Initialized',
+            status: 'False',
+            reason: 'ContainersNotInitialized',
+            message: `containers with incomplete status: [${inits
+              .filter((c) => c.state !== 'terminated')
+              .map((c) => c.name)
+              .join(' ')}]`,
+          },
+    );
     const unready = [...inits.filter((c) => c.sidecar), ...apps].filter((c) => !c.ready).map((c) => c.name);
     const notReadyMsg = `containers with unready status: [${unready.join(' ')}]`;
-    setCondition(st, allReady ? { type: 'Ready', status: 'True' } : { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: notReadyMsg });
-    setCondition(st, allReady ? { type: 'ContainersReady', status: 'True' } : { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: notReadyMsg });
+    setCondition(
+      st,
+      allReady ? { type: 'Ready', status: 'True' } : { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: notReadyMsg },
+    );
+    setCondition(
+      st,
+      allReady
+        ? { type: 'ContainersReady', status: 'True' }
+        : { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: notReadyMsg },
+    );
     setCondition(st, { type: 'PodScheduled', status: 'True' });
   }
   st.conditions = (st.conditions ?? []).sort((a, b) => {

@@ -1,22 +1,19 @@
 /**
- * The workload controllers of kube-controller-manager, in miniature: Deployments make ReplicaSets
- * (pod-template-hash) and roll between them (maxSurge/maxUnavailable, Recreate), ReplicaSets keep
- * their pod count, StatefulSets keep `<name>-<ordinal>` pods (OrderedReady or Parallel, rolling
- * update from the highest ordinal, partition), DaemonSets keep one pod per matching node. Each
- * writes the status fields kubectl and the dashboard read. Pods are created through the store's
- * create, so admission (sidecar injection) runs on them.
+ * The loop that runs the workload controllers of kube-controller-manager, in miniature (one file
+ * each: deployment, replicaset, statefulset and daemonset-controller.ts). Each writes the status
+ * fields kubectl and the dashboard read. Pods are created through the store's create, so admission
+ * (sidecar injection) runs on them.
  *
  * Event-driven: store events enqueue the affected workload; a coalescing queue reconciles.
  */
-import type { Pod } from '@/lib/fleet/k8s-types';
-import { matchesLabelSelector } from '@/lib/fleet/label-selector';
-import { clone, fnv32a, isObject, type JsonObject, stableStringify } from '../apiserver/util';
-import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
-
-const CONTROLLER_USER: UserInfo = { name: 'system:serviceaccount:kube-system:workload-controller', groups: ['system:serviceaccounts'] };
-
-const WORKLOADS = ['apps/deployments', 'apps/replicasets', 'apps/statefulsets', 'apps/daemonsets'] as const;
-type Workload = (typeof WORKLOADS)[number];
+import { canonicalJson } from '@/lib/fleet/json';
+import { clone, type JsonObject } from '../apiserver/util';
+import { ApiError, type KObject, type SimController, type Store, type StoreEvent } from '../types';
+import { reconcileDaemonSet } from './daemonset-controller';
+import { reconcileDeployment } from './deployment-controller';
+import { reconcileReplicaSet } from './replicaset-controller';
+import { reconcileStatefulSet } from './statefulset-controller';
+import { CONTROLLER_USER, controllerOf, status, WORKLOADS, type Workload, type WorkloadOps } from './workload-support';
 
 const KIND_TO_RESOURCE: Record<string, Workload> = {
   Deployment: 'apps/deployments',
@@ -25,125 +22,8 @@ const KIND_TO_RESOURCE: Record<string, Workload> = {
   DaemonSet: 'apps/daemonsets',
 };
 
-const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** apimachinery's rand.SafeEncodeString: each character mapped into a vowel-free alphabet. */
-export function safeEncodeString(s: string): string {
-  let out = '';
-  for (const ch of s) out += SAFE[(ch.codePointAt(0) as number) % SAFE.length];
-  return out;
-}
-
-/** The pod-template-hash / controller-revision-hash of a pod template. */
-export function templateHash(template: unknown, collisionCount = 0): string {
-  return safeEncodeString(String(fnv32a(`${stableStringify(template)}#${collisionCount}`)));
-}
-
 function key(resource: string, ns: string | undefined, name: string): string {
   return `${resource}|${ns ?? ''}|${name}`;
-}
-
-function num(v: unknown, d = 0): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : d;
-}
-
-function spec(o: KObject): JsonObject {
-  return isObject(o.spec) ? o.spec : {};
-}
-
-function status(o: KObject): JsonObject {
-  return isObject(o.status) ? o.status : {};
-}
-
-function isPodReady(p: KObject): boolean {
-  const conds = (status(p).conditions as Array<{ type: string; status: string }>) ?? [];
-  return conds.some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-function isPodActive(p: KObject): boolean {
-  const ph = status(p).phase;
-  return !p.metadata.deletionTimestamp && ph !== 'Succeeded' && ph !== 'Failed';
-}
-
-/** An int-or-percent against a total (intstr.GetScaledValueFromIntOrPercent). */
-function scaled(v: unknown, total: number, roundUp: boolean): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.endsWith('%')) {
-    const p = (Number(v.slice(0, -1)) * total) / 100;
-    return roundUp ? Math.ceil(p) : Math.floor(p);
-  }
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return 0;
-}
-
-function ownerRef(o: KObject): { apiVersion: string; kind: string; name: string; uid: string; controller: boolean; blockOwnerDeletion: boolean } {
-  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid as string, controller: true, blockOwnerDeletion: true };
-}
-
-function controllerOf(o: KObject): { kind: string; name: string; uid: string } | undefined {
-  return (o.metadata.ownerReferences ?? []).find((r) => r.controller);
-}
-
-/** A pod for a workload from its template (the fleet seeding uses this too). */
-export function podFromTemplate(
-  owner: KObject,
-  template: JsonObject,
-  name: { name?: string; generateName?: string },
-  extraLabels: Record<string, string>,
-  specExtra: JsonObject = {},
-): KObject {
-  const meta = isObject(template.metadata) ? template.metadata : {};
-  const labels = { ...((meta.labels as Record<string, string>) ?? {}), ...extraLabels };
-  const annotations = meta.annotations as Record<string, string> | undefined;
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: name.name ?? '',
-      ...(name.generateName ? { generateName: name.generateName } : {}),
-      namespace: owner.metadata.namespace,
-      labels,
-      ...(annotations ? { annotations: { ...annotations } } : {}),
-      ownerReferences: [ownerRef(owner)],
-    },
-    spec: { ...clone(isObject(template.spec) ? template.spec : {}), ...specExtra },
-  };
-}
-
-/** The ReplicaSet a Deployment would make for its current template (the fleet seeding uses this too). */
-export function replicaSetFor(d: KObject, replicas: number, revision: number): KObject {
-  const s = spec(d);
-  const template = clone((s.template as JsonObject) ?? {});
-  const hash = templateHash(s.template, num(status(d).collisionCount));
-  const tmeta = (isObject(template.metadata) ? template.metadata : {}) as JsonObject;
-  tmeta.labels = { ...((tmeta.labels as Record<string, string>) ?? {}), 'pod-template-hash': hash };
-  template.metadata = tmeta;
-  const sel = clone((s.selector as JsonObject) ?? {});
-  sel.matchLabels = { ...((sel.matchLabels as Record<string, string>) ?? {}), 'pod-template-hash': hash };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: `${d.metadata.name}-${hash}`,
-      namespace: d.metadata.namespace,
-      labels: { ...((tmeta.labels as Record<string, string>) ?? {}) },
-      annotations: {
-        'deployment.kubernetes.io/desired-replicas': String(num(s.replicas, 1)),
-        'deployment.kubernetes.io/max-replicas': String(num(s.replicas, 1) + maxSurgeOf(d)),
-        'deployment.kubernetes.io/revision': String(revision),
-      },
-      ownerReferences: [ownerRef(d)],
-    },
-    spec: { replicas, minReadySeconds: num(s.minReadySeconds), selector: sel, template },
-  };
-}
-
-function maxSurgeOf(d: KObject): number {
-  const s = spec(d);
-  const strat = isObject(s.strategy) ? s.strategy : {};
-  if (strat.type === 'Recreate') return 0;
-  const ru = isObject(strat.rollingUpdate) ? strat.rollingUpdate : {};
-  return scaled(ru.maxSurge ?? '25%', num(s.replicas, 1), true);
 }
 
 export class WorkloadController implements SimController {
@@ -171,6 +51,19 @@ export class WorkloadController implements SimController {
     this.unsubscribe();
     for (const t of this.retryTimers) clearTimeout(t);
     this.queue.clear();
+  }
+
+  /** What each workload's reconcile may do, bound to this controller and its store. */
+  private get ops(): WorkloadOps {
+    return {
+      store: this.store as Store,
+      owned: (owner, resource) => this.owned(owner, resource),
+      createPod: (owner, ownerResource, pod) => this.createPod(owner, ownerResource, pod),
+      deletePod: (p) => this.deletePod(p),
+      writeStatus: (resource, o, fn) => this.writeStatus(resource, o, fn),
+      recordEvent: (o, type, reason, message) => this.recordEvent(o, type, reason, message),
+      enqueue: (resource, ns, name) => this.enqueue(resource, ns, name),
+    };
   }
 
   private index(resource: string, old: KObject | undefined, next: KObject | undefined): void {
@@ -207,7 +100,8 @@ export class WorkloadController implements SimController {
       this.enqueue(r, ev.object.metadata.namespace, ev.object.metadata.name);
     }
     if (r === 'nodes' && ev.type !== 'MODIFIED') {
-      for (const ds of (this.store as Store).list('apps/daemonsets')) this.enqueue('apps/daemonsets', ds.metadata.namespace, ds.metadata.name);
+      for (const ds of (this.store as Store).list('apps/daemonsets'))
+        this.enqueue('apps/daemonsets', ds.metadata.namespace, ds.metadata.name);
     }
   }
 
@@ -252,16 +146,16 @@ export class WorkloadController implements SimController {
     if (!o || o.metadata.deletionTimestamp) return;
     switch (resource) {
       case 'apps/replicasets':
-        this.reconcileReplicaSet(o);
+        reconcileReplicaSet(this.ops, o);
         return;
       case 'apps/deployments':
-        this.reconcileDeployment(o);
+        reconcileDeployment(this.ops, o);
         return;
       case 'apps/statefulsets':
-        this.reconcileStatefulSet(o);
+        reconcileStatefulSet(this.ops, o);
         return;
       case 'apps/daemonsets':
-        this.reconcileDaemonSet(o);
+        reconcileDaemonSet(this.ops, o);
         return;
     }
   }
@@ -288,8 +182,14 @@ export class WorkloadController implements SimController {
       this.recordEvent(owner, 'Warning', 'FailedCreate', `Error creating: ${e.message}`);
       this.writeStatus(ownerResource, owner, (st) => {
         st.conditions = [
-          ...(((st.conditions as JsonObject[]) ?? []).filter((c) => c.type !== 'ReplicaFailure')),
-          { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: e.message, lastTransitionTime: new Date().toISOString() },
+          ...((st.conditions as JsonObject[]) ?? []).filter((c) => c.type !== 'ReplicaFailure'),
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message: e.message,
+            lastTransitionTime: new Date().toISOString(),
+          },
         ];
       });
       this.enqueueLater(ownerResource, owner.metadata.namespace, owner.metadata.name, 1000);
@@ -309,7 +209,7 @@ export class WorkloadController implements SimController {
     const store = this.store as Store;
     const next = clone(status(o));
     fn(next);
-    if (stableStringify(next) === stableStringify(status(o))) return;
+    if (canonicalJson(next) === canonicalJson(status(o))) return;
     store.mutate(
       resource,
       o.metadata.namespace,
@@ -333,7 +233,14 @@ export class WorkloadController implements SimController {
           apiVersion: 'v1',
           kind: 'Event',
           metadata: { name: '', generateName: `${o.metadata.name}.`, namespace: o.metadata.namespace ?? 'default' },
-          involvedObject: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
+          involvedObject: {
+            apiVersion: o.apiVersion,
+            kind: o.kind,
+            name: o.metadata.name,
+            namespace: o.metadata.namespace,
+            uid: o.metadata.uid,
+            resourceVersion: o.metadata.resourceVersion,
+          },
           reason,
           message,
           type,
@@ -350,418 +257,8 @@ export class WorkloadController implements SimController {
       // Events are best effort.
     }
   }
-
-  // ---- ReplicaSet ---------------------------------------------------------------------------
-
-  private reconcileReplicaSet(rs: KObject): void {
-    const s = spec(rs);
-    const desired = num(s.replicas, 1);
-    const pods = this.owned(rs, 'pods').filter(isPodActive);
-    const diff = desired - pods.length;
-    let created = 0;
-    if (diff > 0) {
-      const template = (s.template as JsonObject) ?? {};
-      const burst = Math.min(diff, 500);
-      for (let i = 0; i < burst; i++) {
-        if (!this.createPod(rs, 'apps/replicasets', podFromTemplate(rs, template, { generateName: `${rs.metadata.name}-` }, {}))) break;
-        created++;
-      }
-      if (burst < diff) this.enqueue('apps/replicasets', rs.metadata.namespace, rs.metadata.name);
-    } else if (diff < 0) {
-      // Delete the least useful first: unscheduled, pending, not ready, then the newest.
-      const ranked = [...pods].sort((a, b) => podRank(a) - podRank(b) || String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
-      for (const p of ranked.slice(0, -diff)) this.deletePod(p);
-    }
-    const live = this.owned(rs, 'pods').filter(isPodActive);
-    const ready = live.filter(isPodReady).length;
-    const labels = (isObject(s.selector) ? s.selector : {}) as never;
-    this.writeStatus('apps/replicasets', rs, (st) => {
-      st.replicas = live.length;
-      st.fullyLabeledReplicas = live.filter((p) => matchesLabelSelector(labels, p.metadata.labels)).length;
-      st.readyReplicas = ready;
-      st.availableReplicas = ready;
-      st.observedGeneration = rs.metadata.generation;
-      if (created > 0 || diff <= 0) {
-        const conds = ((st.conditions as JsonObject[]) ?? []).filter((c) => c.type !== 'ReplicaFailure');
-        if (conds.length) st.conditions = conds;
-        else delete st.conditions;
-      }
-      for (const k of ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (st[k] === 0 && k !== 'replicas') delete st[k];
-    });
-  }
-
-  // ---- Deployment ---------------------------------------------------------------------------
-
-  private reconcileDeployment(d: KObject): void {
-    const store = this.store as Store;
-    const s = spec(d);
-    const desired = num(s.replicas, 1);
-    const hash = templateHash(s.template, num(status(d).collisionCount));
-    const all = this.owned(d, 'apps/replicasets');
-    const revOf = (rs: KObject) => Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-    const maxRev = all.reduce((m, rs) => Math.max(m, revOf(rs)), 0);
-    let newRS = all.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
-    const old = all.filter((rs) => rs !== newRS);
-    const strat = isObject(s.strategy) ? s.strategy : {};
-    const recreate = strat.type === 'Recreate';
-    const ru = isObject(strat.rollingUpdate) ? strat.rollingUpdate : {};
-    const maxSurge = recreate ? 0 : scaled(ru.maxSurge ?? '25%', desired, true);
-    let maxUnavailable = recreate ? desired : scaled(ru.maxUnavailable ?? '25%', desired, false);
-    if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
-    if (maxUnavailable > desired) maxUnavailable = desired;
-    const specReplicas = (rs: KObject) => num(spec(rs).replicas);
-    const oldTotal = old.reduce((n, rs) => n + specReplicas(rs), 0);
-
-    if (s.paused !== true) {
-      if (!newRS) {
-        let initial: number;
-        if (recreate) initial = oldTotal > 0 ? 0 : desired;
-        else initial = Math.max(0, Math.min(desired, desired + maxSurge - oldTotal));
-        if (old.length === 0) initial = desired;
-        const rs = replicaSetFor(d, initial, maxRev + 1);
-        try {
-          newRS = store.create('apps/replicasets', rs, { user: CONTROLLER_USER });
-          if (initial > 0) this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${initial}`);
-        } catch (e) {
-          if (!(e instanceof ApiError && e.code === 409)) throw e;
-          newRS = store.get('apps/replicasets', d.metadata.namespace, rs.metadata.name);
-        }
-      } else if (revOf(newRS) < maxRev) {
-        // Rolling back to an older template: that ReplicaSet becomes the newest revision.
-        newRS = store.mutate('apps/replicasets', d.metadata.namespace, newRS.metadata.name, (x) => {
-          x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': String(maxRev + 1) };
-        }, { user: CONTROLLER_USER });
-      }
-      if (newRS) this.rollOut(d, newRS, old, desired, maxSurge, maxUnavailable, recreate);
-    }
-    this.cleanupHistory(d, num(s.revisionHistoryLimit, 10));
-
-    // Status from the ReplicaSets as they are now.
-    const rsNow = this.owned(d, 'apps/replicasets');
-    const cur = rsNow.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
-    const sum = (f: string) => rsNow.reduce((n, rs) => n + num(status(rs)[f]), 0);
-    const replicas = sum('replicas');
-    const ready = sum('readyReplicas');
-    const available = sum('availableReplicas');
-    const updated = cur ? num(status(cur).replicas) : 0;
-    const minAvailable = desired - maxUnavailable;
-    const complete = updated === desired && replicas === desired && available === desired;
-    const revision = cur?.metadata.annotations?.['deployment.kubernetes.io/revision'];
-    if (revision && d.metadata.annotations?.['deployment.kubernetes.io/revision'] !== revision) {
-      d = store.mutate('apps/deployments', d.metadata.namespace, d.metadata.name, (x) => {
-        x.metadata.annotations = { ...(x.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': revision };
-      }, { user: CONTROLLER_USER });
-    }
-    this.writeStatus('apps/deployments', d, (st) => {
-      st.observedGeneration = d.metadata.generation;
-      st.replicas = replicas;
-      st.updatedReplicas = updated;
-      st.readyReplicas = ready;
-      st.availableReplicas = available;
-      st.unavailableReplicas = Math.max(0, replicas - available, desired - available);
-      for (const k of ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (st[k] === 0) delete st[k];
-      const conds = (st.conditions as JsonObject[]) ?? [];
-      const set = (c: JsonObject) => {
-        const ts = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const i = conds.findIndex((x) => x.type === c.type);
-        const prev = i >= 0 ? conds[i] : undefined;
-        const same = prev && prev.status === c.status && prev.reason === c.reason;
-        const next = { ...c, lastUpdateTime: same ? prev.lastUpdateTime : ts, lastTransitionTime: prev && prev.status === c.status ? prev.lastTransitionTime : ts };
-        if (i >= 0) conds[i] = next;
-        else conds.push(next);
-      };
-      set(
-        available >= minAvailable
-          ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-          : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
-      );
-      const rsName = cur?.metadata.name ?? `${d.metadata.name}-${hash}`;
-      set(
-        complete
-          ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
-          : { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` },
-      );
-      st.conditions = conds;
-    });
-  }
-
-  private setReplicas(d: KObject, rs: KObject, n: number): void {
-    const from = num(spec(rs).replicas);
-    if (from === n) return;
-    (this.store as Store).mutate('apps/replicasets', rs.metadata.namespace, rs.metadata.name, (x) => {
-      (x.spec as JsonObject).replicas = n;
-    }, { user: CONTROLLER_USER });
-    this.recordEvent(d, 'Normal', 'ScalingReplicaSet', `Scaled ${n > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${n}`);
-  }
-
-  private rollOut(d: KObject, newRS: KObject, old: KObject[], desired: number, maxSurge: number, maxUnavailable: number, recreate: boolean): void {
-    const specReplicas = (rs: KObject) => num(spec(rs).replicas);
-    const oldActive = old.filter((rs) => specReplicas(rs) > 0);
-    if (recreate) {
-      if (oldActive.length > 0) {
-        for (const rs of oldActive) this.setReplicas(d, rs, 0);
-        return;
-      }
-      // Wait until the old pods are gone before starting new ones.
-      if (old.some((rs) => num(status(rs).replicas) > 0)) return;
-      this.setReplicas(d, newRS, desired);
-      return;
-    }
-    // Scale up the new ReplicaSet within maxSurge.
-    const total = specReplicas(newRS) + oldActive.reduce((n, rs) => n + specReplicas(rs), 0);
-    let newCount = specReplicas(newRS);
-    if (newCount < desired) {
-      const room = desired + maxSurge - total;
-      if (room > 0) newCount = Math.min(desired, newCount + room);
-    } else if (newCount > desired) {
-      newCount = desired;
-    }
-    this.setReplicas(d, newRS, newCount);
-    if (oldActive.length === 0) return;
-    // Scale down old ReplicaSets without going below minAvailable.
-    const minAvailable = desired - maxUnavailable;
-    const newUnavailable = Math.max(0, newCount - num(status(newRS).availableReplicas));
-    const totalNow = newCount + oldActive.reduce((n, rs) => n + specReplicas(rs), 0);
-    let budget = totalNow - minAvailable - newUnavailable;
-    if (budget <= 0) return;
-    // Oldest first.
-    const sorted = [...oldActive].sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
-    for (const rs of sorted) {
-      if (budget <= 0) break;
-      const cut = Math.min(budget, specReplicas(rs));
-      this.setReplicas(d, rs, specReplicas(rs) - cut);
-      budget -= cut;
-    }
-  }
-
-  private cleanupHistory(d: KObject, limit: number): void {
-    const hash = templateHash(spec(d).template, num(status(d).collisionCount));
-    const idle = this.owned(d, 'apps/replicasets')
-      .filter((rs) => rs.metadata.labels?.['pod-template-hash'] !== hash && num(spec(rs).replicas) === 0 && num(status(rs).replicas) === 0)
-      .sort((a, b) => Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) - Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
-    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
-      try {
-        (this.store as Store).delete('apps/replicasets', rs.metadata.namespace, rs.metadata.name, { user: CONTROLLER_USER });
-      } catch {
-        // Already gone.
-      }
-    }
-  }
-
-  // ---- revisions for StatefulSets and DaemonSets ----------------------------------------------
-
-  private ensureRevision(owner: KObject, hash: string, name: string): number {
-    const store = this.store as Store;
-    const revs = this.owned(owner, 'apps/controllerrevisions');
-    const max = revs.reduce((m, r) => Math.max(m, num(r.revision)), 0);
-    const existing = revs.find((r) => r.metadata.name === name);
-    if (existing) return num(existing.revision);
-    const template = clone((spec(owner).template as JsonObject) ?? {});
-    try {
-      store.create(
-        'apps/controllerrevisions',
-        {
-          apiVersion: 'apps/v1',
-          kind: 'ControllerRevision',
-          metadata: {
-            name,
-            namespace: owner.metadata.namespace,
-            labels: { ...(((isObject(template.metadata) ? template.metadata.labels : undefined) as Record<string, string>) ?? {}), 'controller.kubernetes.io/hash': hash },
-            ownerReferences: [ownerRef(owner)],
-          },
-          data: { spec: { template: { ...template, $patch: 'replace' } } },
-          revision: max + 1,
-        },
-        { user: CONTROLLER_USER },
-      );
-    } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409)) throw e;
-    }
-    return max + 1;
-  }
-
-  // ---- StatefulSet --------------------------------------------------------------------------
-
-  private reconcileStatefulSet(sts: KObject): void {
-    const s = spec(sts);
-    const name = sts.metadata.name;
-    const replicas = num(s.replicas, 1);
-    const hash = templateHash(s.template, num(status(sts).collisionCount));
-    const updateRevision = `${name}-${hash}`;
-    this.ensureRevision(sts, hash, updateRevision);
-    const parallel = s.podManagementPolicy === 'Parallel';
-    const pods = new Map<number, KObject>();
-    for (const p of this.owned(sts, 'pods')) {
-      const m = new RegExp(`^${escapeRe(name)}-(\\d+)$`).exec(p.metadata.name);
-      if (m) pods.set(Number(m[1]), p);
-    }
-    const revisionOf = (p: KObject) => p.metadata.labels?.['controller-revision-hash'];
-    const template = (s.template as JsonObject) ?? {};
-    const makePod = (i: number) =>
-      podFromTemplate(
-        sts,
-        template,
-        { name: `${name}-${i}` },
-        { 'controller-revision-hash': updateRevision, 'statefulset.kubernetes.io/pod-name': `${name}-${i}`, 'apps.kubernetes.io/pod-index': String(i) },
-        { hostname: `${name}-${i}`, ...(typeof s.serviceName === 'string' && s.serviceName ? { subdomain: s.serviceName } : {}) },
-      );
-
-    // Create missing ordinals (in order, waiting for each to be ready unless Parallel).
-    let blocked = false;
-    for (let i = 0; i < replicas; i++) {
-      const p = pods.get(i);
-      if (!p) {
-        if (blocked) break;
-        if (!this.createPod(sts, 'apps/statefulsets', makePod(i))) return;
-        if (!parallel) blocked = true;
-        continue;
-      }
-      if (!parallel && !isPodReady(p)) blocked = true;
-    }
-    // Scale down from the highest ordinal.
-    const extra = [...pods.keys()].filter((i) => i >= replicas).sort((a, b) => b - a);
-    for (const i of extra) {
-      if (!parallel && [...pods.entries()].some(([j, p]) => j < i && !isPodReady(p))) break;
-      this.deletePod(pods.get(i) as KObject);
-      pods.delete(i);
-      if (!parallel) break;
-    }
-    // Rolling update from the highest ordinal down to the partition, one pod at a time.
-    const us = isObject(s.updateStrategy) ? s.updateStrategy : {};
-    if (us.type !== 'OnDelete' && !blocked) {
-      const partition = num(isObject(us.rollingUpdate) ? us.rollingUpdate.partition : 0);
-      const allReady = [...pods.entries()].filter(([i]) => i < replicas).every(([, p]) => isPodReady(p));
-      if (allReady) {
-        for (let i = replicas - 1; i >= partition; i--) {
-          const p = pods.get(i);
-          if (p && revisionOf(p) !== updateRevision) {
-            this.deletePod(p);
-            break;
-          }
-        }
-      }
-    }
-    const live = this.owned(sts, 'pods').filter(isPodActive);
-    const ready = live.filter(isPodReady).length;
-    const updated = live.filter((p) => revisionOf(p) === updateRevision).length;
-    const prevCurrent = status(sts).currentRevision as string | undefined;
-    const currentRevision = updated === replicas && live.length === replicas ? updateRevision : (prevCurrent ?? updateRevision);
-    const current = live.filter((p) => revisionOf(p) === currentRevision).length;
-    this.writeStatus('apps/statefulsets', sts, (st) => {
-      st.observedGeneration = sts.metadata.generation;
-      st.replicas = live.length;
-      st.readyReplicas = ready;
-      st.availableReplicas = ready;
-      st.currentReplicas = current;
-      st.updatedReplicas = updated;
-      st.currentRevision = currentRevision;
-      st.updateRevision = updateRevision;
-      st.collisionCount = num(st.collisionCount);
-      for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas']) if (st[k] === 0) delete st[k];
-    });
-  }
-
-  // ---- DaemonSet ----------------------------------------------------------------------------
-
-  private reconcileDaemonSet(ds: KObject): void {
-    const store = this.store as Store;
-    const s = spec(ds);
-    const template = (s.template as JsonObject) ?? {};
-    const tspec = isObject(template.spec) ? template.spec : {};
-    const nodeSelector = (tspec.nodeSelector as Record<string, string>) ?? {};
-    const nodes = store
-      .list('nodes')
-      .filter((n) => Object.entries(nodeSelector).every(([k, v]) => n.metadata.labels?.[k] === v))
-      .map((n) => n.metadata.name)
-      .sort();
-    const hash = templateHash(s.template, num(status(ds).collisionCount));
-    this.ensureRevision(ds, hash, `${ds.metadata.name}-${hash}`);
-    const gen = String(ds.metadata.generation ?? 1);
-    const pods = this.owned(ds, 'pods').filter(isPodActive);
-    const byNode = new Map<string, KObject[]>();
-    for (const p of pods) {
-      const n = (spec(p).nodeName as string) ?? '';
-      byNode.set(n, [...(byNode.get(n) ?? []), p]);
-    }
-    for (const n of nodes) {
-      const list = byNode.get(n) ?? [];
-      if (list.length === 0) {
-        const pod = podFromTemplate(
-          ds,
-          template,
-          { generateName: `${ds.metadata.name}-` },
-          { 'controller-revision-hash': hash, 'pod-template-generation': gen },
-          {
-            nodeName: n,
-            tolerations: [
-              ...((tspec.tolerations as JsonObject[]) ?? []),
-              { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-              { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-              { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-              { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-              { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-              { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
-            ],
-          },
-        );
-        if (!this.createPod(ds, 'apps/daemonsets', pod)) return;
-      } else if (list.length > 1) {
-        for (const p of list.slice(1)) this.deletePod(p);
-      }
-    }
-    for (const [n, list] of byNode) if (!nodes.includes(n)) for (const p of list) this.deletePod(p);
-    // Rolling update: replace old pods while at most maxUnavailable are unavailable.
-    const us = isObject(s.updateStrategy) ? s.updateStrategy : {};
-    if (us.type !== 'OnDelete') {
-      const maxUnavailable = Math.max(1, scaled(isObject(us.rollingUpdate) ? (us.rollingUpdate.maxUnavailable ?? 1) : 1, nodes.length, true));
-      const live = this.owned(ds, 'pods').filter(isPodActive);
-      let unavailable = nodes.length - live.filter(isPodReady).length;
-      const oldPods = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] !== hash);
-      // Not-ready old pods go first: replacing them costs no availability.
-      oldPods.sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)));
-      for (const p of oldPods) {
-        if (!isPodReady(p)) {
-          this.deletePod(p);
-          continue;
-        }
-        if (unavailable >= maxUnavailable) break;
-        this.deletePod(p);
-        unavailable++;
-      }
-    }
-    const live = this.owned(ds, 'pods').filter(isPodActive);
-    const scheduledNodes = new Set(live.map((p) => spec(p).nodeName as string));
-    const ready = live.filter(isPodReady);
-    const updated = live.filter((p) => p.metadata.labels?.['controller-revision-hash'] === hash);
-    this.writeStatus('apps/daemonsets', ds, (st) => {
-      st.observedGeneration = ds.metadata.generation;
-      st.desiredNumberScheduled = nodes.length;
-      st.currentNumberScheduled = nodes.filter((n) => scheduledNodes.has(n)).length;
-      st.numberMisscheduled = 0;
-      st.numberReady = ready.length;
-      st.numberAvailable = ready.length;
-      st.updatedNumberScheduled = updated.length;
-      st.numberUnavailable = Math.max(0, nodes.length - ready.length);
-      if (st.numberAvailable === 0) delete st.numberAvailable;
-      if (st.numberUnavailable === 0) delete st.numberUnavailable;
-      if (st.updatedNumberScheduled === 0) delete st.updatedNumberScheduled;
-    });
-  }
-}
-
-function podRank(p: KObject): number {
-  const sp = spec(p) as Pod['spec'];
-  if (!sp.nodeName) return 0;
-  const ph = status(p).phase;
-  if (ph === 'Pending') return 1;
-  if (!isPodReady(p)) return 2;
-  return 3;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function sameButStatus(a: KObject, b: KObject): boolean {
-  return a.metadata.generation === b.metadata.generation && stableStringify(a.metadata.labels) === stableStringify(b.metadata.labels);
+  return a.metadata.generation === b.metadata.generation && canonicalJson(a.metadata.labels) === canonicalJson(b.metadata.labels);
 }

@@ -1,6 +1,6 @@
 /**
- * The demo fleet's SidecarSets and the rollout states the dashboard has something to show for
- * (issue 3, item 6). `demoSidecarSets()` runs before any workload exists, so their pods get
+ * The demo fleet's SidecarSets, and a rollout state for each of them to show.
+ * `demoSidecarSets()` runs before any workload exists, so their pods get
  * injected at creation; `applyDemoRolloutStates()` then drives each SidecarSet through the API
  * (as an admin would) and waits, by polling the store, until every state is reached:
  *
@@ -36,110 +36,134 @@ const notSystem = {
 /** SidecarSets to create before any demo workload, so their pods get injected at creation. */
 export function demoSidecarSets(): KObject[] {
   return [
-    sidecarSet('istio-proxy', { 'app.kubernetes.io/part-of': 'istio' }, {
-      selector: { matchLabels: { 'sidecar.istio.io/inject': 'true' } },
-      namespaceSelector: notSystem,
-      customVersion: '1.23.2',
-      updateStrategy: { type: 'RollingUpdate', maxUnavailable: '50%' },
-      containers: [
-        {
-          name: 'istio-proxy',
-          image: 'docker.io/istio/proxyv2:1.23.2',
-          args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning'],
-          env: [
-            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-            { name: 'ISTIO_META_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-          ],
-          ports: [{ name: 'http-envoy-prom', containerPort: 15090 }],
-          readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15 },
-          resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
-          volumeMounts: [{ name: 'istio-envoy', mountPath: '/etc/istio/proxy' }],
-          podInjectPolicy: 'BeforeAppContainer',
-        },
-      ],
-      volumes: [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }],
-    }),
-    sidecarSet('fluent-bit', { 'app.kubernetes.io/part-of': 'logging' }, {
-      selector: { matchLabels: { logging: 'enabled' } },
-      updateStrategy: { type: 'RollingUpdate', maxUnavailable: '20%' },
-      containers: [
-        {
-          name: 'fluent-bit',
-          image: 'cr.fluentbit.io/fluent/fluent-bit:3.1.8',
-          args: ['--config=/fluent-bit/etc/fluent-bit.yaml'],
-          resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-          volumeMounts: [{ name: 'fluent-bit-buffer', mountPath: '/buffers' }],
-          podInjectPolicy: 'AfterAppContainer',
-          shareVolumePolicy: { type: 'enabled' },
-        },
-      ],
-      volumes: [{ name: 'fluent-bit-buffer', emptyDir: {} }],
-    }),
-    sidecarSet('dapr-sidecar', { 'app.kubernetes.io/part-of': 'dapr' }, {
-      selector: { matchLabels: { 'dapr.io/enabled': 'true' } },
-      updateStrategy: { type: 'RollingUpdate', maxUnavailable: '30%' },
-      containers: [
-        {
-          name: 'daprd',
-          image: 'docker.io/daprio/daprd:1.14.4',
-          args: ['./daprd', '--mode', 'kubernetes', '--dapr-http-port', '3500', '--dapr-grpc-port', '50001'],
-          ports: [
-            { name: 'dapr-http', containerPort: 3500 },
-            { name: 'dapr-grpc', containerPort: 50001 },
-          ],
-          resources: { requests: { cpu: '50m', memory: '64Mi' } },
-          podInjectPolicy: 'AfterAppContainer',
-        },
-      ],
-    }),
-    sidecarSet('config-reloader', { 'app.kubernetes.io/part-of': 'platform' }, {
-      selector: { matchLabels: { 'config-reloader': 'enabled' } },
-      updateStrategy: { type: 'RollingUpdate', maxUnavailable: 2 },
-      containers: [
-        {
-          name: 'config-reloader',
-          image: 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1',
-          args: ['--watched-dir=/etc/config', '--reload-url=http://127.0.0.1:8080/-/reload'],
-          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '64Mi' } },
-          podInjectPolicy: 'AfterAppContainer',
-        },
-      ],
-    }),
-    sidecarSet('otel-agent', { 'app.kubernetes.io/part-of': 'observability' }, {
-      selector: { matchLabels: { otel: 'enabled' } },
-      namespaceSelector: notSystem,
-      updateStrategy: { type: 'RollingUpdate', maxUnavailable: '25%' },
-      containers: [
-        {
-          name: 'otel-agent',
-          image: 'docker.io/otel/opentelemetry-collector-contrib:0.111.0',
-          args: ['--config=/conf/agent.yaml'],
-          env: [{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-gateway.observability:4317' }],
-          ports: [{ name: 'otlp-grpc', containerPort: 4317 }],
-          podInjectPolicy: 'AfterAppContainer',
-          resourcesPolicy: {
-            targetContainersMode: 'sum',
-            targetContainersNameRegex: '.*',
-            resourcesExpr: { requests: { cpu: 'max(cpu*10%, 25m)', memory: 'max(memory*10%, 64Mi)' } },
+    sidecarSet(
+      'istio-proxy',
+      { 'app.kubernetes.io/part-of': 'istio' },
+      {
+        selector: { matchLabels: { 'sidecar.istio.io/inject': 'true' } },
+        namespaceSelector: notSystem,
+        customVersion: '1.23.2',
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: '50%' },
+        containers: [
+          {
+            name: 'istio-proxy',
+            image: 'docker.io/istio/proxyv2:1.23.2',
+            args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning'],
+            env: [
+              { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+              { name: 'ISTIO_META_POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            ],
+            ports: [{ name: 'http-envoy-prom', containerPort: 15090 }],
+            readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021 }, periodSeconds: 15 },
+            resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+            volumeMounts: [{ name: 'istio-envoy', mountPath: '/etc/istio/proxy' }],
+            podInjectPolicy: 'BeforeAppContainer',
           },
-        },
-      ],
-    }),
-    sidecarSet('mosn', { 'app.kubernetes.io/part-of': 'mesh' }, {
-      selector: { matchLabels: { mesh: 'mosn' } },
-      updateStrategy: { type: 'RollingUpdate', maxUnavailable: '50%' },
-      containers: [
-        {
-          name: 'mosn',
-          image: 'docker.io/mosnio/mosn:v1.5.0',
-          args: ['start', '-c', '/etc/mosn/mosn.json'],
-          ports: [{ name: 'mosn-admin', containerPort: 34901 }],
-          podInjectPolicy: 'BeforeAppContainer',
-          upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: HOT_UPGRADE_EMPTY_IMAGE },
-          lifecycle: { postStart: { exec: { command: ['/bin/sh', '-c', '/home/admin/mosn/bin/hot-upgrade.sh'] } } },
-        },
-      ],
-    }),
+        ],
+        volumes: [{ name: 'istio-envoy', emptyDir: { medium: 'Memory' } }],
+      },
+    ),
+    sidecarSet(
+      'fluent-bit',
+      { 'app.kubernetes.io/part-of': 'logging' },
+      {
+        selector: { matchLabels: { logging: 'enabled' } },
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: '20%' },
+        containers: [
+          {
+            name: 'fluent-bit',
+            image: 'cr.fluentbit.io/fluent/fluent-bit:3.1.8',
+            args: ['--config=/fluent-bit/etc/fluent-bit.yaml'],
+            resources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+            volumeMounts: [{ name: 'fluent-bit-buffer', mountPath: '/buffers' }],
+            podInjectPolicy: 'AfterAppContainer',
+            shareVolumePolicy: { type: 'enabled' },
+          },
+        ],
+        volumes: [{ name: 'fluent-bit-buffer', emptyDir: {} }],
+      },
+    ),
+    sidecarSet(
+      'dapr-sidecar',
+      { 'app.kubernetes.io/part-of': 'dapr' },
+      {
+        selector: { matchLabels: { 'dapr.io/enabled': 'true' } },
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: '30%' },
+        containers: [
+          {
+            name: 'daprd',
+            image: 'docker.io/daprio/daprd:1.14.4',
+            args: ['./daprd', '--mode', 'kubernetes', '--dapr-http-port', '3500', '--dapr-grpc-port', '50001'],
+            ports: [
+              { name: 'dapr-http', containerPort: 3500 },
+              { name: 'dapr-grpc', containerPort: 50001 },
+            ],
+            resources: { requests: { cpu: '50m', memory: '64Mi' } },
+            podInjectPolicy: 'AfterAppContainer',
+          },
+        ],
+      },
+    ),
+    sidecarSet(
+      'config-reloader',
+      { 'app.kubernetes.io/part-of': 'platform' },
+      {
+        selector: { matchLabels: { 'config-reloader': 'enabled' } },
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: 2 },
+        containers: [
+          {
+            name: 'config-reloader',
+            image: 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.1',
+            args: ['--watched-dir=/etc/config', '--reload-url=http://127.0.0.1:8080/-/reload'],
+            resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '64Mi' } },
+            podInjectPolicy: 'AfterAppContainer',
+          },
+        ],
+      },
+    ),
+    sidecarSet(
+      'otel-agent',
+      { 'app.kubernetes.io/part-of': 'observability' },
+      {
+        selector: { matchLabels: { otel: 'enabled' } },
+        namespaceSelector: notSystem,
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: '25%' },
+        containers: [
+          {
+            name: 'otel-agent',
+            image: 'docker.io/otel/opentelemetry-collector-contrib:0.111.0',
+            args: ['--config=/conf/agent.yaml'],
+            env: [{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-gateway.observability:4317' }],
+            ports: [{ name: 'otlp-grpc', containerPort: 4317 }],
+            podInjectPolicy: 'AfterAppContainer',
+            resourcesPolicy: {
+              targetContainersMode: 'sum',
+              targetContainersNameRegex: '.*',
+              resourcesExpr: { requests: { cpu: 'max(cpu*10%, 25m)', memory: 'max(memory*10%, 64Mi)' } },
+            },
+          },
+        ],
+      },
+    ),
+    sidecarSet(
+      'mosn',
+      { 'app.kubernetes.io/part-of': 'mesh' },
+      {
+        selector: { matchLabels: { mesh: 'mosn' } },
+        updateStrategy: { type: 'RollingUpdate', maxUnavailable: '50%' },
+        containers: [
+          {
+            name: 'mosn',
+            image: 'docker.io/mosnio/mosn:v1.5.0',
+            args: ['start', '-c', '/etc/mosn/mosn.json'],
+            ports: [{ name: 'mosn-admin', containerPort: 34901 }],
+            podInjectPolicy: 'BeforeAppContainer',
+            upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: HOT_UPGRADE_EMPTY_IMAGE },
+            lifecycle: { postStart: { exec: { command: ['/bin/sh', '-c', '/home/admin/mosn/bin/hot-upgrade.sh'] } } },
+          },
+        ],
+      },
+    ),
   ];
 }
 
@@ -162,7 +186,9 @@ function getSidecarSet(store: Store, name: string): SidecarSet | undefined {
 function planOf(store: Store, ss: SidecarSet) {
   const namespaceLabels: Record<string, Record<string, string>> = {};
   for (const ns of store.list('namespaces')) namespaceLabels[ns.metadata.name] = ns.metadata.labels ?? {};
-  const pods = store.list('pods').filter((p) => (p.metadata.annotations?.[KRUISE.injectedList] ?? '').split(',').includes(ss.metadata.name));
+  const pods = store
+    .list('pods')
+    .filter((p) => (p.metadata.annotations?.[KRUISE.injectedList] ?? '').split(',').includes(ss.metadata.name));
   return planRollout({ sidecarSet: ss, pods: pods as unknown as Pod[], namespaceLabels });
 }
 
@@ -172,9 +198,15 @@ function setImage(spec: SidecarSetSpec, container: string, image: string): void 
 }
 
 function update(store: Store, name: string, fn: (ss: SidecarSet) => void): void {
-  store.mutate(SIDECARSETS, undefined, name, (o) => {
-    fn(o as unknown as SidecarSet);
-  }, { user: ADMIN });
+  store.mutate(
+    SIDECARSETS,
+    undefined,
+    name,
+    (o) => {
+      fn(o as unknown as SidecarSet);
+    },
+    { user: ADMIN },
+  );
 }
 
 interface Goal {
@@ -242,11 +274,16 @@ function goals(): Goal[] {
     {
       name: 'config-reloader',
       describe: 'stuck on v0.77.2-broken',
-      start: (s) => update(s, 'config-reloader', (ss) => setImage(ss.spec, 'config-reloader', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.2-broken')),
+      start: (s) =>
+        update(s, 'config-reloader', (ss) =>
+          setImage(ss.spec, 'config-reloader', 'quay.io/prometheus-operator/prometheus-config-reloader:v0.77.2-broken'),
+        ),
       reached: (s, ss) => {
         const plan = planOf(s, ss);
         const failing = plan.matched.filter((p) =>
-          p.status?.containerStatuses?.some((c) => c.name === 'config-reloader' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? '')),
+          p.status?.containerStatuses?.some(
+            (c) => c.name === 'config-reloader' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''),
+          ),
         );
         return caughtUp(ss, plan) && failing.length > 0 && plan.nextRound.length === 0;
       },
@@ -319,7 +356,9 @@ export async function applyDemoRolloutStates(store: Store, opts: DemoRolloutOpti
       }
       if (g.reached(store, ss)) {
         done.add(g.name);
-        log(`[demo] ${g.name}: ${g.describe} (matched ${ss.status?.matchedPods}, updated ${ss.status?.updatedPods}, ready ${ss.status?.readyPods})`);
+        log(
+          `[demo] ${g.name}: ${g.describe} (matched ${ss.status?.matchedPods}, updated ${ss.status?.updatedPods}, ready ${ss.status?.readyPods})`,
+        );
       }
     }
     if (done.size < pending.length) await sleep(pollMs);

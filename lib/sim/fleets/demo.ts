@@ -89,9 +89,14 @@ export const DEMO_WORKLOADS: DemoWorkload[] = [
   W('identity', 'user-profile', 'Deployment', 10, 'ghcr.io/acme/user-profile:2.3.5', ['istio', 'dapr'], { port: 8080 }),
   W('identity', 'identity-db', 'StatefulSet', 3, 'docker.io/library/postgres:16.4', ['logging'], { port: 5432 }),
   // observability
-  W('observability', 'prometheus', 'StatefulSet', 2, 'quay.io/prometheus/prometheus:v2.54.1', ['config-reloader'], { port: 9090, parallel: true }),
+  W('observability', 'prometheus', 'StatefulSet', 2, 'quay.io/prometheus/prometheus:v2.54.1', ['config-reloader'], {
+    port: 9090,
+    parallel: true,
+  }),
   W('observability', 'grafana', 'Deployment', 2, 'docker.io/grafana/grafana:11.2.2', ['config-reloader'], { port: 3000 }),
-  W('observability', 'otel-gateway', 'Deployment', 4, 'docker.io/otel/opentelemetry-collector-contrib:0.111.0', ['config-reloader'], { port: 4317 }),
+  W('observability', 'otel-gateway', 'Deployment', 4, 'docker.io/otel/opentelemetry-collector-contrib:0.111.0', ['config-reloader'], {
+    port: 4317,
+  }),
   W('observability', 'node-exporter', 'DaemonSet', 0, 'quay.io/prometheus/node-exporter:v1.8.2', ['config-reloader'], { port: 9100 }),
   W('observability', 'fluent-bit-agent', 'DaemonSet', 0, 'cr.fluentbit.io/fluent/fluent-bit:3.1.8', []),
   // platform
@@ -108,7 +113,10 @@ export const DEMO_WORKLOADS: DemoWorkload[] = [
   // system namespaces
   W('kube-system', 'coredns', 'Deployment', 2, 'registry.k8s.io/coredns/coredns:v1.11.3', ['istio'], { team: 'kubernetes', port: 53 }),
   W('kube-system', 'kube-proxy', 'DaemonSet', 0, 'registry.k8s.io/kube-proxy:v1.32.4', [], { team: 'kubernetes' }),
-  W('kruise-system', 'kruise-controller-manager', 'Deployment', 2, 'docker.io/openkruise/kruise-manager:v1.9.0', [], { team: 'kruise', port: 9876 }),
+  W('kruise-system', 'kruise-controller-manager', 'Deployment', 2, 'docker.io/openkruise/kruise-manager:v1.9.0', [], {
+    team: 'kruise',
+    port: 9876,
+  }),
   W('kruise-system', 'kruise-daemon', 'DaemonSet', 0, 'docker.io/openkruise/kruise-daemon:v1.9.0', [], { team: 'kruise' }),
 ];
 
@@ -135,7 +143,11 @@ function podTemplate(w: DemoWorkload): { metadata: { labels: Record<string, stri
 export function demoObject(w: DemoWorkload): { resource: string; object: KObject } {
   const tpl = podTemplate(w);
   const selector = { matchLabels: { 'app.kubernetes.io/name': w.name } };
-  const metadata = { name: w.name, namespace: w.namespace, labels: { 'app.kubernetes.io/name': w.name, 'app.kubernetes.io/part-of': w.team } };
+  const metadata = {
+    name: w.name,
+    namespace: w.namespace,
+    labels: { 'app.kubernetes.io/name': w.name, 'app.kubernetes.io/part-of': w.team },
+  };
   switch (w.kind) {
     case 'Deployment':
       return {
@@ -149,11 +161,20 @@ export function demoObject(w: DemoWorkload): { resource: string; object: KObject
           apiVersion: 'apps/v1',
           kind: 'StatefulSet',
           metadata,
-          spec: { replicas: w.replicas, serviceName: w.name, podManagementPolicy: w.parallel ? 'Parallel' : 'OrderedReady', selector, template: tpl },
+          spec: {
+            replicas: w.replicas,
+            serviceName: w.name,
+            podManagementPolicy: w.parallel ? 'Parallel' : 'OrderedReady',
+            selector,
+            template: tpl,
+          },
         },
       };
     case 'DaemonSet':
-      return { resource: 'apps/daemonsets', object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template: tpl } } };
+      return {
+        resource: 'apps/daemonsets',
+        object: { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { selector, template: tpl } },
+      };
     case 'Pod':
       return {
         resource: 'pods',

@@ -49,7 +49,9 @@ describe('scale fleet', () => {
     try {
       const pods = t.cluster.store.list('pods') as unknown as Pod[];
       expect(pods).toHaveLength(1200);
-      expect(pods.every((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))).toBe(true);
+      expect(
+        pods.every((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+      ).toBe(true);
       expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(5);
       expect(new Set(pods.map((p) => p.metadata.namespace)).size).toBe(3);
       // Injected at creation by two of the fleet's SidecarSets each, and counted by them.
@@ -58,10 +60,14 @@ describe('scale fleet', () => {
       const sets = t.cluster.store.list('apps.kruise.io/sidecarsets') as unknown as SidecarSet[];
       expect(sets).toHaveLength(SCALE_SIDECARSETS);
       // The controller writes their status once the seeded pods' events are processed.
-      await waitFor(() => {
-        const now = t.cluster.store.list('apps.kruise.io/sidecarsets') as unknown as SidecarSet[];
-        return now.reduce((n, s) => n + (s.status?.updatedReadyPods ?? 0), 0) === 2400;
-      }, 10_000, 'the SidecarSets to count 2,400 updated ready pods');
+      await waitFor(
+        () => {
+          const now = t.cluster.store.list('apps.kruise.io/sidecarsets') as unknown as SidecarSet[];
+          return now.reduce((n, s) => n + (s.status?.updatedReadyPods ?? 0), 0) === 2400;
+        },
+        10_000,
+        'the SidecarSets to count 2,400 updated ready pods',
+      );
       // Steady: no controller keeps writing.
       await new Promise((r) => setTimeout(r, 200));
       const rv = t.cluster.store.resourceVersion();
@@ -82,8 +88,15 @@ describe('state file', () => {
     const statePath = join(dir, 'state.json');
     const a = await startTestCluster({ statePath });
     await a.core().createNamespace({ body: { metadata: { name: 'kept', labels: { x: 'y' } } } });
-    const pod = await a.core().createNamespacedPod({ namespace: 'kept', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } });
-    await waitFor(() => (a.cluster.store.get('pods', 'kept', 'p') as unknown as Pod | undefined)?.status?.phase === 'Running', 5000, 'running');
+    const pod = await a.core().createNamespacedPod({
+      namespace: 'kept',
+      body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+    });
+    await waitFor(
+      () => (a.cluster.store.get('pods', 'kept', 'p') as unknown as Pod | undefined)?.status?.phase === 'Running',
+      5000,
+      'running',
+    );
     const rv = Number(a.cluster.store.resourceVersion());
     await a.stop();
     expect(JSON.parse(readFileSync(statePath, 'utf8')).resourceVersion).toBe(rv);
@@ -112,13 +125,29 @@ describe('demo fleet', () => {
       const pods = t.cluster.store.list('pods') as unknown as Pod[];
       expect(pods.length).toBe(expectedDemoPods());
       const ns = t.cluster.store.list('namespaces').map((n) => n.metadata.name);
-      expect(ns).toEqual(expect.arrayContaining(['payments', 'checkout', 'catalog', 'identity', 'observability', 'platform', 'default', 'kube-system', 'kruise-system']));
+      expect(ns).toEqual(
+        expect.arrayContaining([
+          'payments',
+          'checkout',
+          'catalog',
+          'identity',
+          'observability',
+          'platform',
+          'default',
+          'kube-system',
+          'kruise-system',
+        ]),
+      );
       expect(t.cluster.store.get('namespaces', undefined, 'kube-system')?.metadata.labels?.['control-plane']).toBe('true');
       expect(t.cluster.store.list('apps.kruise.io/sidecarsets').length).toBeGreaterThan(0);
       const injected = pods.filter((p) => p.metadata.annotations?.['kruise.io/sidecarset-injected-list']);
       expect(injected.length).toBeGreaterThan(200);
       // kube-system is a control-plane namespace: never injected.
-      expect(pods.filter((p) => p.metadata.namespace === 'kube-system').every((p) => !p.metadata.annotations?.['kruise.io/sidecarset-injected-list'])).toBe(true);
+      expect(
+        pods
+          .filter((p) => p.metadata.namespace === 'kube-system')
+          .every((p) => !p.metadata.annotations?.['kruise.io/sidecarset-injected-list']),
+      ).toBe(true);
     } finally {
       await t.stop();
     }

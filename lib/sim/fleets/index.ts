@@ -11,7 +11,8 @@ import type { MemStore } from '../apiserver/store';
 import { applyBuiltinDefaults } from '../apiserver/builtin';
 import { clone, randomSuffix } from '../apiserver/util';
 import { type KubeletController, nodeObject } from '../controllers/kubelet';
-import { podFromTemplate, replicaSetFor, templateHash } from '../controllers/workloads';
+import { replicaSetFor } from '../controllers/deployment-controller';
+import { podFromTemplate, templateHash } from '../controllers/workload-support';
 import type { KObject, UserInfo } from '../types';
 import { DEMO_NAMESPACES, DEMO_NODES, DEMO_WORKLOADS, demoObject, expectedDemoPods } from './demo';
 import { applyDemoRolloutStates, demoSidecarSets } from './demo-sidecarsets';
@@ -78,10 +79,14 @@ async function seedDemo(store: MemStore, opts: SeedOptions): Promise<void> {
       store.create(resource, object, { user: ADMIN });
     }
     const expected = expectedDemoPods(nodes);
-    await waitFor(() => {
-      const pods = store.list('pods');
-      return pods.length >= expected && pods.every((p) => (p.status as Pod['status'])?.phase === 'Running');
-    }, 60_000, `the demo's ${expected} pods to run`);
+    await waitFor(
+      () => {
+        const pods = store.list('pods');
+        return pods.length >= expected && pods.every((p) => (p.status as Pod['status'])?.phase === 'Running');
+      },
+      60_000,
+      `the demo's ${expected} pods to run`,
+    );
     opts.log(`[sim] demo workloads running: ${store.count('pods')} pods in ${Date.now() - t0} ms`);
     await applyDemoRolloutStates(store, { log: opts.log } as never);
   } finally {
@@ -160,7 +165,9 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     const image = `ghcr.io/acme/${name}:1.0.${i % 7}`;
     const template = {
       metadata: { labels },
-      spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '50m', memory: '64Mi' } } }] },
+      spec: {
+        containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '50m', memory: '64Mi' } } }],
+      },
     };
     // The name the workload controller will find (so it has nothing to change): the hash is of
     // the template as stored, that is after the API server's defaulting.
@@ -170,7 +177,12 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     const dep: KObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name, namespace: ns, labels: { 'app.kubernetes.io/name': name }, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+      metadata: {
+        name,
+        namespace: ns,
+        labels: { 'app.kubernetes.io/name': name },
+        annotations: { 'deployment.kubernetes.io/revision': '1' },
+      },
       spec: {
         replicas,
         selector: { matchLabels: { 'app.kubernetes.io/name': name } },
@@ -183,14 +195,34 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
         readyReplicas: replicas,
         availableReplicas: replicas,
         conditions: [
-          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.', lastUpdateTime: ts, lastTransitionTime: ts },
-          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.`, lastUpdateTime: ts, lastTransitionTime: ts },
+          {
+            type: 'Available',
+            status: 'True',
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+            lastUpdateTime: ts,
+            lastTransitionTime: ts,
+          },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: `ReplicaSet "${rsName}" has successfully progressed.`,
+            lastUpdateTime: ts,
+            lastTransitionTime: ts,
+          },
         ],
       },
     };
     const d = store.create('apps/deployments', dep, { user: ADMIN, keepStatus: true });
     const rsObj = replicaSetFor(d, replicas, 1);
-    rsObj.status = { replicas, fullyLabeledReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas, observedGeneration: 1 };
+    rsObj.status = {
+      replicas,
+      fullyLabeledReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      observedGeneration: 1,
+    };
     const rs = store.create('apps/replicasets', rsObj, { user: ADMIN, keepStatus: true });
     const tpl = (rs.spec as { template: Record<string, unknown> }).template;
     for (let p = 0; p < replicas; p++) {
@@ -203,5 +235,7 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     }
     made += replicas;
   }
-  opts.log(`[sim] scale fleet: ${made} pods in ${deployments} deployments over ${Math.ceil(deployments / SCALE_DEPLOYMENTS_PER_NAMESPACE)} namespaces in ${Date.now() - t0} ms`);
+  opts.log(
+    `[sim] scale fleet: ${made} pods in ${deployments} deployments over ${Math.ceil(deployments / SCALE_DEPLOYMENTS_PER_NAMESPACE)} namespaces in ${Date.now() - t0} ms`,
+  );
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { ApiError, type KObject, type ListOptions, type StoreReader } from '../types';
 import { convertSidecarSet } from './conversion';
-import { controllerRevisionHash, fnv32, safeEncode } from './hash';
+import { fnv32, safeEncodeString } from '../apiserver/util';
+import { controllerRevisionHash } from './hash';
 import { injectPod, seededRandom } from './injection';
 import { revisionData } from './revisions';
 import { mutateSidecarSet, sidecarSetWebhook } from './sidecarset-webhook';
@@ -15,7 +16,9 @@ import { mutateSidecarSet, sidecarSetWebhook } from './sidecarset-webhook';
 function reader(objs: Record<string, KObject[]>): StoreReader {
   return {
     get(resource, namespace, name) {
-      return (objs[resource] ?? []).find((o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+      return (objs[resource] ?? []).find(
+        (o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace),
+      );
     },
     list(resource, opts?: ListOptions) {
       let items = objs[resource] ?? [];
@@ -50,7 +53,13 @@ function stored(o: KObject, status?: Record<string, unknown>): KObject {
 
 function validate(obj: KObject, old?: KObject, objs: Record<string, KObject[]> = {}): string | undefined {
   const plugin = sidecarSetWebhook();
-  const mutated = plugin.mutate?.(obj, old, { operation: old ? 'UPDATE' : 'CREATE', user: { name: 'admin', groups: [] }, dryRun: false, store: reader(objs) }) ?? obj;
+  const mutated =
+    plugin.mutate?.(obj, old, {
+      operation: old ? 'UPDATE' : 'CREATE',
+      user: { name: 'admin', groups: [] },
+      dryRun: false,
+      store: reader(objs),
+    }) ?? obj;
   try {
     plugin.validate?.(mutated, old ? mutateSidecarSet(old) : undefined, {
       operation: old ? 'UPDATE' : 'CREATE',
@@ -72,8 +81,10 @@ const logAgent = { name: 'log-agent', image: 'docker.io/fluent/fluent-bit:3.1.9'
 const base = () => ({ selector: { matchLabels: { app: 'web' } }, containers: [{ ...logAgent }] });
 
 describe('SidecarSet mutating webhook', () => {
-  it('applies the defaults of §2', () => {
-    const out = mutateSidecarSet(ss('log', { ...base(), volumes: [{ name: 'cfg', configMap: { name: 'x' } }], patchPodMetadata: [{ annotations: { a: 'b' } }] }));
+  it('applies the defaults of apis/apps/defaults/v1beta1.go', () => {
+    const out = mutateSidecarSet(
+      ss('log', { ...base(), volumes: [{ name: 'cfg', configMap: { name: 'x' } }], patchPodMetadata: [{ annotations: { a: 'b' } }] }),
+    );
     const spec = out.spec as SidecarSet['spec'];
     expect(spec.updateStrategy).toEqual({ type: 'RollingUpdate', maxUnavailable: 1, partition: 0 });
     expect(spec.revisionHistoryLimit).toBe(10);
@@ -91,7 +102,9 @@ describe('SidecarSet mutating webhook', () => {
     });
     expect(spec.volumes).toEqual([{ name: 'cfg', configMap: { name: 'x', defaultMode: 420 } }]);
     expect(spec.patchPodMetadata).toEqual([{ annotations: { a: 'b' }, patchPolicy: 'Retain' }]);
-    const latest = mutateSidecarSet(ss('l', { ...base(), containers: [{ name: 'x', image: 'busybox' }], initContainers: [{ name: 'i', image: 'busybox:1' }] }));
+    const latest = mutateSidecarSet(
+      ss('l', { ...base(), containers: [{ name: 'x', image: 'busybox' }], initContainers: [{ name: 'i', image: 'busybox:1' }] }),
+    );
     expect((latest.spec as SidecarSet['spec']).containers?.[0]?.imagePullPolicy).toBe('Always');
     expect((latest.spec as SidecarSet['spec']).initContainers?.[0]?.podInjectPolicy).toBe('AfterAppContainer');
     const rev = mutateSidecarSet(ss('r', { ...base(), injectionStrategy: { revision: { revisionName: 'r-abc' } } }));
@@ -100,9 +113,15 @@ describe('SidecarSet mutating webhook', () => {
 
   it('writes both hashes; an image change moves only the first, anything else moves both', () => {
     const a = mutateSidecarSet(ss('log', base())).metadata.annotations ?? {};
-    const img = mutateSidecarSet(ss('log', { ...base(), containers: [{ ...logAgent, image: 'docker.io/fluent/fluent-bit:3.2.0' }] })).metadata.annotations ?? {};
-    const env = mutateSidecarSet(ss('log', { ...base(), containers: [{ ...logAgent, env: [{ name: 'A', value: '1' }] }] })).metadata.annotations ?? {};
-    const strategy = mutateSidecarSet(ss('log', { ...base(), updateStrategy: { paused: true }, volumes: [{ name: 'v', emptyDir: {} }] })).metadata.annotations ?? {};
+    const img =
+      mutateSidecarSet(ss('log', { ...base(), containers: [{ ...logAgent, image: 'docker.io/fluent/fluent-bit:3.2.0' }] })).metadata
+        .annotations ?? {};
+    const env =
+      mutateSidecarSet(ss('log', { ...base(), containers: [{ ...logAgent, env: [{ name: 'A', value: '1' }] }] })).metadata.annotations ??
+      {};
+    const strategy =
+      mutateSidecarSet(ss('log', { ...base(), updateStrategy: { paused: true }, volumes: [{ name: 'v', emptyDir: {} }] })).metadata
+        .annotations ?? {};
     const h = 'kruise.io/sidecarset-hash';
     const w = 'kruise.io/sidecarset-hash-without-image';
     expect(a[h]).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{64}$/);
@@ -114,9 +133,9 @@ describe('SidecarSet mutating webhook', () => {
     // Ordinary init containers are not hashed; a native sidecar brings the whole list in.
     const init = mutateSidecarSet(ss('log', { ...base(), initContainers: [{ name: 'i', image: 'busybox:1' }] })).metadata.annotations ?? {};
     expect(init[h]).toBe(a[h]);
-    const native = mutateSidecarSet(
-      ss('log', { ...base(), initContainers: [{ name: 'i', image: 'busybox:1', restartPolicy: 'Always' }] }),
-    ).metadata.annotations ?? {};
+    const native =
+      mutateSidecarSet(ss('log', { ...base(), initContainers: [{ name: 'i', image: 'busybox:1', restartPolicy: 'Always' }] })).metadata
+        .annotations ?? {};
     expect(native[h]).not.toBe(a[h]);
     // User-written values are overwritten.
     const forged = mutateSidecarSet(ss('log', base(), { annotations: { [h]: 'forged' } })).metadata.annotations ?? {};
@@ -128,7 +147,7 @@ describe('ControllerRevision hashing', () => {
   it('fnv32 is FNV-1 (Go hash/fnv New32) and names use the safe alphabet', () => {
     expect(fnv32('')).toBe(0x811c9dc5);
     expect(fnv32('a')).toBe(0x050c5d7e);
-    expect(safeEncode('0123456789')).toBe('456789bcdf');
+    expect(safeEncodeString('0123456789')).toBe('456789bcdf');
     const h = controllerRevisionHash(JSON.stringify(revisionData({ containers: [] })), 0);
     expect(h).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
     expect(controllerRevisionHash(JSON.stringify(revisionData({ containers: [] })), 1)).not.toBe(h);
@@ -146,14 +165,18 @@ describe('conversion', () => {
     const beta = convertSidecarSet(alpha, 'apps.kruise.io/v1beta1');
     expect(beta.apiVersion).toBe('apps.kruise.io/v1beta1');
     expect(beta.metadata.labels).toEqual({ team: 'obs' });
-    expect(beta.spec).toEqual({ ...base(), namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, customVersion: 'v2' });
+    expect(beta.spec).toEqual({
+      ...base(),
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+      customVersion: 'v2',
+    });
     const back = convertSidecarSet(beta, 'apps.kruise.io/v1alpha1');
     expect(back.metadata.labels).toEqual({ team: 'obs', 'apps.kruise.io/sidecarset-custom-version': 'v2' });
     expect(back.spec).toEqual({ ...base(), namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } });
   });
 });
 
-describe('SidecarSet validating webhook (§6.2)', () => {
+describe('SidecarSet validating webhook (pkg/webhook/sidecarset/validating)', () => {
   it('accepts a plain SidecarSet', () => {
     expect(validate(ss('log', base()))).toBeUndefined();
   });
@@ -170,8 +193,12 @@ describe('SidecarSet validating webhook (§6.2)', () => {
       'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is not valid for sidecarset.',
     );
     const bad = validate(ss('log', { ...base(), selector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }));
-    expect(bad).toMatch(/^\[spec\.selector\.matchExpressions\[0\]\.values: Required value: must be specified when `operator` is 'In' or 'NotIn', spec\.selector\.selector: Invalid value: /);
-    expect(validate(ss('log', { ...base(), namespaceSelector: {} }))).toMatch(/^spec\.namespaceSelector: Invalid value: .*: empty selector is not valid for sidecarset\.$/);
+    expect(bad).toMatch(
+      /^\[spec\.selector\.matchExpressions\[0\]\.values: Required value: must be specified when `operator` is 'In' or 'NotIn', spec\.selector\.selector: Invalid value: /,
+    );
+    expect(validate(ss('log', { ...base(), namespaceSelector: {} }))).toMatch(
+      /^spec\.namespaceSelector: Invalid value: .*: empty selector is not valid for sidecarset\.$/,
+    );
   });
 
   it('partition and updateStrategy.selector cannot be used together (but partition 0 can)', () => {
@@ -180,7 +207,9 @@ describe('SidecarSet validating webhook (§6.2)', () => {
     expect(validate(ss('log', { ...base(), updateStrategy: { partition: '0%', selector: sel } }))).toMatch(
       /^updateStrategy: Invalid value: ".*": Partition and Selector cannot be used together$/,
     );
-    expect(validate(ss('log', { ...base(), updateStrategy: { partition: 3, selector: sel } }))).toMatch(/Partition and Selector cannot be used together$/);
+    expect(validate(ss('log', { ...base(), updateStrategy: { partition: 3, selector: sel } }))).toMatch(
+      /Partition and Selector cannot be used together$/,
+    );
     // NotUpdate skips the strategy checks.
     expect(validate(ss('log', { ...base(), updateStrategy: { type: 'NotUpdate', partition: 3, selector: sel } }))).toBeUndefined();
   });
@@ -202,19 +231,36 @@ describe('SidecarSet validating webhook (§6.2)', () => {
       validate(
         ss('log', {
           ...base(),
-          updateStrategy: { priorityStrategy: { weightPriority: [{ weight: 101, matchSelector: { matchLabels: { a: 'b' } } }], orderPriority: [{ orderedKey: 'x' }] } },
+          updateStrategy: {
+            priorityStrategy: {
+              weightPriority: [{ weight: 101, matchSelector: { matchLabels: { a: 'b' } } }],
+              orderPriority: [{ orderedKey: 'x' }],
+            },
+          },
         }),
       ),
     ).toBe(
       '[spec.updateStrategy.priorityStrategy: Required value: only one of weightPriority and orderPriority can be used, spec.updateStrategy.priorityStrategy: Required value: weight must be valid number in the range 1-100]',
     );
     expect(
-      validate(ss('log', { ...base(), updateStrategy: { scatterStrategy: [{ key: 'zone', value: 'a' }, { key: 'zone', value: 'a' }] } })),
+      validate(
+        ss('log', {
+          ...base(),
+          updateStrategy: {
+            scatterStrategy: [
+              { key: 'zone', value: 'a' },
+              { key: 'zone', value: 'a' },
+            ],
+          },
+        }),
+      ),
     ).toBe('spec.updateStrategy.scatterStrategy: Required value: duplicated key=zone value=a');
   });
 
   it('containers: none, missing image, unknown mount, bad policies', () => {
-    expect(validate(ss('log', { selector: { matchLabels: { app: 'web' } } }))).toBe('spec: Required value: no initContainer or container defined for SidecarSet');
+    expect(validate(ss('log', { selector: { matchLabels: { app: 'web' } } }))).toBe(
+      'spec: Required value: no initContainer or container defined for SidecarSet',
+    );
     expect(validate(ss('log', { ...base(), containers: [{ name: 'log-agent' }] }))).toBe('spec.containers[0].image: Required value');
     expect(validate(ss('log', { ...base(), containers: [{ ...logAgent, volumeMounts: [{ name: 'logs', mountPath: '/var/log' }] }] }))).toBe(
       'spec.containers[0].volumeMounts[0].name: Not found: "logs"',
@@ -222,12 +268,16 @@ describe('SidecarSet validating webhook (§6.2)', () => {
     expect(validate(ss('log', { ...base(), containers: [{ ...logAgent, podInjectPolicy: 'Sideways' }] }))).toBe(
       'spec.container.podInjectPolicy: Invalid value: "Sideways": unsupported pod inject policy',
     );
-    expect(validate(ss('log', { ...base(), containers: [{ ...logAgent }, { ...logAgent }] }))).toBe('spec.containers[1].name: Duplicate value: "log-agent"');
+    expect(validate(ss('log', { ...base(), containers: [{ ...logAgent }, { ...logAgent }] }))).toBe(
+      'spec.containers[1].name: Duplicate value: "log-agent"',
+    );
     expect(
       validate(
         ss('log', {
           ...base(),
-          containers: [{ ...logAgent, transferEnv: [{ sourceContainerNameFrom: { fieldRef: { fieldPath: 'metadata.name' } }, envName: 'X' }] }],
+          containers: [
+            { ...logAgent, transferEnv: [{ sourceContainerNameFrom: { fieldRef: { fieldPath: 'metadata.name' } }, envName: 'X' }] },
+          ],
         }),
       ),
     ).toBe(
@@ -239,13 +289,21 @@ describe('SidecarSet validating webhook (§6.2)', () => {
     const rp = (o: Record<string, unknown>) => ss('log', { ...base(), containers: [{ ...logAgent, ...o }] });
     const ok = { targetContainersMode: 'sum', resourcesExpr: { limits: { cpu: 'max(cpu*50%, 50m)' } } };
     expect(validate(rp({ resourcesPolicy: ok }))).toBeUndefined();
-    expect(validate(rp({ resourcesPolicy: ok, resources: { limits: { cpu: '1' } } }))).toMatch(/resourcesPolicy and resources cannot be configured together$/);
+    expect(validate(rp({ resourcesPolicy: ok, resources: { limits: { cpu: '1' } } }))).toMatch(
+      /resourcesPolicy and resources cannot be configured together$/,
+    );
     expect(validate(rp({ resourcesPolicy: { targetContainersMode: 'sum', resourcesExpr: {} } }))).toMatch(
       /at least one of limits or requests must be configured$/,
     );
     expect(validate(rp({ resourcesPolicy: { ...ok, resourcesExpr: { limits: { cpu: 'cpu**' } } } }))).toMatch(/invalid expression: /);
     expect(
-      validate(ss('log', { ...base(), updateStrategy: { type: 'NotUpdate' }, initContainers: [{ name: 'i', image: 'busybox:1', resourcesPolicy: ok }] })),
+      validate(
+        ss('log', {
+          ...base(),
+          updateStrategy: { type: 'NotUpdate' },
+          initContainers: [{ name: 'i', image: 'busybox:1', resourcesPolicy: ok }],
+        }),
+      ),
     ).toMatch(/resourcesPolicy is only supported for containers with RestartPolicy Always$/);
   });
 
@@ -254,7 +312,13 @@ describe('SidecarSet validating webhook (§6.2)', () => {
       'spec.updateStrategy: Required value: The initContainer in-place upgrade is not currently supported.',
     );
     expect(
-      validate(ss('log', { ...base(), updateStrategy: { type: 'NotUpdate' }, initContainers: [{ name: 'i', image: 'busybox:1', restartPolicy: 'Always' }] })),
+      validate(
+        ss('log', {
+          ...base(),
+          updateStrategy: { type: 'NotUpdate' },
+          initContainers: [{ name: 'i', image: 'busybox:1', restartPolicy: 'Always' }],
+        }),
+      ),
     ).toBeUndefined();
   });
 
@@ -279,31 +343,53 @@ describe('SidecarSet validating webhook (§6.2)', () => {
     expect(validate(ss('log', { ...base(), containers: [{ name: 'c', image: 'busybox:1' }] }), old)).toBe(
       'spec.containers.name: Invalid value: "c": container c is not found',
     );
-    expect(validate(ss('log', { ...base(), containers: [{ ...logAgent, upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'e:1' } }] }), old)).toBe(
-      'spec.containers.upgradeStrategy.upgradeType: Invalid value: "HotUpgrade": container log-agent upgradeType is immutable',
-    );
+    expect(
+      validate(
+        ss('log', {
+          ...base(),
+          containers: [{ ...logAgent, upgradeStrategy: { upgradeType: 'HotUpgrade', hotUpgradeEmptyImage: 'e:1' } }],
+        }),
+        old,
+      ),
+    ).toBe('spec.containers.upgradeStrategy.upgradeType: Invalid value: "HotUpgrade": container log-agent upgradeType is immutable');
   });
 
   it('conflicts with overlapping SidecarSets, canaries excepted', () => {
-    const other = stored(ss('other', { selector: { matchLabels: { tier: 'web' } }, containers: [{ ...logAgent }], volumes: [{ name: 'v', emptyDir: {} }] }));
+    const other = stored(
+      ss('other', { selector: { matchLabels: { tier: 'web' } }, containers: [{ ...logAgent }], volumes: [{ name: 'v', emptyDir: {} }] }),
+    );
     const objs = { 'apps.kruise.io/sidecarsets': [other] };
     // Selectors on different keys overlap.
-    expect(validate(ss('log', base()), undefined, objs)).toBe('spec.containers: Invalid value: "log-agent": container log-agent already exist in other');
+    expect(validate(ss('log', base()), undefined, objs)).toBe(
+      'spec.containers: Invalid value: "log-agent": container log-agent already exist in other',
+    );
     // Disjoint on the same key.
     const disjoint = stored(ss('other', { selector: { matchLabels: { app: 'api' } }, containers: [{ ...logAgent }] }));
     expect(validate(ss('log', base()), undefined, { 'apps.kruise.io/sidecarsets': [disjoint] })).toBeUndefined();
     // Exists on a key the other side lacks counts as disjoint.
-    const exists = stored(ss('other', { selector: { matchExpressions: [{ key: 'mesh', operator: 'Exists' }] }, containers: [{ ...logAgent }] }));
+    const exists = stored(
+      ss('other', { selector: { matchExpressions: [{ key: 'mesh', operator: 'Exists' }] }, containers: [{ ...logAgent }] }),
+    );
     expect(validate(ss('log', base()), undefined, { 'apps.kruise.io/sidecarsets': [exists] })).toBeUndefined();
     // Volumes of the same name must be identical.
     expect(
-      validate(ss('log', { ...base(), containers: [{ name: 'x', image: 'x:1' }], volumes: [{ name: 'v', hostPath: { path: '/x' } }] }), undefined, objs),
+      validate(
+        ss('log', { ...base(), containers: [{ name: 'x', image: 'x:1' }], volumes: [{ name: 'v', hostPath: { path: '/x' } }] }),
+        undefined,
+        objs,
+      ),
     ).toBe('spec.volumes: Invalid value: "v": volume v is in conflict with sidecarset other');
     // A canary of `other` may reuse its containers, but must be NotUpdate.
     const canary = (type: string) =>
-      ss('other-canary', { ...base(), updateStrategy: { type } }, { annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'other' } });
+      ss(
+        'other-canary',
+        { ...base(), updateStrategy: { type } },
+        { annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'other' } },
+      );
     expect(validate(canary('NotUpdate'), undefined, objs)).toBeUndefined();
-    expect(validate(canary('RollingUpdate'), undefined, objs)).toBe('metadata: Invalid value: "other": RollingUpdate is not supported for canary sidecarSet');
+    expect(validate(canary('RollingUpdate'), undefined, objs)).toBe(
+      'metadata: Invalid value: "other": RollingUpdate is not supported for canary sidecarSet',
+    );
     expect(validate(canary('NotUpdate'), undefined, {})).toBe(
       'metadata: Invalid value: "other": fetch base sidecarSet[other] failed: sidecarsets.apps.kruise.io "other" not found',
     );
@@ -331,7 +417,14 @@ function pod(name: string, labels: Record<string, string>, spec: Partial<Pod['sp
     kind: 'Pod',
     metadata: { name, namespace: ns, labels },
     spec: {
-      containers: [{ name: 'app', image: 'docker.io/library/nginx:1.27', env: [{ name: 'LOG_DIR', value: '/logs' }], volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+      containers: [
+        {
+          name: 'app',
+          image: 'docker.io/library/nginx:1.27',
+          env: [{ name: 'LOG_DIR', value: '/logs' }],
+          volumeMounts: [{ name: 'data', mountPath: '/data' }],
+        },
+      ],
       volumes: [{ name: 'data', emptyDir: {} }],
       ...spec,
     },
@@ -340,7 +433,7 @@ function pod(name: string, labels: Record<string, string>, spec: Partial<Pod['sp
 
 const NOW = () => new Date('2025-11-20T08:00:00.000Z');
 
-describe('pod injection (§4)', () => {
+describe('pod injection (pkg/webhook/pod/mutating/sidecarset.go)', () => {
   const mesh = stored(
     ss('mesh', {
       selector: { matchLabels: { app: 'web' } },
@@ -359,10 +452,23 @@ describe('pod injection (§4)', () => {
       selector: { matchLabels: { app: 'web' } },
       namespaceSelector: { matchLabels: { team: 'commerce' } },
       containers: [
-        { name: 'log-agent', image: 'docker.io/fluent/fluent-bit:3.1.9', podInjectPolicy: 'AfterAppContainer', volumeMounts: [{ name: 'logs', mountPath: '/var/log/app' }] },
-        { name: 'app', image: 'docker.io/library/nginx:1.27-sidecar', env: [{ name: 'LOG_DIR', value: 'mine' }], transferEnv: [{ sourceContainerName: 'app', envNames: ['LOG_DIR'] }] },
+        {
+          name: 'log-agent',
+          image: 'docker.io/fluent/fluent-bit:3.1.9',
+          podInjectPolicy: 'AfterAppContainer',
+          volumeMounts: [{ name: 'logs', mountPath: '/var/log/app' }],
+        },
+        {
+          name: 'app',
+          image: 'docker.io/library/nginx:1.27-sidecar',
+          env: [{ name: 'LOG_DIR', value: 'mine' }],
+          transferEnv: [{ sourceContainerName: 'app', envNames: ['LOG_DIR'] }],
+        },
       ],
-      initContainers: [{ name: 'z-init', image: 'busybox:1.36' }, { name: 'a-init', image: 'busybox:1.36' }],
+      initContainers: [
+        { name: 'z-init', image: 'busybox:1.36' },
+        { name: 'a-init', image: 'busybox:1.36' },
+      ],
       volumes: [
         { name: 'logs', emptyDir: {} },
         { name: 'unused', emptyDir: {} },
@@ -375,7 +481,11 @@ describe('pod injection (§4)', () => {
   const objs = { namespaces, 'apps.kruise.io/sidecarsets': [mesh, log] };
 
   it('puts sidecars in order with IS_INJECTED, volumes, secrets and annotations', () => {
-    const p = pod('web-1', { app: 'web' }, { imagePullSecrets: [{ name: 'regcred' }], initContainers: [{ name: 'own-init', image: 'busybox:1' }] });
+    const p = pod(
+      'web-1',
+      { app: 'web' },
+      { imagePullSecrets: [{ name: 'regcred' }], initContainers: [{ name: 'own-init', image: 'busybox:1' }] },
+    );
     const out = injectPod(p, reader(objs), { now: NOW }) as Pod;
     // Namespaced SidecarSets first (log), then cluster-wide (mesh). Before-policy in front; the
     // sidecar named like the app container replaces it in place; After-policy at the end.
@@ -424,8 +534,14 @@ describe('pod injection (§4)', () => {
     expect(out.spec.containers[1]?.image).toBe('openkruise/hotupgrade-sample:empty');
     expect(out.spec.containers[1]?.env).toEqual([
       { name: 'IS_INJECTED', value: 'true' },
-      { name: 'SIDECARSET_VERSION', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['version.sidecarset.kruise.io/envoy-2']" } } },
-      { name: 'SIDECARSET_VERSION_ALT', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['versionalt.sidecarset.kruise.io/envoy-2']" } } },
+      {
+        name: 'SIDECARSET_VERSION',
+        valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['version.sidecarset.kruise.io/envoy-2']" } },
+      },
+      {
+        name: 'SIDECARSET_VERSION_ALT',
+        valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.annotations['versionalt.sidecarset.kruise.io/envoy-2']" } },
+      },
     ]);
     // Kruise-only fields never reach the pod.
     expect(Object.keys(out.spec.containers[0] ?? {})).not.toContain('upgradeStrategy');
@@ -441,14 +557,25 @@ describe('pod injection (§4)', () => {
 
   it('a canary SidecarSet replaces its base for the pods it matches', () => {
     const canary = stored(
-      ss('mesh-canary', { selector: { matchLabels: { canary: 'true' } }, updateStrategy: { type: 'NotUpdate' }, containers: [{ name: 'envoy', image: 'docker.io/envoyproxy/envoy:v1.32.0' }] }, {
-        annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'mesh' },
-      }),
+      ss(
+        'mesh-canary',
+        {
+          selector: { matchLabels: { canary: 'true' } },
+          updateStrategy: { type: 'NotUpdate' },
+          containers: [{ name: 'envoy', image: 'docker.io/envoyproxy/envoy:v1.32.0' }],
+        },
+        {
+          annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'mesh' },
+        },
+      ),
     );
     const r = reader({ namespaces, 'apps.kruise.io/sidecarsets': [mesh, canary] });
     const c = injectPod(pod('c', { app: 'web', canary: 'true' }), r) as Pod;
     expect(c.metadata.annotations?.['kruise.io/sidecarset-injected-list']).toBe('mesh-canary');
-    expect(c.spec.containers.map((x) => `${x.name}=${x.image}`)).toEqual(['envoy=docker.io/envoyproxy/envoy:v1.32.0', 'app=docker.io/library/nginx:1.27']);
+    expect(c.spec.containers.map((x) => `${x.name}=${x.image}`)).toEqual([
+      'envoy=docker.io/envoyproxy/envoy:v1.32.0',
+      'app=docker.io/library/nginx:1.27',
+    ]);
     const n = injectPod(pod('n', { app: 'web' }), r) as Pod;
     expect(n.metadata.annotations?.['kruise.io/sidecarset-injected-list']).toBe('mesh');
   });
@@ -495,12 +622,16 @@ describe('pod injection (§4)', () => {
           ],
         }),
       );
-    const p = pod('r', { app: 'web' }, {
-      containers: [
-        { name: 'app', image: 'a:1', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } } },
-        { name: 'worker', image: 'w:1', resources: { limits: { cpu: '2' }, requests: { cpu: '1500m' } } },
-      ],
-    });
+    const p = pod(
+      'r',
+      { app: 'web' },
+      {
+        containers: [
+          { name: 'app', image: 'a:1', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m', memory: '512Mi' } } },
+          { name: 'worker', image: 'w:1', resources: { limits: { cpu: '2' }, requests: { cpu: '1500m' } } },
+        ],
+      },
+    );
     const sum = injectPod(p, reader({ namespaces, 'apps.kruise.io/sidecarsets': [mk('sum')] })) as Pod;
     // `worker` has no memory limit, so the sidecar gets none either, whatever the expression says.
     expect(sum.spec.containers[0]?.resources).toEqual({ limits: { cpu: '1500m' }, requests: { cpu: '200m', memory: '256Mi' } });

@@ -86,7 +86,15 @@ function run(name: string, opts: { hold?: string[] } = {}): void {
               restartCount: 0,
               state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } },
             }
-          : { name: c.name, image: c.image ?? '', imageID: imageID(c.image ?? ''), ready: true, started: true, restartCount: 0, state: { running: { startedAt: '2025-11-20T08:00:00Z' } } };
+          : {
+              name: c.name,
+              image: c.image ?? '',
+              imageID: imageID(c.image ?? ''),
+              ready: true,
+              started: true,
+              restartCount: 0,
+              state: { running: { startedAt: '2025-11-20T08:00:00Z' } },
+            };
       });
       const ready = statuses.every((s) => s.ready);
       const others = (p.status?.conditions ?? []).filter((c) => c.type !== 'Ready' && c.type !== 'ContainersReady');
@@ -162,9 +170,23 @@ describe('status and revisions', () => {
     });
     expect(rev?.metadata.annotations?.['kruise.io/sidecarset-hash']).toBe(ss.metadata.annotations?.['kruise.io/sidecarset-hash']);
     expect(rev?.metadata.ownerReferences).toEqual([
-      { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', name: 'log', uid: ss.metadata.uid, controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: 'apps.kruise.io/v1beta1',
+        kind: 'SidecarSet',
+        name: 'log',
+        uid: ss.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ]);
-    expect(Object.keys(((rev as ControllerRevision).data as { spec: object }).spec)).toEqual(['$patch', 'volumes', 'containers', 'initContainers', 'imagePullSecrets', 'patchPodMetadata']);
+    expect(Object.keys(((rev as ControllerRevision).data as { spec: object }).spec)).toEqual([
+      '$patch',
+      'volumes',
+      'containers',
+      'initContainers',
+      'imagePullSecrets',
+      'patchPodMetadata',
+    ]);
     // Pods created after the first status carry the revision; the first ones may not.
     createPods(1, { app: 'web' }, 'late');
     const hash = JSON.parse(getPod('late-0').metadata.annotations?.['kruise.io/sidecarset-hash'] ?? '{}');
@@ -201,7 +223,12 @@ describe('status and revisions', () => {
   });
 
   it('protects a revision that matched pods still run', async () => {
-    createSS('log', { selector: { matchLabels: { app: 'web' } }, revisionHistoryLimit: 1, updateStrategy: { paused: true }, containers: [agent('busybox:1.30')] });
+    createSS('log', {
+      selector: { matchLabels: { app: 'web' } },
+      revisionHistoryLimit: 1,
+      updateStrategy: { paused: true },
+      containers: [agent('busybox:1.30')],
+    });
     await until(() => revisions('log').length === 1, 'first revision');
     const first = revisions('log')[0] as ControllerRevision;
     createPods(1);
@@ -219,7 +246,11 @@ describe('status and revisions', () => {
 
 describe('rolling upgrade', () => {
   it('upgrades in place with the strategy, records the in-place state and the condition', async () => {
-    createSS('log', { selector: { matchLabels: { app: 'web' } }, updateStrategy: { maxUnavailable: 2 }, containers: [agent('busybox:1.35')] });
+    createSS('log', {
+      selector: { matchLabels: { app: 'web' } },
+      updateStrategy: { maxUnavailable: 2 },
+      containers: [agent('busybox:1.35')],
+    });
     const pods = createPods(5);
     await until(() => getSS('log').status?.readyPods === 5, 'ready');
     updateSS('log', (s) => {
@@ -253,9 +284,18 @@ describe('rolling upgrade', () => {
   });
 
   it('NotUpdate only injects, and its status goes stale on pod updates (quirk)', async () => {
-    createSS('log', { selector: { matchLabels: { app: 'web' } }, updateStrategy: { type: 'NotUpdate' }, containers: [agent('busybox:1.35')] });
+    createSS('log', {
+      selector: { matchLabels: { app: 'web' } },
+      updateStrategy: { type: 'NotUpdate' },
+      containers: [agent('busybox:1.35')],
+    });
     // Pods created while their status is still Pending: status sees them not ready.
-    store.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1' }] } } as KObject);
+    store.create('pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-0', namespace: 'shop', labels: { app: 'web' } },
+      spec: { containers: [{ name: 'app', image: 'nginx:1' }] },
+    } as KObject);
     await until(() => getSS('log').status?.matchedPods === 1, 'matched');
     run('web-0');
     await new Promise((r) => setTimeout(r, 100));
@@ -283,7 +323,9 @@ describe('rolling upgrade', () => {
     });
     await until(() => getSS('log').status?.observedGeneration === 2, 'status');
     expect(getSS('log').status).toMatchObject({ matchedPods: 2, updatedPods: 0, readyPods: 2 });
-    const events = store.list('events', { namespace: 'default' }).filter((e) => (e as Record<string, unknown>).reason === 'NotUpgradablePods');
+    const events = store
+      .list('events', { namespace: 'default' })
+      .filter((e) => (e as Record<string, unknown>).reason === 'NotUpgradablePods');
     expect(events.length).toBe(1);
     expect(events[0]).toMatchObject({
       type: 'Normal',
@@ -322,7 +364,9 @@ describe('hot upgrade', () => {
     await until(() => getPod('web-0').spec.containers[0]?.image === 'empty:1', 'reset');
     expect(ann()['version.sidecarset.kruise.io/envoy-1']).toBe('0');
     expect(ann()['versionalt.sidecarset.kruise.io/envoy-2']).toBe('0');
-    const reset = store.list('events', { namespace: 'shop' }).find((e) => (e as Record<string, unknown>).reason === 'ResetContainerSucceed');
+    const reset = store
+      .list('events', { namespace: 'shop' })
+      .find((e) => (e as Record<string, unknown>).reason === 'ResetContainerSucceed');
     expect(reset).toMatchObject({ involvedObject: { kind: 'Pod', name: 'web-0' }, type: 'Normal' });
     run('web-0');
     await until(() => getSS('mesh').status?.updatedReadyPods === 1, 'ready after reset');

@@ -1,6 +1,7 @@
 /**
- * The SidecarSet controller (reference §5): event-driven off the store with Kruise's reconcile
- * triggers (§5.1), a deduplicated work queue per SidecarSet, status from the shared planner,
+ * The SidecarSet controller (pkg/controller/sidecarset): event-driven off the store with Kruise's
+ * reconcile triggers (sidecarset_pod_event_handler.go), a deduplicated work queue per SidecarSet,
+ * status from the shared planner,
  * ControllerRevisions, in-place image upgrades, hot upgrade and reset, the SidecarSetUpgradable
  * pod condition and Events. Pods are indexed by the SidecarSets in their injected list, so a
  * reconcile only reads its own pods.
@@ -11,7 +12,6 @@ import {
   injectedList,
   isConsistent,
   isHotUpgrade,
-  isPodReady,
   parseInplaceUpdateState,
   parseSidecarSetHashAnnotation,
   podControllerRevision,
@@ -20,7 +20,10 @@ import {
 } from '@/lib/fleet/kruise-pod';
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { canonicalJson, planRollout } from '@/lib/fleet/rollout-planner';
+import { isNativeSidecar } from '@/lib/fleet/containers';
+import { canonicalJson } from '@/lib/fleet/json';
+import { isPodReady } from '@/lib/fleet/pod-readiness';
+import { planRollout } from '@/lib/fleet/rollout-planner';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
 import { applyPatchPodMetadata, rfc3339, sortKeys } from './injection';
 import { syncRevisions } from './revisions';
@@ -148,7 +151,7 @@ export class SidecarSetController implements SimController {
     return out;
   }
 
-  // ---- triggers (§5.1) -------------------------------------------------------------------------
+  // ---- triggers (sidecarset_pod_event_handler.go) ----------------------------------------
 
   private onEvent(ev: StoreEvent): void {
     if (this.stopped) return;
@@ -178,10 +181,7 @@ export class SidecarSetController implements SimController {
       if (!ss || ss.spec.updateStrategy?.type === 'NotUpdate' || !hasSidecarContainers(pod, ss)) continue;
       if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) this.enqueue(s);
       else if (isPodReady(old) !== isPodReady(pod)) this.enqueue(s);
-      else if (
-        ss.spec.updateStrategy?.selector &&
-        canonicalJson(old.metadata.labels ?? {}) !== canonicalJson(pod.metadata.labels ?? {})
-      ) {
+      else if (ss.spec.updateStrategy?.selector && canonicalJson(old.metadata.labels ?? {}) !== canonicalJson(pod.metadata.labels ?? {})) {
         this.enqueue(s);
       }
       if (isConsistent(old, ss) !== isConsistent(pod, ss)) this.enqueueAfter(s, this.opts.consistentDelayMs);
@@ -246,7 +246,7 @@ export class SidecarSetController implements SimController {
     }
   }
 
-  // ---- reconcile (§5.2) --------------------------------------------------------------------------
+  // ---- reconcile (sidecarset_processor.go UpdateSidecarSet) ------------------------------
 
   private namespaceLabels(): Record<string, Record<string, string>> {
     const out: Record<string, Record<string, string>> = {};
@@ -322,7 +322,13 @@ export class SidecarSetController implements SimController {
     if (plan.notUpgradable.length > 0) {
       for (const p of plan.notUpgradable) this.setUpgradable(p, name, false);
       this.recordEvent(
-        { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', name, uid: ss.metadata.uid, resourceVersion: ss.metadata.resourceVersion },
+        {
+          apiVersion: 'apps.kruise.io/v1beta1',
+          kind: 'SidecarSet',
+          name,
+          uid: ss.metadata.uid,
+          resourceVersion: ss.metadata.resourceVersion,
+        },
         'Normal',
         'NotUpgradablePods',
         `SidecarSet in-place update detected ${plan.notUpgradable.length} not upgradable pod(s) in this round, will skip them.`,
@@ -392,7 +398,7 @@ export class SidecarSetController implements SimController {
             sidecarSetName: name,
             sidecarList: [
               ...(ss.spec.containers ?? []).map((c) => c.name),
-              ...(ss.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+              ...(ss.spec.initContainers ?? []).filter(isNativeSidecar).map((c) => c.name),
             ],
             ...(latestRevision ? { controllerRevision: latestRevision } : {}),
           };
@@ -421,7 +427,9 @@ export class SidecarSetController implements SimController {
     changed: Record<string, { imageID: string }>,
   ): void {
     const all: Record<string, unknown> = { ...parseInplaceUpdateState(p) };
-    const cur = all[ssName] as { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> } | undefined;
+    const cur = all[ssName] as
+      | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> }
+      | undefined;
     // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
     all[ssName] = {
       revision: cur?.revision ?? ssHash,
@@ -464,7 +472,12 @@ export class SidecarSetController implements SimController {
       );
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) return;
-      this.recordEvent(this.podRef(pod), 'Warning', 'ResetContainerFailed', `reset sidecar container image empty failed: ${(e as Error).message}`);
+      this.recordEvent(
+        this.podRef(pod),
+        'Warning',
+        'ResetContainerFailed',
+        `reset sidecar container image empty failed: ${(e as Error).message}`,
+      );
       return;
     }
     if (reset.length > 0) {
@@ -516,8 +529,7 @@ export class SidecarSetController implements SimController {
             type: KRUISE.upgradableCondition,
             status: all ? 'True' : 'False',
             lastProbeTime: null,
-            lastTransitionTime:
-              existing && existing.status === (all ? 'True' : 'False') ? (existing.lastTransitionTime ?? now) : now,
+            lastTransitionTime: existing && existing.status === (all ? 'True' : 'False') ? (existing.lastTransitionTime ?? now) : now,
             reason: all ? 'AllSidecarsetUpgradable' : 'UpdateImmutableField',
             message: JSON.stringify(sortKeys(msg)),
           };

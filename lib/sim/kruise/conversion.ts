@@ -1,5 +1,5 @@
 /**
- * The SidecarSet conversion webhook (reference §1): v1beta1 is the hub. v1alpha1's `spec.namespace`
+ * The SidecarSet conversion webhook (apis/apps/v1alpha1/sidecarset_conversion.go): v1beta1 is the hub. v1alpha1's `spec.namespace`
  * wins over its namespaceSelector; its custom-version label is `spec.customVersion` in v1beta1.
  */
 import { KRUISE } from '@/lib/fleet/k8s-types';

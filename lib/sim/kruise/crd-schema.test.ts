@@ -86,10 +86,9 @@ afterAll(async () => {
 
 describe('SidecarSets against the real CRD schema (ajv)', () => {
   it('the validator does reject what the schema forbids', () => {
-    expect(check('v1beta1', { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', metadata: { name: 'x' }, status: { matchedPods: 1 } })).toEqual([
-      "/status must have required property 'readyPods'",
-      "/status must have required property 'updatedPods'",
-    ]);
+    expect(
+      check('v1beta1', { apiVersion: 'apps.kruise.io/v1beta1', kind: 'SidecarSet', metadata: { name: 'x' }, status: { matchedPods: 1 } }),
+    ).toEqual(["/status must have required property 'readyPods'", "/status must have required property 'updatedPods'"]);
     expect(check('v1beta1', { spec: { injectionStrategy: { revision: { policy: 'Sometimes' } } } }).length).toBeGreaterThan(0);
     expect(check('v1alpha1', { spec: { updateStrategy: { paused: 'yes' } } }).length).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 /**
- * The SidecarSet mutating webhook's defaults (reference §2; Kruise's SetDefaultsSidecarSetV1beta1),
+ * The SidecarSet mutating webhook's defaults (apis/apps/defaults/v1beta1.go, SetDefaultsSidecarSetV1beta1),
  * applied on CREATE and every UPDATE, plus the corev1 defaults it applies to containers and volumes.
  */
 import type { SidecarContainer, SidecarSet } from '@/lib/fleet/k8s-types';
@@ -57,10 +57,36 @@ export function defaultContainer(c: Json): void {
 }
 
 const VOLUME_SOURCES = [
-  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
-  'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc',
-  'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'projected',
-  'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+  'hostPath',
+  'emptyDir',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'secret',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'persistentVolumeClaim',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'downwardAPI',
+  'fc',
+  'azureFile',
+  'configMap',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'photonPersistentDisk',
+  'projected',
+  'portworxVolume',
+  'scaleIO',
+  'storageos',
+  'csi',
+  'ephemeral',
+  'image',
 ] as const;
 
 export function volumeSources(v: Json): string[] {

@@ -1,23 +1,46 @@
 /**
- * The pod mutating webhook `mpod.kb.io` on pod CREATE (reference §4, §2.2): which SidecarSets a new
- * pod gets and in which version (§4.4), canary SidecarSets (§4.5), and how the sidecars are built:
+ * The pod mutating webhook `mpod.kb.io` on pod CREATE (pkg/webhook/pod/mutating/sidecarset.go, sidecarset_resources.go): which SidecarSets a new
+ * pod gets and in which version (injectionStrategy.revision), canary SidecarSets, and how the sidecars are built:
  * order by podInjectPolicy, IS_INJECTED, transferEnv, shareVolumePolicy, resourcesPolicy, hot
  * upgrade twins, volumes, imagePullSecrets, annotations and patchPodMetadata.
  */
-import { parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
-import type { Container, EnvVar, LabelSelector, Pod, SidecarContainer, SidecarSet, SidecarSetSpec, VolumeMount } from '@/lib/fleet/k8s-types';
+import { mergePatch } from '@/lib/fleet/json-patch';
+import { isNativeSidecar } from '@/lib/fleet/containers';
+import { canaryBaseOf, isHotUpgrade, namespaceNameLabels, parseSidecarSetHashAnnotation, podNamespace } from '@/lib/fleet/kruise-pod';
+import type {
+  Container,
+  EnvVar,
+  LabelSelector,
+  Pod,
+  SidecarContainer,
+  SidecarSet,
+  SidecarSetSpec,
+  VolumeMount,
+} from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { isEmptyLabelSelector, matchesLabelSelector, matchesRequirements, type Requirement, requirementsOf } from '@/lib/fleet/label-selector';
+import {
+  isEmptyLabelSelector,
+  matchesLabelSelector,
+  matchesRequirements,
+  type Requirement,
+  requirementsOf,
+} from '@/lib/fleet/label-selector';
 import type { AdmissionPlugin, KObject, StoreReader } from '../types';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
 import { formatCpu, formatMemory, parseQuantity } from './quantity';
 import { evalExpr, parseExpr } from './resources-expr';
 import { findInjectionRevision, revisionSpec } from './revisions';
 import { SIDECARSETS, webhookDenied } from './sidecarset-webhook';
-import { canaryBase, isCanary } from './validation';
 
 export const POD_WEBHOOK = 'mpod.kb.io';
-const KRUISE_FIELDS = ['podInjectPolicy', 'upgradeStrategy', 'shareVolumePolicy', 'shareVolumeDevicePolicy', 'transferEnv', 'resourcesPolicy'];
+const KRUISE_FIELDS = [
+  'podInjectPolicy',
+  'upgradeStrategy',
+  'shareVolumePolicy',
+  'shareVolumeDevicePolicy',
+  'transferEnv',
+  'resourcesPolicy',
+];
 
 export interface InjectionOptions {
   /** Random source for `injectionStrategy.revision.policy: Partial`; seed it for determinism. */
@@ -46,7 +69,7 @@ function isInjected(c: Container): boolean {
   return (c.env ?? []).some((e) => e.name === 'IS_INJECTED');
 }
 
-/** The version of S a new pod gets (§4.4). */
+/** The version of S a new pod gets (pkg/webhook/pod/mutating/sidecarset.go, injectionStrategy.revision). */
 interface ChosenVersion {
   ss: SidecarSet;
   spec: SidecarSetSpec;
@@ -123,7 +146,10 @@ function transferEnvs(c: SidecarContainer, pod: Pod, original: Container[]): Env
 }
 
 /** shareVolumePolicy / shareVolumeDevicePolicy: the app containers' mounts (and subPathExpr envs). */
-function sharedMounts(c: SidecarContainer, apps: Container[]): { mounts: VolumeMount[]; devices: Array<{ name: string; devicePath: string }>; envs: EnvVar[] } {
+function sharedMounts(
+  c: SidecarContainer,
+  apps: Container[],
+): { mounts: VolumeMount[]; devices: Array<{ name: string; devicePath: string }>; envs: EnvVar[] } {
   const mounts: VolumeMount[] = [];
   const devices: Array<{ name: string; devicePath: string }> = [];
   const envs: EnvVar[] = [];
@@ -174,10 +200,9 @@ function computeResources(
   const rp = c.resourcesPolicy;
   if (!rp) return undefined;
   const re = new RegExp(rp.targetContainersNameRegex ?? '.*');
-  const targets = [
-    ...pod.spec.containers,
-    ...(pod.spec.initContainers ?? []).filter((x) => x.restartPolicy === 'Always'),
-  ].filter((x) => !excluded.has(x.name) && re.test(x.name));
+  const targets = [...pod.spec.containers, ...(pod.spec.initContainers ?? []).filter(isNativeSidecar)].filter(
+    (x) => !excluded.has(x.name) && re.test(x.name),
+  );
   if (targets.length === 0) {
     throw webhookDenied(
       POD_WEBHOOK,
@@ -238,7 +263,7 @@ function buildSidecars(v: ChosenVersion, pod: Pod, original: Container[], exclud
   for (const sc of v.spec.initContainers ?? []) {
     if ((pod.spec.initContainers ?? []).some((x) => x.name === sc.name)) continue;
     const c = stripKruiseFields(sc);
-    const res = sc.restartPolicy === 'Always' ? computeResources(sc, pod, excluded, ssName) : undefined;
+    const res = isNativeSidecar(sc) ? computeResources(sc, pod, excluded, ssName) : undefined;
     if (res) c.resources = res;
     c.env = [...(c.env ?? []), { name: 'IS_INJECTED', value: 'true' }];
     out.init.push({ c, policy: sc.podInjectPolicy ?? 'AfterAppContainer' });
@@ -253,13 +278,13 @@ function buildSidecars(v: ChosenVersion, pod: Pod, original: Container[], exclud
     const res = computeResources(sc, pod, excluded, ssName);
     if (res) c.resources = res;
     const list = sc.podInjectPolicy === 'AfterAppContainer' ? out.after : out.before;
-    if (sc.upgradeStrategy?.upgradeType === 'HotUpgrade') {
+    if (isHotUpgrade(sc)) {
       const [t1, t2] = [`${sc.name}-1`, `${sc.name}-2`];
       list.push({ ...structuredClone(c), name: t1, env: [...(c.env ?? []), ...versionEnv(t1)] });
       list.push({
         ...structuredClone(c),
         name: t2,
-        image: sc.upgradeStrategy.hotUpgradeEmptyImage ?? '',
+        image: sc.upgradeStrategy?.hotUpgradeEmptyImage ?? '',
         env: [...(c.env ?? []), ...versionEnv(t2)],
       });
       out.annotations[`${KRUISE.versionPrefix}${t1}`] = '1';
@@ -294,17 +319,6 @@ export function applyPatchPodMetadata(annotations: Record<string, string>, entri
   }
 }
 
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> =
-    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
-}
-
 /** Selectors of stored (frozen) SidecarSets, parsed once. */
 const compiled = new WeakMap<object, Requirement[] | null>();
 
@@ -333,7 +347,7 @@ export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, al
       selects(ss.spec.selector, labels) &&
       (!ss.spec.namespaceSelector || selects(ss.spec.namespaceSelector, nsLabels)),
   );
-  const replacedBases = new Set(matched.filter(isCanary).map((ss) => canaryBase(ss) as string));
+  const replacedBases = new Set(matched.map(canaryBaseOf).filter((b) => b !== undefined));
   const byName = (a: SidecarSet, b: SidecarSet) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
   const chosen = matched.filter((ss) => !replacedBases.has(ss.metadata.name));
   return [
@@ -346,7 +360,7 @@ export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, al
 export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions = {}): Pod | undefined {
   const ns = podNamespace(input);
   const nsObj = store.get('namespaces', undefined, ns);
-  const nsLabels = nsObj?.metadata.labels ?? { 'kubernetes.io/metadata.name': ns };
+  const nsLabels = nsObj?.metadata.labels ?? namespaceNameLabels(ns);
   // The webhook's namespaceSelector leaves out namespaces labelled control-plane.
   if (Object.hasOwn(nsLabels, 'control-plane')) return undefined;
   const sets = sidecarSetsForPod(input, nsLabels, store.list(SIDECARSETS) as unknown as SidecarSet[]);
@@ -359,7 +373,7 @@ export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions
   for (const v of versions) {
     for (const c of [...(v.spec.containers ?? []), ...(v.spec.initContainers ?? [])]) {
       excluded.add(c.name);
-      if (c.upgradeStrategy?.upgradeType === 'HotUpgrade') {
+      if (isHotUpgrade(c)) {
         excluded.add(`${c.name}-1`);
         excluded.add(`${c.name}-2`);
       }
@@ -426,7 +440,7 @@ export function injectPod(input: Pod, store: StoreReader, opts: InjectionOptions
     listed.add(name);
     const sidecarList = [
       ...(v.spec.containers ?? []).map((c) => c.name),
-      ...(v.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+      ...(v.spec.initContainers ?? []).filter(isNativeSidecar).map((c) => c.name),
     ];
     hashes[name] = {
       updateTimestamp: now,

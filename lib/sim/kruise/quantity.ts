@@ -30,7 +30,14 @@ export function formatCpu(cores: number): string {
 /** Memory in the largest binary unit that divides it, else bytes. */
 export function formatMemory(bytes: number): string {
   const b = Math.ceil(bytes);
-  for (const [unit, size] of [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['Ei', 2 ** 60],
+    ['Pi', 2 ** 50],
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
     if (b >= size && b % size === 0) return `${b / size}${unit}`;
   }
   return String(b);

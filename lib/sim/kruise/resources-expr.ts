@@ -1,5 +1,5 @@
 /**
- * resourcesPolicy expressions (reference §2.2): `+ - * /`, `max()`, `min()`, parentheses,
+ * resourcesPolicy expressions (pkg/webhook/pod/mutating/sidecarset_resources.go): `+ - * /`, `max()`, `min()`, parentheses,
  * percentages (`50%`), quantities (`50m`, `200Mi`) and the variable `cpu` or `memory` (the
  * aggregated value of the target containers).
  */

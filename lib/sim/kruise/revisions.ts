@@ -1,11 +1,11 @@
 /**
- * SidecarSet ControllerRevisions in the Kruise namespace (reference §3.1): naming, labels, data,
+ * SidecarSet ControllerRevisions in the Kruise namespace (pkg/control/sidecarcontrol/history_control.go): naming, labels, data,
  * rollback reuse with a revision bump, the history limit with its protections, and the lookup of
  * `injectionStrategy.revision`.
  */
 import type { ControllerRevision, SidecarSet, SidecarSetSpec } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
-import { canonicalJson } from '@/lib/fleet/rollout-planner';
+import { canonicalJson } from '@/lib/fleet/json';
 import { ApiError, type KObject, type Store, type StoreReader, type WriteOptions } from '../types';
 import { controllerRevisionHash, controllerRevisionName } from './hash';
 
@@ -38,7 +38,10 @@ export function revisionSpec(rev: ControllerRevision): SidecarSetSpec {
 
 /** This SidecarSet's revisions, oldest revision number first (ties by name). */
 export function listRevisions(store: StoreReader, ssName: string, namespace: string = KRUISE.kruiseNamespace): ControllerRevision[] {
-  const items = store.list(REVISIONS, { namespace, labelSelector: `${KRUISE.revisionSidecarSetLabel}=${ssName}` }) as unknown as ControllerRevision[];
+  const items = store.list(REVISIONS, {
+    namespace,
+    labelSelector: `${KRUISE.revisionSidecarSetLabel}=${ssName}`,
+  }) as unknown as ControllerRevision[];
   return [...items].sort((a, b) => a.revision - b.revision || (a.metadata.name < b.metadata.name ? -1 : 1));
 }
 
@@ -127,9 +130,15 @@ export function syncRevisions(
     latest = match;
   } else if (match) {
     // A rollback: the old revision keeps its name and moves to the top.
-    latest = store.mutate(REVISIONS, namespace, match.metadata.name, (o) => {
-      (o as unknown as ControllerRevision).revision = maxRev + 1;
-    }, opts.write) as unknown as ControllerRevision;
+    latest = store.mutate(
+      REVISIONS,
+      namespace,
+      match.metadata.name,
+      (o) => {
+        (o as unknown as ControllerRevision).revision = maxRev + 1;
+      },
+      opts.write,
+    ) as unknown as ControllerRevision;
   } else {
     const dataJson = JSON.stringify(data);
     for (;;) {
@@ -157,9 +166,15 @@ export function syncRevisions(
   // spec.customVersion re-labels the latest revision.
   const cv = ss.spec.customVersion;
   if (cv && latest.metadata.labels?.[KRUISE.customVersionLabel] !== cv) {
-    latest = store.mutate(REVISIONS, namespace, latest.metadata.name, (o) => {
-      o.metadata.labels = { ...(o.metadata.labels ?? {}), [KRUISE.customVersionLabel]: cv };
-    }, opts.write) as unknown as ControllerRevision;
+    latest = store.mutate(
+      REVISIONS,
+      namespace,
+      latest.metadata.name,
+      (o) => {
+        o.metadata.labels = { ...(o.metadata.labels ?? {}), [KRUISE.customVersionLabel]: cv };
+      },
+      opts.write,
+    ) as unknown as ControllerRevision;
   }
 
   // History limit: oldest first, never the latest, one a pod runs, or the one injection refers to.

@@ -7,17 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { ControllerRevision, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { type Cluster, startCluster } from '@/lib/sim/index';
+import { present } from '@/lib/test-support/poll';
 
 export interface KruiseCluster {
   cluster: Cluster;
@@ -63,7 +56,13 @@ export async function listSidecarSets(k: KruiseCluster, version: string): Promis
   return list.items;
 }
 
-export async function createSidecarSet(k: KruiseCluster, name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}, version = 'v1beta1') {
+export async function createSidecarSet(
+  k: KruiseCluster,
+  name: string,
+  spec: Record<string, unknown>,
+  meta: Record<string, unknown> = {},
+  version = 'v1beta1',
+) {
   return (await k.custom.createClusterCustomObject({
     ...SS,
     version,
@@ -146,7 +145,10 @@ export async function listPods(k: KruiseCluster, namespace: string, labelSelecto
 }
 
 export async function listRevisions(k: KruiseCluster, sidecarSet: string): Promise<ControllerRevision[]> {
-  const list = await k.apps.listNamespacedControllerRevision({ namespace: 'kruise-system', labelSelector: `kruise.io/sidecarset-name=${sidecarSet}` });
+  const list = await k.apps.listNamespacedControllerRevision({
+    namespace: 'kruise-system',
+    labelSelector: `kruise.io/sidecarset-name=${sidecarSet}`,
+  });
   return (JSON.parse(JSON.stringify(list.items)) as ControllerRevision[]).sort((a, b) => a.revision - b.revision);
 }
 
@@ -156,20 +158,8 @@ export async function listEvents(k: KruiseCluster, namespace: string, involvedNa
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails with the last value seen. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
+export function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  return present(what, check, { timeoutMs, intervalMs: 40 });
 }
 
 /** Waits until the SidecarSet status equals `want` (subset) for the current generation. */
@@ -201,7 +191,9 @@ export async function waitForStatus(
 export async function waitForRunning(k: KruiseCluster, namespace: string, labelSelector: string, count: number): Promise<Pod[]> {
   return waitFor(`${count} ready pods ${labelSelector}`, async () => {
     const pods = await listPods(k, namespace, labelSelector);
-    const ok = pods.filter((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const ok = pods.filter(
+      (p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
     return ok.length === count && pods.length === count ? pods : undefined;
   });
 }

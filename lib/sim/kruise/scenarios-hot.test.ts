@@ -1,5 +1,5 @@
 /**
- * Hot upgrade over HTTPS on the built-in cluster (reference §5.6): twins at injection, the new image
+ * Hot upgrade over HTTPS on the built-in cluster (pkg/controller/sidecarset/sidecarset_hotupgrade.go, pkg/webhook/pod/mutating/sidecarset_hotupgrade.go): twins at injection, the new image
  * into the idle twin, the reset of the old one, and a failed image followed by a good one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,7 +87,9 @@ describe('hot upgrade', () => {
     const broken = await waitFor('one pod failing on the new twin', async () => {
       const list = await listPods(k, NS, 'mesh=mosn');
       const bad = list.filter((p) =>
-        p.status?.containerStatuses?.some((c) => c.name === 'mosn-1' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? '')),
+        p.status?.containerStatuses?.some(
+          (c) => c.name === 'mosn-1' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''),
+        ),
       );
       return bad.length === 1 ? (bad[0] as Pod) : undefined;
     });

@@ -42,7 +42,9 @@ describe('pod injection', () => {
     await ensureNamespace(k, 'inj', { team: 'commerce' });
     await createSidecarSet(k, 'inj-mesh', {
       selector: { matchLabels: { mesh: 'inj' } },
-      containers: [{ name: 'proxy', image: 'docker.io/envoyproxy/envoy:v1.31.2', volumeMounts: [{ name: 'proxy-certs', mountPath: '/etc/certs' }] }],
+      containers: [
+        { name: 'proxy', image: 'docker.io/envoyproxy/envoy:v1.31.2', volumeMounts: [{ name: 'proxy-certs', mountPath: '/etc/certs' }] },
+      ],
       volumes: [{ name: 'proxy-certs', secret: { secretName: 'proxy-certs' } }],
     });
     await createSidecarSet(k, 'inj-log', {
@@ -152,7 +154,14 @@ describe('revisions', () => {
       expect(r.metadata.name).toMatch(/^hist-[bcdfghjklmnpqrstvwxz2456789]+$/);
       expect(r.metadata.labels?.['kruise.io/sidecarset-name']).toBe('hist');
       expect(r.metadata.labels?.['controller.kubernetes.io/hash']).toBe(r.metadata.name.slice('hist-'.length));
-      expect(Object.keys((r.data as { spec: object }).spec)).toEqual(['$patch', 'volumes', 'containers', 'initContainers', 'imagePullSecrets', 'patchPodMetadata']);
+      expect(Object.keys((r.data as { spec: object }).spec)).toEqual([
+        '$patch',
+        'volumes',
+        'containers',
+        'initContainers',
+        'imagePullSecrets',
+        'patchPodMetadata',
+      ]);
     }
     // Revision 4 ran busybox:1.33. Going back reuses it as number 7; nothing new is created.
     await jsonPatch(k, 'hist', [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.33' }]);
@@ -227,9 +236,20 @@ describe('canary SidecarSets', () => {
     });
     const meta = { annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'cbase' } };
     const rolling = await failure(
-      createSidecarSet(k, 'cbase-canary', { selector: { matchLabels: { cb: 'x', canary: 'true' } }, containers: [{ name: 'cproxy', image: 'docker.io/envoyproxy/envoy:v1.31.0' }] }, meta),
+      createSidecarSet(
+        k,
+        'cbase-canary',
+        {
+          selector: { matchLabels: { cb: 'x', canary: 'true' } },
+          containers: [{ name: 'cproxy', image: 'docker.io/envoyproxy/envoy:v1.31.0' }],
+        },
+        meta,
+      ),
     );
-    expect(rolling).toMatchObject({ code: 500, message: `${PREFIX}metadata: Invalid value: "cbase": RollingUpdate is not supported for canary sidecarSet` });
+    expect(rolling).toMatchObject({
+      code: 500,
+      message: `${PREFIX}metadata: Invalid value: "cbase": RollingUpdate is not supported for canary sidecarSet`,
+    });
     await createSidecarSet(
       k,
       'cbase-canary',
@@ -257,7 +277,9 @@ describe('canary SidecarSets', () => {
     const c = await waitForStatus(k, 'cbase-canary', { matchedPods: 2, updatedPods: 2 });
     expect(c.status?.readyPods).toBe(0);
     // The base annotation is immutable.
-    const moved = await failure(mergePatch(k, 'cbase-canary', { metadata: { annotations: { 'apps.kruise.io/sidecarset-base': 'other' } } }));
+    const moved = await failure(
+      mergePatch(k, 'cbase-canary', { metadata: { annotations: { 'apps.kruise.io/sidecarset-base': 'other' } } }),
+    );
     expect(moved.message).toBe(`${PREFIX}metadata: Invalid value: "other": annotations[apps.kruise.io/sidecarset-base] is immutable`);
   });
 });
@@ -270,7 +292,10 @@ describe('validation over HTTP', () => {
       [{ containers: ok.containers }, 'spec.selector: Required value: no selector defined for SidecarSet'],
       [{ selector: ok.selector }, 'spec: Required value: no initContainer or container defined for SidecarSet'],
       [{ ...ok, containers: [{ name: 'v' }] }, 'spec.containers[0].image: Required value'],
-      [{ ...ok, updateStrategy: { maxUnavailable: -1 } }, 'spec.updateStrategy.maxUnavailable: Invalid value: -1: must be greater than or equal to 0'],
+      [
+        { ...ok, updateStrategy: { maxUnavailable: -1 } },
+        'spec.updateStrategy.maxUnavailable: Invalid value: -1: must be greater than or equal to 0',
+      ],
       [
         { ...ok, initContainers: [{ name: 'n', image: 'docker.io/library/busybox:1.36', restartPolicy: 'Always' }] },
         'spec.updateStrategy: Required value: The initContainer in-place upgrade is not currently supported.',
@@ -295,14 +320,18 @@ describe('validation over HTTP', () => {
   });
 
   it('schema errors are 422 Invalid from the API server, before the webhook', async () => {
-    const policy = await failure(createSidecarSet(k, 'val-422', { ...ok, injectionStrategy: { revision: { revisionName: 'x', policy: 'Sometimes' } } }));
+    const policy = await failure(
+      createSidecarSet(k, 'val-422', { ...ok, injectionStrategy: { revision: { revisionName: 'x', policy: 'Sometimes' } } }),
+    );
     expect(policy.code).toBe(422);
     expect(policy.reason).toBe('Invalid');
     expect(policy.message).toContain('spec.injectionStrategy.revision.policy');
     const rp = await failure(
       createSidecarSet(k, 'val-422', {
         ...ok,
-        containers: [{ name: 'v', image: 'docker.io/library/busybox:1.36', resourcesPolicy: { targetContainerMode: 'sum', resourceExpr: {} } }],
+        containers: [
+          { name: 'v', image: 'docker.io/library/busybox:1.36', resourcesPolicy: { targetContainerMode: 'sum', resourceExpr: {} } },
+        ],
       }),
     );
     expect(rp.code).toBe(422);
@@ -317,7 +346,12 @@ describe('validation over HTTP', () => {
     await createSidecarSet(
       k,
       'alpha',
-      { namespace: 'alpha-ns', namespaceSelector: { matchLabels: { team: 'x' } }, selector: { matchLabels: { alpha: 'x' } }, containers: [{ name: 'alpha', image: 'docker.io/library/busybox:1.36' }] },
+      {
+        namespace: 'alpha-ns',
+        namespaceSelector: { matchLabels: { team: 'x' } },
+        selector: { matchLabels: { alpha: 'x' } },
+        containers: [{ name: 'alpha', image: 'docker.io/library/busybox:1.36' }],
+      },
       { labels: { 'apps.kruise.io/sidecarset-custom-version': 'a1' } },
       'v1alpha1',
     );
@@ -331,9 +365,13 @@ describe('validation over HTTP', () => {
     expect(alpha.metadata.labels?.['apps.kruise.io/sidecarset-custom-version']).toBe('a1');
     // Editing the label through v1alpha1 is a spec change: generation moves.
     const gen = beta.metadata.generation as number;
-    await k.custom.patchClusterCustomObject(
-      { group: 'apps.kruise.io', version: 'v1alpha1', plural: 'sidecarsets', name: 'alpha', body: [{ op: 'replace', path: '/metadata/labels/apps.kruise.io~1sidecarset-custom-version', value: 'a2' }] },
-    );
+    await k.custom.patchClusterCustomObject({
+      group: 'apps.kruise.io',
+      version: 'v1alpha1',
+      plural: 'sidecarsets',
+      name: 'alpha',
+      body: [{ op: 'replace', path: '/metadata/labels/apps.kruise.io~1sidecarset-custom-version', value: 'a2' }],
+    });
     const bumped = await getSidecarSet(k, 'alpha', 'v1beta1');
     expect(bumped.spec.customVersion).toBe('a2');
     expect(bumped.metadata.generation).toBe(gen + 1);

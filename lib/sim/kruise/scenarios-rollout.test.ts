@@ -62,7 +62,10 @@ describe('rolling upgrades over HTTP', () => {
   it('a partition in percent keeps that share of pods on the old version until lowered', async () => {
     await setUp('pct', 10, { maxUnavailable: '50%' });
     // Image and partition in one request, so no pod beyond the canary is touched.
-    await jsonPatch(k, 'pct', [...setImage('docker.io/library/busybox:1.36'), { op: 'replace', path: '/spec/updateStrategy/partition', value: '70%' }]);
+    await jsonPatch(k, 'pct', [
+      ...setImage('docker.io/library/busybox:1.36'),
+      { op: 'replace', path: '/spec/updateStrategy/partition', value: '70%' },
+    ]);
     // P = ceil(70% of 10) = 7 pods stay old; 3 are updated.
     const ss = await waitForStatus(k, 'pct', { matchedPods: 10, updatedPods: 3, readyPods: 10, updatedReadyPods: 3 });
     await sleep(500);
@@ -72,7 +75,9 @@ describe('rolling upgrades over HTTP', () => {
     for (const p of pods.filter((x) => updated.includes(x.metadata.name))) {
       expect(annotationJson(p, 'kruise.io/sidecarset-hash').pct?.hash).toBe(ss.metadata.annotations?.['kruise.io/sidecarset-hash']);
       expect(annotationJson(p, 'kruise.io/sidecarset-hash').pct?.controllerRevision).toBe(ss.status?.latestRevision);
-      expect(Object.keys(annotationJson(p, 'kruise.io/sidecarset-inplace-update-state').pct?.lastContainerStatuses ?? {})).toEqual(['agent']);
+      expect(Object.keys(annotationJson(p, 'kruise.io/sidecarset-inplace-update-state').pct?.lastContainerStatuses ?? {})).toEqual([
+        'agent',
+      ]);
     }
     expect((await getSidecarSet(k, 'pct')).status?.updatedPods).toBe(3);
     // "10%" keeps ceil(1) = 1 pod.
@@ -89,7 +94,9 @@ describe('rolling upgrades over HTTP', () => {
     const failing = await waitFor('two pods failing to pull', async () => {
       const pods = await listPods(k, NS, 'sidecar=fail');
       const bad = pods.filter((p) =>
-        p.status?.containerStatuses?.some((c) => c.name === 'agent' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? '')),
+        p.status?.containerStatuses?.some(
+          (c) => c.name === 'agent' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''),
+        ),
       );
       return bad.length === 2 ? bad : undefined;
     });
@@ -127,9 +134,7 @@ describe('rolling upgrades over HTTP', () => {
     const pods = await setUp('sel', 5, { maxUnavailable: 5 });
     const chosen = pods.slice(0, 2).map((p) => p.metadata.name);
     for (const name of chosen) {
-      await k.core.patchNamespacedPod(
-        { namespace: NS, name, body: [{ op: 'add', path: '/metadata/labels/canary', value: 'true' }] },
-      );
+      await k.core.patchNamespacedPod({ namespace: NS, name, body: [{ op: 'add', path: '/metadata/labels/canary', value: 'true' }] });
     }
     // A non-zero partition with a selector is refused by the webhook.
     const refused = await failure(
@@ -139,7 +144,9 @@ describe('rolling upgrades over HTTP', () => {
       ]),
     );
     expect(refused.code).toBe(500);
-    expect(refused.message).toMatch(/^admission webhook "vsidecarset\.kb\.io" denied the request: updateStrategy: Invalid value: ".*": Partition and Selector cannot be used together$/);
+    expect(refused.message).toMatch(
+      /^admission webhook "vsidecarset\.kb\.io" denied the request: updateStrategy: Invalid value: ".*": Partition and Selector cannot be used together$/,
+    );
     await jsonPatch(k, 'sel', [
       ...setImage('docker.io/library/busybox:1.36'),
       { op: 'add', path: '/spec/updateStrategy/selector', value: { matchLabels: { canary: 'true' } } },
@@ -164,7 +171,11 @@ describe('rolling upgrades over HTTP', () => {
       const pods = await listPods(k, NS, 'sidecar=immut');
       return pods.every((p) =>
         p.status?.conditions?.some(
-          (c) => c.type === 'SidecarSetUpgradable' && c.status === 'False' && c.reason === 'UpdateImmutableField' && c.message === '{"immut":false}',
+          (c) =>
+            c.type === 'SidecarSetUpgradable' &&
+            c.status === 'False' &&
+            c.reason === 'UpdateImmutableField' &&
+            c.message === '{"immut":false}',
         ),
       );
     });

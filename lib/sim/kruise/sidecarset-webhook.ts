@@ -1,6 +1,7 @@
 /**
  * The SidecarSet mutating and validating webhooks as one admission plugin: defaults and both hash
- * annotations (§2, §3.2), then, after the API server's schema check, validation (§6.2). Denials are
+ * annotations (apis/apps/defaults/v1beta1.go, pkg/control/sidecarcontrol/hash.go), then, after the API
+ * server's schema check, validation (pkg/webhook/sidecarset/validating). Denials are
  * HTTP 500 with the `admission webhook "vsidecarset.kb.io" denied the request: ` prefix.
  */
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
@@ -8,7 +9,7 @@ import { KRUISE } from '@/lib/fleet/k8s-types';
 import { type AdmissionPlugin, ApiError, type KObject } from '../types';
 import { convertSidecarSet, V1BETA1 } from './conversion';
 import { defaultSidecarSet } from './defaults';
-import { aggregate } from './field-errors';
+import { aggregate } from '@/lib/fleet/field-errors';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
 import { type ValidationOptions, validateConflicts, validateSidecarSet } from './validation';
 

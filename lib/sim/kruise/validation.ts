@@ -1,16 +1,18 @@
 /**
- * The SidecarSet validating webhook `vsidecarset.kb.io` (reference §6.2), rule by rule in Kruise's
+ * The SidecarSet validating webhook `vsidecarset.kb.io` (pkg/webhook/sidecarset/validating/sidecarset_create_update_handler.go), rule by rule in Kruise's
  * order. Rules 1–11 collect field errors; rule 12 (conflicts with other SidecarSets) runs only when
  * they pass. The caller turns the aggregate into an HTTP 500 with the webhook prefix.
  */
 import type { LabelSelector, SidecarContainer, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { matchesLabelSelector } from '@/lib/fleet/label-selector';
-import { canonicalJson } from '@/lib/fleet/rollout-planner';
+import { isNativeSidecar } from '@/lib/fleet/containers';
+import { canonicalJson } from '@/lib/fleet/json';
+import { canaryBaseOf } from '@/lib/fleet/kruise-pod';
+import { validateSidecarSetSelector, validateSidecarSetUpdateStrategy } from '@/lib/fleet/sidecarset-validation';
 import type { StoreReader } from '../types';
 import { volumeSources } from './defaults';
 import {
-  dumpSelector,
   duplicate,
   type FieldError,
   forbidden,
@@ -19,12 +21,11 @@ import {
   isDns1123Label,
   isEnvVarName,
   isQualifiedName,
-  isValidLabelValue,
   isValidPortName,
   notFound,
   notSupported,
   required,
-} from './field-errors';
+} from '@/lib/fleet/field-errors';
 import { parseQuantity } from './quantity';
 import { ExprError, parseExpr } from './resources-expr';
 import { findInjectionRevision } from './revisions';
@@ -42,81 +43,6 @@ export interface ValidationOptions {
 const SS_RESOURCE = 'apps.kruise.io/sidecarsets';
 const NAME_FMT = '^[a-zA-Z0-9\\-]+$';
 const nameRe = /^[a-zA-Z0-9-]+$/;
-
-function isNativeSidecar(c: SidecarContainer): boolean {
-  return c.restartPolicy === 'Always';
-}
-
-export function isCanary(ss: SidecarSet): boolean {
-  return ss.metadata.annotations?.[KRUISE.canary] === 'true' && (ss.metadata.annotations?.[KRUISE.canaryBase] ?? '') !== '';
-}
-
-export function canaryBase(ss: SidecarSet): string | undefined {
-  return isCanary(ss) ? ss.metadata.annotations?.[KRUISE.canaryBase] : undefined;
-}
-
-// ---- selectors ---------------------------------------------------------------------------------
-
-function validateLabelSelector(sel: LabelSelector, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const labels = sel.matchLabels ?? {};
-  for (const k of Object.keys(labels).sort()) {
-    for (const m of isQualifiedName(k)) errs.push(invalid(`${path}.matchLabels`, k, m));
-    for (const m of isValidLabelValue(labels[k] ?? '')) errs.push(invalid(`${path}.matchLabels`, labels[k], m));
-  }
-  (sel.matchExpressions ?? []).forEach((e, i) => {
-    const p = `${path}.matchExpressions[${i}]`;
-    switch (e.operator) {
-      case 'In':
-      case 'NotIn':
-        if (!e.values || e.values.length === 0) {
-          errs.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-        }
-        break;
-      case 'Exists':
-      case 'DoesNotExist':
-        if (e.values && e.values.length > 0) {
-          errs.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-        }
-        break;
-      default:
-        errs.push(invalid(`${p}.operator`, e.operator, 'not a valid selector operator'));
-    }
-    for (const m of isQualifiedName(e.key ?? '')) errs.push(invalid(`${p}.key`, e.key, m));
-    (e.values ?? []).forEach((v, j) => {
-      for (const m of isValidLabelValue(v)) errs.push(invalid(`${p}.values[${j}]`, v, m));
-    });
-  });
-  return errs;
-}
-
-/** Kruise's selector rule: valid, non-empty, and convertible to a labels.Selector. */
-function validateSidecarSetSelector(sel: LabelSelector, path: string): FieldError[] {
-  const errs = validateLabelSelector(sel, path);
-  if (Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0) {
-    errs.push({ path, type: 'Invalid', rendered: dumpSelector(sel), detail: 'empty selector is not valid for sidecarset.' });
-  }
-  if (errs.some((e) => e.detail !== 'empty selector is not valid for sidecarset.')) {
-    errs.push({ path: `${path}.selector`, type: 'Invalid', rendered: dumpSelector(sel) });
-  }
-  return errs;
-}
-
-// ---- int-or-percent ------------------------------------------------------------------------------
-
-function validateIntOrPercent(v: unknown, path: string): FieldError[] {
-  if (typeof v === 'number') return v < 0 ? [invalid(path, v, 'must be greater than or equal to 0')] : [];
-  if (typeof v === 'string' && !/^[0-9]+%$/.test(v)) {
-    return [
-      invalid(
-        path,
-        v,
-        "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-      ),
-    ];
-  }
-  return [];
-}
 
 // ---- containers and volumes (the fake pod) ----------------------------------------------------
 
@@ -140,7 +66,13 @@ function validateResources(res: unknown, path: string): FieldError[] {
   for (const [name, req] of Object.entries(parsed.requests)) {
     const lim = parsed.limits[name];
     if (lim !== undefined && req > lim) {
-      errs.push(invalid(`${path}.requests`, String(r.requests?.[name]), `must be less than or equal to ${name} limit of ${String(r.limits?.[name])}`));
+      errs.push(
+        invalid(
+          `${path}.requests`,
+          String(r.requests?.[name]),
+          `must be less than or equal to ${name} limit of ${String(r.limits?.[name])}`,
+        ),
+      );
     }
   }
   return errs;
@@ -264,7 +196,9 @@ function validateResourcesPolicy(c: SidecarContainer, path: string): FieldError[
     }
   }
   const expr = rp.resourcesExpr ?? {};
-  const hasAny = [expr.limits?.cpu, expr.limits?.memory, expr.requests?.cpu, expr.requests?.memory].some((x) => x !== undefined && x !== '');
+  const hasAny = [expr.limits?.cpu, expr.limits?.memory, expr.requests?.cpu, expr.requests?.memory].some(
+    (x) => x !== undefined && x !== '',
+  );
   if (!hasAny) errs.push(invalid(`${p}.resourcesExpr`, goDump(expr), 'at least one of limits or requests must be configured'));
   for (const kind of ['limits', 'requests'] as const) {
     for (const res2 of ['cpu', 'memory'] as const) {
@@ -382,8 +316,8 @@ export function validateSidecarSet(
   if (name.length > 63) errs.push(invalid('metadata.name', name, 'must be no more than 63 characters'));
 
   // 2. Canary.
-  if (isCanary(ss)) {
-    const base = ss.metadata.annotations?.[KRUISE.canaryBase] as string;
+  const base = canaryBaseOf(ss);
+  if (base !== undefined) {
     if (base === name) errs.push(invalid('metadata', base, 'base sidecarSet cannot be itself'));
     else if (old && (old.metadata.annotations?.[KRUISE.canaryBase] ?? '') !== base) {
       errs.push(invalid('metadata', base, `annotations[${KRUISE.canaryBase}] is immutable`));
@@ -391,7 +325,7 @@ export function validateSidecarSet(
       const b = store.get(SS_RESOURCE, undefined, base) as SidecarSet | undefined;
       if (!b) {
         errs.push(invalid('metadata', base, `fetch base sidecarSet[${base}] failed: sidecarsets.apps.kruise.io "${base}" not found`));
-      } else if (isCanary(b)) {
+      } else if (canaryBaseOf(b) !== undefined) {
         errs.push(invalid('metadata', base, 'base sidecarSet cannot be canary'));
       }
     }
@@ -418,11 +352,21 @@ export function validateSidecarSet(
   const rev = spec.injectionStrategy?.revision;
   if (rev) {
     if (rev.revisionName == null && rev.customVersion == null) {
-      errs.push({ path: 'revision', type: 'Invalid', rendered: goDump(rev), detail: 'revisionName and customVersion cannot be empty simultaneously' });
+      errs.push({
+        path: 'revision',
+        type: 'Invalid',
+        rendered: goDump(rev),
+        detail: 'revisionName and customVersion cannot be empty simultaneously',
+      });
     } else {
       const found = findInjectionRevision(store, ss, opts.kruiseNamespace);
       if (!found.revision) {
-        errs.push({ path: 'revision', type: 'Invalid', rendered: goDump(rev), detail: `Cannot find specific ControllerRevision, err: ${found.error}` });
+        errs.push({
+          path: 'revision',
+          type: 'Invalid',
+          rendered: goDump(rev),
+          detail: `Cannot find specific ControllerRevision, err: ${found.error}`,
+        });
       }
     }
     if (rev.policy !== undefined && rev.policy !== '' && rev.policy !== 'Always' && rev.policy !== 'Partial') {
@@ -430,43 +374,8 @@ export function validateSidecarSet(
     }
   }
 
-  // 7. updateStrategy (RollingUpdate only).
-  const us = spec.updateStrategy ?? {};
-  if (us.type === 'RollingUpdate') {
-    const partitionSet = typeof us.partition === 'string' || (typeof us.partition === 'number' && us.partition !== 0);
-    if (partitionSet && us.selector != null) {
-      errs.push({ path: 'updateStrategy', type: 'Invalid', rendered: JSON.stringify(goDump(us)), detail: 'Partition and Selector cannot be used together' });
-    }
-    if (us.selector != null) errs.push(...validateSidecarSetSelector(us.selector, 'spec.updateStrategy.selector'));
-    if (us.partition != null) errs.push(...validateIntOrPercent(us.partition, 'spec.updateStrategy.partition'));
-    if (us.maxUnavailable != null) errs.push(...validateIntOrPercent(us.maxUnavailable, 'spec.updateStrategy.maxUnavailable'));
-    const ps = us.priorityStrategy;
-    if (ps) {
-      const pp = 'spec.updateStrategy.priorityStrategy';
-      const weights = ps.weightPriority ?? [];
-      const orders = ps.orderPriority ?? [];
-      if (weights.length > 0 && orders.length > 0) errs.push(required(pp, 'only one of weightPriority and orderPriority can be used'));
-      for (const w of weights) {
-        if (w.weight < 0 || w.weight > 100) errs.push(required(pp, 'weight must be valid number in the range 1-100'));
-        const sel = w.matchSelector;
-        if (!sel || Object.keys(sel.matchLabels ?? {}).length + (sel.matchExpressions ?? []).length === 0) {
-          errs.push(required(pp, 'selector can not be empty'));
-        } else {
-          const selErrs = validateLabelSelector(sel, `${pp}.weightPriority.matchSelector`);
-          if (selErrs.length > 0) errs.push(required(pp, `invalid selector ${selErrs.map((e) => e.detail).join(', ')}`));
-        }
-      }
-      for (const o of orders) if (!o.orderedKey) errs.push(required(pp, 'order key can not be empty'));
-    }
-    const seenTerms = new Set<string>();
-    for (const t of us.scatterStrategy ?? []) {
-      const sp = 'spec.updateStrategy.scatterStrategy';
-      if (!t.key) errs.push(required(sp, 'key should not be empty'));
-      const id = `${t.key}=${t.value}`;
-      if (seenTerms.has(id)) errs.push(required(sp, `duplicated key=${t.key} value=${t.value}`));
-      seenTerms.add(id);
-    }
-  }
+  // 7. updateStrategy (RollingUpdate only), shared with the dashboard's own checks.
+  errs.push(...validateSidecarSetUpdateStrategy(spec.updateStrategy));
 
   // 8. volumes (also part of the fake pod below; identical messages are merged by the aggregate).
   errs.push(...validateVolumes((spec.volumes ?? []) as Json[], 'spec.volumes'));
@@ -478,7 +387,11 @@ export function validateSidecarSet(
     (spec.initContainers ?? []).forEach((c, i) => {
       if (c.resourcesPolicy && !isNativeSidecar(c)) {
         errs.push(
-          invalid(`spec.initContainers[${i}].resourcesPolicy`, goDump(c.resourcesPolicy), 'resourcesPolicy is only supported for containers with RestartPolicy Always'),
+          invalid(
+            `spec.initContainers[${i}].resourcesPolicy`,
+            goDump(c.resourcesPolicy),
+            'resourcesPolicy is only supported for containers with RestartPolicy Always',
+          ),
         );
       } else {
         errs.push(...validateResourcesPolicy(c, `spec.initContainers[${i}]`));
@@ -501,7 +414,11 @@ export function validateSidecarSet(
       if (!o) errs.push(invalid('spec.containers.name', c.name, `container ${c.name} is not found`));
       else if ((o.upgradeStrategy?.upgradeType ?? 'ColdUpgrade') !== (c.upgradeStrategy?.upgradeType ?? 'ColdUpgrade')) {
         errs.push(
-          invalid('spec.containers.upgradeStrategy.upgradeType', c.upgradeStrategy?.upgradeType ?? '', `container ${c.name} upgradeType is immutable`),
+          invalid(
+            'spec.containers.upgradeStrategy.upgradeType',
+            c.upgradeStrategy?.upgradeType ?? '',
+            `container ${c.name} upgradeType is immutable`,
+          ),
         );
       }
     }
@@ -548,17 +465,19 @@ export function isSelectorOverlapping(a: LabelSelector | undefined, b: LabelSele
 
 export function validateConflicts(ss: SidecarSet, others: SidecarSet[]): FieldError[] {
   const errs: FieldError[] = [];
-  const base = canaryBase(ss);
+  const base = canaryBaseOf(ss);
   const names = new Set([...(ss.spec.initContainers ?? []), ...(ss.spec.containers ?? [])].map((c) => c.name));
   const volumes = new Map((ss.spec.volumes ?? []).map((v) => [v.name, canonicalJson(v)]));
   const patches = new Map<string, string>();
-  for (const p of ss.spec.patchPodMetadata ?? []) for (const k of Object.keys(p.annotations ?? {})) patches.set(k, p.patchPolicy ?? 'Retain');
+  for (const p of ss.spec.patchPodMetadata ?? [])
+    for (const k of Object.keys(p.annotations ?? {})) patches.set(k, p.patchPolicy ?? 'Retain');
 
   for (const o of [...others].sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
     if (o.metadata.name === ss.metadata.name) continue;
     // A canary and its base share containers on purpose.
-    if (base === o.metadata.name || canaryBase(o) === ss.metadata.name) continue;
-    const nsOverlap = !ss.spec.namespaceSelector || !o.spec.namespaceSelector || isSelectorOverlapping(ss.spec.namespaceSelector, o.spec.namespaceSelector);
+    if (base === o.metadata.name || canaryBaseOf(o) === ss.metadata.name) continue;
+    const nsOverlap =
+      !ss.spec.namespaceSelector || !o.spec.namespaceSelector || isSelectorOverlapping(ss.spec.namespaceSelector, o.spec.namespaceSelector);
     if (!nsOverlap || !isSelectorOverlapping(ss.spec.selector, o.spec.selector)) continue;
     for (const c of [...(o.spec.initContainers ?? []), ...(o.spec.containers ?? [])]) {
       if (names.has(c.name)) errs.push(invalid('spec.containers', c.name, `container ${c.name} already exist in ${o.metadata.name}`));

@@ -1,4 +1,4 @@
-import { PodSkeleton } from '@/components/fleet/page-skeletons';
+import { PodSkeleton } from '@/components/shell/page-skeletons';
 
 export default function Loading() {
   return <PodSkeleton />;

@@ -1,4 +1,4 @@
-import { WorkloadSkeleton } from '@/components/fleet/page-skeletons';
+import { WorkloadSkeleton } from '@/components/shell/page-skeletons';
 
 export default function Loading() {
   return <WorkloadSkeleton />;

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { rolloutLook } from '@/components/fleet/status';
+import { rolloutLook } from '@/components/status/status-pills';
 import { cn } from '@/components/ui/cn';
 import { type Tone, ToneIcon, toneText } from '@/components/ui/status-pill';
 import type { FleetTotals, RolloutStateKind } from '@/lib/fleet/views';
@@ -37,11 +37,7 @@ export const FleetTotalsView = memo(function FleetTotalsView({ totals }: { total
           tone={totals.notUpgradablePods > 0 ? 'warning' : undefined}
           hint="Pods that need to be recreated: the SidecarSet changed more than the image"
         />
-        <Stat
-          label="Failing pods"
-          value={totals.failingPods}
-          tone={totals.failingPods > 0 ? 'danger' : undefined}
-        />
+        <Stat label="Failing pods" value={totals.failingPods} tone={totals.failingPods > 0 ? 'danger' : undefined} />
       </dl>
       <ul aria-label="SidecarSets by rollout state" className="flex flex-wrap gap-x-4 gap-y-1 text-xs">
         {stateOrder.map((k) => {

@@ -7,7 +7,7 @@ import { formatClock } from '@/components/ui/format';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
 import { CanaryForm } from './canary-dialog';
-import { Modal } from './modal';
+import { Modal } from '@/components/ui/modal';
 import { PauseAllRollouts } from './pause-all';
 import { PauseResumeButton } from './pause-resume';
 import { ActionMessage } from './preview';
@@ -71,7 +71,13 @@ export function SidecarSetActions({ sidecarSet }: { sidecarSet: SidecarSetSummar
       </p>
       <GuardNote panel={access} />
       <div className="max-w-md text-right">{done && <ActionMessage state={done} />}</div>
-      <Modal open={dialog !== null} onClose={() => setDialog(null)} title={dialog ? DIALOG_TITLE[dialog] : ''} description={dialog ? DIALOG_DESCRIPTION[dialog] : undefined} wide>
+      <Modal
+        open={dialog !== null}
+        onClose={() => setDialog(null)}
+        title={dialog ? DIALOG_TITLE[dialog] : ''}
+        description={dialog ? DIALOG_DESCRIPTION[dialog] : undefined}
+        wide
+      >
         {dialog && <DialogBody kind={dialog} name={s.name} openedAt={openedAt} onApplied={onApplied} />}
       </Modal>
     </div>
@@ -92,18 +98,39 @@ function ActionButton({
   primary?: boolean;
 }) {
   return (
-    <Button variant={primary ? 'primary' : 'secondary'} onClick={onClick} disabled={reason !== undefined} title={reason} aria-describedby={describedBy}>
+    <Button
+      variant={primary ? 'primary' : 'secondary'}
+      onClick={onClick}
+      disabled={reason !== undefined}
+      title={reason}
+      aria-describedby={describedBy}
+    >
       {label}
     </Button>
   );
 }
 
-function DialogBody({ kind, name, openedAt, onApplied }: { kind: DialogKind; name: string; openedAt: number; onApplied: (s: ActionState) => void }) {
+function DialogBody({
+  kind,
+  name,
+  openedAt,
+  onApplied,
+}: {
+  kind: DialogKind;
+  name: string;
+  openedAt: number;
+  onApplied: (s: ActionState) => void;
+}) {
   const q = useDialogContext(name, openedAt);
-  if (q.isPending) return <p className="text-sm" aria-live="polite">Loading the SidecarSet…</p>;
-  if (q.error || !q.data) return <p className="text-sm text-red-800 dark:text-red-300">Could not load the SidecarSet: {q.error?.message}</p>;
-  if (!q.data.ok) return <p className="text-sm text-red-800 dark:text-red-300">{q.data.message}</p>;
-  const ctx = q.data.context;
+  if (q.isPending)
+    return (
+      <p className="text-sm" aria-live="polite">
+        Loading the SidecarSet…
+      </p>
+    );
+  if (q.error || !q.data)
+    return <p className="text-sm text-red-800 dark:text-red-300">Could not load the SidecarSet: {q.error?.message}</p>;
+  const ctx = q.data;
   if (kind === 'canary') return <CanaryForm ctx={ctx} onApplied={onApplied} />;
   if (kind === 'promote') return <PromoteForm ctx={ctx} onApplied={onApplied} />;
   return <RollbackForm ctx={ctx} onApplied={onApplied} />;
@@ -128,7 +155,8 @@ function GuardNote({ panel }: { panel: RolloutPanel | undefined }) {
   return (
     <p className="max-w-md text-right text-xs text-zinc-600 dark:text-zinc-400">
       Rollout guard {st.enabled ? 'on' : 'off'}
-      {st.enabled && ` (pauses beyond ${JSON.stringify(st.maxFailedPods)} failing updated pods; not ready > ${st.notReadySeconds}s counts as failing)`}
+      {st.enabled &&
+        ` (pauses beyond ${JSON.stringify(st.maxFailedPods)} failing updated pods; not ready > ${st.notReadySeconds}s counts as failing)`}
       {g.status ? `: ${g.status}` : '.'}
     </p>
   );

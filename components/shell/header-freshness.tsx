@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { cn } from '@/components/ui/cn';
 import { pulseOptions } from '@/lib/query/options';
-import { staleState } from './freshness';
+import { staleState } from '@/components/live/freshness';
 
 /** A small Live / Stale marker in the header, from the cheap pulse route. */
 export function HeaderFreshness() {

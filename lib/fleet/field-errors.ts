@@ -1,8 +1,11 @@
 /**
- * Kubernetes `field.Error` and aggregate formatting, so webhook messages read as Kruise's do:
- * `<path>: <Type>: <detail>`, several joined as `[e1, e2]` (duplicates dropped).
+ * Kubernetes `field.Error` and aggregate formatting (k8s.io/apimachinery/pkg/util/validation/field/errors.go),
+ * so validation messages read as the API server's and Kruise's webhooks' do: `<path>: <Type>: <detail>`,
+ * several joined as `[e1, e2]` (duplicates dropped). With them, the name and label checks of
+ * k8s.io/apimachinery/pkg/util/validation. The built-in cluster's admission and the dashboard's own
+ * checks before a write share these, so both word a refusal the same way.
  */
-import type { LabelSelector } from '@/lib/fleet/k8s-types';
+import type { LabelSelector } from './k8s-types';
 
 export type FieldErrorType = 'Invalid' | 'Required' | 'Forbidden' | 'Duplicate' | 'NotFound' | 'NotSupported' | 'TooLong';
 
@@ -226,8 +229,8 @@ const ianaSvcNameRe = /^[-a-z0-9]+$/;
 export function isValidPortName(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 15) errs.push('must be no more than 15 characters');
-  if (!ianaSvcNameRe.test(v)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-  if (v.includes('--')) errs.push("must not contain consecutive hyphens");
+  if (!ianaSvcNameRe.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (v.includes('--')) errs.push('must not contain consecutive hyphens');
   if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
   if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen');
   return errs;

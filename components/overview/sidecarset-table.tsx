@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import { RolloutPill, reasonSeverity, stateRank } from '@/components/fleet/status';
+import { RolloutPill, reasonSeverity, stateRank } from '@/components/status/status-pills';
 import { RolloutProgress } from '@/components/sidecarsets/rollout-progress';
-import { SidecarSetRowActions } from '@/components/sidecarsets/actions-slot';
+import { SidecarSetRowActions } from '@/components/rollout/rollout-buttons';
 import { sidecarSetHref } from '@/components/workloads/links';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -15,7 +15,7 @@ export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] 
   return [...list].sort(
     (a, b) =>
       stateRank[a.state.kind] - stateRank[b.state.kind] ||
-      (b.matchedPods - b.updatedPods) - (a.matchedPods - a.updatedPods) ||
+      b.matchedPods - b.updatedPods - (a.matchedPods - a.updatedPods) ||
       a.name.localeCompare(b.name),
   );
 }
@@ -47,9 +47,7 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
       </THead>
       <TBody>
         {sortByAttention(sidecarSets).map((s) => {
-          const reasons = [...s.state.reasons].sort(
-            (a, b) => order(reasonSeverity[a.code]) - order(reasonSeverity[b.code]),
-          );
+          const reasons = [...s.state.reasons].sort((a, b) => order(reasonSeverity[a.code]) - order(reasonSeverity[b.code]));
           return (
             <Tr key={s.name}>
               <Th scope="row">
@@ -82,7 +80,7 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
               <Td className="text-right tabular-nums">{s.readyPods}</Td>
               <Td className="min-w-40 pt-2.5">
                 <RolloutProgress sidecarSet={s} />
-                <span className="mt-0.5 block text-[11px] whitespace-nowrap text-zinc-500 tabular-nums dark:text-zinc-400">
+                <span className="mt-0.5 block text-[11px] whitespace-nowrap text-zinc-600 tabular-nums dark:text-zinc-400">
                   {s.updatedReadyPods}/{s.matchedPods} updated and ready
                 </span>
               </Td>
@@ -91,13 +89,13 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
               </Td>
               <Td className="max-w-md text-xs text-zinc-700 dark:text-zinc-300">
                 {reasons.length === 0 ? (
-                  <span className="text-zinc-500">—</span>
+                  <span className="text-zinc-600 dark:text-zinc-400">—</span>
                 ) : (
                   <ul className="space-y-0.5">
                     {reasons.slice(0, 2).map((r) => (
                       <li key={r.code}>{r.message}</li>
                     ))}
-                    {reasons.length > 2 && <li className="text-zinc-500">+{reasons.length - 2} more</li>}
+                    {reasons.length > 2 && <li className="text-zinc-600 dark:text-zinc-400">+{reasons.length - 2} more</li>}
                   </ul>
                 )}
               </Td>

@@ -36,11 +36,11 @@ export function ClusterUnreachable({ server, message, code }: { server?: string;
       <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-1 text-xs">
         {server && (
           <>
-            <dt className="text-zinc-500">Server</dt>
+            <dt className="text-zinc-600 dark:text-zinc-400">Server</dt>
             <dd className="font-mono">{server}</dd>
           </>
         )}
-        <dt className="text-zinc-500">Error</dt>
+        <dt className="text-zinc-600 dark:text-zinc-400">Error</dt>
         <dd className="font-mono break-words">
           {code ? `${code} ` : ''}
           {message}

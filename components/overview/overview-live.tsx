@@ -1,12 +1,12 @@
 'use client';
 
-import { AttentionList } from '@/components/fleet/attention-list';
-import { StateChangeAnnouncer } from '@/components/fleet/announcer';
-import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/fleet/freshness';
-import { SidecarSetTable } from '@/components/fleet/sidecarset-table';
-import { rolloutLook } from '@/components/fleet/status';
-import { FleetTotalsView } from '@/components/fleet/totals';
-import { FleetActions } from '@/components/sidecarsets/actions-slot';
+import { AttentionList } from '@/components/overview/attention-list';
+import { StateChangeAnnouncer } from '@/components/live/state-change-announcer';
+import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
+import { SidecarSetTable } from '@/components/overview/sidecarset-table';
+import { rolloutLook } from '@/components/status/status-pills';
+import { FleetTotalsView } from '@/components/overview/totals';
+import { FleetActions } from '@/components/rollout/rollout-buttons';
 import { Banner } from '@/components/ui/banner';
 import { Section } from '@/components/ui/section';
 import { overviewOptions } from '@/lib/query/options';

@@ -1,5 +1,5 @@
 import { connection } from 'next/server';
-import { HeaderFreshness } from '@/components/fleet/header-freshness';
+import { HeaderFreshness } from '@/components/shell/header-freshness';
 import { Badge } from '@/components/ui/badge';
 import { ServerIcon } from '@/components/ui/icons';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -17,11 +17,7 @@ export async function ClusterBadge() {
     problem = e instanceof Error ? e.message : String(e);
   }
   if (!info) {
-    return (
-      <p className="text-xs text-red-700 dark:text-red-400">
-        No cluster configured{problem ? `: ${problem}` : ''}
-      </p>
-    );
+    return <p className="text-xs text-red-700 dark:text-red-400">No cluster configured{problem ? `: ${problem}` : ''}</p>;
   }
   return <ClusterBadgeView info={info} />;
 }
@@ -30,7 +26,7 @@ export function ClusterBadgeView({ info }: { info: ClusterInfo }) {
   const identity = info.context && info.context !== info.user ? `${info.user} (context ${info.context})` : info.user;
   return (
     <section aria-label="Cluster" className="flex items-center gap-2 text-xs">
-      <ServerIcon className="size-4 shrink-0 text-zinc-500" />
+      <ServerIcon className="size-4 shrink-0 text-zinc-600 dark:text-zinc-400" />
       <div className="leading-tight">
         <p className="flex flex-wrap items-center gap-1.5">
           {info.builtIn ? (

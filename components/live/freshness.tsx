@@ -27,11 +27,7 @@ export interface StaleState {
  * Whether what is on screen is stale, and why: either the server's watch cache says it is not
  * live, or the dashboard's own JSON route did not answer (then the data is as old as the last answer).
  */
-export function staleState(
-  freshness: Freshness | undefined,
-  fetchError: Error | null,
-  dataUpdatedAt: number,
-): StaleState | null {
+export function staleState(freshness: Freshness | undefined, fetchError: Error | null, dataUpdatedAt: number): StaleState | null {
   if (fetchError) {
     return {
       since: new Date(dataUpdatedAt || Date.now()).toISOString(),
@@ -87,9 +83,7 @@ function StaleText({ stale, now }: { stale: StaleState; now: number }) {
 
 /** 401/403 on one resource, shown in place; the rest of the page renders normally. */
 export function AccessErrors({ freshness, resources }: { freshness: Freshness | undefined; resources?: string[] }) {
-  const errors = (freshness?.errors ?? []).filter(
-    (e) => isAccessError(e) && (!resources || resources.includes(e.resource)),
-  );
+  const errors = (freshness?.errors ?? []).filter((e) => isAccessError(e) && (!resources || resources.includes(e.resource)));
   if (errors.length === 0) return null;
   return (
     <div className="space-y-1">
@@ -133,7 +127,8 @@ export function LiveIndicator({
       <span className="font-medium">{stale ? 'Stale' : 'Live'}</span>
       {at && (
         <span>
-          · as of <time dateTime={at} suppressHydrationWarning>
+          · as of{' '}
+          <time dateTime={at} suppressHydrationWarning>
             {formatClock(at)}
           </time>
         </span>

@@ -1,0 +1,131 @@
+/**
+ * What the rollout forms send, parsed with zod before anything else looks at it. The browser's
+ * view of the SidecarSet is only ever used as the expected value of JSON Patch `test` ops.
+ */
+import { z } from 'zod';
+import type { ActionState } from '@/components/rollout/types';
+import type { SeenSidecarSet } from '@/lib/fleet/rollout-actions';
+import { SIDECARSET_NAME } from './names';
+
+const INT_OR_STRING = z.union([z.number().int(), z.string().max(64)]);
+
+const SELECTOR = z.looseObject({
+  matchLabels: z.record(z.string().max(317), z.string().max(63)).optional(),
+  matchExpressions: z
+    .array(
+      z.looseObject({ key: z.string().max(317), operator: z.string().max(32), values: z.array(z.string().max(63)).max(100).optional() }),
+    )
+    .max(32)
+    .optional(),
+});
+
+/** What the browser saw. Unknown keys are kept: the strategy is tested whole, byte for byte. */
+const SEEN = z.object({
+  name: SIDECARSET_NAME,
+  resourceVersion: z.string().max(64).optional(),
+  hash: z.string().max(128).optional(),
+  containers: z.array(z.object({ name: z.string().min(1).max(253), image: z.string().max(1024) })).max(64),
+  updateStrategy: z
+    .looseObject({
+      type: z.string().max(64).optional(),
+      paused: z.boolean().optional(),
+      partition: INT_OR_STRING.optional(),
+      maxUnavailable: INT_OR_STRING.optional(),
+      selector: SELECTOR.optional(),
+    })
+    .optional(),
+  matchedPods: z.number().int().min(0).optional(),
+  guardPaused: z.boolean().optional(),
+});
+
+const NO_VIEW = 'The form carries no valid view of the SidecarSet: reload the page.';
+
+const seenJson = z
+  .string()
+  .max(64_000)
+  .transform((text, ctx) => {
+    try {
+      const parsed = SEEN.safeParse(JSON.parse(text));
+      if (parsed.success) return parsed.data as SeenSidecarSet;
+    } catch {
+      // Not JSON: the same answer as JSON of the wrong shape.
+    }
+    ctx.addIssue({ code: 'custom', message: NO_VIEW });
+    return z.NEVER;
+  });
+
+const optionalText = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(max).optional());
+
+/** A whole number typed into a form field. */
+export const wholeNumber = (what: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : undefined),
+    z.number({ error: `Enter ${what}.` }).int(`Enter ${what} as a whole number.`),
+  );
+
+const INTENT = z.enum(['preview', 'apply']);
+
+export const CANARY_FORM = z
+  .object({
+    name: SIDECARSET_NAME,
+    seen: seenJson,
+    intent: INTENT,
+    container: z.string().min(1, 'Choose a container.').max(253),
+    image: z.string().min(1, 'Enter the new image.').max(1024),
+    scope: z.enum(['percent', 'count', 'namespace', 'workload', 'label']),
+    amount: z.unknown().optional(),
+    namespace: optionalText(253),
+    workload: optionalText(600),
+    label: optionalText(400),
+    maxUnavailable: optionalText(16),
+  })
+  .superRefine((v, ctx) => {
+    if (v.scope === 'namespace' && !v.namespace) ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'Choose a namespace.' });
+    if (v.scope === 'workload' && !v.workload) ctx.addIssue({ code: 'custom', path: ['workload'], message: 'Choose a workload.' });
+    if (v.scope === 'label' && !v.label) ctx.addIssue({ code: 'custom', path: ['label'], message: 'Choose a label.' });
+  });
+
+export const PROMOTE_FORM = z.object({
+  name: SIDECARSET_NAME,
+  seen: seenJson,
+  intent: INTENT,
+  step: z.enum(['25', '50', '75', 'all', 'custom']),
+  partition: optionalText(16),
+  confirmName: optionalText(253),
+});
+
+export const ROLLBACK_FORM = z.object({
+  name: SIDECARSET_NAME,
+  seen: seenJson,
+  intent: INTENT,
+  revision: z.string().min(1, 'Choose a revision.').max(253),
+  containers: z.union([z.string().max(253), z.array(z.string().max(253)).max(64)]).optional(),
+});
+
+export const PAUSE_FORM = z.object({ name: SIDECARSET_NAME });
+
+export const RESUME_FORM = z.object({ name: SIDECARSET_NAME, seen: seenJson });
+
+export const PAUSE_ALL_FORM = z.object({ confirm: z.literal('pause-all', 'Confirm to pause every rollout.') });
+
+/** The form as an object: a key sent once is a string, a key sent several times an array. */
+export function formFields(form: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
+  const out: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+  for (const key of new Set(form.keys())) {
+    const all = form.getAll(key);
+    out[key] = all.length > 1 ? all : (all[0] as FormDataEntryValue);
+  }
+  return out;
+}
+
+/** A form zod refused: every issue under its field, the first one as the message. */
+export function invalidForm(error: z.ZodError): ActionState {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    fieldErrors[key] = [...(fieldErrors[key] ?? []), issue.message];
+  }
+  const first = error.issues[0]?.message ?? 'The form is not valid.';
+  return { ok: false, message: `Nothing was changed: ${first}`, fieldErrors, at: Date.now() };
+}

@@ -1,0 +1,283 @@
+/**
+ * Per SidecarSet: the planner over the pods it injected, its rollout state and summary, and the
+ * detail view (spec, revisions, pods by revision, why the rollout stands where it does).
+ */
+import type { ControllerRevision, SidecarSet } from '../k8s-types';
+import { KRUISE } from '../k8s-types';
+import { canaryBaseOf, isUpdated, upgradeTypeOf } from '../kruise-pod';
+import { formatSelector } from '../label-selector';
+import type { SidecarContext } from '../pod-sidecars';
+import { revisionImages } from '../rollout-actions';
+import { planRollout, type RolloutPlan } from '../rollout-planner';
+import { rolloutState } from '../rollout-state';
+import type {
+  PodGroup,
+  RevisionRow,
+  RolloutExplanation,
+  RolloutState,
+  SidecarContainerSummary,
+  SidecarSetDetailView,
+  SidecarSetSpecView,
+  SidecarSetSummary,
+  StrategySummary,
+} from '../views';
+import type { EventLookup } from './events';
+import { eventObjectKey } from './events';
+import { type PodEntry, podKey, podRow } from './pod-entries';
+
+export const SIDECARSET_PODS_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 500;
+const MAX_NEXT_ROUND_NAMES = 50;
+/** "Stuck for N minutes" is re-judged at least this often even when nothing changed. */
+const STATE_BUCKET_MS = 15_000;
+
+export interface SidecarSetEntry {
+  ss: SidecarSet;
+  plan: RolloutPlan;
+  state: RolloutState;
+  summary: SidecarSetSummary;
+  /** Active pods the SidecarSet injected (matched or not). */
+  injected: PodEntry[];
+  neverInjected: number;
+}
+
+/** A SidecarSet's plan kept from one build to the next while its object and injected pods stay the same. */
+export interface KeptPlan {
+  ss: SidecarSet;
+  pods: readonly unknown[];
+  plan: RolloutPlan;
+  state: RolloutState;
+  neverInjected: number;
+  bucket: number;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function samePods(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function summarizeStrategy(ss: SidecarSet): StrategySummary {
+  const u = ss.spec.updateStrategy ?? {};
+  const out: StrategySummary = {
+    type: u.type ?? 'RollingUpdate',
+    paused: u.paused === true,
+    partition: u.partition ?? 0,
+    maxUnavailable: u.maxUnavailable ?? 1,
+    injectionPaused: ss.spec.injectionStrategy?.paused === true,
+  };
+  if (u.selector) out.selector = formatSelector(u.selector);
+  return out;
+}
+
+export function summarizeContainers(ss: SidecarSet): SidecarContainerSummary[] {
+  const out: SidecarContainerSummary[] = [];
+  for (const c of ss.spec.containers ?? []) {
+    out.push({ name: c.name, image: c.image ?? '', upgradeType: upgradeTypeOf(c), init: false });
+  }
+  for (const c of ss.spec.initContainers ?? []) {
+    out.push({ name: c.name, image: c.image ?? '', upgradeType: 'ColdUpgrade', init: true });
+  }
+  return out;
+}
+
+/** One entry per SidecarSet (sorted by name), reusing kept plans whose inputs did not change. */
+export function buildSidecarSetEntries(
+  sidecarSets: readonly SidecarSet[],
+  pods: readonly PodEntry[],
+  byInjector: Map<string, PodEntry[]>,
+  namespaceLabels: Record<string, Record<string, string>>,
+  now: Date,
+  kept: Map<string, KeptPlan>,
+): Map<string, SidecarSetEntry> {
+  const neverInjectedCount = new Map<string, number>();
+  for (const p of pods) {
+    for (const n of p.drift.neverInjected) neverInjectedCount.set(n.sidecarSet, (neverInjectedCount.get(n.sidecarSet) ?? 0) + 1);
+  }
+  const bucket = Math.floor(now.getTime() / STATE_BUCKET_MS);
+  const entries = new Map<string, SidecarSetEntry>();
+  for (const ss of [...sidecarSets].sort((a, b) => cmp(a.metadata.name, b.metadata.name))) {
+    const name = ss.metadata.name;
+    const injected = byInjector.get(name) ?? [];
+    const injectedPods = injected.map((e) => e.pod);
+    const neverInjected = neverInjectedCount.get(name) ?? 0;
+    let k = kept.get(name);
+    if (!k || k.ss !== ss || !samePods(k.pods, injectedPods)) {
+      const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels });
+      k = { ss, pods: injectedPods, plan, state: rolloutState(ss, plan, { neverInjected, now }), neverInjected, bucket };
+      kept.set(name, k);
+    } else if (k.neverInjected !== neverInjected || k.bucket !== bucket) {
+      k.state = rolloutState(ss, k.plan, { neverInjected, now });
+      k.neverInjected = neverInjected;
+      k.bucket = bucket;
+    }
+    const { plan, state } = k;
+    const summary: SidecarSetSummary = {
+      name,
+      resourceVersion: ss.metadata.resourceVersion ?? '',
+      generation: ss.metadata.generation ?? 0,
+      containers: summarizeContainers(ss),
+      selector: formatSelector(ss.spec.selector),
+      strategy: summarizeStrategy(ss),
+      matchedPods: plan.status.matchedPods,
+      updatedPods: plan.status.updatedPods,
+      readyPods: plan.status.readyPods,
+      updatedReadyPods: plan.status.updatedReadyPods,
+      state,
+    };
+    if (ss.status?.observedGeneration !== undefined) summary.observedGeneration = ss.status.observedGeneration;
+    if (ss.spec.namespaceSelector) summary.namespaceSelector = formatSelector(ss.spec.namespaceSelector);
+    if (ss.status?.latestRevision) summary.latestRevision = ss.status.latestRevision;
+    if (ss.metadata.creationTimestamp) summary.createdAt = ss.metadata.creationTimestamp;
+    entries.set(name, { ss, plan, state, summary, injected: injected.filter((e) => e.active), neverInjected });
+  }
+  return entries;
+}
+
+function specView(ss: SidecarSet): SidecarSetSpecView {
+  const u = ss.spec.updateStrategy ?? {};
+  const spec: SidecarSetSpecView = {
+    containers: [
+      ...(ss.spec.containers ?? []).map((c) => {
+        const v: SidecarSetSpecView['containers'][number] = {
+          name: c.name,
+          image: c.image ?? '',
+          upgradeType: upgradeTypeOf(c),
+          init: false,
+          podInjectPolicy: c.podInjectPolicy ?? 'BeforeAppContainer',
+        };
+        if (c.upgradeStrategy?.hotUpgradeEmptyImage) v.hotUpgradeEmptyImage = c.upgradeStrategy.hotUpgradeEmptyImage;
+        return v;
+      }),
+      ...(ss.spec.initContainers ?? []).map((c) => ({
+        name: c.name,
+        image: c.image ?? '',
+        upgradeType: 'ColdUpgrade' as const,
+        init: true,
+        podInjectPolicy: c.podInjectPolicy ?? 'AfterAppContainer',
+      })),
+    ],
+    selector: formatSelector(ss.spec.selector),
+    strategy: { ...summarizeStrategy(ss) },
+    injection: { paused: ss.spec.injectionStrategy?.paused === true },
+  };
+  if (ss.spec.namespaceSelector) spec.namespaceSelector = formatSelector(ss.spec.namespaceSelector);
+  if (u.priorityStrategy?.weightPriority?.length) {
+    spec.strategy.priority = u.priorityStrategy.weightPriority
+      .map((w) => `weight ${w.weight}: ${formatSelector(w.matchSelector)}`)
+      .join('; ');
+  } else if (u.priorityStrategy?.orderPriority?.length) {
+    spec.strategy.priority = `order by ${u.priorityStrategy.orderPriority.map((o) => o.orderedKey).join(', ')}`;
+  }
+  if (u.scatterStrategy?.length) spec.strategy.scatter = u.scatterStrategy.map((t) => `${t.key}=${t.value}`).join(', ');
+  const rev = ss.spec.injectionStrategy?.revision;
+  if (rev?.revisionName) spec.injection.revision = rev.revisionName;
+  if (rev?.customVersion) spec.injection.customVersion = rev.customVersion;
+  if (rev && (rev.revisionName || rev.customVersion)) spec.injection.policy = rev.policy ?? 'Always';
+  const customVersion = ss.spec.customVersion ?? ss.metadata.labels?.[KRUISE.customVersionLabel];
+  if (customVersion) spec.customVersion = customVersion;
+  if (ss.spec.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = ss.spec.revisionHistoryLimit;
+  const canaryOf = canaryBaseOf(ss);
+  if (canaryOf) spec.canaryOf = canaryOf;
+  return spec;
+}
+
+export interface SidecarSetDetailOptions {
+  /** 1-based page of pods shown in every revision group. */
+  podsPage?: number;
+  podsPageSize?: number;
+}
+
+/** The SidecarSet page: spec, revision history, pods grouped by revision, and the planner's why. */
+export function sidecarSetDetailView(
+  e: SidecarSetEntry,
+  revisions: readonly ControllerRevision[],
+  ctx: SidecarContext,
+  eventsFor: EventLookup,
+  opts: SidecarSetDetailOptions,
+): Omit<SidecarSetDetailView, 'freshness'> {
+  const { ss, plan } = e;
+  const name = ss.metadata.name;
+  // Pods on each revision, counted over the active pods this SidecarSet injected.
+  const groups = new Map<string, { revision: string | null; pods: PodEntry[]; updated: boolean }>();
+  const podsOnRevision = new Map<string, number>();
+  for (const p of e.injected) {
+    const s = p.sidecars.find((x) => x.sidecarSet === name);
+    const revision = s?.revision ?? null;
+    const updated = isUpdated(p.pod, ss);
+    const gk = `${revision ?? ''}\u0000${updated}`;
+    const g = groups.get(gk);
+    if (g) g.pods.push(p);
+    else groups.set(gk, { revision, pods: [p], updated });
+    if (revision) podsOnRevision.set(revision, (podsOnRevision.get(revision) ?? 0) + 1);
+  }
+  const revisionRows: RevisionRow[] = revisions
+    .filter((r) => r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] === name)
+    .sort((x, y) => y.revision - x.revision)
+    .map((r) => {
+      const row: RevisionRow = {
+        name: r.metadata.name,
+        revision: r.revision,
+        images: Object.fromEntries(revisionImages(r).containers.map((c) => [c.name, c.image])),
+        pods: podsOnRevision.get(r.metadata.name) ?? 0,
+        latest: r.metadata.name === ss.status?.latestRevision,
+      };
+      const cv = r.metadata.labels?.[KRUISE.customVersionLabel];
+      if (cv) row.customVersion = cv;
+      if (r.metadata.creationTimestamp) row.createdAt = r.metadata.creationTimestamp;
+      return row;
+    });
+  const pageSize = Math.min(Math.max(Math.trunc(opts.podsPageSize ?? SIDECARSET_PODS_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+  const page = Math.max(Math.trunc(opts.podsPage ?? 1), 1);
+  const podGroups: PodGroup[] = [...groups.values()]
+    .map((g) => {
+      const sorted = g.pods.sort((x, y) => cmp(podKey(x.pod), podKey(y.pod)));
+      const pg: PodGroup = {
+        revision: g.revision,
+        updated: g.updated,
+        total: sorted.length,
+        pods: sorted.slice((page - 1) * pageSize, page * pageSize).map(podRow),
+      };
+      const n = g.revision ? ctx.revisionNumbers.get(g.revision) : undefined;
+      if (n !== undefined) pg.revisionNumber = n;
+      return pg;
+    })
+    .sort(
+      (x, y) =>
+        Number(y.updated) - Number(x.updated) ||
+        (y.revisionNumber ?? -1) - (x.revisionNumber ?? -1) ||
+        cmp(x.revision ?? '', y.revision ?? ''),
+    );
+
+  const explanation: RolloutExplanation = {
+    state: e.state,
+    matched: plan.status.matchedPods,
+    updated: plan.status.updatedPods,
+    candidates: plan.candidates.length,
+    notUpgradable: plan.notUpgradable.length,
+    inFlight: plan.inFlight.length,
+    selectorExcluded: plan.selectorExcluded.length,
+    partition: plan.partition,
+    maxUnavailable: plan.maxUnavailable,
+    unavailable: plan.unavailable,
+    nextRound: plan.selection.slice(0, MAX_NEXT_ROUND_NAMES).map(podKey),
+    nextRoundTotal: plan.selection.length,
+  };
+
+  const eventKeys = new Set<string>([eventObjectKey('SidecarSet', undefined, name)]);
+  for (const p of e.injected) eventKeys.add(eventObjectKey('Pod', p.pod.metadata.namespace, p.pod.metadata.name));
+
+  return {
+    summary: e.summary,
+    spec: specView(ss),
+    revisions: revisionRows,
+    podGroups,
+    podsPageSize: pageSize,
+    events: eventsFor(eventKeys),
+    explanation,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * Per workload: one row over its pods (readiness, health, drift, sidecar versions), the facets
+ * over all rows, and the filter and sort orders the workloads grid asks for.
+ */
+import type { Facet, HealthClass, SidecarVersionCount, WorkloadQuery, WorkloadRow, WorkloadSortKey } from '../views';
+import type { PodEntry } from './pod-entries';
+
+export interface WorkloadEntry {
+  row: WorkloadRow;
+  pods: PodEntry[];
+  sidecarSets: Set<string>;
+  images: Set<string>;
+  /** Lower-cased text the search box matches. */
+  search: string;
+}
+
+export interface WorkloadFacets {
+  namespaces: Facet[];
+  sidecarSets: Facet[];
+  versions: Facet[];
+}
+
+export const HEALTH_RANK: Record<HealthClass, number> = { failing: 0, unknown: 1, progressing: 2, healthy: 3, completed: 4 };
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function worstHealth(a: HealthClass, b: HealthClass): HealthClass {
+  return HEALTH_RANK[a] <= HEALTH_RANK[b] ? a : b;
+}
+
+function emptyEntry(p: PodEntry): WorkloadEntry {
+  return {
+    row: {
+      ...p.workload,
+      pods: 0,
+      readyPods: 0,
+      health: 'completed',
+      sidecars: {},
+      drift: { outdated: 0, notUpgradable: 0, neverInjected: 0, orphaned: 0 },
+      failingPods: 0,
+      inFlightPods: 0,
+    },
+    pods: [],
+    sidecarSets: new Set(),
+    images: new Set(),
+    search: '',
+  };
+}
+
+function addPod(w: WorkloadEntry, p: PodEntry): void {
+  const row = w.row;
+  w.pods.push(p);
+  row.pods++;
+  if (p.ready) row.readyPods++;
+  row.health = worstHealth(row.health, p.status.health);
+  if (p.status.health === 'failing') row.failingPods = (row.failingPods ?? 0) + 1;
+  if (p.drift.outdated.length) row.drift.outdated++;
+  if (p.drift.notUpgradable.length) row.drift.notUpgradable++;
+  if (p.drift.neverInjected.length) {
+    row.drift.neverInjected++;
+    for (const n of p.drift.neverInjected) w.sidecarSets.add(n.sidecarSet);
+    const by = new Set(row.neverInjectedBy ?? []);
+    for (const n of p.drift.neverInjected) by.add(n.sidecarSet);
+    row.neverInjectedBy = [...by].sort();
+  }
+  if (p.drift.orphaned.length) row.drift.orphaned++;
+  // Version counts only for pods that still run: a completed Job pod keeps whatever it had.
+  if (!p.active) return;
+  let inFlight = false;
+  for (const s of p.sidecars) {
+    w.sidecarSets.add(s.sidecarSet);
+    w.images.add(s.specImage);
+    if (s.inFlight) inFlight = true;
+    let key = s.container;
+    const existing = row.sidecars[key];
+    if (existing && existing.sidecarSet !== s.sidecarSet) key = `${s.sidecarSet}/${s.container}`;
+    let cell = row.sidecars[key];
+    if (!cell) {
+      cell = { sidecarSet: s.sidecarSet, versions: [], outdated: 0, notUpgradable: 0 };
+      row.sidecars[key] = cell;
+    }
+    let v: SidecarVersionCount | undefined = cell.versions.find((x) => x.image === s.specImage);
+    if (!v) {
+      v = { image: s.specImage, pods: 0, ready: 0, restarts: 0, failing: 0, updated: 0 };
+      cell.versions.push(v);
+    }
+    v.pods++;
+    if (s.ready) v.ready++;
+    v.restarts += s.restarts;
+    if (s.failed) v.failing++;
+    if (s.updated) v.updated++;
+    if (!s.orphaned && !s.updated) {
+      cell.outdated++;
+      if (!s.upgradable) cell.notUpgradable++;
+    }
+  }
+  if (inFlight) row.inFlightPods = (row.inFlightPods ?? 0) + 1;
+}
+
+/** One entry per workload, sorted by namespace, name and kind; also by workload key. */
+export function buildWorkloadEntries(pods: readonly PodEntry[]): { list: WorkloadEntry[]; byKey: Map<string, WorkloadEntry> } {
+  const byKey = new Map<string, WorkloadEntry>();
+  for (const p of pods) {
+    let w = byKey.get(p.wkey);
+    if (!w) {
+      w = emptyEntry(p);
+      byKey.set(p.wkey, w);
+    }
+    addPod(w, p);
+  }
+  const list: WorkloadEntry[] = [];
+  for (const w of byKey.values()) {
+    for (const cell of Object.values(w.row.sidecars)) {
+      // Most pods first, then the image name: the current version usually leads.
+      cell.versions.sort((a, b) => b.pods - a.pods || cmp(a.image, b.image));
+    }
+    w.search = [`${w.row.namespace}/${w.row.name}`, w.row.kind, ...Object.keys(w.row.sidecars), ...w.images, ...w.sidecarSets]
+      .join('\n')
+      .toLowerCase();
+    list.push(w);
+  }
+  list.sort((a, b) => cmp(a.row.namespace, b.row.namespace) || cmp(a.row.name, b.row.name) || cmp(a.row.kind, b.row.kind));
+  return { list, byKey };
+}
+
+/** Facets over every workload: how many workloads per namespace, SidecarSet and image. */
+export function workloadFacets(workloads: readonly WorkloadEntry[]): WorkloadFacets {
+  const facet = (counts: Map<string, number>): Facet[] =>
+    [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => cmp(a.value, b.value));
+  const nsCounts = new Map<string, number>();
+  const ssCounts = new Map<string, number>();
+  const imgCounts = new Map<string, number>();
+  for (const w of workloads) {
+    nsCounts.set(w.row.namespace, (nsCounts.get(w.row.namespace) ?? 0) + 1);
+    for (const s of w.sidecarSets) ssCounts.set(s, (ssCounts.get(s) ?? 0) + 1);
+    for (const i of w.images) if (i) imgCounts.set(i, (imgCounts.get(i) ?? 0) + 1);
+  }
+  return { namespaces: facet(nsCounts), sidecarSets: facet(ssCounts), versions: facet(imgCounts) };
+}
+
+/** Does the workload pass the grid's filters? `needle` is the lower-cased search text. */
+export function matchesQuery(w: WorkloadEntry, q: WorkloadQuery, needle: string): boolean {
+  const r = w.row;
+  if (q.namespace && r.namespace !== q.namespace) return false;
+  if (q.sidecarSet && !w.sidecarSets.has(q.sidecarSet)) return false;
+  if (q.version && !w.images.has(q.version)) return false;
+  if (needle && !w.search.includes(needle)) return false;
+  switch (q.state) {
+    case undefined:
+      return true;
+    case 'healthy':
+    case 'progressing':
+    case 'failing':
+      return r.health === q.state;
+    case 'outdated':
+      return r.drift.outdated > 0;
+    case 'not-upgradable':
+      return r.drift.notUpgradable > 0;
+    case 'never-injected':
+      return r.drift.neverInjected > 0;
+    case 'orphaned':
+      return r.drift.orphaned > 0;
+    case 'drift':
+      return r.drift.outdated + r.drift.notUpgradable + r.drift.neverInjected + r.drift.orphaned > 0;
+    default:
+      return true;
+  }
+}
+
+export function sorter(key: WorkloadSortKey): (a: WorkloadEntry, b: WorkloadEntry) => number {
+  switch (key) {
+    case 'namespace':
+      return (a, b) => cmp(a.row.namespace, b.row.namespace);
+    case 'kind':
+      return (a, b) => cmp(a.row.kind, b.row.kind);
+    case 'pods':
+      return (a, b) => a.row.pods - b.row.pods;
+    case 'ready':
+      return (a, b) => a.row.readyPods / Math.max(a.row.pods, 1) - b.row.readyPods / Math.max(b.row.pods, 1);
+    case 'outdated':
+      return (a, b) => a.row.drift.outdated - b.row.drift.outdated;
+    case 'health':
+      return (a, b) => HEALTH_RANK[a.row.health] - HEALTH_RANK[b.row.health];
+    default:
+      return (a, b) => cmp(a.row.name, b.row.name);
+  }
+}

@@ -1,0 +1,181 @@
+import 'server-only';
+import { hostname } from 'node:os';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { SidecarSet } from '@/lib/fleet/k8s-types';
+import { ACTION_EVENT_REASON, type PlannedChange, type RolloutAction } from '@/lib/fleet/rollout-actions';
+import { reviewAccess } from './access-review';
+import type { FleetCache } from './cache';
+import { fail, ok, type Result, toK8sError } from './errors';
+import type { FleetSession } from './fleet';
+import { kruiseVersion, SIDECARSET_GROUP, SIDECARSET_PLURAL } from './sidecarset-api';
+import { trimSidecarSet } from './trim';
+import { describeWriteError } from './write-errors';
+
+/**
+ * The rollout writes, for a given session (client + identity): access review first, then ONE
+ * patch with its content type named, then the audit Event. Errors come back as values whose
+ * message a person can act on; nothing here throws to the caller, and no ApiException leaves.
+ */
+
+const EVENT_NAMESPACE = 'default';
+const COMPONENT = 'sidecar-fleet';
+
+export interface RolloutEventInput {
+  sidecarSet: { name: string; uid?: string; resourceVersion?: string };
+  apiVersion: string;
+  reason: string;
+  type: 'Normal' | 'Warning';
+  message: string;
+}
+
+/**
+ * The audit trail: a core/v1 Event about the SidecarSet. SidecarSets are cluster-scoped, so the
+ * Event lives in `default` with an involvedObject that has no namespace (what kubectl describe
+ * and the detail page's timeline look for).
+ */
+export async function writeRolloutEvent(session: FleetSession, input: RolloutEventInput): Promise<Result<string>> {
+  const now = new Date();
+  try {
+    const api = session.client.kc.makeApiClient(CoreV1Api);
+    const res = await api.createNamespacedEvent({
+      namespace: EVENT_NAMESPACE,
+      body: {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${input.sidecarSet.name}.`, namespace: EVENT_NAMESPACE },
+        involvedObject: {
+          apiVersion: input.apiVersion,
+          kind: 'SidecarSet',
+          name: input.sidecarSet.name,
+          ...(input.sidecarSet.uid ? { uid: input.sidecarSet.uid } : {}),
+          ...(input.sidecarSet.resourceVersion ? { resourceVersion: input.sidecarSet.resourceVersion } : {}),
+        },
+        reason: input.reason,
+        message: input.message.slice(0, 1024),
+        type: input.type,
+        // client-node serializes these fields as Date: strings would fail to serialize.
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+        source: { component: COMPONENT, host: hostname() },
+        reportingComponent: COMPONENT,
+        reportingInstance: hostname(),
+      },
+    });
+    return ok(res.metadata?.name ?? '');
+  } catch (e) {
+    return fail(toK8sError(e));
+  }
+}
+
+const ACTION_VERB: Record<RolloutAction, string> = {
+  canary: 'started a canary',
+  promote: 'promoted the rollout',
+  pause: 'paused the rollout',
+  resume: 'resumed the rollout',
+  rollback: 'rolled back',
+};
+
+export interface ApplyOutcome {
+  sidecarSet: SidecarSet;
+  action: RolloutAction;
+  summary: string;
+  /** Set when the change landed but its audit Event could not be written. */
+  eventError?: string;
+  /** Namespace/workload canaries: pods labelled, and failures. */
+  labelled?: { done: number; failed: Array<{ pod: string; message: string }> };
+}
+
+export interface ApplyOptions {
+  /** Ask the API server to validate without persisting (no pod labels, no Event). */
+  dryRun?: boolean;
+  cache?: FleetCache;
+}
+
+/**
+ * Applies a planned change to a SidecarSet as `session`. Order: access reviews (patch the
+ * SidecarSet; patch pods in each namespace a namespace/workload canary labels) → the one PATCH
+ * (image, partition, selector and paused together) → pod labels → the audit Event.
+ */
+export async function applyRolloutChange(
+  session: FleetSession,
+  name: string,
+  change: PlannedChange,
+  opts: ApplyOptions = {},
+): Promise<Result<ApplyOutcome>> {
+  const ssWhat = `patch sidecarsets.${SIDECARSET_GROUP} "${name}"`;
+  const access = await reviewAccess(session, { verb: 'patch', group: SIDECARSET_GROUP, resource: SIDECARSET_PLURAL, name }, true);
+  if (!access.ok) return fail(access.error);
+  if (!access.value.allowed) {
+    return fail({ kind: 'Forbidden', code: 403, message: `Forbidden: ${access.value.reason}.` });
+  }
+  const labelNamespaces = [...new Set((change.podLabels?.pods ?? []).map((p) => p.namespace))].sort();
+  for (const ns of labelNamespaces) {
+    const a = await reviewAccess(session, { verb: 'patch', group: '', resource: 'pods', namespace: ns }, true);
+    if (!a.ok) return fail(a.error);
+    if (!a.value.allowed) {
+      return fail({
+        kind: 'Forbidden',
+        code: 403,
+        message: `Forbidden: ${a.value.reason}; a canary by namespace or workload labels its pods. Use an existing label instead.`,
+      });
+    }
+  }
+
+  const version = await kruiseVersion(session, opts.cache);
+  if (!version.ok) return fail(version.error);
+  let patched: SidecarSet;
+  try {
+    const api = session.client.kc.makeApiClient(CustomObjectsApi);
+    const raw = await api.patchClusterCustomObject(
+      {
+        group: SIDECARSET_GROUP,
+        version: version.value,
+        plural: SIDECARSET_PLURAL,
+        name,
+        body: change.patch,
+        ...(opts.dryRun ? { dryRun: 'All' } : {}),
+      },
+      setHeaderOptions('Content-Type', change.patchType === 'json' ? PatchStrategy.JsonPatch : PatchStrategy.MergePatch),
+    );
+    patched = trimSidecarSet(raw);
+  } catch (e) {
+    return fail(describeWriteError(toK8sError(e), { identity: session.identity, what: ssWhat, sidecarSet: name }));
+  }
+  const outcome: ApplyOutcome = { sidecarSet: patched, action: change.action, summary: change.summary };
+  if (opts.dryRun) return ok(outcome);
+
+  if (change.podLabels) {
+    const { key, value, pods } = change.podLabels;
+    const core = session.client.kc.makeApiClient(CoreV1Api);
+    const failed: Array<{ pod: string; message: string }> = [];
+    let done = 0;
+    // A few at a time: a namespace can hold hundreds of pods, and the API server is shared.
+    for (let i = 0; i < pods.length; i += 8) {
+      await Promise.all(
+        pods.slice(i, i + 8).map(async (p) => {
+          try {
+            await core.patchNamespacedPod(
+              { namespace: p.namespace, name: p.name, body: { metadata: { labels: { [key]: value } } } },
+              setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+            );
+            done++;
+          } catch (e) {
+            failed.push({ pod: `${p.namespace}/${p.name}`, message: toK8sError(e).message });
+          }
+        }),
+      );
+    }
+    outcome.labelled = { done, failed };
+  }
+
+  const event = await writeRolloutEvent(session, {
+    sidecarSet: patched.metadata,
+    apiVersion: `${SIDECARSET_GROUP}/${version.value}`,
+    reason: ACTION_EVENT_REASON[change.action],
+    type: change.action === 'pause' || change.action === 'rollback' ? 'Warning' : 'Normal',
+    message: `${session.identity.user} ${ACTION_VERB[change.action]} via Sidecar Fleet: ${change.summary}`,
+  });
+  if (!event.ok) outcome.eventError = `The audit Event could not be written: ${event.error.message}`;
+  return ok(outcome);
+}
