@@ -19,7 +19,12 @@ const STAGES: Array<{ name: string; what: string; cmd: string[]; env?: Record<st
   { name: 'lint', what: 'Biome', cmd: ['npm', 'run', '--silent', 'lint'] },
   { name: 'unit', what: 'Vitest on the built-in cluster', cmd: ['npx', 'vitest', 'run'] },
   { name: 'real-build', what: 'upstream binaries (built once per machine, then cached)', cmd: ['tools/real-cluster/build.sh'] },
-  { name: 'real-unit', what: 'Vitest on the real control plane, compared with the built-in cluster', cmd: ['npx', 'vitest', 'run'], env: REAL },
+  {
+    name: 'real-unit',
+    what: 'Vitest on the real control plane, compared with the built-in cluster',
+    cmd: ['npx', 'vitest', 'run'],
+    env: REAL,
+  },
   { name: 'build', what: 'next build', cmd: ['npx', 'next', 'build'] },
   { name: 'e2e', what: 'Playwright on the built-in cluster', cmd: ['npx', 'playwright', 'test'] },
   { name: 'real-e2e', what: 'Playwright on the real control plane', cmd: ['npx', 'playwright', 'test'], env: REAL },

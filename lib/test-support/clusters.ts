@@ -67,7 +67,12 @@ export async function startClusterOf(kind: ClusterKind, opts: TestClusterOptions
     };
   }
   const { startCluster } = await import('@/lib/sim/index');
-  const c = await startCluster({ fleet: opts.fleet ?? 'empty', kubeconfigPath, kubeletDelayMs: opts.kubeletDelayMs ?? 20, kruise: opts.kruise });
+  const c = await startCluster({
+    fleet: opts.fleet ?? 'empty',
+    kubeconfigPath,
+    kubeletDelayMs: opts.kubeletDelayMs ?? 20,
+    kruise: opts.kruise,
+  });
   writeFileSync(kubeconfigPath, c.kubeconfig);
   return {
     kind,

@@ -81,7 +81,9 @@ export function unexplained(real: Observations, builtin: Observations, allow: Al
 
 export function describeDifferences(diffs: Difference[], limit = 40): string {
   const show = (v: unknown) => (v === undefined ? '(missing)' : JSON.stringify(v));
-  const lines = diffs.slice(0, limit).map((d) => `  ${d.path.join(' › ')}\n    real Kruise: ${show(d.real)}\n    built-in:    ${show(d.builtin)}`);
+  const lines = diffs
+    .slice(0, limit)
+    .map((d) => `  ${d.path.join(' › ')}\n    real Kruise: ${show(d.real)}\n    built-in:    ${show(d.builtin)}`);
   if (diffs.length > limit) lines.push(`  … and ${diffs.length - limit} more`);
   return `${diffs.length} difference(s) between the built-in cluster and real Kruise not in the allow-list:\n${lines.join('\n')}`;
 }

@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   console.log(`Real control plane: ${cluster.url}`);
   console.log(`Kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get sidecarsets,pods -A`);
-  console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} --context ${cluster.contextPrefix}-viewer auth can-i patch sidecarsets.apps.kruise.io`);
+  console.log(
+    `  kubectl --kubeconfig ${cluster.kubeconfigPath} --context ${cluster.contextPrefix}-viewer auth can-i patch sidecarsets.apps.kruise.io`,
+  );
   console.log(`Logs: ${cluster.dir}/logs. Ctrl-C stops every process.`);
   let stopping = false;
   const stop = async () => {

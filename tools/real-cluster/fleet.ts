@@ -62,7 +62,9 @@ class SnapshotStore {
   }
 
   get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
-    return this.objects.get(resource)?.find((o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
+    return this.objects
+      .get(resource)
+      ?.find((o) => o.metadata.name === name && (namespace === undefined || o.metadata.namespace === namespace));
   }
 
   list(resource: string): KObject[] {
@@ -108,7 +110,10 @@ async function waitForPods(api: ApiClient, expected: number, timeoutMs: number):
     const list = await api.get('/api/v1/pods');
     const pods = list.items as Array<{ status?: { phase?: string } }>;
     if (pods.filter((p) => p.status?.phase === 'Running').length >= expected) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expected} running demo pods (running: ${pods.filter((p) => p.status?.phase === 'Running').length} of ${pods.length})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${expected} running demo pods (running: ${pods.filter((p) => p.status?.phase === 'Running').length} of ${pods.length})`,
+      );
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -132,7 +137,11 @@ export async function loadFleetOverApi(api: ApiClient, fleet: string, opts: { lo
   for (const ss of demoSidecarSets()) await api.createIfAbsent(collection('apps.kruise.io/sidecarsets'), ss);
   // Kruise's pod webhook injects from its informer cache: a pod created before the cache holds a
   // SidecarSet is not injected. A status written by the controller (same cache) shows it is there.
-  await waitForSidecarSetStatus(api, demoSidecarSets().map((s) => s.metadata.name), 60_000);
+  await waitForSidecarSetStatus(
+    api,
+    demoSidecarSets().map((s) => s.metadata.name),
+    60_000,
+  );
   for (const w of DEMO_WORKLOADS) {
     const { resource, object } = demoObject(w);
     await api.createIfAbsent(collection(resource, object.metadata.namespace), object);

@@ -136,8 +136,18 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
 
   // Certificates and keys: one CA for the API server's serving certificate, an RSA key pair for
   // service-account tokens.
-  const [tls, ports] = await Promise.all([generateClusterTls(), Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()])]);
-  const [etcdPort, etcdPeerPort, apiPort, webhookPort, kruiseMetricsPort, kruiseHealthPort] = ports as [number, number, number, number, number, number];
+  const [tls, ports] = await Promise.all([
+    generateClusterTls(),
+    Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]),
+  ]);
+  const [etcdPort, etcdPeerPort, apiPort, webhookPort, kruiseMetricsPort, kruiseHealthPort] = ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const pki = (f: string) => path.join(dir, 'pki', f);
   writeFileSync(pki('ca.crt'), tls.caPem);
   writeFileSync(pki('apiserver.crt'), tls.certPem);
@@ -161,7 +171,14 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
     const p = path.join(dir, 'kubeconfigs', `${component}.yaml`);
     writeFileSync(
       p,
-      renderKubeconfig({ server: url, caPem: tls.caPem, tokens: { [component]: componentTokens[component] as string }, currentUser: component, clusterName: prefix, contextPrefix: prefix }),
+      renderKubeconfig({
+        server: url,
+        caPem: tls.caPem,
+        tokens: { [component]: componentTokens[component] as string },
+        currentUser: component,
+        clusterName: prefix,
+        contextPrefix: prefix,
+      }),
       { mode: 0o600 },
     );
     return p;
@@ -188,7 +205,12 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       '--quota-backend-bytes=8589934592',
       '--log-level=warn',
     ]);
-    await until('etcd', async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok, 30_000, () => supervisor.tail('etcd'));
+    await until(
+      'etcd',
+      async () => (await fetch(`http://127.0.0.1:${etcdPort}/health`)).ok,
+      30_000,
+      () => supervisor.tail('etcd'),
+    );
     mark('etcd', phase);
 
     // kube-apiserver ------------------------------------------------------------------------------
@@ -221,7 +243,13 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
     const startApiServer = () => supervisor.start('kube-apiserver', bin('kube-apiserver'), apiserverArgs);
     startApiServer();
     const admin = new ApiClient(url, tls.caPem, tokens.admin);
-    const apiReady = () => until('kube-apiserver /readyz', async () => (await admin.raw('GET', '/readyz')).status === 200, 90_000, () => supervisor.tail('kube-apiserver'));
+    const apiReady = () =>
+      until(
+        'kube-apiserver /readyz',
+        async () => (await admin.raw('GET', '/readyz')).status === 200,
+        90_000,
+        () => supervisor.tail('kube-apiserver'),
+      );
     await apiReady();
     mark('apiserver', phase);
 
@@ -241,7 +269,8 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       '--leader-elect=false',
       '--secure-port=0',
     ]);
-    for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'default']) await admin.ensureNamespace(name, name === 'kube-system' ? { 'control-plane': 'true' } : {});
+    for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'default'])
+      await admin.ensureNamespace(name, name === 'kube-system' ? { 'control-plane': 'true' } : {});
     mark('controllers', phase);
 
     // OpenKruise ------------------------------------------------------------------------------------
@@ -279,7 +308,9 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
           const ready = await fetch(`http://127.0.0.1:${kruiseHealthPort}/readyz`).then((r) => r.ok);
           if (!ready) return false;
           // The mutating pod webhook must point at the local server before any pod is created.
-          const cfg = await admin.get('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/kruise-mutating-webhook-configuration');
+          const cfg = await admin.get(
+            '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/kruise-mutating-webhook-configuration',
+          );
           const hooks = (cfg.webhooks ?? []) as Array<{ name: string; clientConfig?: { url?: string; caBundle?: string } }>;
           const pod = hooks.find((h) => h.name === 'mpod.kb.io');
           return !!pod?.clientConfig?.url?.includes(`:${webhookPort}/`) && !!pod.clientConfig.caBundle;
@@ -332,7 +363,8 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
     mark('rbac', phase);
 
     // Kubeconfig and fleet -----------------------------------------------------------------------
-    const kubeconfigFor = (user: string) => renderKubeconfig({ server: url, caPem: tls.caPem, tokens, currentUser: user, clusterName: prefix, contextPrefix: prefix });
+    const kubeconfigFor = (user: string) =>
+      renderKubeconfig({ server: url, caPem: tls.caPem, tokens, currentUser: user, clusterName: prefix, contextPrefix: prefix });
     const kubeconfig = kubeconfigFor('admin');
     let kubeconfigPath: string | undefined;
     if (opts.kubeconfigPath !== false) {

@@ -49,7 +49,8 @@ export function kruiseCrds(moduleDir: string): Doc[] {
   for (const patchFile of kustomizationList(kustomization, 'patchesStrategicMerge')) {
     for (const patch of loadAll(path.join(dir, patchFile))) {
       const crd = crds.find((c) => c.metadata?.name === patch.metadata?.name);
-      const conversion = (patch.spec as { conversion?: { webhook?: { clientConfig?: { service?: Record<string, unknown> } } } })?.conversion;
+      const conversion = (patch.spec as { conversion?: { webhook?: { clientConfig?: { service?: Record<string, unknown> } } } })
+        ?.conversion;
       if (!crd || !conversion) continue;
       const service = conversion.webhook?.clientConfig?.service;
       if (service) Object.assign(service, WEBHOOK_SERVICE);

@@ -214,8 +214,18 @@ interface StageDef {
 const STAGES: StageDef[] = [
   { mode: 'sandbox', name: 'sandbox' },
   { mode: 'start', name: 'start', only: (wants) => `(${wants}) and (${PULL_FAILS} | not) and (${CRASHES} | not)` },
-  { mode: 'start', name: 'start-pull-failure', only: (wants) => `(${wants}) and ${PULL_FAILS}`, event: { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' } },
-  { mode: 'start', name: 'start-crashloop', only: (wants) => `(${wants}) and ${CRASHES}`, event: { type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container' } },
+  {
+    mode: 'start',
+    name: 'start-pull-failure',
+    only: (wants) => `(${wants}) and ${PULL_FAILS}`,
+    event: { type: 'Warning', reason: 'Failed', message: 'Error: ErrImagePull' },
+  },
+  {
+    mode: 'start',
+    name: 'start-crashloop',
+    only: (wants) => `(${wants}) and ${CRASHES}`,
+    event: { type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container' },
+  },
   { mode: 'ready', name: 'ready' },
   { mode: 'kill', name: 'kill', event: { type: 'Normal', reason: 'Killing', message: 'Container definition changed, will be restarted' } },
   { mode: 'pullBackoff', name: 'pull-backoff', event: { type: 'Normal', reason: 'BackOff', message: 'Back-off pulling image' } },
@@ -262,7 +272,8 @@ function podStage(def: StageDef, baseDelayMs: number): Record<string, unknown> {
 
 /** The KWOK configuration file: our pod stages and KWOK's own node and pod-deletion stages. */
 export function kwokConfig(opts: StageOptions): string {
-  const stock = (rel: string) => yaml.load(readFileSync(path.join(opts.kwokModuleDir, 'kustomize', 'stage', rel), 'utf8')) as Record<string, unknown>;
+  const stock = (rel: string) =>
+    yaml.load(readFileSync(path.join(opts.kwokModuleDir, 'kustomize', 'stage', rel), 'utf8')) as Record<string, unknown>;
   const docs = [
     stock('node/fast/node-initialize.yaml'),
     stock('node/heartbeat-with-lease/node-heartbeat-with-lease.yaml'),

@@ -15,7 +15,12 @@ function roleRules(rules: SimUser['roles'][number]['rules']): unknown[] {
   return rules.map((r) =>
     r.nonResourceURLs
       ? { verbs: r.verbs, nonResourceURLs: r.nonResourceURLs }
-      : { verbs: r.verbs, apiGroups: r.apiGroups ?? [''], resources: r.resources ?? [], ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) },
+      : {
+          verbs: r.verbs,
+          apiGroups: r.apiGroups ?? [''],
+          resources: r.resources ?? [],
+          ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}),
+        },
   );
 }
 
