@@ -1,6 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * SIDECAR_FLEET_TEST_CLUSTER=real runs the tests that can run on any cluster against the real
+ * control plane (tools/real-cluster), one file at a time (each starts its own control plane, and
+ * the machine has two cores). Every other test needs the built-in cluster's in-process parts
+ * (faults, its store, its kubectl surface) or no cluster, and runs by default.
+ */
+const real = process.env.SIDECAR_FLEET_TEST_CLUSTER === 'real';
+
+const ON_ANY_CLUSTER = [
+  // The Kruise scenarios: on the real control plane, compared with the built-in cluster's run.
+  'lib/sim/kruise/scenarios-*.test.ts',
+  'lib/sim/kruise/crd-schema.test.ts',
+  'tools/**/*.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,9 +25,10 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: real ? ON_ANY_CLUSTER : ['lib/**/*.test.ts', 'components/**/*.test.ts', 'app/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    hookTimeout: real ? 300_000 : 60_000,
     pool: 'forks',
+    fileParallelism: !real,
   },
 });

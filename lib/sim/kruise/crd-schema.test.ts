@@ -6,15 +6,8 @@
 import { readFileSync } from 'node:fs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import yaml from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createSidecarSet,
-  getSidecarSet,
-  type KruiseCluster,
-  listSidecarSets,
-  startKruiseCluster,
-  waitForStatus,
-} from './scenario-support';
+import { describe, expect, it } from 'vitest';
+import { createSidecarSet, getSidecarSet, type KruiseCluster, listSidecarSets, kruiseScenarios, waitForStatus } from './scenario-support';
 
 interface Crd {
   spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: object } }> };
@@ -31,10 +24,8 @@ function check(version: string, obj: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
-let k: KruiseCluster;
-
-beforeAll(async () => {
-  k = await startKruiseCluster('demo');
+/** A few more shapes than the demo has, on each cluster. */
+async function moreShapes(k: KruiseCluster): Promise<void> {
   // A few more shapes than the demo has: v1alpha1 with spec.namespace, init containers, a revision
   // injection, priority and scatter strategies, patch metadata-free, NotUpdate.
   await createSidecarSet(
@@ -78,11 +69,9 @@ beforeAll(async () => {
     name: 'schema-beta',
     body: [{ op: 'add', path: '/spec/injectionStrategy/revision', value: { revisionName: latest, policy: 'Partial' } }],
   });
-}, 120_000);
+}
 
-afterAll(async () => {
-  await k?.stop();
-});
+const scenario = kruiseScenarios({ fleet: 'demo', setUp: moreShapes });
 
 describe('SidecarSets against the real CRD schema (ajv)', () => {
   it('the validator does reject what the schema forbids', () => {
@@ -94,7 +83,7 @@ describe('SidecarSets against the real CRD schema (ajv)', () => {
   });
 
   for (const version of ['v1beta1', 'v1alpha1']) {
-    it(`every SidecarSet listed and read in ${version} is valid`, async () => {
+    scenario(`every SidecarSet listed and read in ${version} is valid`, async (k) => {
       const items = await listSidecarSets(k, version);
       const names = items.map((s) => s.metadata.name).sort();
       expect(names).toEqual(

@@ -2,7 +2,7 @@
  * Hot upgrade over HTTPS on the built-in cluster (pkg/controller/sidecarset/sidecarset_hotupgrade.go, pkg/webhook/pod/mutating/sidecarset_hotupgrade.go): twins at injection, the new image
  * into the idle twin, the reset of the old one, and a failed image followed by a good one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Pod } from '@/lib/fleet/k8s-types';
 import {
   containerImage,
@@ -12,21 +12,15 @@ import {
   type KruiseCluster,
   listEvents,
   listPods,
-  startKruiseCluster,
+  observeThePods,
+  observeTheSidecarSet,
+  kruiseScenarios,
   waitFor,
   waitForRunning,
   waitForStatus,
 } from './scenario-support';
 
-let k: KruiseCluster;
-
-beforeAll(async () => {
-  k = await startKruiseCluster();
-});
-
-afterAll(async () => {
-  await k?.stop();
-});
+const scenario = kruiseScenarios();
 
 const EMPTY = 'openkruise/hotupgrade-sample:empty';
 const NS = 'hot';
@@ -42,7 +36,7 @@ function working(p: Pod): string | undefined {
 const setImage = (image: string) => [{ op: 'replace', path: '/spec/containers/0/image', value: image }];
 
 describe('hot upgrade', () => {
-  it('injects twins, upgrades into the idle twin, resets the old one, and survives a failed image', async () => {
+  scenario('injects twins, upgrades into the idle twin, resets the old one, and survives a failed image', async (k) => {
     await createSidecarSet(k, 'mosn', {
       selector: { matchLabels: { mesh: 'mosn' } },
       updateStrategy: { maxUnavailable: 1 },
@@ -57,6 +51,8 @@ describe('hot upgrade', () => {
     await createDeployment(k, NS, 'gateway', 2, { mesh: 'mosn' });
     const pods = await waitForRunning(k, NS, 'mesh=mosn', 2);
     await waitForStatus(k, 'mosn', { matchedPods: 2, updatedPods: 2, readyPods: 2, updatedReadyPods: 2 });
+    observeThePods(k, 'mosn pods injected', pods);
+    await observeTheSidecarSet(k, 'mosn injected', 'mosn');
     for (const p of pods) {
       expect(p.spec.containers.map((c) => c.name)).toEqual(['mosn-1', 'mosn-2', 'app']);
       expect(twins(p)).toEqual(['mosn-1=docker.io/mosnio/mosn:v1.5.0', `mosn-2=${EMPTY}`]);
@@ -71,7 +67,9 @@ describe('hot upgrade', () => {
     // twin is reset to the empty image. The working twin alternates -1 → -2.
     await jsonPatch(k, 'mosn', setImage('docker.io/mosnio/mosn:v1.6.0'));
     await waitForStatus(k, 'mosn', { matchedPods: 2, updatedPods: 2, readyPods: 2, updatedReadyPods: 2 }, 20_000);
-    for (const p of await listPods(k, NS, 'mesh=mosn')) {
+    const upgraded = await listPods(k, NS, 'mesh=mosn');
+    observeThePods(k, 'mosn pods upgraded to v1.6.0', upgraded);
+    for (const p of upgraded) {
       expect(twins(p)).toEqual([`mosn-1=${EMPTY}`, 'mosn-2=docker.io/mosnio/mosn:v1.6.0']);
       expect(working(p)).toBe('mosn-2');
       const ann = p.metadata.annotations ?? {};
@@ -105,6 +103,7 @@ describe('hot upgrade', () => {
     await jsonPatch(k, 'mosn', setImage('docker.io/mosnio/mosn:v1.7.0'));
     await waitForStatus(k, 'mosn', { matchedPods: 2, updatedPods: 2, readyPods: 2, updatedReadyPods: 2 }, 20_000);
     const done = await listPods(k, NS, 'mesh=mosn');
+    observeThePods(k, 'mosn pods on v1.7.0', done);
     const fixed = done.find((p) => p.metadata.name === broken.metadata.name) as Pod;
     expect(twins(fixed)).toEqual(['mosn-1=docker.io/mosnio/mosn:v1.7.0', `mosn-2=${EMPTY}`]);
     expect(working(fixed)).toBe('mosn-1');

@@ -2,7 +2,7 @@
  * Injection, revisions, canary SidecarSets and validation over HTTPS on the built-in cluster,
  * driven with @kubernetes/client-node and kubectl.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Pod } from '@/lib/fleet/k8s-types';
 import {
   annotationJson,
@@ -17,28 +17,23 @@ import {
   kubectl,
   listPods,
   listRevisions,
+  observeTheRevisions,
+  observeThePods,
+  observeTheSidecarSet,
   mergePatch,
   scaleDeployment,
-  startKruiseCluster,
+  kruiseScenarios,
   waitFor,
   waitForRunning,
   waitForStatus,
 } from './scenario-support';
 
-let k: KruiseCluster;
-
-beforeAll(async () => {
-  k = await startKruiseCluster();
-});
-
-afterAll(async () => {
-  await k?.stop();
-});
+const scenario = kruiseScenarios();
 
 const PREFIX = 'admission webhook "vsidecarset.kb.io" denied the request: ';
 
 describe('pod injection', () => {
-  it('injects in order, with IS_INJECTED, volumes, secrets and the annotations', async () => {
+  scenario('injects in order, with IS_INJECTED, volumes, secrets and the annotations', async (k) => {
     await ensureNamespace(k, 'inj', { team: 'commerce' });
     await createSidecarSet(k, 'inj-mesh', {
       selector: { matchLabels: { mesh: 'inj' } },
@@ -72,6 +67,9 @@ describe('pod injection', () => {
     const [pod] = (await waitForRunning(k, 'inj', 'app.kubernetes.io/name=shop', 2)) as Pod[];
     const mesh = await waitForStatus(k, 'inj-mesh', { matchedPods: 2, readyPods: 2 });
     const log = await waitForStatus(k, 'inj-log', { matchedPods: 2, readyPods: 2 });
+    await observeTheSidecarSet(k, 'inj-mesh injected', 'inj-mesh');
+    await observeTheSidecarSet(k, 'inj-log injected', 'inj-log');
+    observeThePods(k, 'shop pods injected', await listPods(k, 'inj', 'app.kubernetes.io/name=shop'));
     const p = pod as Pod;
     // Before-policy sidecars in front, After-policy ones after the app; init containers after the pod's own.
     expect(p.spec.containers.map((c) => c.name)).toEqual(['proxy', 'app', 'log-agent']);
@@ -101,6 +99,7 @@ describe('pod injection', () => {
     // A new pod created after the first status carries the revision.
     await scaleDeployment(k, 'inj', 'shop', 3);
     const pods = await waitForRunning(k, 'inj', 'app.kubernetes.io/name=shop', 3);
+    observeThePods(k, 'shop pods after scaling to 3', pods);
     const newest = pods.find((x) => annotationJson(x, 'kruise.io/sidecarset-hash')['inj-mesh']?.controllerRevision);
     expect(annotationJson(newest as Pod, 'kruise.io/sidecarset-hash')['inj-mesh']?.controllerRevision).toBe(mesh.status?.latestRevision);
 
@@ -110,7 +109,7 @@ describe('pod injection', () => {
     expect(out.split('\n')[1]).toMatch(/^inj-log\s+3\s+3\s+3\s+/);
   });
 
-  it('skips namespaces labelled control-plane and pods created before the SidecarSet', async () => {
+  scenario('skips namespaces labelled control-plane and pods created before the SidecarSet', async (k) => {
     await createDeployment(k, 'kube-system', 'sys', 1, { mesh: 'sys' });
     await createDeployment(k, 'inj', 'early', 1, { mesh: 'early' });
     await waitForRunning(k, 'kube-system', 'app.kubernetes.io/name=sys', 1);
@@ -124,15 +123,18 @@ describe('pod injection', () => {
     await scaleDeployment(k, 'inj', 'early', 2);
     const sys = await waitForRunning(k, 'kube-system', 'app.kubernetes.io/name=sys', 2);
     const early = await waitForRunning(k, 'inj', 'app.kubernetes.io/name=early', 2);
+    observeThePods(k, 'kube-system pods', sys);
+    observeThePods(k, 'pods created before and after the SidecarSet', early);
     expect(sys.map((p) => p.spec.containers.map((c) => c.name))).toEqual([['app'], ['app']]);
     // Only the pod created after the SidecarSet is injected and counted.
     expect(early.map((p) => p.spec.containers.length).sort()).toEqual([1, 2]);
     await waitForStatus(k, 'everywhere', { matchedPods: 1, updatedPods: 1 });
+    await observeTheSidecarSet(k, 'everywhere settled', 'everywhere');
   });
 });
 
 describe('revisions', () => {
-  it('keeps revisionHistoryLimit revisions; a rollback reuses a revision with a new number', async () => {
+  scenario('keeps revisionHistoryLimit revisions; a rollback reuses a revision with a new number', async (k) => {
     await createSidecarSet(k, 'hist', {
       selector: { matchLabels: { hist: 'x' } },
       revisionHistoryLimit: 3,
@@ -147,6 +149,7 @@ describe('revisions', () => {
       });
     }
     const revs = await listRevisions(k, 'hist');
+    await observeTheRevisions(k, 'hist revisions after five images', 'hist');
     expect(revs.map((r) => r.revision)).toEqual([4, 5, 6]);
     const ss = await getSidecarSet(k, 'hist');
     expect(ss.status?.latestRevision).toBe(revs[2]?.metadata.name);
@@ -167,6 +170,8 @@ describe('revisions', () => {
     await jsonPatch(k, 'hist', [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.33' }]);
     await waitForStatus(k, 'hist', { latestRevision: revs[0]?.metadata.name });
     const after = await listRevisions(k, 'hist');
+    await observeTheRevisions(k, 'hist revisions after going back to 1.33', 'hist');
+    await observeTheSidecarSet(k, 'hist after going back to 1.33', 'hist');
     expect(after.map((r) => [r.metadata.name, r.revision])).toEqual([
       [revs[1]?.metadata.name, 5],
       [revs[2]?.metadata.name, 6],
@@ -180,7 +185,7 @@ describe('revisions', () => {
     });
   });
 
-  it('injects an older revision with injectionStrategy.revision, then upgrades it in place when resumed', async () => {
+  scenario('injects an older revision with injectionStrategy.revision, then upgrades it in place when resumed', async (k) => {
     await createSidecarSet(k, 'older', {
       selector: { matchLabels: { older: 'x' } },
       updateStrategy: { maxUnavailable: 3 },
@@ -188,6 +193,7 @@ describe('revisions', () => {
     });
     // A revision cannot be named before it exists.
     const early = await failure(
+      k,
       createSidecarSet(k, 'older-bad', {
         selector: { matchLabels: { older: 'y' } },
         injectionStrategy: { revision: { revisionName: 'older-nope' } },
@@ -201,6 +207,7 @@ describe('revisions', () => {
     await createDeployment(k, 'rev', 'older', 2, { older: 'x' });
     await waitForRunning(k, 'rev', 'older=x', 2);
     const v1 = await waitForStatus(k, 'older', { matchedPods: 2, readyPods: 2 });
+    await observeTheSidecarSet(k, 'older v1', 'older');
     const v1Rev = v1.status?.latestRevision as string;
     await jsonPatch(k, 'older', [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.36' }]);
     const v2 = await waitForStatus(k, 'older', { updatedPods: 2, updatedReadyPods: 2 });
@@ -210,6 +217,7 @@ describe('revisions', () => {
     });
     await scaleDeployment(k, 'rev', 'older', 3);
     const pods = await waitForRunning(k, 'rev', 'older=x', 3);
+    observeThePods(k, 'older pods with one injected at revision 1', pods);
     const fresh = pods.find((p) => containerImage(p, 'older') === 'docker.io/library/busybox:1.35') as Pod;
     expect(fresh).toBeDefined();
     expect(annotationJson(fresh, 'kruise.io/sidecarset-hash').older).toMatchObject({
@@ -222,6 +230,8 @@ describe('revisions', () => {
     await mergePatch(k, 'older', { spec: { updateStrategy: { paused: false } } });
     await waitForStatus(k, 'older', { matchedPods: 3, updatedPods: 3, readyPods: 3, updatedReadyPods: 3 });
     const now = await listPods(k, 'rev', 'older=x');
+    observeThePods(k, 'older pods after resuming', now);
+    await observeTheRevisions(k, 'older revisions', 'older');
     expect(now.map((p) => containerImage(p, 'older'))).toEqual(Array(3).fill('docker.io/library/busybox:1.36'));
     const upgraded = now.find((p) => p.metadata.name === fresh.metadata.name) as Pod;
     expect(annotationJson(upgraded, 'kruise.io/sidecarset-hash').older?.controllerRevision).toBe(v2.status?.latestRevision);
@@ -229,13 +239,14 @@ describe('revisions', () => {
 });
 
 describe('canary SidecarSets', () => {
-  it('a canary replaces its base for the pods it selects; only NotUpdate is allowed', async () => {
+  scenario('a canary replaces its base for the pods it selects; only NotUpdate is allowed', async (k) => {
     await createSidecarSet(k, 'cbase', {
       selector: { matchLabels: { cb: 'x' } },
       containers: [{ name: 'cproxy', image: 'docker.io/envoyproxy/envoy:v1.30.1' }],
     });
     const meta = { annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'cbase' } };
     const rolling = await failure(
+      k,
       createSidecarSet(
         k,
         'cbase-canary',
@@ -264,6 +275,8 @@ describe('canary SidecarSets', () => {
     await createDeployment(k, 'canary', 'canary', 2, { cb: 'x', canary: 'true' });
     const stable = await waitForRunning(k, 'canary', 'app.kubernetes.io/name=stable', 3);
     const canary = await waitForRunning(k, 'canary', 'app.kubernetes.io/name=canary', 2);
+    observeThePods(k, 'stable pods', stable);
+    observeThePods(k, 'canary pods', canary);
     for (const p of stable) {
       expect(p.metadata.annotations?.['kruise.io/sidecarset-injected-list']).toBe('cbase');
       expect(containerImage(p, 'cproxy')).toBe('docker.io/envoyproxy/envoy:v1.30.1');
@@ -275,9 +288,12 @@ describe('canary SidecarSets', () => {
     await waitForStatus(k, 'cbase', { matchedPods: 3, updatedPods: 3, readyPods: 3 });
     // (quirk) NotUpdate reconciles on pod creation only: its readyPods stays as it was then.
     const c = await waitForStatus(k, 'cbase-canary', { matchedPods: 2, updatedPods: 2 });
+    await observeTheSidecarSet(k, 'cbase', 'cbase');
+    await observeTheSidecarSet(k, 'cbase-canary', 'cbase-canary');
     expect(c.status?.readyPods).toBe(0);
     // The base annotation is immutable.
     const moved = await failure(
+      k,
       mergePatch(k, 'cbase-canary', { metadata: { annotations: { 'apps.kruise.io/sidecarset-base': 'other' } } }),
     );
     expect(moved.message).toBe(`${PREFIX}metadata: Invalid value: "other": annotations[apps.kruise.io/sidecarset-base] is immutable`);
@@ -287,7 +303,7 @@ describe('canary SidecarSets', () => {
 describe('validation over HTTP', () => {
   const ok = { selector: { matchLabels: { v: 'x' } }, containers: [{ name: 'v', image: 'docker.io/library/busybox:1.36' }] };
 
-  it('webhook errors are 500 with the vsidecarset.kb.io prefix and Kruise messages', async () => {
+  scenario('webhook errors are 500 with the vsidecarset.kb.io prefix and Kruise messages', async (k) => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ containers: ok.containers }, 'spec.selector: Required value: no selector defined for SidecarSet'],
       [{ selector: ok.selector }, 'spec: Required value: no initContainer or container defined for SidecarSet'],
@@ -302,31 +318,36 @@ describe('validation over HTTP', () => {
       ],
     ];
     for (const [spec, message] of cases) {
-      const f = await failure(createSidecarSet(k, 'val', spec));
+      const f = await failure(k, createSidecarSet(k, 'val', spec));
       expect(f).toMatchObject({ code: 500, message: `${PREFIX}${message}` });
     }
-    const dot = await failure(createSidecarSet(k, 'val.v2', ok));
+    const dot = await failure(k, createSidecarSet(k, 'val.v2', ok));
     expect(dot.code).toBe(500);
     expect(dot.message).toBe(
       `${PREFIX}metadata.name: Invalid value: "val.v2": sidecarset name must consist of alphanumeric characters or '-' (e.g. 'example-com', regex used for validation is '^[a-zA-Z0-9\\-]+$')`,
     );
     // Immutable container names on update.
     await createSidecarSet(k, 'val', ok);
-    const rename = await failure(jsonPatch(k, 'val', [{ op: 'replace', path: '/spec/containers/0/name', value: 'w' }]));
+    const rename = await failure(k, jsonPatch(k, 'val', [{ op: 'replace', path: '/spec/containers/0/name', value: 'w' }]));
     expect(rename).toMatchObject({ code: 500, message: `${PREFIX}spec.containers.name: Invalid value: "w": container w is not found` });
     // Conflicts with an overlapping SidecarSet.
-    const clash = await failure(createSidecarSet(k, 'val-clash', { selector: { matchLabels: { other: 'y' } }, containers: ok.containers }));
+    const clash = await failure(
+      k,
+      createSidecarSet(k, 'val-clash', { selector: { matchLabels: { other: 'y' } }, containers: ok.containers }),
+    );
     expect(clash).toMatchObject({ code: 500, message: `${PREFIX}spec.containers: Invalid value: "v": container v already exist in val` });
   });
 
-  it('schema errors are 422 Invalid from the API server, before the webhook', async () => {
+  scenario('schema errors are 422 Invalid from the API server, before the webhook', async (k) => {
     const policy = await failure(
+      k,
       createSidecarSet(k, 'val-422', { ...ok, injectionStrategy: { revision: { revisionName: 'x', policy: 'Sometimes' } } }),
     );
     expect(policy.code).toBe(422);
     expect(policy.reason).toBe('Invalid');
     expect(policy.message).toContain('spec.injectionStrategy.revision.policy');
     const rp = await failure(
+      k,
       createSidecarSet(k, 'val-422', {
         ...ok,
         containers: [
@@ -336,13 +357,13 @@ describe('validation over HTTP', () => {
     );
     expect(rp.code).toBe(422);
     expect(rp.message).toContain('targetContainersMode');
-    const upper = await failure(createSidecarSet(k, 'Val', ok));
+    const upper = await failure(k, createSidecarSet(k, 'Val', ok));
     expect(upper.code).toBe(422);
-    const typed = await failure(createSidecarSet(k, 'val-422', { ...ok, updateStrategy: { paused: 'yes' } }));
+    const typed = await failure(k, createSidecarSet(k, 'val-422', { ...ok, updateStrategy: { paused: 'yes' } }));
     expect(typed.code).toBe(422);
   });
 
-  it('v1alpha1 is converted: spec.namespace wins and reads back as a namespaceSelector', async () => {
+  scenario('v1alpha1 is converted: spec.namespace wins and reads back as a namespaceSelector', async (k) => {
     await createSidecarSet(
       k,
       'alpha',
@@ -360,6 +381,8 @@ describe('validation over HTTP', () => {
     expect(beta.spec.customVersion).toBe('a1');
     expect(beta.metadata.labels?.['apps.kruise.io/sidecarset-custom-version']).toBeUndefined();
     const alpha = await getSidecarSet(k, 'alpha', 'v1alpha1');
+    await observeTheSidecarSet(k, 'alpha read as v1beta1', 'alpha', 'v1beta1');
+    await observeTheSidecarSet(k, 'alpha read as v1alpha1', 'alpha', 'v1alpha1');
     expect(alpha.spec.namespace).toBeUndefined();
     expect(alpha.spec.namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'alpha-ns' } });
     expect(alpha.metadata.labels?.['apps.kruise.io/sidecarset-custom-version']).toBe('a1');
@@ -373,6 +396,7 @@ describe('validation over HTTP', () => {
       body: [{ op: 'replace', path: '/metadata/labels/apps.kruise.io~1sidecarset-custom-version', value: 'a2' }],
     });
     const bumped = await getSidecarSet(k, 'alpha', 'v1beta1');
+    await observeTheSidecarSet(k, 'alpha after a v1alpha1 label edit', 'alpha', 'v1beta1');
     expect(bumped.spec.customVersion).toBe('a2');
     expect(bumped.metadata.generation).toBe(gen + 1);
   });

@@ -3,7 +3,7 @@
  * user would: partition in percent, maxUnavailable with a failing image, pause and resume, a
  * selector canary, and a non-image change making pods not upgradable and back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Pod } from '@/lib/fleet/k8s-types';
 import {
   annotationJson,
@@ -17,27 +17,21 @@ import {
   listEvents,
   listPods,
   mergePatch,
+  observeThePods,
+  observeTheSidecarSet,
   sleep,
-  startKruiseCluster,
+  kruiseScenarios,
   waitFor,
   waitForRunning,
   waitForStatus,
 } from './scenario-support';
 
-let k: KruiseCluster;
-
-beforeAll(async () => {
-  k = await startKruiseCluster();
-});
-
-afterAll(async () => {
-  await k?.stop();
-});
+const scenario = kruiseScenarios();
 
 const NS = 'rollout';
 
 /** A SidecarSet `name` with one cold sidecar `agent`, and a Deployment `name` of `replicas` pods it matches. */
-async function setUp(name: string, replicas: number, strategy: Record<string, unknown> = {}): Promise<Pod[]> {
+async function setUp(k: KruiseCluster, name: string, replicas: number, strategy: Record<string, unknown> = {}): Promise<Pod[]> {
   await createSidecarSet(k, name, {
     selector: { matchLabels: { sidecar: name } },
     updateStrategy: strategy,
@@ -46,6 +40,8 @@ async function setUp(name: string, replicas: number, strategy: Record<string, un
   await createDeployment(k, NS, name, replicas, { sidecar: name });
   const pods = await waitForRunning(k, NS, `sidecar=${name}`, replicas);
   await waitForStatus(k, name, { matchedPods: replicas, updatedPods: replicas, readyPods: replicas, updatedReadyPods: replicas });
+  await observeTheSidecarSet(k, `${name} set up`, name);
+  observeThePods(k, `${name} pods set up`, pods);
   return pods;
 }
 
@@ -59,8 +55,8 @@ function withImage(pods: Pod[], image: string): string[] {
 }
 
 describe('rolling upgrades over HTTP', () => {
-  it('a partition in percent keeps that share of pods on the old version until lowered', async () => {
-    await setUp('pct', 10, { maxUnavailable: '50%' });
+  scenario('a partition in percent keeps that share of pods on the old version until lowered', async (k) => {
+    await setUp(k, 'pct', 10, { maxUnavailable: '50%' });
     // Image and partition in one request, so no pod beyond the canary is touched.
     await jsonPatch(k, 'pct', [
       ...setImage('docker.io/library/busybox:1.36'),
@@ -71,6 +67,7 @@ describe('rolling upgrades over HTTP', () => {
     await sleep(500);
     const pods = await listPods(k, NS, 'sidecar=pct');
     const updated = withImage(pods, 'docker.io/library/busybox:1.36');
+    observeThePods(k, 'pct pods at partition 70%', pods);
     expect(updated.length).toBe(3);
     for (const p of pods.filter((x) => updated.includes(x.metadata.name))) {
       expect(annotationJson(p, 'kruise.io/sidecarset-hash').pct?.hash).toBe(ss.metadata.annotations?.['kruise.io/sidecarset-hash']);
@@ -85,14 +82,17 @@ describe('rolling upgrades over HTTP', () => {
     await waitForStatus(k, 'pct', { updatedPods: 9, updatedReadyPods: 9, readyPods: 10 });
     await mergePatch(k, 'pct', { spec: { updateStrategy: { partition: 0 } } });
     await waitForStatus(k, 'pct', { matchedPods: 10, updatedPods: 10, readyPods: 10, updatedReadyPods: 10 });
+    await observeTheSidecarSet(k, 'pct done', 'pct');
     expect(withImage(await listPods(k, NS, 'sidecar=pct'), 'docker.io/library/busybox:1.36').length).toBe(10);
   });
 
-  it('maxUnavailable bounds how many pods a failing image takes down, and the rollout stalls', async () => {
-    await setUp('fail', 6, { maxUnavailable: 2 });
+  scenario('maxUnavailable bounds how many pods a failing image takes down, and the rollout stalls', async (k) => {
+    await setUp(k, 'fail', 6, { maxUnavailable: 2 });
     await jsonPatch(k, 'fail', setImage('docker.io/library/busybox:1.36-broken'));
     const failing = await waitFor('two pods failing to pull', async () => {
       const pods = await listPods(k, NS, 'sidecar=fail');
+      observeThePods(k, 'fail pods stalled', pods);
+      await observeTheSidecarSet(k, 'fail stalled', 'fail');
       const bad = pods.filter((p) =>
         p.status?.containerStatuses?.some(
           (c) => c.name === 'agent' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''),
@@ -109,10 +109,11 @@ describe('rolling upgrades over HTTP', () => {
     // A good image: the not-ready pods go first without budget, then the rest.
     await jsonPatch(k, 'fail', setImage('docker.io/library/busybox:1.36', 'docker.io/library/busybox:1.36-broken'));
     await waitForStatus(k, 'fail', { matchedPods: 6, updatedPods: 6, readyPods: 6, updatedReadyPods: 6 });
+    observeThePods(k, 'fail pods done', await listPods(k, NS, 'sidecar=fail'));
   });
 
-  it('pause in the middle of a rollout stops further updates; resume finishes it', async () => {
-    await setUp('pause', 6, { maxUnavailable: 2 });
+  scenario('pause in the middle of a rollout stops further updates; resume finishes it', async (k) => {
+    await setUp(k, 'pause', 6, { maxUnavailable: 2 });
     // A slow image: each round takes long enough to pause between rounds.
     await jsonPatch(k, 'pause', setImage('docker.io/library/busybox:1.36-slow'));
     await waitFor('the first round', async () => {
@@ -128,16 +129,18 @@ describe('rolling upgrades over HTTP', () => {
     expect(withImage(await listPods(k, NS, 'sidecar=pause'), 'docker.io/library/busybox:1.36-slow')).toEqual(atPause);
     await mergePatch(k, 'pause', { spec: { updateStrategy: { paused: false } } });
     await waitForStatus(k, 'pause', { matchedPods: 6, updatedPods: 6, readyPods: 6, updatedReadyPods: 6 }, 30_000);
+    await observeTheSidecarSet(k, 'pause done', 'pause');
   });
 
-  it('a selector canary updates only the labelled pods; dropping the selector rolls out the rest', async () => {
-    const pods = await setUp('sel', 5, { maxUnavailable: 5 });
+  scenario('a selector canary updates only the labelled pods; dropping the selector rolls out the rest', async (k) => {
+    const pods = await setUp(k, 'sel', 5, { maxUnavailable: 5 });
     const chosen = pods.slice(0, 2).map((p) => p.metadata.name);
     for (const name of chosen) {
       await k.core.patchNamespacedPod({ namespace: NS, name, body: [{ op: 'add', path: '/metadata/labels/canary', value: 'true' }] });
     }
     // A non-zero partition with a selector is refused by the webhook.
     const refused = await failure(
+      k,
       jsonPatch(k, 'sel', [
         { op: 'add', path: '/spec/updateStrategy/selector', value: { matchLabels: { canary: 'true' } } },
         { op: 'replace', path: '/spec/updateStrategy/partition', value: 1 },
@@ -152,14 +155,15 @@ describe('rolling upgrades over HTTP', () => {
       { op: 'add', path: '/spec/updateStrategy/selector', value: { matchLabels: { canary: 'true' } } },
     ]);
     await waitForStatus(k, 'sel', { matchedPods: 5, updatedPods: 2, readyPods: 5, updatedReadyPods: 2 });
+    await observeTheSidecarSet(k, 'sel canary', 'sel');
     await sleep(400);
     expect(withImage(await listPods(k, NS, 'sidecar=sel'), 'docker.io/library/busybox:1.36')).toEqual(chosen.sort());
     await jsonPatch(k, 'sel', [{ op: 'remove', path: '/spec/updateStrategy/selector' }]);
     await waitForStatus(k, 'sel', { matchedPods: 5, updatedPods: 5, readyPods: 5, updatedReadyPods: 5 });
   });
 
-  it('a non-image change makes pods not upgradable; putting it back with a new image upgrades them', async () => {
-    await setUp('immut', 3, { maxUnavailable: 3 });
+  scenario('a non-image change makes pods not upgradable; putting it back with a new image upgrades them', async (k) => {
+    await setUp(k, 'immut', 3, { maxUnavailable: 3 });
     const before = await getSidecarSet(k, 'immut');
     await jsonPatch(k, 'immut', [{ op: 'add', path: '/spec/containers/0/env', value: [{ name: 'LOG_LEVEL', value: 'debug' }] }]);
     const after = await getSidecarSet(k, 'immut');
@@ -181,6 +185,8 @@ describe('rolling upgrades over HTTP', () => {
     });
     await waitForStatus(k, 'immut', { matchedPods: 3, updatedPods: 0, readyPods: 3, updatedReadyPods: 0 });
     const pods = await listPods(k, NS, 'sidecar=immut');
+    observeThePods(k, 'immut pods not upgradable', pods);
+    await observeTheSidecarSet(k, 'immut not upgradable', 'immut');
     // Nothing was applied to them: not the env, not anything else.
     for (const p of pods) expect(p.spec.containers.find((c) => c.name === 'agent')?.env).toEqual([{ name: 'IS_INJECTED', value: 'true' }]);
     const events = await listEvents(k, 'default', 'immut');
@@ -193,6 +199,7 @@ describe('rolling upgrades over HTTP', () => {
     await jsonPatch(k, 'immut', [{ op: 'remove', path: '/spec/containers/0/env' }, ...setImage('docker.io/library/busybox:1.36')]);
     await waitForStatus(k, 'immut', { matchedPods: 3, updatedPods: 3, readyPods: 3, updatedReadyPods: 3 });
     const done = await listPods(k, NS, 'sidecar=immut');
+    observeThePods(k, 'immut pods upgraded', done);
     expect(withImage(done, 'docker.io/library/busybox:1.36').length).toBe(3);
     for (const p of done) {
       expect(p.status?.conditions?.find((c) => c.type === 'SidecarSetUpgradable')).toMatchObject({

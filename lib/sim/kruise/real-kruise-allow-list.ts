@@ -1,0 +1,14 @@
+/**
+ * Where the built-in cluster may differ from real Kruise in the scenario comparison
+ * (scenario-support.ts), each with its reason. Only values that differ between any two runs of
+ * the same scenario belong here: times, generated names and what is derived from them.
+ * Behaviour does not: a difference in behaviour is fixed in the built-in cluster.
+ */
+import type { AllowedDifference } from '@/lib/test-support/comparison';
+
+export const REAL_KRUISE_ALLOW_LIST: AllowedDifference[] = [
+  { path: ['**', 'updateTimestamp'], reason: 'the time Kruise wrote a hash annotation' },
+  { path: ['**', 'lastTransitionTime'], reason: 'condition times' },
+  { path: ['**', 'creationTimestamp'], reason: 'object creation times' },
+  { path: ['**', 'pods', '*', 'name'], reason: 'pod names end in a random suffix (ReplicaSet controller)' },
+];
