@@ -1,7 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import {
   baseURL,
+  clusterKind,
+  contextFor,
   e2eKubeconfig,
+  noKruiseBaseURL,
+  noKruiseKubeconfig,
+  noKruisePort,
   port,
   restrictedBaseURL,
   restrictedPort,
@@ -13,27 +18,31 @@ import {
 } from './e2e/support/env';
 
 /**
- * Browser tests against the built-in cluster's demo fleet. Run `npx next build` first: the servers
- * start with --no-build.
+ * Browser tests against the demo fleet on the built-in cluster, or with SIDECAR_FLEET_TEST_CLUSTER=real
+ * on the real control plane (tools/real-cluster). Run `npx next build` first: the servers start
+ * with --no-build.
  *
- * Two dashboards share one built-in cluster:
+ * Dashboards share the one cluster:
  * - the admin one (port E2E_PORT, default 3100) starts the cluster and writes its kubeconfig to
- *   .sim/e2e-<port>/kubeconfig, which the tests also hand to kubectl;
- * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the sim-viewer context. Playwright
+ *   .sim/e2e-<port>/kubeconfig (.real-cluster/e2e-<port>/ for the real one), which the tests also
+ *   hand to kubectl;
+ * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the viewer's context. Playwright
  *   starts web servers in order and waits for each, so the kubeconfig exists when it starts.
  * A third (E2E_PORT + 2) points at a cluster that never answers, for the first-render error page;
- * a fourth (E2E_PORT + 3) acts as sim-restricted, who may not read pods in one namespace.
+ * a fourth (E2E_PORT + 3) acts as the restricted user, who may not read pods in one namespace;
+ * a fifth (E2E_PORT + 4) starts a cluster of its own, of the same kind, without OpenKruise.
  */
 const ci = !!process.env.CI;
+const real = clusterKind === 'real';
 
 /** One dashboard (`npm start`, already built) on `port`, ready when its cluster route answers. */
-function dashboard(port: number, base: string, flags: string, env: Record<string, string>) {
+function dashboard(port: number, base: string, flags: string, env: Record<string, string>, timeout = 120_000) {
   return {
     command: `npm start -- --no-build --port ${port} ${flags}`.trim(),
     url: `${base}/api/cluster`,
     env: { ...env, PORT: String(port) },
     reuseExistingServer: !ci,
-    timeout: 120_000,
+    timeout,
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
   };
@@ -47,6 +56,8 @@ const secondary = { SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off' };
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The outage spec switches the built-in cluster's fault injection on, which a real API server has not.
+  testIgnore: real ? ['**/05-outage.spec.ts'] : [],
   // Per port, like the kubeconfig: a second run on another port must not wipe this run's traces.
   outputDir: `test-results/e2e-${port}`,
   // One shared, stateful cluster: tests patch it and one switches on an outage, so they run one at a time.
@@ -75,9 +86,19 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium', viewport: { width: 1440, height: 900 } } }],
   webServer: [
-    dashboard(port, baseURL, `--builtin --fleet demo --kubeconfig-out ${e2eKubeconfig}`, { SIDECAR_FLEET_CLUSTER: 'builtin' }),
-    dashboard(viewerPort, viewerBaseURL, '--context sim-viewer', { KUBECONFIG: e2eKubeconfig, ...secondary }),
-    dashboard(restrictedPort, restrictedBaseURL, '--context sim-restricted', { KUBECONFIG: e2eKubeconfig, ...secondary }),
+    real
+      ? // The real control plane loads the demo through its API and waits for real Kruise to reach every state.
+        dashboard(port, baseURL, `--real --fleet demo --kubeconfig-out ${e2eKubeconfig}`, { SIDECAR_FLEET_CLUSTER: 'real' }, 420_000)
+      : dashboard(port, baseURL, `--builtin --fleet demo --kubeconfig-out ${e2eKubeconfig}`, { SIDECAR_FLEET_CLUSTER: 'builtin' }),
+    dashboard(viewerPort, viewerBaseURL, `--context ${contextFor('viewer')}`, { KUBECONFIG: e2eKubeconfig, ...secondary }),
+    dashboard(restrictedPort, restrictedBaseURL, `--context ${contextFor('restricted')}`, { KUBECONFIG: e2eKubeconfig, ...secondary }),
     dashboard(unreachablePort, unreachableBaseURL, '', { KUBECONFIG: unreachableKubeconfig, ...secondary }),
+    dashboard(
+      noKruisePort,
+      noKruiseBaseURL,
+      `${real ? '--real' : '--builtin'} --no-kruise --fleet empty --kubeconfig-out ${noKruiseKubeconfig}`,
+      { SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off' },
+      300_000,
+    ),
   ],
 });

@@ -13,6 +13,9 @@ const ON_ANY_CLUSTER = [
   // The Kruise scenarios: on the real control plane, compared with the built-in cluster's run.
   'lib/sim/kruise/scenarios-*.test.ts',
   'lib/sim/kruise/crd-schema.test.ts',
+  // The dashboard's rollout writes, conflicts and access reviews, and the rollout guard.
+  'lib/k8s/rollout.test.ts',
+  'lib/k8s/guard.test.ts',
   'tools/**/*.test.ts',
 ];
 

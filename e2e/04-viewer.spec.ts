@@ -3,9 +3,9 @@ import { OverviewPage } from './pages/overview-page';
 import { SidecarSetPage } from './pages/sidecarset-page';
 import { WorkloadsPage } from './pages/workloads-page';
 import { kubectlJson } from './support/cluster';
-import { viewerBaseURL } from './support/env';
+import { contextFor, viewerBaseURL } from './support/env';
 
-/** The second dashboard acts as sim-viewer (get, list, watch only) on the same cluster. */
+/** The second dashboard acts as the viewer (get, list, watch only) on the same cluster. */
 test.use({ baseURL: viewerBaseURL });
 
 const mutating = /^(Canary upgrade|Promote|Pause rollout|Resume rollout|Roll back|Pause every rollout)/;
@@ -13,7 +13,7 @@ const mutating = /^(Canary upgrade|Promote|Pause rollout|Resume rollout|Roll bac
 test('the viewer sees the whole fleet, read-only', async ({ page }) => {
   const overview = new OverviewPage(page);
   await overview.goto();
-  await expect(overview.cluster).toContainText('sim-viewer');
+  await expect(overview.cluster).toContainText(contextFor('viewer'));
 
   const names = kubectlJson<{ items: Array<{ metadata: { name: string } }> }>(['get', 'sidecarsets.apps.kruise.io']).items.map(
     (s) => s.metadata.name,

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { OverviewPage } from './pages/overview-page';
 import { WorkloadsPage } from './pages/workloads-page';
-import { restrictedBaseURL } from './support/env';
+import { contextFor, restrictedBaseURL } from './support/env';
 
 /**
- * sim-restricted may read everything but the pods of namespace `payments`. The refusal shows in
+ * The restricted user may read everything but the pods of namespace `payments`. The refusal shows in
  * place, with its reason, and the rest of the fleet renders; it is not an outage.
  */
 test.use({ baseURL: restrictedBaseURL });
@@ -12,7 +12,7 @@ test.use({ baseURL: restrictedBaseURL });
 test('a 403 on one namespace shows in place and the rest of the page renders', async ({ page }) => {
   const overview = new OverviewPage(page);
   await overview.goto();
-  await expect(overview.cluster).toContainText('sim-restricted');
+  await expect(overview.cluster).toContainText(contextFor('restricted'));
   const refusal = page.getByRole('status').filter({ hasText: 'No access to pods in namespace payments' });
   await expect(refusal).toBeVisible();
   await expect(refusal).toContainText('403');

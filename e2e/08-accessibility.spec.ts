@@ -110,7 +110,7 @@ test.describe('as the viewer', () => {
   });
 });
 
-test.describe('as sim-restricted', () => {
+test.describe('as the restricted user', () => {
   test.use({ baseURL: restrictedBaseURL });
   test('a 403 shown in place', async ({ page }) => {
     const workloads = new WorkloadsPage(page);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createFixture, OLD_IMAGE, podsOnImage, RolloutPage, sidecarSet, sidecarSetEvents } from './rollout-support';
+import { createFixture, expectPreviewOf, OLD_IMAGE, podsOnImage, RolloutPage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -18,7 +18,7 @@ test('a broken image trips the rollout guard: the rollout pauses and the page sa
   await d.getByRole('radio', { name: /^Percent of matched pods/ }).check();
   await d.getByLabel('Percent of the matched pods').fill('50');
   const listed = await ui.preview(d);
-  expect(listed).toHaveLength(3);
+  await expectPreviewOf(d, listed, 3);
   await d.getByRole('button', { name: 'Start canary' }).click();
   await expect(page.getByText(/^Canary started/)).toBeVisible();
 

@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { baseURL, viewerBaseURL } from './support/env';
+import { baseURL, contextFor, viewerBaseURL } from './support/env';
 import { createFixture, NEW_IMAGE, RolloutPage, setImage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 test.describe.configure({ timeout: 120_000 });
 
 const ACTIONS = ['Canary upgrade', 'Promote', 'Pause rollout', 'Roll back'] as const;
 
-test.describe('as sim-viewer', () => {
+test.describe('as the viewer', () => {
   test.use({ baseURL: viewerBaseURL });
 
   test('the viewer cannot act; a forged request is still refused and reported', async ({ page, browser, request }) => {
@@ -14,13 +14,17 @@ test.describe('as sim-viewer', () => {
     const ui = new RolloutPage(page, fx);
     await ui.goto();
     for (const name of ACTIONS) await expect(ui.button(name)).toBeDisabled();
-    await expect(page.getByText(/^Read-only: sim-viewer may not patch sidecarsets\.apps\.kruise\.io/)).toBeVisible();
+    await expect(
+      page.getByText(new RegExp(`^Read-only: ${contextFor('viewer')} may not patch sidecarsets\\.apps\\.kruise\\.io`)),
+    ).toBeVisible();
     const before = sidecarSet(fx);
 
     // Forged in the page: enable the button in the DOM and submit its form anyway.
     await ui.button('Pause rollout').evaluate((b) => b.removeAttribute('disabled'));
     await ui.button('Pause rollout').click();
-    await expect(page.getByText(/^Forbidden: sim-viewer may not patch sidecarsets\.apps\.kruise\.io "viewer-/)).toBeVisible();
+    await expect(
+      page.getByText(new RegExp(`^Forbidden: ${contextFor('viewer')} may not patch sidecarsets\\.apps\\.kruise\\.io "viewer-`)),
+    ).toBeVisible();
 
     // Forged on the wire: take a real "Start canary" request from the admin dashboard (same
     // build, same action ids), and send it to the viewer's dashboard.
@@ -49,7 +53,7 @@ test.describe('as sim-viewer', () => {
     expect(res.status()).toBe(200);
     // The action's answer (RSC text): the refusal, as the dialog would show it.
     const answer = await res.text();
-    expect(answer).toContain('Forbidden: sim-viewer may not patch sidecarsets.apps.kruise.io');
+    expect(answer).toContain(`Forbidden: ${contextFor('viewer')} may not patch sidecarsets.apps.kruise.io`);
     expect(answer).toContain(fx.name);
 
     const after = sidecarSet(fx);

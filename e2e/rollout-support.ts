@@ -187,6 +187,21 @@ export class RolloutPage {
   }
 }
 
+/**
+ * The preview covers `n` pods: it lists exactly them, or, where Kruise ranks pods equally at the
+ * cut and chooses among them, more, and says so.
+ */
+export async function expectPreviewOf(d: Locator, listed: string[], n: number): Promise<void> {
+  expect(listed.length).toBeGreaterThanOrEqual(n);
+  if (listed.length > n) await expect(d.getByTestId('preview-ties')).toContainText(/this change updates \d+ of \d+ such pods/);
+}
+
+/** `n` pods were updated, all of them among those the preview listed. */
+export function expectUpdatedAmong(updated: string[], listed: string[], n: number): void {
+  expect(updated).toHaveLength(n);
+  expect(listed).toEqual(expect.arrayContaining(updated));
+}
+
 /** `namespace/name` of the pods the preview lists, sorted. */
 export async function previewPods(d: Locator): Promise<string[]> {
   const rows = d.getByTestId('preview-pod');

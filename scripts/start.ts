@@ -7,13 +7,20 @@
  * and points the dashboard at it through KUBECONFIG: the dashboard then reaches it over HTTPS with
  * the same client code as any real cluster.
  *
+ * With --real (or SIDECAR_FLEET_CLUSTER=real) it starts the real control plane instead
+ * (tools/real-cluster: kube-apiserver, etcd, OpenKruise's kruise-manager and KWOK on loopback, built
+ * from Go modules on first use) and points the dashboard at it the same way.
+ *
  * Flags (after `npm start --`):
  *   --builtin                  use the built-in cluster even when a kubeconfig exists
- *   --fleet demo|empty|scale:N built-in cluster's fleet (default demo)
+ *   --real                     use the real control plane (built on first use; needs Go)
+ *   --fleet demo|empty|scale:N the started cluster's fleet (default demo; the real one takes demo or empty)
  *   --sim-port N               built-in cluster's port (default: a free one)
- *   --kubeconfig-out PATH      where to write the built-in cluster's kubeconfig (default .sim/kubeconfig)
+ *   --kubeconfig-out PATH      where to write the started cluster's kubeconfig (default .sim/kubeconfig,
+ *                              or .real-cluster/kubeconfig with --real)
  *   --context NAME             kubeconfig context the dashboard acts as (e.g. sim-viewer)
  *   --state FILE               built-in cluster: restore from FILE on start, save on exit
+ *   --no-kruise                the started cluster has no OpenKruise (the dashboard then shows pods only)
  *   --port N                   dashboard port (default PORT or 3000)
  *   --no-build                 never build, even if the build looks stale
  */
@@ -30,21 +37,24 @@ const require = createRequire(__filename);
 const { values: args } = parseArgs({
   options: {
     builtin: { type: 'boolean', default: false },
+    real: { type: 'boolean', default: false },
     fleet: { type: 'string', default: process.env.SIDECAR_FLEET_SIM_FLEET ?? 'demo' },
     'sim-port': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_PORT ?? '0' },
-    'kubeconfig-out': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBECONFIG ?? '.sim/kubeconfig' },
+    'kubeconfig-out': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBECONFIG },
     context: { type: 'string', default: process.env.SIDECAR_FLEET_CONTEXT },
     state: { type: 'string', default: process.env.SIDECAR_FLEET_SIM_STATE },
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'no-build': { type: 'boolean', default: false },
+    'no-kruise': { type: 'boolean', default: false },
     'kubelet-delay-ms': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBELET_DELAY_MS },
   },
   strict: true,
 });
 
-type Target = { kind: 'kubeconfig'; path: string } | { kind: 'in-cluster' } | { kind: 'builtin'; why: string };
+type Target = { kind: 'kubeconfig'; path: string } | { kind: 'in-cluster' } | { kind: 'builtin'; why: string } | { kind: 'real' };
 
 function chooseCluster(): Target {
+  if (args.real || process.env.SIDECAR_FLEET_CLUSTER === 'real') return { kind: 'real' };
   if (args.builtin || process.env.SIDECAR_FLEET_CLUSTER === 'builtin') {
     return { kind: 'builtin', why: 'asked for explicitly' };
   }
@@ -110,12 +120,31 @@ async function main(): Promise<void> {
     const cluster = await startCluster({
       port: Number(args['sim-port']),
       fleet: args.fleet,
-      kubeconfigPath: path.resolve(root, args['kubeconfig-out']),
+      kubeconfigPath: path.resolve(root, args['kubeconfig-out'] ?? '.sim/kubeconfig'),
       statePath: args.state ? path.resolve(args.state) : undefined,
       kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
+      kruise: !args['no-kruise'],
     });
     console.log(`Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`);
     console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);
+    env.KUBECONFIG = cluster.kubeconfigPath as string;
+    stopCluster = () => cluster.stop();
+  } else if (target.kind === 'real') {
+    const { startRealCluster } = await import('../tools/real-cluster/index');
+    const started = Date.now();
+    const kubeconfigOut = args['kubeconfig-out'];
+    const cluster = await startRealCluster({
+      fleet: args.fleet,
+      // Its working directory (etcd data, logs) beside the kubeconfig asked for, so a second real
+      // cluster (the browser tests') never shares one with a user's.
+      dir: kubeconfigOut ? path.dirname(path.resolve(root, kubeconfigOut)) : undefined,
+      kubeconfigPath: path.resolve(root, kubeconfigOut ?? '.real-cluster/kubeconfig'),
+      kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
+      kruise: !args['no-kruise'],
+      log: (line) => console.log(line),
+    });
+    console.log(`Real control plane: ${cluster.url}, fleet "${args.fleet}", ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get sidecarsets,pods -A`);
     env.KUBECONFIG = cluster.kubeconfigPath as string;
     stopCluster = () => cluster.stop();
   } else if (target.kind === 'kubeconfig') {

@@ -1,7 +1,7 @@
 'use client';
 
 import { Badge } from '@/components/ui/badge';
-import type { ActionState, RolloutPreview } from './types';
+import type { ActionState, PreviewPod, RolloutPreview } from './types';
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -47,6 +47,13 @@ export function SpecDiff({ diff }: { diff: RolloutPreview['diff'] }) {
   );
 }
 
+/** When a listed pod is updated; "if picked" where Kruise chooses among equally ranked pods. */
+function WhenBadge({ pod }: { pod: PreviewPod }) {
+  if (pod.ifPicked === 'covered') return <Badge variant="outline">if Kruise picks it</Badge>;
+  if (pod.ifPicked === 'next-round') return <Badge variant="outline">next round or later</Badge>;
+  return pod.nextRound ? <Badge variant="info">next round</Badge> : <Badge variant="outline">later round</Badge>;
+}
+
 /** What the planner says the change will do: the pods, round by round, and the totals. */
 export function PreviewPanel({ preview, noun }: { preview: RolloutPreview; noun: string }) {
   const later = preview.pods.filter((p) => !p.nextRound).length;
@@ -80,6 +87,18 @@ export function PreviewPanel({ preview, noun }: { preview: RolloutPreview; noun:
             .
           </span>
         )}
+        {(preview.nextRoundTie || preview.coverTie) && (
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400" data-testid="preview-ties">
+            Kruise ranks some of these pods equally and chooses among them:{' '}
+            {[
+              preview.coverTie && `this change updates ${preview.coverTie.pick} of ${preview.coverTie.of} such pods`,
+              preview.nextRoundTie && `the next round takes ${preview.nextRoundTie.pick} of ${preview.nextRoundTie.of}`,
+            ]
+              .filter(Boolean)
+              .join('; ')}
+            .
+          </span>
+        )}
       </p>
       {listed > 0 && (
         <div className="max-h-64 overflow-y-auto rounded border border-zinc-200 dark:border-zinc-800">
@@ -108,7 +127,7 @@ export function PreviewPanel({ preview, noun }: { preview: RolloutPreview; noun:
                   </td>
                   <td className="px-2 py-1">{p.workload}</td>
                   <td className="px-2 py-1">
-                    {p.nextRound ? <Badge variant="info">next round</Badge> : <Badge variant="outline">later round</Badge>}
+                    <WhenBadge pod={p} />
                   </td>
                 </tr>
               ))}

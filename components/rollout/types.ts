@@ -2,9 +2,9 @@
  * What the rollout server actions return to the browser: plain JSON, small, never a raw object
  * from the cluster and never an ApiException.
  */
-import type { RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview } from '@/lib/fleet/rollout-preview';
+import type { PreviewPod, RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview } from '@/lib/fleet/rollout-preview';
 
-export type { RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview };
+export type { PreviewPod, RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview };
 
 export interface ActionState {
   ok: boolean;

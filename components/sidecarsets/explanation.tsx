@@ -13,6 +13,24 @@ function Fact({ label, value, hint }: { label: string; value: number; hint?: str
   );
 }
 
+function PodLinks({ keys, more }: { keys: string[]; more: number }) {
+  return (
+    <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs">
+      {keys.map((key) => {
+        const [ns = '', name = ''] = key.split('/');
+        return (
+          <li key={key}>
+            <Link prefetch={false} href={podHref(ns, name)} className="font-mono">
+              {key}
+            </Link>
+          </li>
+        );
+      })}
+      {more > 0 && <li className="text-zinc-600 dark:text-zinc-400">and {more} more</li>}
+    </ul>
+  );
+}
+
 /** "Why is it not progressing": the reasons, the planner's numbers behind them, and who is next. */
 export const Explanation = memo(function Explanation({ explanation: x }: { explanation: RolloutExplanation }) {
   return (
@@ -24,21 +42,16 @@ export const Explanation = memo(function Explanation({ explanation: x }: { expla
             Next round: {x.nextRoundTotal === 0 ? 'no pod' : `${x.nextRoundTotal} pod${x.nextRoundTotal === 1 ? '' : 's'}`}
           </p>
           {x.nextRound.length > 0 && (
-            <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs">
-              {x.nextRound.map((key) => {
-                const [ns = '', name = ''] = key.split('/');
-                return (
-                  <li key={key}>
-                    <Link prefetch={false} href={podHref(ns, name)} className="font-mono">
-                      {key}
-                    </Link>
-                  </li>
-                );
-              })}
-              {x.nextRoundTotal > x.nextRound.length && (
-                <li className="text-zinc-600 dark:text-zinc-400">and {x.nextRoundTotal - x.nextRound.length} more</li>
-              )}
-            </ul>
+            <PodLinks keys={x.nextRound} more={x.nextRoundTotal - (x.nextRoundTie?.pick ?? 0) - x.nextRound.length} />
+          )}
+          {x.nextRoundTie && (
+            <div className="mt-1 text-xs">
+              <p>
+                {x.nextRound.length > 0 ? 'And ' : ''}
+                {x.nextRoundTie.pick} of these {x.nextRoundTie.total} pods: Kruise ranks them equally and chooses which.
+              </p>
+              <PodLinks keys={x.nextRoundTie.pods} more={x.nextRoundTie.total - x.nextRoundTie.pods.length} />
+            </div>
           )}
         </div>
       </div>

@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import yaml from 'js-yaml';
-import { e2eKubeconfig } from './env';
+import { contextFor, e2eKubeconfig } from './env';
 
-/** kubectl against the built-in cluster the admin dashboard started (context sim-admin). */
+/** kubectl against the cluster the admin dashboard started, as its admin. */
 export function kubectl(args: string[], input?: string): string {
-  return execFileSync('kubectl', ['--kubeconfig', e2eKubeconfig, '--context', 'sim-admin', ...args], {
+  return execFileSync('kubectl', ['--kubeconfig', e2eKubeconfig, '--context', contextFor('admin'), ...args], {
     input,
     encoding: 'utf8',
     timeout: 30_000,
@@ -29,8 +29,8 @@ interface Kubeconfig {
 function connection(): { server: string; ca: Buffer; adminToken: string } {
   const kc = yaml.load(readFileSync(e2eKubeconfig, 'utf8')) as Kubeconfig;
   const cluster = kc.clusters[0]?.cluster;
-  const token = kc.users.find((u) => u.name === 'sim-admin')?.user.token;
-  if (!cluster || !token) throw new Error(`no sim-admin in ${e2eKubeconfig}`);
+  const token = kc.users.find((u) => u.name === contextFor('admin'))?.user.token;
+  if (!cluster || !token) throw new Error(`no ${contextFor('admin')} in ${e2eKubeconfig}`);
   return { server: cluster.server, ca: Buffer.from(cluster['certificate-authority-data'], 'base64'), adminToken: token };
 }
 

@@ -1,19 +1,35 @@
 import path from 'node:path';
 
+/**
+ * The cluster the admin dashboard starts: the built-in one, or with SIDECAR_FLEET_TEST_CLUSTER=real
+ * the real control plane (tools/real-cluster). Its kubeconfig names contexts `<prefix>-<user>`.
+ */
+export const clusterKind: 'builtin' | 'real' = process.env.SIDECAR_FLEET_TEST_CLUSTER === 'real' ? 'real' : 'builtin';
+const contextPrefix = clusterKind === 'real' ? 'real' : 'sim';
+/** The kubeconfig context (and user entry) of a user: admin, viewer, editor or restricted. */
+export const contextFor = (user: string): string => `${contextPrefix}-${user}`;
+
 /** Ports and paths shared by playwright.config.ts and the specs. */
 export const port = Number(process.env.E2E_PORT ?? 3100);
 export const viewerPort = port + 1;
 export const unreachablePort = port + 2;
 export const restrictedPort = port + 3;
+export const noKruisePort = port + 4;
 export const baseURL = `http://localhost:${port}`;
 export const viewerBaseURL = `http://localhost:${viewerPort}`;
-/** A fourth dashboard acting as sim-restricted: pods in namespace payments are forbidden to it. */
+/** A fourth dashboard acting as the restricted user: pods in namespace payments are forbidden to it. */
 export const restrictedBaseURL = `http://localhost:${restrictedPort}`;
+/** A fifth dashboard on a cluster of its own, of the same kind, without OpenKruise. */
+export const noKruiseBaseURL = `http://localhost:${noKruisePort}`;
+export const noKruiseKubeconfig = path.resolve(
+  __dirname,
+  `../../${clusterKind === 'real' ? '.real-cluster' : '.sim'}/e2e-${port}-no-kruise/kubeconfig`,
+);
 /** A third dashboard whose kubeconfig names a server that never answers. */
 export const unreachableBaseURL = `http://localhost:${unreachablePort}`;
 export const unreachableKubeconfig = path.resolve(__dirname, '../fixtures/unreachable-kubeconfig.yaml');
 /**
- * Written by the admin dashboard's built-in cluster; kubectl in the specs uses it too. Keyed by
+ * Written by the cluster the admin dashboard starts; kubectl in the specs uses it too. Keyed by
  * port, so two runs on different ports (several engineers share a checkout) never overwrite it.
  */
-export const e2eKubeconfig = path.resolve(__dirname, `../../.sim/e2e-${port}/kubeconfig`);
+export const e2eKubeconfig = path.resolve(__dirname, `../../${clusterKind === 'real' ? '.real-cluster' : '.sim'}/e2e-${port}/kubeconfig`);

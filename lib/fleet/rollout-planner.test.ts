@@ -414,3 +414,40 @@ describe('planWithSpec: what if the spec changed', () => {
     expect(HASH_NEW).not.toBe(HASH_OLD);
   });
 });
+
+describe('planRollout: pods Kruise ranks equally at a cut', () => {
+  const ss = (updateStrategy: Record<string, unknown>) => logSidecarSet({ updateStrategy: { type: 'RollingUpdate', ...updateStrategy } });
+
+  it('says which pods the partition cut chooses among when every pod ranks the same', () => {
+    // Ten pods created and ready in the same second: ActivePods cannot tell them apart.
+    const p = plan(ss({ partition: '70%', maxUnavailable: 3 }), logPods('old', 10));
+    expect(p.selection).toHaveLength(3);
+    expect(p.partitionTie?.pick).toBe(3);
+    expect(names(p.partitionTie?.pods ?? [])).toEqual(names(p.candidates));
+    expect(p.selectionTie).toEqual(p.partitionTie);
+  });
+
+  it('finds no tie where the ranks differ at the cut, and bounds the tie to the equal run', () => {
+    const early = logPods('a', 2, { created: '2025-11-20T07:00:00Z', readySince: '2025-11-20T07:01:00Z' });
+    const late = logPods('b', 4, { created: '2025-11-20T08:00:00Z', readySince: '2025-11-20T08:01:00Z' });
+    // Newer and more recently ready first: the four b pods, then the two a pods.
+    const four = plan(ss({ maxUnavailable: 4 }), [...early, ...late]);
+    expect(names(four.selection)).toEqual(names(late));
+    expect(four.selectionTie).toBeUndefined();
+    const two = plan(ss({ maxUnavailable: 2 }), [...early, ...late]);
+    expect(two.selectionTie).toEqual({ pods: late, pick: 2 });
+    const five = plan(ss({ maxUnavailable: 5 }), [...early, ...late]);
+    expect(five.selectionTie).toEqual({ pods: early, pick: 1 });
+  });
+
+  it('counts priority weights in the rank', () => {
+    const gold = logPods('gold', 2, { labels: { app: 'web', tier: 'gold' } });
+    const rest = logPods('rest', 3);
+    const p = plan(
+      ss({ maxUnavailable: 2, priorityStrategy: { weightPriority: [{ weight: 50, matchSelector: { matchLabels: { tier: 'gold' } } }] } }),
+      [...rest, ...gold],
+    );
+    expect(names(p.selection)).toEqual(names(gold));
+    expect(p.selectionTie).toBeUndefined();
+  });
+});

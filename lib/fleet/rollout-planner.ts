@@ -3,7 +3,10 @@
  * namespace labels, which pods Kruise counts, which it would upgrade in the next round, and why
  * not more. One planner serves the simulator's controller and the dashboard's preview.
  *
- * Pure and deterministic: no clock, no randomness; ties are broken by namespace/name.
+ * Pure and deterministic: no clock, no randomness; ties are broken by namespace/name. Kruise breaks
+ * them arbitrarily (sort.Slice over an informer's list), so where a cut (the next round, the
+ * partition) falls between pods Kruise ranks equally, the plan says so (`selectionTie`,
+ * `partitionTie`) rather than pretend to know which of them Kruise picks.
  */
 import {
   idleHotUpgradeContainer,
@@ -91,6 +94,19 @@ export interface RolloutPlan {
   selection: Pod[];
   /** Why `nextRound` is smaller than `notUpdated`; empty when it is not. */
   blockedBy: BlockReason[];
+  /**
+   * The end of `selection` falls inside a run of candidates Kruise ranks equally: Kruise picks
+   * `pick` of `pods` (not necessarily the ones `selection` names, which breaks the tie by name).
+   */
+  selectionTie?: CutTie;
+  /** Likewise for the partition's cut: which candidates the partition keeps on the old version. */
+  partitionTie?: CutTie;
+}
+
+/** Equally ranked pods at a cut: Kruise takes `pick` of `pods`, and which ones is its choice. */
+export interface CutTie {
+  pods: Pod[];
+  pick: number;
 }
 
 function podKey(p: Pod): string {
@@ -138,6 +154,18 @@ function activeKey(p: Pod): ActiveKey {
     created: timeOf(p.metadata.creationTimestamp),
     key: podKey(p),
   };
+}
+
+/** ActivePods ranks the two pods equally: only the name (our tie-break) tells them apart. */
+function sameActiveRank(a: ActiveKey, b: ActiveKey): boolean {
+  return (
+    a.unscheduled === b.unscheduled &&
+    a.phase === b.phase &&
+    a.ready === b.ready &&
+    a.readyTime === b.readyTime &&
+    a.restarts === b.restarts &&
+    a.created === b.created
+  );
 }
 
 function compareActiveKeys(a: ActiveKey, b: ActiveKey): number {
@@ -292,6 +320,39 @@ export function scatterSort(candidates: Pod[], all: Pod[], strategy: ScatterTerm
   return order;
 }
 
+/**
+ * Kruise's upgrade order ranks the two pods equally: same ActivePods rank, same priority, and the
+ * same values for the scatter keys (so the scatter sort treats them alike).
+ */
+export function sameUpgradeRank(a: Pod, b: Pod, ss: SidecarSet): boolean {
+  if (!sameActiveRank(activeKey(a), activeKey(b))) return false;
+  const strategy = ss.spec.updateStrategy ?? {};
+  const priority = strategy.priorityStrategy;
+  if (priority && weightOf(a, priority) !== weightOf(b, priority)) return false;
+  if ((priority?.orderPriority ?? []).length > 0) {
+    const keys = priority?.orderPriority ?? [];
+    const oa = orderOf(a, keys);
+    const ob = orderOf(b, keys);
+    if (oa.level !== ob.level || oa.num !== ob.num) return false;
+  }
+  for (const term of strategy.scatterStrategy ?? []) {
+    if ((a.metadata.labels ?? {})[term.key] !== (b.metadata.labels ?? {})[term.key]) return false;
+  }
+  return true;
+}
+
+/** The run of equally ranked pods that a cut after `n` pods of `order` splits, if any. */
+export function tieAtCut(order: Pod[], n: number, ss: SidecarSet): CutTie | undefined {
+  if (n <= 0 || n >= order.length) return undefined;
+  const same = (i: number, j: number) => sameUpgradeRank(order[i] as Pod, order[j] as Pod, ss);
+  if (!same(n - 1, n)) return undefined;
+  let start = n - 1;
+  while (start > 0 && same(start - 1, start)) start--;
+  let end = n;
+  while (end + 1 < order.length && same(end, end + 1)) end++;
+  return { pods: order.slice(start, end + 1), pick: n - start };
+}
+
 /** SortNextUpgradePods (pkg/controller/sidecarset/sidecarset_strategy.go): ActivePods order, then priority, then scatter. */
 export function sortCandidates(candidates: Pod[], matched: Pod[], ss: SidecarSet): Pod[] {
   const strategy = ss.spec.updateStrategy ?? {};
@@ -444,6 +505,8 @@ export function planRollout(input: PlanInput): RolloutPlan {
     nextRound,
     selection,
     blockedBy,
+    selectionTie: tieAtCut(candidates, selection.length, ss),
+    partitionTie: tieAtCut(candidates, Math.max(0, take), ss),
   };
 }
 

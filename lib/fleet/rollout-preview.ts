@@ -266,6 +266,12 @@ export interface PreviewPod {
   workload: string;
   /** In the next round (true) or a later one (false). */
   nextRound: boolean;
+  /**
+   * Kruise ranks this pod equally with others at a cut and chooses among them: `next-round`, it
+   * is updated by this change but maybe in a later round; `covered`, it is updated only if Kruise
+   * picks it (the partition keeps the others).
+   */
+  ifPicked?: 'next-round' | 'covered';
 }
 
 export interface RolloutPreview {
@@ -277,6 +283,10 @@ export interface RolloutPreview {
   pods: PreviewPod[];
   /** How many pods the next round updates. */
   nextRoundTotal: number;
+  /** The next round takes `pick` of `of` equally ranked pods, Kruise's choice which. */
+  nextRoundTie?: { pick: number; of: number };
+  /** The change updates `pick` of `of` equally ranked pods (the partition keeps the rest), Kruise's choice which. */
+  coverTie?: { pick: number; of: number };
   /** How many pods this change will have updated once its rounds are done (updated + covered). */
   coverTotal: number;
   /** Pods this change leaves on the old version, and why. */
@@ -322,6 +332,11 @@ export function previewChange(s: RolloutSnapshot, change: PlannedChange): Previe
   const covered = plan.candidates.slice(0, take);
   const next = new Set(plan.selection);
   const paused = after.spec.updateStrategy?.paused === true;
+  // Where Kruise ranks pods equally at a cut, list every one of them: which it takes is its choice.
+  const coverTie = new Set(plan.partitionTie?.pods ?? []);
+  const nextTie = new Set(paused ? [] : (plan.selectionTie?.pods ?? []));
+  const lastTied = plan.partitionTie?.pods.at(-1);
+  const listed = lastTied ? plan.candidates.slice(0, plan.candidates.indexOf(lastTied) + 1) : covered;
   const warnings = [...change.warnings];
   const coverTotal = plan.status.updatedPods + covered.length + plan.inFlight.length;
   const behind = plan.status.updatedPods < plan.matched.length;
@@ -336,11 +351,20 @@ export function previewChange(s: RolloutSnapshot, change: PlannedChange): Previe
     sidecarSet: s.sidecarSet.metadata.name,
     matched: plan.matched.length,
     updatedAfter: plan.status.updatedPods,
-    pods: covered.slice(0, PREVIEW_LIMIT).map((p) => {
+    pods: listed.slice(0, PREVIEW_LIMIT).map((p) => {
       const w = workloadOf(p, s.owners);
-      return { namespace: podNamespace(p), name: p.metadata.name, workload: `${w.kind}/${w.name}`, nextRound: next.has(p) && !paused };
+      const ifPicked = coverTie.has(p) ? 'covered' : nextTie.has(p) ? 'next-round' : undefined;
+      return {
+        namespace: podNamespace(p),
+        name: p.metadata.name,
+        workload: `${w.kind}/${w.name}`,
+        nextRound: next.has(p) && !paused && !nextTie.has(p),
+        ...(ifPicked && { ifPicked }),
+      };
     }),
     nextRoundTotal: paused ? 0 : plan.selection.length,
+    ...(!paused && plan.selectionTie && { nextRoundTie: { pick: plan.selectionTie.pick, of: plan.selectionTie.pods.length } }),
+    ...(plan.partitionTie && { coverTie: { pick: plan.partitionTie.pick, of: plan.partitionTie.pods.length } }),
     coverTotal,
     notCovered: {
       partition: plan.candidates.length - covered.length,

@@ -310,9 +310,14 @@ export interface RolloutExplanation {
   maxUnavailable: number;
   /** Updated pods currently unavailable (they use up maxUnavailable). */
   unavailable: number;
-  /** The pods the next round would update (namespace/name), capped at 50. */
+  /** The pods the next round certainly updates (namespace/name), capped at 50. */
   nextRound: string[];
   nextRoundTotal: number;
+  /**
+   * The rest of the next round: Kruise picks `pick` of these equally ranked pods (namespace/name,
+   * capped at 50, `total` in all), and which ones is its choice.
+   */
+  nextRoundTie?: { pick: number; pods: string[]; total: number };
 }
 
 export interface PodGroup {

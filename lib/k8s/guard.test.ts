@@ -1,23 +1,20 @@
 /**
- * The rollout guard against the built-in cluster: real injection, a real in-place upgrade to an
+ * The rollout guard against a cluster (the built-in one, or the real control plane with
+ * SIDECAR_FLEET_TEST_CLUSTER=real): real injection, a real in-place upgrade to an
  * image that cannot be pulled, two guard "replicas" (each with its own client and watch cache, as
  * two dashboard processes would have) racing to pause. No mocks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
-import { type Cluster, startCluster } from '@/lib/sim/index';
+import { type ClusterHandle, startClusterOf, TEST_CLUSTER } from '@/lib/test-support/clusters';
 import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import type { FleetSession } from './fleet';
 import { createRolloutGuard, type RolloutGuard } from './guard';
 import { eventually } from '@/lib/test-support/poll';
 
-let cluster: Cluster;
-let dir: string;
+let cluster: ClusterHandle;
 let admin: FleetSession;
 const caches: FleetCache[] = [];
 const guards: RolloutGuard[] = [];
@@ -65,6 +62,11 @@ async function setUp(name: string, guard: string, replicas: number) {
       },
     },
   });
+  // Kruise's pod webhook injects from its informer cache: pods are created once the controller has seen the SidecarSet.
+  await waitFor(`Kruise to observe ${name}`, async () => {
+    const ss = await getSidecarSet(name);
+    return ss.status?.observedGeneration === ss.metadata.generation;
+  });
   await admin.client.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
     namespace: name,
     body: {
@@ -99,7 +101,7 @@ async function setImage(name: string, image: string) {
 }
 
 function replica(auto = true): RolloutGuard {
-  const s = session('sim-admin');
+  const s = session(cluster.contextFor('admin'));
   const cache = new FleetCache(s.client);
   caches.push(cache);
   const g = createRolloutGuard({ session: s, cache, tickMs: 300, auto, log: () => {} });
@@ -108,9 +110,8 @@ function replica(auto = true): RolloutGuard {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'guard-test-'));
-  cluster = await startCluster({ fleet: 'empty', kubeconfigPath: path.join(dir, 'kubeconfig'), kubeletDelayMs: 150 });
-  admin = session('sim-admin');
+  cluster = await startClusterOf(TEST_CLUSTER, { kubeletDelayMs: 150 });
+  admin = session(cluster.contextFor('admin'));
 });
 
 // Each test's replicas stop with it: a guard left running would act on the next test's objects.
@@ -121,7 +122,6 @@ afterEach(() => {
 
 afterAll(async () => {
   await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('rollout guard', () => {

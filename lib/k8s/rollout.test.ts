@@ -1,10 +1,9 @@
 /**
- * lib/k8s/rollout.ts against the built-in cluster over HTTPS, as the dashboard would use it: real
- * access reviews, real patches (with `test` ops), real Events. No mocks.
+ * The rollout reads and writes of lib/k8s against a cluster over HTTPS, as the dashboard uses them:
+ * real access reviews, real patches (with `test` ops), real Events. No mocks. On the built-in
+ * cluster by default; on the real control plane (real RBAC, real Kruise webhooks) with
+ * SIDECAR_FLEET_TEST_CLUSTER=real.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
@@ -17,7 +16,7 @@ import {
   revisionImages,
   seenFrom,
 } from '@/lib/fleet/rollout-actions';
-import { type Cluster, startCluster } from '@/lib/sim/index';
+import { type ClusterHandle, startClusterOf, TEST_CLUSTER } from '@/lib/test-support/clusters';
 import { FleetCache } from './cache';
 import { createFleetClient } from './config';
 import { toK8sError } from './errors';
@@ -28,8 +27,7 @@ import { rolloutContext } from './rollout-reads';
 import { applyRolloutChange } from './rollout-writes';
 import { CONFLICT_MESSAGE, describeWriteError } from './write-errors';
 
-let cluster: Cluster;
-let dir: string;
+let cluster: ClusterHandle;
 let admin: FleetSession;
 let viewer: FleetSession;
 let adminCache: FleetCache;
@@ -82,10 +80,9 @@ async function eventsFor(name: string) {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'rollout-test-'));
-  cluster = await startCluster({ fleet: 'empty', kubeconfigPath: path.join(dir, 'kubeconfig') });
-  admin = session('sim-admin');
-  viewer = session('sim-viewer');
+  cluster = await startClusterOf(TEST_CLUSTER, { kubeletDelayMs: 400 });
+  admin = session(cluster.contextFor('admin'));
+  viewer = session(cluster.contextFor('viewer'));
   adminCache = new FleetCache(admin.client);
   adminCache.start();
   await adminCache.ready(10_000);
@@ -94,7 +91,6 @@ beforeAll(async () => {
 afterAll(async () => {
   adminCache?.stop();
   await cluster?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('access reviews', () => {
@@ -102,7 +98,7 @@ describe('access reviews', () => {
     expect(await rolloutAccess(admin, 'anything')).toEqual({ canPatch: true });
     const v = await rolloutAccess(viewer, 'anything');
     expect(v.canPatch).toBe(false);
-    expect(v.reason).toMatch(/^sim-viewer may not patch sidecarsets\.apps\.kruise\.io "anything"/);
+    expect(v.reason).toMatch(new RegExp(`^${cluster.contextFor('viewer')} may not patch sidecarsets\\.apps\\.kruise\\.io "anything"`));
     const pods = await reviewAccess(viewer, { verb: 'patch', group: '', resource: 'pods', namespace: 'default' });
     expect(pods.ok && pods.value).toMatchObject({ allowed: false, what: 'patch pods in namespace default' });
   });
@@ -136,7 +132,7 @@ describe('applyRolloutChange', () => {
     });
     expect(events[0]?.involvedObject.namespace).toBeUndefined();
     expect(events[0]?.message).toBe(
-      'sim-admin started a canary via Sidecar Fleet: proxy image envoyproxy/envoy:v1.30.1 → envoyproxy/envoy:v1.31.0; partition 0 → "90%"',
+      `${cluster.contextFor('admin')} started a canary via Sidecar Fleet: proxy image envoyproxy/envoy:v1.30.1 → envoyproxy/envoy:v1.31.0; partition 0 → "90%"`,
     );
   });
 
@@ -180,7 +176,9 @@ describe('applyRolloutChange', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.kind).toBe('Forbidden');
-    expect(r.error.message).toMatch(/^Forbidden: sim-viewer may not patch sidecarsets\.apps\.kruise\.io "viewer-refused"/);
+    expect(r.error.message).toMatch(
+      new RegExp(`^Forbidden: ${cluster.contextFor('viewer')} may not patch sidecarsets\\.apps\\.kruise\\.io "viewer-refused"`),
+    );
     expect((await getSidecarSet('viewer-refused')).spec.updateStrategy?.paused).toBeUndefined();
   });
 
@@ -207,7 +205,9 @@ describe('applyRolloutChange', () => {
       sidecarSet: 'viewer-direct',
     });
     expect(mapped.kind).toBe('Forbidden');
-    expect(mapped.message).toMatch(/^Forbidden: sim-viewer may not patch sidecarsets\.apps\.kruise\.io "viewer-direct"\. /);
+    expect(mapped.message).toMatch(
+      new RegExp(`^Forbidden: ${cluster.contextFor('viewer')} may not patch sidecarsets\\.apps\\.kruise\\.io "viewer-direct"\\. `),
+    );
     expect(mapped.message).toContain('forbidden');
   });
 

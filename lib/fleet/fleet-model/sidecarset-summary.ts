@@ -264,8 +264,18 @@ export function sidecarSetDetailView(
     partition: plan.partition,
     maxUnavailable: plan.maxUnavailable,
     unavailable: plan.unavailable,
-    nextRound: plan.selection.slice(0, MAX_NEXT_ROUND_NAMES).map(podKey),
+    nextRound: plan.selection
+      .filter((p) => !plan.selectionTie?.pods.includes(p))
+      .slice(0, MAX_NEXT_ROUND_NAMES)
+      .map(podKey),
     nextRoundTotal: plan.selection.length,
+    ...(plan.selectionTie && {
+      nextRoundTie: {
+        pick: plan.selectionTie.pick,
+        pods: plan.selectionTie.pods.slice(0, MAX_NEXT_ROUND_NAMES).map(podKey),
+        total: plan.selectionTie.pods.length,
+      },
+    }),
   };
 
   const eventKeys = new Set<string>([eventObjectKey('SidecarSet', undefined, name)]);
