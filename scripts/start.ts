@@ -124,6 +124,7 @@ async function main(): Promise<void> {
       statePath: args.state ? path.resolve(args.state) : undefined,
       kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
       kruise: !args['no-kruise'],
+      kruiseCrd: !args['no-kruise'],
     });
     console.log(`Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`);
     console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);

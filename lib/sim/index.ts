@@ -49,6 +49,8 @@ export interface StartClusterOptions {
   /** Fixed tokens per user (random otherwise). */
   tokens?: Partial<Record<string, string>>;
   /** Register the Kruise emulation (admission, conversion, SidecarSet controller), with options (delays, seed). Default true. */
+  /** Serve the SidecarSet CRD (default true). False, with `kruise: false`: a cluster without OpenKruise. */
+  kruiseCrd?: boolean;
   kruise?: boolean | KruiseOptions;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
@@ -76,7 +78,7 @@ export interface Cluster {
 export async function startCluster(opts: StartClusterOptions = {}): Promise<Cluster> {
   const log = opts.log ?? (() => {});
   const t0 = Date.now();
-  const registry = new Registry(defaultResources());
+  const registry = new Registry(defaultResources({ kruise: opts.kruiseCrd !== false }));
   const schemas = builtinSchemas();
   const store = new MemStore({ registry, historySize: opts.historySize, builtinSchemas: schemas });
   const kruise =
@@ -122,7 +124,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     store.restore(snap);
     log(`[sim] restored ${snap.objects.length} objects from ${opts.statePath}`);
   } else {
-    bootstrap(store);
+    bootstrap(store, opts.kruiseCrd !== false);
   }
 
   const kubelet = new KubeletController({ baseDelayMs: opts.kubeletDelayMs ?? 400, ...opts.kubelet });
@@ -181,14 +183,15 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
   };
 }
 
-/** What every cluster has before any fleet: system namespaces and the SidecarSet CRD object. */
-function bootstrap(store: MemStore): void {
+/** What every cluster has before any fleet: system namespaces and (with Kruise) the SidecarSet CRD object. */
+function bootstrap(store: MemStore, kruise: boolean): void {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'kruise-system']) {
     // Kruise's pod webhook skips namespaces labelled control-plane: its own, like kube-system.
     const labels: Record<string, string> =
       name === 'kube-system' ? { 'control-plane': 'true' } : name === 'kruise-system' ? { 'control-plane': 'controller-manager' } : {};
     store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   }
+  if (!kruise) return;
   const crd = sidecarSetCrd() as KObject;
   const names = (crd.spec as { names: Record<string, unknown> }).names;
   store.create(

@@ -191,8 +191,9 @@ export class Registry {
   }
 }
 
-export function defaultResources(): ResourceDef[] {
-  const crd = sidecarSetCrd();
+/** The resources served; without Kruise there is no SidecarSet CRD, so no apps.kruise.io group. */
+export function defaultResources(opts: { kruise?: boolean } = {}): ResourceDef[] {
+  const kruise = opts.kruise !== false;
   return [
     core('namespaces', 'Namespace', {
       namespaced: false,
@@ -209,7 +210,7 @@ export function defaultResources(): ResourceDef[] {
     apps('statefulsets', 'StatefulSet', { shortNames: ['sts'], categories: ['all'], scale: true }),
     apps('daemonsets', 'DaemonSet', { shortNames: ['ds'], categories: ['all'] }),
     apps('controllerrevisions', 'ControllerRevision', { status: false, hasSpec: false }),
-    fromCrd(crd),
+    ...(kruise ? [fromCrd(sidecarSetCrd())] : []),
     {
       id: 'apiextensions.k8s.io/customresourcedefinitions',
       group: 'apiextensions.k8s.io',
