@@ -13,8 +13,10 @@ export type JsonPatchOp =
   | { op: 'move' | 'copy'; path: string; from: string };
 
 /**
- * The API server's refusal of a patch: 400 BadRequest for a patch it cannot decode, 422 Invalid
- * (cause `UnexpectedServerResponse`) for one that does not apply, e.g. a failed `test`.
+ * The API server's refusal of a patch: 400 BadRequest for a patch it cannot decode, 422 Invalid for
+ * one that does not apply (a failed `test`, a missing path). kube-apiserver 1.32 answers the latter
+ * with a generic message and empty details, whatever the reason (seen on the real control plane);
+ * `detail` keeps the reason for our own messages and is never sent.
  */
 export class PatchRejected extends Error {
   override name = 'PatchRejected';
@@ -22,21 +24,22 @@ export class PatchRejected extends Error {
     readonly code: 400 | 422,
     readonly reason: 'BadRequest' | 'Invalid',
     message: string,
-    readonly causes?: Array<{ reason: string; message: string }>,
+    readonly detail?: string,
   ) {
     super(message);
   }
 }
 
+/** The message of kube-apiserver's 422 for a JSON Patch that does not apply. */
+export const PATCH_DOES_NOT_APPLY = 'the server rejected our request due to an error in our request';
+
 function badRequest(message: string): PatchRejected {
   return new PatchRejected(400, 'BadRequest', message);
 }
 
-/** errors.NewGenericServerResponse(422, ...), what patch.go answers when Apply fails. */
-function doesNotApply(message: string): PatchRejected {
-  return new PatchRejected(422, 'Invalid', 'the server rejected our request due to an error in our request', [
-    { reason: 'UnexpectedServerResponse', message },
-  ]);
+/** What staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go answers when a JSON Patch does not apply. */
+function doesNotApply(detail: string): PatchRejected {
+  return new PatchRejected(422, 'Invalid', PATCH_DOES_NOT_APPLY, detail);
 }
 
 /** RFC 7386: `null` deletes a member, objects merge, anything else replaces. Returns a copy. */
@@ -68,23 +71,24 @@ type RawOp = { op?: unknown; path?: unknown; from?: string; value?: unknown };
 
 /** Applies an RFC 6902 patch to a copy of `doc`; throws PatchRejected as the API server answers. */
 export function jsonPatch<T>(doc: T, ops: unknown): T {
-  if (!Array.isArray(ops)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(ops))
+    throw badRequest('error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
   let root: unknown = clone(doc);
   for (const raw of ops as RawOp[]) {
-    if (!isObject(raw) || typeof raw.op !== 'string') throw badRequest('Unexpected kind: missing op');
-    if (typeof raw.path !== 'string') throw badRequest(`Unexpected kind: missing path for ${raw.op}`);
+    if (!isObject(raw) || typeof raw.op !== 'string') throw doesNotApply('Unexpected kind: missing op');
+    if (typeof raw.path !== 'string') throw doesNotApply(`Unexpected kind: missing path for ${raw.op}`);
     const rawPath = raw.path;
     const path = parsePointer(rawPath);
     switch (raw.op) {
       case 'add':
-        if (!('value' in raw)) throw badRequest('Unexpected kind: missing value');
+        if (!('value' in raw)) throw doesNotApply('Unexpected kind: missing value');
         root = addAt(root, path, clone(raw.value), rawPath);
         break;
       case 'remove':
         root = removeAt(root, path, rawPath).doc;
         break;
       case 'replace': {
-        if (!('value' in raw)) throw badRequest('Unexpected kind: missing value');
+        if (!('value' in raw)) throw doesNotApply('Unexpected kind: missing value');
         getAt(root, path, `replace operation does not apply: doc is missing key: ${rawPath}`);
         root = removeAt(root, path, rawPath).doc;
         root = addAt(root, path, clone(raw.value), rawPath);
@@ -115,7 +119,7 @@ export function jsonPatch<T>(doc: T, ops: unknown): T {
         break;
       }
       default:
-        throw badRequest(`Unexpected kind: ${raw.op}`);
+        throw doesNotApply(`Unexpected kind: ${raw.op}`);
     }
   }
   return root as T;

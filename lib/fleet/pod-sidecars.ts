@@ -25,8 +25,39 @@ export interface SidecarContext {
   sidecarSets: ReadonlyMap<string, SidecarSet>;
   /** ControllerRevision name → revision number. */
   revisionNumbers: ReadonlyMap<string, number>;
+  /** `<sidecarSet>\u0000<kruise.io/sidecarset-hash>` → ControllerRevision name. */
+  revisionsByHash: ReadonlyMap<string, string>;
   /** Namespace name → labels (for namespaceSelector). */
   namespaceLabels: Record<string, Record<string, string>>;
+}
+
+/**
+ * ControllerRevisions by the SidecarSet hash they carry (label `kruise.io/sidecarset-name`,
+ * annotation `kruise.io/sidecarset-hash`, written by pkg/control/sidecarcontrol/history_control.go).
+ */
+export function revisionHashIndex(revisions: readonly ControllerRevision[]): Map<string, string> {
+  const out = new Map<string, string>();
+  // Oldest first, so a hash two revisions share (a rollback reuses one) names the newest.
+  for (const r of [...revisions].sort((a, b) => a.revision - b.revision)) {
+    const ss = r.metadata.labels?.[KRUISE.revisionSidecarSetLabel];
+    const hash = r.metadata.annotations?.[KRUISE.sidecarSetHash];
+    if (ss && hash) out.set(`${ss}\u0000${hash}`, r.metadata.name);
+  }
+  return out;
+}
+
+/**
+ * The ControllerRevision a pod's sidecars came from. Kruise names it in the pod's hash annotation,
+ * except for pods injected before the SidecarSet's first status write
+ * (pkg/webhook/pod/mutating/sidecarset.go leaves `controllerRevision` empty then): those map by hash.
+ */
+export function podRevision(
+  entry: { hash?: string; controllerRevision?: string } | undefined,
+  sidecarSet: string,
+  ctx: SidecarContext,
+): string | undefined {
+  if (entry?.controllerRevision) return entry.controllerRevision;
+  return entry?.hash ? ctx.revisionsByHash.get(`${sidecarSet}\u0000${entry.hash}`) : undefined;
 }
 
 export function sidecarContext(
@@ -39,6 +70,7 @@ export function sidecarContext(
   return {
     sidecarSets: new Map(sidecarSets.map((s) => [s.metadata.name, s])),
     revisionNumbers: new Map(revisions.map((r) => [r.metadata.name, r.revision])),
+    revisionsByHash: revisionHashIndex(revisions),
     namespaceLabels,
   };
 }
@@ -111,7 +143,7 @@ export function podSidecars(pod: Pod, ctx: SidecarContext): PodSidecarState[] {
 
     const updated = ss ? isUpdated(pod, ss) : false;
     const upgradable = ss ? isUpgradable(pod, ss) && verdicts[ssName] !== false : true;
-    const revision = entry?.controllerRevision;
+    const revision = podRevision(entry, ssName, ctx);
     // Injected once, but the SidecarSet's selectors no longer pick the pod: Kruise ignores it now.
     const selected = !ss || selects(ss, pod, podNamespace(pod), ctx.namespaceLabels);
 

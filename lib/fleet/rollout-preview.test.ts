@@ -136,7 +136,7 @@ describe('resolveScope', () => {
 });
 
 describe('previewChange', () => {
-  it('lists the pods a canary covers, in upgrade order, and how many the next round takes', () => {
+  it('lists every pod Kruise may pick where they rank equally, and how many it takes', () => {
     const s = snapshot();
     const built = buildCanary(serverSeen(s), {
       container: 'log-agent',
@@ -145,6 +145,13 @@ describe('previewChange', () => {
     });
     if (!built.ok) throw new Error(built.message);
     const r = previewChange(s, built.change);
+    const pod = (namespace: string, name: string) => ({
+      namespace,
+      name,
+      workload: 'Deployment/web',
+      nextRound: false,
+      ifPicked: 'covered',
+    });
     expect(r).toEqual({
       ok: true,
       preview: {
@@ -152,11 +159,12 @@ describe('previewChange', () => {
         matched: 5,
         updatedAfter: 0,
         // partition "60%" of 5 keeps ceil(3) on the old image: two pods are covered, one per round.
-        pods: [
-          { namespace: 'pay', name: 'web-p1', workload: 'Deployment/web', nextRound: true },
-          { namespace: 'shop', name: 'web-a', workload: 'Deployment/web', nextRound: false },
-        ],
+        // All five were created and became ready in the same second: Kruise's order cannot tell
+        // them apart, so any two of them may be the ones.
+        pods: [pod('pay', 'web-p1'), pod('shop', 'web-a'), pod('shop', 'web-b'), pod('shop', 'web-c'), pod('shop', 'web-d')],
         nextRoundTotal: 1,
+        nextRoundTie: { pick: 1, of: 5 },
+        coverTie: { pick: 2, of: 5 },
         coverTotal: 2,
         notCovered: { partition: 3, selector: 0, notUpgradable: 0 },
         paused: false,
@@ -165,6 +173,35 @@ describe('previewChange', () => {
         warnings: [],
       },
     });
+  });
+
+  it('lists the pods a canary covers in upgrade order where Kruise ranks them apart', () => {
+    const s = snapshot();
+    // web-p1 became ready a minute later than the others: Kruise's order takes it first.
+    const later = s.pods.map((p) =>
+      p.metadata.name === 'web-p1'
+        ? {
+            ...p,
+            status: {
+              ...p.status,
+              conditions: (p.status?.conditions ?? []).map((c) =>
+                c.type === 'Ready' ? { ...c, lastTransitionTime: '2025-11-20T09:00:00Z' } : c,
+              ),
+            },
+          }
+        : p,
+    );
+    const built = buildCanary(serverSeen({ ...s, pods: later }), {
+      container: 'log-agent',
+      image: 'docker.io/library/busybox:1.37',
+      scope: { kind: 'percent', percent: 20 },
+    });
+    if (!built.ok) throw new Error(built.message);
+    const r = previewChange({ ...s, pods: later }, built.change);
+    if (!r.ok) throw new Error('stale');
+    // partition "80%" of 5 keeps 4: the one covered pod is web-p1, in the next round, for certain.
+    expect(r.preview.pods).toEqual([{ namespace: 'pay', name: 'web-p1', workload: 'Deployment/web', nextRound: true }]);
+    expect([r.preview.nextRoundTie, r.preview.coverTie, r.preview.coverTotal]).toEqual([undefined, undefined, 1]);
   });
 
   it('refuses to apply a change that updates no pod while some are behind (kruise#1307)', () => {

@@ -155,10 +155,15 @@ export function trimWorkload(raw: Raw): WorkloadObject {
   return out;
 }
 
-/** Revision data is small (five spec fields); keep images and the custom-version label. */
+const REVISION_ANNOTATIONS = new Set(['kruise.io/sidecarset-hash', 'kruise.io/sidecarset-hash-without-image']);
+
+/**
+ * Revision data is small (five spec fields); keep images, the labels and the two hash annotations
+ * (a pod injected before the SidecarSet's first status names no revision, only the hash).
+ */
 export function trimControllerRevision(raw: Raw): ControllerRevision {
   return {
-    metadata: meta(raw?.metadata),
+    metadata: meta(raw?.metadata, (k) => REVISION_ANNOTATIONS.has(k)),
     data: raw?.data,
     revision: Number(raw?.revision ?? 0),
   };

@@ -1,16 +1,19 @@
 import 'server-only';
 import type { Identity } from './config';
+import { PATCH_DOES_NOT_APPLY } from '@/lib/fleet/json-patch';
 import type { K8sError } from './errors';
 
 /** What a write's failure means to the person who asked for it, keeping its kind. */
 
 export const CONFLICT_MESSAGE = 'Conflict: the SidecarSet changed since you loaded it. Nothing was changed; look at it again and retry.';
 
-/** A failed JSON Patch `test` (or a path it relied on having vanished): the apiserver's 422. */
+/**
+ * A JSON Patch that did not apply: kube-apiserver answers 422 with one generic message and no
+ * details, whatever failed. The dashboard's patches are built from what the user saw and guarded by
+ * `test` operations, so this means the SidecarSet changed since (or a path it relied on vanished).
+ */
 function isFailedJsonPatch(err: K8sError): boolean {
-  if (err.code !== 422) return false;
-  const texts = [err.message, ...(err.causes ?? []).map((c) => `${c.reason ?? ''} ${c.message ?? ''}`)];
-  return texts.some((t) => /test failed|testing value|doc is missing|UnexpectedServerResponse/.test(t));
+  return err.code === 422 && err.message === PATCH_DOES_NOT_APPLY;
 }
 
 /** Maps a write failure to the message the user sees, keeping its kind. */

@@ -758,7 +758,7 @@ function applyPatch(ctype: string, current: unknown, patch: unknown): unknown {
   try {
     return applyPatchOfType(ctype, current, patch);
   } catch (e) {
-    if (e instanceof PatchRejected) throw new ApiError(e.code, e.reason, e.message, e.causes ? { causes: e.causes } : undefined);
+    if (e instanceof PatchRejected) throw new ApiError(e.code, e.reason, e.message, e.code === 422 ? {} : undefined);
     throw e;
   }
 }
