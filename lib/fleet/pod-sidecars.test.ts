@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fleetSnapshot, podNamed, sidecarSetNamed } from './fleet-fixture.test-support';
 import type { Pod } from './k8s-types';
-import { containerFailure, injectingSidecarSets, podSidecars, sidecarContext, upgradableVerdicts } from './pod-sidecars';
+import { containerFailure, injectingSidecarSets, podRevision, podSidecars, sidecarContext, upgradableVerdicts } from './pod-sidecars';
 
 const FB_NEW = 'cr.fluentbit.io/fluent/fluent-bit:3.1.9-broken';
 const FB_OLD = 'cr.fluentbit.io/fluent/fluent-bit:3.1.8';
@@ -222,5 +222,20 @@ describe('podSidecars', () => {
     expect(
       containerFailure({ name: 'a', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 137 } } }),
     ).toEqual({ reason: 'ExitCode:137' });
+  });
+});
+
+describe('podRevision', () => {
+  it('maps a pod injected before the first status (no controllerRevision in its hash entry) to a revision by hash', () => {
+    const { snap } = setup();
+    const rev = snap.revisions.find((r) => r.metadata.name === 'log-ss-7c5d8f9b4');
+    if (!rev) throw new Error('fixture revision missing');
+    const withHash = { ...rev, metadata: { ...rev.metadata, annotations: { 'kruise.io/sidecarset-hash': 'h-2' } } };
+    const ctx = sidecarContext(snap.sidecarSets, [withHash], snap.namespaces);
+    expect(podRevision({ hash: 'h-2' }, 'log-ss', ctx)).toBe('log-ss-7c5d8f9b4');
+    // The name the pod gives wins; an unknown hash, or another SidecarSet's, maps to nothing.
+    expect(podRevision({ hash: 'h-2', controllerRevision: 'log-ss-1' }, 'log-ss', ctx)).toBe('log-ss-1');
+    expect(podRevision({ hash: 'h-9' }, 'log-ss', ctx)).toBeUndefined();
+    expect(podRevision({ hash: 'h-2' }, 'other-ss', ctx)).toBeUndefined();
   });
 });
