@@ -13,9 +13,11 @@ import { startCluster } from './index';
 const HELP = `Usage: npm run sim -- [options]
 
   --port N                 port on 127.0.0.1 (default 6443; 0 picks a free one)
-  --fleet F                empty | demo | scale:N (default demo)
+  --fleet F                empty | demo | demo-prod | scale:N (default demo)
   --state FILE             restore from FILE at start, save to it on shutdown
   --kubeconfig PATH        where to write the kubeconfig (default .sim/kubeconfig)
+  --context-prefix P       context and user names P-admin, P-viewer… (default sim)
+  --cluster-name N         the kubeconfig's cluster entry name (default sidecar-fleet-sim)
   --kubelet-delay-ms N     typical kubelet step delay (default 400)
   --nodes N                number of simulated nodes
   --history N              watch history length in events (default 20000)
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
       fleet: { type: 'string' },
       state: { type: 'string' },
       kubeconfig: { type: 'string' },
+      'context-prefix': { type: 'string' },
+      'cluster-name': { type: 'string' },
       'kubelet-delay-ms': { type: 'string' },
       nodes: { type: 'string' },
       history: { type: 'string' },
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
     fleet: values.fleet ?? 'demo',
     statePath: values.state,
     kubeconfigPath: values.kubeconfig,
+    contextPrefix: values['context-prefix'],
+    clusterName: values['cluster-name'],
     kubeletDelayMs: num(values['kubelet-delay-ms'], 'kubelet-delay-ms'),
     nodes: num(values.nodes, 'nodes'),
     historySize: num(values.history, 'history'),
@@ -91,7 +97,8 @@ async function main(): Promise<void> {
   console.log(`Sidecar Fleet built-in cluster: ${cluster.url}`);
   console.log(`kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);
-  console.log(`  contexts: ${cluster.users.map((u) => `sim-${u.name}`).join(', ')} (current: sim-admin)`);
+  const prefix = cluster.contextPrefix;
+  console.log(`  contexts: ${cluster.users.map((u) => `${prefix}-${u.name}`).join(', ')} (current: ${prefix}-admin)`);
   let stopping = false;
   const shutdown = async (sig: string) => {
     if (stopping) return;

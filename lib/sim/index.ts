@@ -30,6 +30,10 @@ export interface StartClusterOptions {
   host?: string;
   /** 'empty' (default), 'demo' or 'scale:N'. */
   fleet?: string;
+  /** Name of the cluster entry in the kubeconfig (default `sidecar-fleet-sim`); unique per cluster, so kubeconfigs merge. */
+  clusterName?: string;
+  /** Prefix of the kubeconfig's context and user names (default `sim`: contexts `sim-admin`, `sim-viewer`…). */
+  contextPrefix?: string;
   /** Where to write the kubeconfig; default `.sim/kubeconfig`; false writes none. */
   kubeconfigPath?: string | false;
   /** Load state from this file at start (if it exists) and save it on stop(). */
@@ -60,8 +64,10 @@ export interface Cluster {
   url: string;
   port: number;
   kubeconfigPath?: string;
-  /** The kubeconfig text (contexts sim-admin (current), sim-viewer, sim-editor, sim-restricted). */
+  /** The kubeconfig text (contexts <prefix>-admin (current), -viewer, -editor, -restricted; prefix `sim` by default). */
   kubeconfig: string;
+  /** The prefix of its context names. */
+  contextPrefix: string;
   /** Renders a kubeconfig whose current context is the given user. */
   kubeconfigFor(user: string): string;
   caPem: string;
@@ -133,7 +139,9 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
 
   // The kubeconfig is written as soon as the server answers, so the fleet can be watched arriving.
   const tokens = Object.fromEntries(users.map((u) => [u.name, u.token])) as Cluster['tokens'];
-  const kubeconfigFor = (user: string) => renderKubeconfig({ server: url, caPem: tls.caPem, tokens, currentUser: user });
+  const contextPrefix = opts.contextPrefix ?? 'sim';
+  const kubeconfigFor = (user: string) =>
+    renderKubeconfig({ server: url, caPem: tls.caPem, tokens, currentUser: user, clusterName: opts.clusterName, contextPrefix });
   const kubeconfig = kubeconfigFor('admin');
   let kubeconfigPath: string | undefined;
   if (opts.kubeconfigPath !== false) {
@@ -160,6 +168,7 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     port,
     kubeconfigPath,
     kubeconfig,
+    contextPrefix,
     kubeconfigFor,
     caPem: tls.caPem,
     tokens,

@@ -4,7 +4,8 @@
  * injected at creation; `applyDemoRolloutStates()` then drives each SidecarSet through the API
  * (as an admin would) and waits, by polling the store, until every state is reached:
  *
- * - istio-proxy      1.23.2 → 1.23.3, fully rolled out;
+ * - istio-proxy      1.23.2 → 1.23.3, fully rolled out (the `demo-prod` variant: 1.22.5 → 1.22.6,
+ *                    so two built-in clusters differ in their istio-proxy version on purpose);
  * - fluent-bit       3.1.8 → 3.1.9, a canary held by `partition: 80%`;
  * - dapr-sidecar     1.14.4 → 1.14.5, paused in the middle of the rollout;
  * - config-reloader  v0.77.1 → v0.77.2-broken, stuck: the new image fails to pull;
@@ -20,6 +21,24 @@ const SIDECARSETS = 'apps.kruise.io/sidecarsets';
 const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
 export const HOT_UPGRADE_EMPTY_IMAGE = 'openkruise/hotupgrade-sample:empty';
 
+/**
+ * What differs between the demo fleets: the istio-proxy version each starts on and rolls out to.
+ * `demo-prod` is the demo with production one istio minor behind, so two built-in clusters show
+ * a cross-cluster version drift; everything else is the one demo definition below.
+ */
+export interface DemoVariant {
+  istioProxy: { from: string; to: string };
+}
+
+export const DEMO_VARIANTS = {
+  demo: { istioProxy: { from: '1.23.2', to: '1.23.3' } },
+  'demo-prod': { istioProxy: { from: '1.22.5', to: '1.22.6' } },
+} as const satisfies Record<string, DemoVariant>;
+
+export type DemoFleetName = keyof typeof DEMO_VARIANTS;
+
+export const ISTIO_PROXY_IMAGE = (version: string): string => `docker.io/istio/proxyv2:${version}`;
+
 function sidecarSet(name: string, labels: Record<string, string>, spec: SidecarSetSpec): KObject {
   return {
     apiVersion: 'apps.kruise.io/v1beta1',
@@ -34,7 +53,8 @@ const notSystem = {
 };
 
 /** SidecarSets to create before any demo workload, so their pods get injected at creation. */
-export function demoSidecarSets(): KObject[] {
+export function demoSidecarSets(variant: DemoVariant = DEMO_VARIANTS.demo): KObject[] {
+  const istio = variant.istioProxy.from;
   return [
     sidecarSet(
       'istio-proxy',
@@ -42,12 +62,12 @@ export function demoSidecarSets(): KObject[] {
       {
         selector: { matchLabels: { 'sidecar.istio.io/inject': 'true' } },
         namespaceSelector: notSystem,
-        customVersion: '1.23.2',
+        customVersion: istio,
         updateStrategy: { type: 'RollingUpdate', maxUnavailable: '50%' },
         containers: [
           {
             name: 'istio-proxy',
-            image: 'docker.io/istio/proxyv2:1.23.2',
+            image: ISTIO_PROXY_IMAGE(istio),
             args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning'],
             env: [
               { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
@@ -168,6 +188,8 @@ export function demoSidecarSets(): KObject[] {
 }
 
 export interface DemoRolloutOptions {
+  /** The demo variant whose SidecarSets were created (default: the demo). */
+  variant?: DemoVariant;
   /** How long to wait for every state (default 90 s). */
   timeoutMs?: number;
   pollMs?: number;
@@ -218,16 +240,17 @@ interface Goal {
   reached(store: Store, ss: SidecarSet): boolean;
 }
 
-function goals(): Goal[] {
+function goals(variant: DemoVariant): Goal[] {
   let daprPaused = false;
+  const { from, to } = variant.istioProxy;
   return [
     {
       name: 'istio-proxy',
-      describe: 'fully rolled out 1.23.2 → 1.23.3',
+      describe: `fully rolled out ${from} → ${to}`,
       start: (s) =>
         update(s, 'istio-proxy', (ss) => {
-          setImage(ss.spec, 'istio-proxy', 'docker.io/istio/proxyv2:1.23.3');
-          ss.spec.customVersion = '1.23.3';
+          setImage(ss.spec, 'istio-proxy', ISTIO_PROXY_IMAGE(to));
+          ss.spec.customVersion = to;
         }),
       reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
     },
@@ -334,7 +357,7 @@ export async function applyDemoRolloutStates(store: Store, opts: DemoRolloutOpti
   const log = opts.log ?? (() => {});
   const pollMs = opts.pollMs ?? 100;
   const deadline = Date.now() + (opts.timeoutMs ?? 90_000);
-  const pending = goals().filter((g) => getSidecarSet(store, g.name));
+  const pending = goals(opts.variant ?? DEMO_VARIANTS.demo).filter((g) => getSidecarSet(store, g.name));
   const started = new Set<string>();
   const done = new Set<string>();
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { raw, startTestCluster, waitFor } from '../test-support';
 import { DEMO_NAMESPACES, DEMO_NODES, DEMO_WORKLOADS, expectedDemoPods, OPT_IN_LABELS, type OptIn } from './demo';
+import { DEMO_VARIANTS, demoSidecarSets, ISTIO_PROXY_IMAGE } from './demo-sidecarsets';
 import { parseFleet, SCALE_SIDECARSETS } from './index';
 
 const dirs: string[] = [];
@@ -14,11 +15,28 @@ afterAll(() => {
 });
 
 describe('fleet names', () => {
-  it('parses empty, demo and scale:N and rejects anything else', () => {
+  it('parses empty, demo, demo-prod and scale:N and rejects anything else', () => {
     expect(parseFleet('empty')).toEqual({ kind: 'empty' });
-    expect(parseFleet('demo')).toEqual({ kind: 'demo' });
+    expect(parseFleet('demo')).toEqual({ kind: 'demo', name: 'demo', variant: DEMO_VARIANTS.demo });
+    expect(parseFleet('demo-prod')).toEqual({ kind: 'demo', name: 'demo-prod', variant: DEMO_VARIANTS['demo-prod'] });
     expect(parseFleet('scale:10000')).toEqual({ kind: 'scale', pods: 10000 });
-    expect(() => parseFleet('big')).toThrow('unknown fleet "big": use empty, demo or scale:N');
+    expect(() => parseFleet('big')).toThrow('unknown fleet "big": use empty, demo, demo-prod or scale:N');
+    expect(() => parseFleet('toString')).toThrow('unknown fleet "toString"');
+  });
+});
+
+describe('demo variants', () => {
+  it('demo-prod is the demo with istio-proxy on another version, and nothing else changed', () => {
+    const demo = demoSidecarSets(DEMO_VARIANTS.demo);
+    const prod = demoSidecarSets(DEMO_VARIANTS['demo-prod']);
+    const istio = (list: typeof demo) => list.find((s) => s.metadata.name === 'istio-proxy') as unknown as SidecarSet;
+    expect(istio(demo).spec.containers?.[0]?.image).toBe(ISTIO_PROXY_IMAGE('1.23.2'));
+    expect(istio(prod).spec.containers?.[0]?.image).toBe(ISTIO_PROXY_IMAGE('1.22.5'));
+    expect(istio(prod).spec.customVersion).toBe('1.22.5');
+    // Every other SidecarSet is the same object shape, and istio-proxy differs only in its version.
+    const withoutIstioVersion = (list: typeof demo) =>
+      JSON.parse(JSON.stringify(list).replaceAll(/(proxyv2:|"customVersion":")1\.2\d\.\d/g, '$1V'));
+    expect(withoutIstioVersion(prod)).toEqual(withoutIstioVersion(demo));
   });
 });
 

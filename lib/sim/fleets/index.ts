@@ -2,7 +2,8 @@
  * Fleets: what the built-in cluster holds at start.
  * - `empty`: the system namespaces and 3 nodes.
  * - `demo`: the catalogue in demo.ts with the demo SidecarSets (created first, so pods are
- *   injected), driven into its rollout states.
+ *   injected), driven into its rollout states. `demo-prod`: the same, with istio-proxy on an
+ *   older version (DEMO_VARIANTS), for a second cluster that drifts from the first.
  * - `scale:N`: N pods over many Deployments and namespaces for the benchmark, created already
  *   Running (the kubelet's delays are skipped for the initial set).
  */
@@ -15,7 +16,7 @@ import { replicaSetFor } from '../controllers/deployment-controller';
 import { podFromTemplate, templateHash } from '../controllers/workload-support';
 import type { KObject, UserInfo } from '../types';
 import { DEMO_NAMESPACES, DEMO_NODES, DEMO_WORKLOADS, demoObject, expectedDemoPods } from './demo';
-import { applyDemoRolloutStates, demoSidecarSets } from './demo-sidecarsets';
+import { applyDemoRolloutStates, DEMO_VARIANTS, type DemoFleetName, type DemoVariant, demoSidecarSets } from './demo-sidecarsets';
 
 export interface SeedOptions {
   /** Number of nodes (default: 3 empty, 8 demo, one per 250 pods for scale). */
@@ -30,11 +31,17 @@ export interface SeedOptions {
 
 const ADMIN: UserInfo = { name: 'admin', groups: ['system:masters', 'system:authenticated'] };
 
-export function parseFleet(fleet: string): { kind: 'empty' | 'demo' } | { kind: 'scale'; pods: number } {
-  if (fleet === 'empty' || fleet === 'demo') return { kind: fleet };
+export type ParsedFleet = { kind: 'empty' } | { kind: 'demo'; name: DemoFleetName; variant: DemoVariant } | { kind: 'scale'; pods: number };
+
+export function parseFleet(fleet: string): ParsedFleet {
+  if (fleet === 'empty') return { kind: fleet };
+  if (Object.hasOwn(DEMO_VARIANTS, fleet)) {
+    const name = fleet as DemoFleetName;
+    return { kind: 'demo', name, variant: DEMO_VARIANTS[name] };
+  }
   const m = /^scale:(\d+)$/.exec(fleet);
   if (m) return { kind: 'scale', pods: Number(m[1]) };
-  throw new Error(`unknown fleet "${fleet}": use empty, demo or scale:N`);
+  throw new Error(`unknown fleet "${fleet}": use empty, ${Object.keys(DEMO_VARIANTS).join(', ')} or scale:N`);
 }
 
 function createNodes(store: MemStore, n: number): void {
@@ -58,17 +65,17 @@ export async function seedFleet(store: MemStore, fleet: string, opts: SeedOption
     seedScale(store, f.pods, opts);
     return;
   }
-  await seedDemo(store, opts);
+  await seedDemo(store, f.variant, opts);
 }
 
 // ---- demo -----------------------------------------------------------------------------------
 
-async function seedDemo(store: MemStore, opts: SeedOptions): Promise<void> {
+async function seedDemo(store: MemStore, variant: DemoVariant, opts: SeedOptions): Promise<void> {
   const t0 = Date.now();
   const nodes = opts.nodes ?? DEMO_NODES;
   createNodes(store, nodes);
   for (const ns of DEMO_NAMESPACES) createNamespace(store, ns.name, ns.labels);
-  for (const ss of demoSidecarSets()) store.create('apps.kruise.io/sidecarsets', ss, { user: ADMIN });
+  for (const ss of demoSidecarSets(variant)) store.create('apps.kruise.io/sidecarsets', ss, { user: ADMIN });
 
   // Fast-forward the kubelet while setting up; the configured delays apply afterwards.
   const kubeletDelay = opts.kubelet.opts.baseDelayMs;
@@ -88,7 +95,7 @@ async function seedDemo(store: MemStore, opts: SeedOptions): Promise<void> {
       `the demo's ${expected} pods to run`,
     );
     opts.log(`[sim] demo workloads running: ${store.count('pods')} pods in ${Date.now() - t0} ms`);
-    await applyDemoRolloutStates(store, { log: opts.log } as never);
+    await applyDemoRolloutStates(store, { log: opts.log, variant } as never);
   } finally {
     opts.kubelet.opts.baseDelayMs = kubeletDelay;
   }
