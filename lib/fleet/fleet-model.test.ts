@@ -5,6 +5,8 @@ import type { ClusterInfo, Freshness, SidecarSetSummary, WorkloadQuery } from '.
 
 const freshness: Freshness = { live: true, errors: [], generatedAt: '2026-11-20T10:00:00.000Z' };
 const cluster: ClusterInfo = {
+  id: 'demo',
+  displayName: 'demo',
   name: 'sidecar-fleet-sim',
   server: 'https://127.0.0.1:6443',
   user: 'sim-admin',

@@ -4,6 +4,7 @@
  */
 import type { ClusterSnapshot } from './cluster-state';
 import type { SidecarSet } from './k8s-types';
+import type { SidecarSetSummary } from './views';
 import { injectedList, isUpdated } from './kruise-pod';
 import { isPodActive } from './pod-readiness';
 
@@ -17,4 +18,9 @@ export function rolloutsInProgress(cluster: Pick<ClusterSnapshot, 'pods' | 'side
     if (behind || (ss.status && ss.status.updatedPods < ss.status.matchedPods)) out.push(ss);
   }
   return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+}
+
+/** The same question on a summary (what the overview and the cross-cluster view have): rolling, not paused, some matched pod not updated. */
+export function summaryInProgress(s: Pick<SidecarSetSummary, 'strategy' | 'updatedPods' | 'matchedPods'>): boolean {
+  return s.strategy.type !== 'NotUpdate' && !s.strategy.paused && s.updatedPods < s.matchedPods;
 }

@@ -200,8 +200,40 @@ export interface Freshness {
 // Views returned by lib/k8s/fleet.ts.
 // ---------------------------------------------------------------------------------------------
 
-/** Which cluster the dashboard shows, said plainly in the page header. */
+/** A configured cluster as pages and links name it: `/c/<id>/…`, shown as `name`. */
+export interface ClusterRef {
+  id: string;
+  name: string;
+}
+
+/** A cluster of the configuration (no connection needed to list it). */
+export interface ConfiguredCluster extends ClusterRef {
+  source: 'kubeconfig' | 'in-cluster';
+  /** The kubeconfig context (undefined in-cluster). */
+  context?: string;
+  server?: string;
+  user?: string;
+  /** Set when this cluster cannot be connected to as configured (its pages say why). */
+  error?: string;
+}
+
+/** The configured clusters, for the header's switcher and the cross-cluster pages. */
+export interface ClustersList {
+  clusters: ConfiguredCluster[];
+  /** Where `/` leads. */
+  defaultId?: string;
+  /** Configuration that matched nothing (an include pattern without a context, say). */
+  warnings: string[];
+  /** Set when no cluster at all is configured. */
+  error?: string;
+}
+
+/** Which cluster a page shows, said plainly in the page header. */
 export interface ClusterInfo {
+  /** The configured cluster's id (its URL segment). */
+  id: string;
+  /** Its display name. */
+  displayName: string;
   /** Cluster name from the kubeconfig (or "in-cluster"). */
   name: string;
   /** Kubeconfig context in use; undefined in-cluster. */
@@ -361,6 +393,24 @@ export interface PodDetailView {
   labels: Record<string, string>;
   conditions: Array<{ type: string; status: string; reason?: string; message?: string }>;
   events: EventRow[];
+  freshness: Freshness;
+}
+
+/** Pods running one sidecar image, by workload: what the cross-cluster image search reads. */
+export interface SidecarImageUse {
+  /** The SidecarSet that injected it (undefined for a sidecar no SidecarSet owns any more). */
+  sidecarSet?: string;
+  container: string;
+  image: string;
+  pods: number;
+  workloads: Array<WorkloadRef & { pods: number }>;
+}
+
+/** One cluster's part of the cross-cluster view: its SidecarSets and which sidecar images its pods run. */
+export interface ClusterFleetView {
+  cluster: ClusterInfo;
+  sidecarSets: SidecarSetSummary[];
+  images: SidecarImageUse[];
   freshness: Freshness;
 }
 

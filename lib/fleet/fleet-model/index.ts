@@ -12,6 +12,7 @@ import type { Pod } from '../k8s-types';
 import { type SidecarContext, sidecarContext } from '../pod-sidecars';
 import type {
   OverviewView,
+  SidecarImageUse,
   PodDetailView,
   SidecarSetDetailView,
   WorkloadDetailView,
@@ -24,7 +25,7 @@ import { indexEvents } from './events';
 import { buildPodEntries, type PodEntry } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
 import { buildSidecarSetEntries, type KeptPlan, type SidecarSetDetailOptions, sidecarSetDetailView } from './sidecarset-summary';
-import { buildWorkloadEntries, workloadFacets } from './workload-rows';
+import { buildWorkloadEntries, sidecarImageUses, workloadFacets } from './workload-rows';
 
 export type { PodEntry } from './pod-entries';
 export { DEFAULT_PAGE_SIZE } from './queries';
@@ -44,6 +45,8 @@ export interface FleetModel {
   workloadDetail(ref: WorkloadRef, base: ViewBase): WorkloadDetailView | null;
   sidecarSetDetail(name: string, base: ViewBase, opts?: SidecarSetDetailOptions): SidecarSetDetailView | null;
   podDetail(namespace: string, name: string, base: ViewBase): PodDetailView | null;
+  /** Every sidecar image the running pods have, with its workloads (for the cross-cluster search). */
+  sidecarImages(): SidecarImageUse[];
 }
 
 /**
@@ -97,6 +100,7 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
   const workloads = buildWorkloadEntries(pods.all);
   const facets = workloadFacets(workloads.list);
   let overview: OverviewParts | undefined;
+  let images: SidecarImageUse[] | undefined;
 
   return {
     overview: (base) => {
@@ -115,6 +119,10 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
     podDetail(namespace, name, base) {
       const e = pods.byKey.get(`${namespace}/${name}`);
       return e ? { ...base, ...podDetailView(e, eventsFor) } : null;
+    },
+    sidecarImages: () => {
+      images ??= sidecarImageUses(workloads.list);
+      return images;
     },
   };
 }

@@ -2,7 +2,7 @@
  * Per workload: one row over its pods (readiness, health, drift, sidecar versions), the facets
  * over all rows, and the filter and sort orders the workloads grid asks for.
  */
-import type { Facet, HealthClass, SidecarVersionCount, WorkloadQuery, WorkloadRow, WorkloadSortKey } from '../views';
+import type { Facet, HealthClass, SidecarImageUse, SidecarVersionCount, WorkloadQuery, WorkloadRow, WorkloadSortKey } from '../views';
 import type { PodEntry } from './pod-entries';
 
 export interface WorkloadEntry {
@@ -123,6 +123,35 @@ export function buildWorkloadEntries(pods: readonly PodEntry[]): { list: Workloa
   }
   list.sort((a, b) => cmp(a.row.namespace, b.row.namespace) || cmp(a.row.name, b.row.name) || cmp(a.row.kind, b.row.kind));
   return { list, byKey };
+}
+
+/**
+ * Every sidecar image the running pods have, per SidecarSet and container, with the workloads
+ * and pod counts behind it (sorted by SidecarSet, container, image; workloads by namespace/name).
+ */
+export function sidecarImageUses(workloads: readonly WorkloadEntry[]): SidecarImageUse[] {
+  const byKey = new Map<string, SidecarImageUse>();
+  for (const w of workloads) {
+    const { kind, namespace, name } = w.row;
+    for (const [key, cell] of Object.entries(w.row.sidecars)) {
+      // A container name taken by two SidecarSets in one workload is keyed `<sidecarSet>/<container>`.
+      const container = cell.sidecarSet && key.startsWith(`${cell.sidecarSet}/`) ? key.slice(cell.sidecarSet.length + 1) : key;
+      for (const v of cell.versions) {
+        const k = `${cell.sidecarSet ?? ''}\n${container}\n${v.image}`;
+        let use = byKey.get(k);
+        if (!use) {
+          use = { container, image: v.image, pods: 0, workloads: [] };
+          if (cell.sidecarSet) use.sidecarSet = cell.sidecarSet;
+          byKey.set(k, use);
+        }
+        use.pods += v.pods;
+        use.workloads.push({ kind, namespace, name, pods: v.pods });
+      }
+    }
+  }
+  return [...byKey.values()].sort(
+    (a, b) => cmp(a.sidecarSet ?? '', b.sidecarSet ?? '') || cmp(a.container, b.container) || cmp(a.image, b.image),
+  );
 }
 
 /** Facets over every workload: how many workloads per namespace, SidecarSet and image. */
