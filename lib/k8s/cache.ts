@@ -690,26 +690,133 @@ export class FleetCache {
   }
 }
 
-const CACHES_KEY = Symbol.for('sidecar-fleet.caches');
-type CacheHolder = { [CACHES_KEY]?: Map<string, FleetCache> };
+/**
+ * The shared caches: one per cluster connection per server process, created on first use and
+ * dropped (watches closed, memory freed) once nothing has read it for `idleMs`, unless something
+ * holds it (the rollout guard does while a SidecarSet there opts in). Kept on globalThis so Next's
+ * dev HMR and every route handler share them.
+ */
+interface SharedEntry {
+  client: FleetClient;
+  cache: FleetCache;
+  lastUsed: number;
+  holds: number;
+}
 
-/** The process-wide cache for a client's cluster connection, created and started on first use. */
-export function sharedFleetCache(client: FleetClient, opts?: CacheOptions): FleetCache {
+interface SharedCaches {
+  entries: Map<string, SharedEntry>;
+  idleMs: number;
+  sweeper?: NodeJS.Timeout;
+  created: Set<(cache: FleetCache) => void>;
+  dropped: Set<(cache: FleetCache) => void>;
+}
+
+const CACHES_KEY = Symbol.for('sidecar-fleet.caches');
+type CacheHolder = { [CACHES_KEY]?: SharedCaches };
+
+/** Default idle time before a shared cache is dropped: SIDECAR_FLEET_CACHE_IDLE_SECONDS, else 10 minutes. */
+function idleFromEnv(): number {
+  const s = Number(process.env.SIDECAR_FLEET_CACHE_IDLE_SECONDS);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 600_000;
+}
+
+function shared(): SharedCaches {
   const g = globalThis as CacheHolder;
-  g[CACHES_KEY] ??= new Map();
-  let c = g[CACHES_KEY].get(client.key);
-  if (!c) {
-    c = new FleetCache(client, opts);
-    g[CACHES_KEY].set(client.key, c);
-    c.start();
+  g[CACHES_KEY] ??= { entries: new Map(), idleMs: idleFromEnv(), created: new Set(), dropped: new Set() };
+  return g[CACHES_KEY];
+}
+
+function sweep(now = Date.now()): void {
+  const s = shared();
+  for (const [key, e] of s.entries) {
+    if (e.holds === 0 && now - e.lastUsed >= s.idleMs) drop(key);
   }
-  return c;
+  if (s.entries.size === 0 && s.sweeper) {
+    clearInterval(s.sweeper);
+    s.sweeper = undefined;
+  }
+}
+
+function drop(key: string): void {
+  const s = shared();
+  const e = s.entries.get(key);
+  if (!e) return;
+  s.entries.delete(key);
+  e.cache.stop();
+  for (const fn of s.dropped) fn(e.cache);
+}
+
+function entryFor(client: FleetClient, opts?: CacheOptions): SharedEntry {
+  const s = shared();
+  let e = s.entries.get(client.key);
+  if (!e) {
+    e = { client, cache: new FleetCache(client, opts), lastUsed: Date.now(), holds: 0 };
+    s.entries.set(client.key, e);
+    e.cache.start();
+    if (!s.sweeper) {
+      s.sweeper = setInterval(() => sweep(), Math.max(1000, Math.min(s.idleMs / 4, 60_000)));
+      s.sweeper.unref?.();
+    }
+    for (const fn of s.created) fn(e.cache);
+  }
+  e.lastUsed = Date.now();
+  return e;
+}
+
+/** The process-wide cache for a client's cluster connection, created and started on first use; each call counts as a use. */
+export function sharedFleetCache(client: FleetClient, opts?: CacheOptions): FleetCache {
+  return entryFor(client, opts).cache;
+}
+
+/** The shared cache if one is open now (no use counted, nothing created). */
+export function openSharedFleetCache(client: FleetClient): FleetCache | undefined {
+  return shared().entries.get(client.key)?.cache;
+}
+
+/** Keeps the shared cache open, however long nobody reads it, until `release()`. */
+export function holdSharedFleetCache(client: FleetClient): { cache: FleetCache; release: () => void } {
+  const e = entryFor(client);
+  e.holds++;
+  let released = false;
+  return {
+    cache: e.cache,
+    release() {
+      if (released) return;
+      released = true;
+      e.holds = Math.max(0, e.holds - 1);
+      e.lastUsed = Date.now();
+    },
+  };
+}
+
+/** Hooks for what lives beside a shared cache (the rollout guard): called when one opens and when one is dropped. */
+export function onSharedFleetCache(hooks: { created?: (cache: FleetCache) => void; dropped?: (cache: FleetCache) => void }): () => void {
+  const s = shared();
+  if (hooks.created) s.created.add(hooks.created);
+  if (hooks.dropped) s.dropped.add(hooks.dropped);
+  return () => {
+    if (hooks.created) s.created.delete(hooks.created);
+    if (hooks.dropped) s.dropped.delete(hooks.dropped);
+  };
+}
+
+/** Drops shared caches idle for at least `idleMs` now (the timer does this by itself; tests call it). */
+export function sweepSharedFleetCaches(idleMs?: number): void {
+  const s = shared();
+  if (idleMs === undefined) {
+    sweep();
+    return;
+  }
+  const before = s.idleMs;
+  s.idleMs = idleMs;
+  try {
+    sweep();
+  } finally {
+    s.idleMs = before;
+  }
 }
 
 /** Stops and forgets a shared cache (tests, or a kubeconfig change). */
 export function dropSharedFleetCache(client: FleetClient): void {
-  const g = globalThis as CacheHolder;
-  const c = g[CACHES_KEY]?.get(client.key);
-  c?.stop();
-  g[CACHES_KEY]?.delete(client.key);
+  drop(client.key);
 }

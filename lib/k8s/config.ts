@@ -6,12 +6,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 
 /**
- * Where the dashboard's cluster comes from. Nothing here runs at import time: `next build` must be
- * able to import every page without a cluster, so the kubeconfig is read on first use.
- *
- * The default client follows `npm start`'s order: KUBECONFIG (one or more paths), then
- * ~/.kube/config, then the in-cluster service account. `SIDECAR_FLEET_CONTEXT` picks a context.
- * Tests build their own client with `createFleetClient({ kubeconfigPath, context })`.
+ * How a cluster connection is made: a kubeconfig context (from one or several files, merged the
+ * way kubectl merges KUBECONFIG) or the pod's service account. Nothing here runs at import time:
+ * `next build` must be able to import every page without a cluster, so files are read on first use.
+ * Which contexts the dashboard shows is decided in ./clusters.ts; tests build their own client with
+ * `createFleetClient({ kubeconfigPath, context })`.
  */
 
 /** Extension name the built-in cluster writes on its kubeconfig cluster entry. */
@@ -57,25 +56,62 @@ export class NoClusterConfiguredError extends Error {
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 export function createFleetClient(opts: FleetClientOptions = {}): FleetClient {
-  const kc = new KubeConfig();
   if (opts.inCluster) {
+    const kc = new KubeConfig();
     kc.loadFromCluster();
     return finish(kc, 'in-cluster', undefined, false);
   }
   if (!opts.kubeconfigPath) throw new NoClusterConfiguredError('createFleetClient needs kubeconfigPath or inCluster');
-  const files = opts.kubeconfigPath.split(path.delimiter).filter((p) => p !== '');
-  const existing = files.filter((f) => existsSync(f));
-  if (existing.length === 0) throw new NoClusterConfiguredError(`No kubeconfig at ${opts.kubeconfigPath}`);
-  kc.loadFromFile(existing[0] as string);
-  for (const more of existing.slice(1)) {
+  const loaded = loadKubeconfig(opts.kubeconfigPath);
+  if (!loaded) throw new NoClusterConfiguredError(`No kubeconfig at ${opts.kubeconfigPath}`);
+  return clientForContext(loaded, opts.context);
+}
+
+/** Several kubeconfig files read as one, the way kubectl merges KUBECONFIG. */
+export interface LoadedKubeconfig {
+  kc: KubeConfig;
+  /** The files that existed, joined with the path delimiter. */
+  path: string;
+  files: string[];
+}
+
+/**
+ * Reads a kubeconfig path list (KUBECONFIG syntax). As kubectl does: the first file that sets
+ * current-context wins, and the first entry of a given name wins (client-node's mergeConfig would
+ * throw on a duplicate name instead). Null when none of the files exists.
+ */
+export function loadKubeconfig(pathList: string): LoadedKubeconfig | null {
+  const files = pathList.split(path.delimiter).filter((p) => p !== '' && existsSync(p));
+  if (files.length === 0) return null;
+  const kc = new KubeConfig();
+  kc.loadFromFile(files[0] as string);
+  for (const more of files.slice(1)) {
     const extra = new KubeConfig();
     extra.loadFromFile(more);
-    kc.mergeConfig(extra, true);
+    if (!kc.getCurrentContext() && extra.getCurrentContext()) kc.setCurrentContext(extra.getCurrentContext());
+    for (const c of extra.getClusters()) if (!kc.getCluster(c.name)) kc.addCluster(c);
+    for (const u of extra.getUsers()) if (!kc.getUser(u.name)) kc.addUser(u);
+    for (const c of extra.getContexts()) if (!kc.getContextObject(c.name)) kc.addContext(c);
   }
-  if (opts.context) kc.setCurrentContext(opts.context);
+  return { kc, path: files.join(path.delimiter), files };
+}
+
+/** A client for one context of a loaded kubeconfig (its current context when none is named). */
+export function clientForContext(loaded: LoadedKubeconfig, context?: string): FleetClient {
+  const kc = new KubeConfig();
+  const current = context ?? loaded.kc.getCurrentContext();
+  if (!loaded.kc.getContextObject(current)) {
+    throw new NoClusterConfiguredError(`The kubeconfig (${loaded.path}) has no context "${current}"`);
+  }
+  kc.loadFromOptions({
+    clusters: loaded.kc.getClusters(),
+    users: loaded.kc.getUsers(),
+    contexts: loaded.kc.getContexts(),
+    currentContext: current,
+  });
   const cluster = kc.getCurrentCluster();
-  const marked = cluster ? hasBuiltInExtension(existing, cluster.name) : false;
-  return finish(kc, 'kubeconfig', existing.join(path.delimiter), marked);
+  const marked = cluster ? hasBuiltInExtension(loaded.files, cluster.name) : false;
+  return finish(kc, 'kubeconfig', loaded.path, marked);
 }
 
 function finish(kc: KubeConfig, source: FleetClient['source'], kubeconfigPath: string | undefined, builtInMarked: boolean): FleetClient {
@@ -112,25 +148,22 @@ function hasBuiltInExtension(files: string[], clusterName: string): boolean {
   return false;
 }
 
-/** The options the app uses when nothing is passed: env and well-known paths, decided now. */
-export function defaultClientOptions(env: NodeJS.ProcessEnv = process.env): FleetClientOptions {
-  const context = env.SIDECAR_FLEET_CONTEXT || undefined;
+/** Where the server looks for clusters: KUBECONFIG (one or more paths), else ~/.kube/config; and the pod's service account. */
+export interface ClusterSources {
+  /** Existing kubeconfig files, joined with the path delimiter; undefined when there is none. */
+  kubeconfigPath?: string;
+  /** Running in a pod with a service-account token. */
+  inCluster: boolean;
+}
+
+export function clusterSources(env: NodeJS.ProcessEnv = process.env): ClusterSources {
+  const inCluster = !!env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN);
   const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter((p) => p && existsSync(p));
-  if (fromEnv.length > 0) return { kubeconfigPath: fromEnv.join(path.delimiter), context };
+  if (fromEnv.length > 0) return { kubeconfigPath: fromEnv.join(path.delimiter), inCluster };
   const home = path.join(homedir(), '.kube', 'config');
-  if (existsSync(home)) return { kubeconfigPath: home, context };
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) return { inCluster: true };
-  throw new NoClusterConfiguredError(
-    'No cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or start with `npm start` (built-in cluster).',
-  );
+  if (existsSync(home)) return { kubeconfigPath: home, inCluster };
+  return { inCluster };
 }
 
-const DEFAULT_KEY = Symbol.for('sidecar-fleet.default-client');
-type Holder = { [DEFAULT_KEY]?: FleetClient };
-
-/** The server's own client, created on first use and shared across route handlers and HMR. */
-export function defaultFleetClient(): FleetClient {
-  const g = globalThis as Holder;
-  if (!g[DEFAULT_KEY]) g[DEFAULT_KEY] = createFleetClient(defaultClientOptions());
-  return g[DEFAULT_KEY];
-}
+export const NO_CLUSTER_MESSAGE =
+  'No cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or start with `npm start` (built-in clusters).';

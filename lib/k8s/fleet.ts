@@ -2,7 +2,9 @@ import 'server-only';
 import { buildFleetModel, createFleetMemo, type FleetModel, type SidecarSetDetailOptions } from '@/lib/fleet/fleet-model';
 export type { SidecarSetDetailOptions };
 import type {
+  ClusterFleetView,
   ClusterInfo,
+  ClusterRef,
   FleetPulse,
   OverviewView,
   PodDetailView,
@@ -13,7 +15,8 @@ import type {
   WorkloadsView,
 } from '@/lib/fleet/views';
 import { type CacheOptions, FleetCache, sharedFleetCache } from './cache';
-import { defaultFleetClient, type FleetClient, type Identity } from './config';
+import { clusterClient, requireCluster } from './clusters';
+import type { FleetClient, Identity } from './config';
 
 /**
  * The read functions the pages call. All of them answer from the shared watch cache (one per
@@ -21,19 +24,23 @@ import { defaultFleetClient, type FleetClient, type Identity } from './config';
  * model is rebuilt only when the cache changed (and at least every MODEL_MAX_AGE_MS, since
  * "stuck for N minutes" depends on the clock), so concurrent requests share one computation.
  *
- * Every function takes an optional session: today the server acts as its kubeconfig identity;
- * when sign-in per user arrives, a route passes the user's session instead.
+ * Every function takes a session: a cluster connection and who acts on it. Today the server acts
+ * as its kubeconfig identity in each cluster; when sign-in per user arrives, a route passes the
+ * user's session instead.
  */
 
 export interface FleetSession {
   client: FleetClient;
   identity: Identity;
+  /** The configured cluster this session is on (its id and display name), when it is one. */
+  cluster?: ClusterRef;
 }
 
-/** The server's own session (its kubeconfig or service account). */
-export function serverSession(): FleetSession {
-  const client = defaultFleetClient();
-  return { client, identity: client.identity };
+/** The server's own session on a configured cluster (its kubeconfig context or service account). */
+export function clusterSession(clusterId: string): FleetSession {
+  const config = requireCluster(clusterId);
+  const client = clusterClient(clusterId);
+  return { client, identity: client.identity, cluster: { id: config.id, name: config.name } };
 }
 
 export function sessionFor(client: FleetClient): FleetSession {
@@ -52,6 +59,8 @@ export interface FleetReader {
   getWorkloadDetail(ref: WorkloadRef): Promise<WorkloadDetailView | null>;
   getSidecarSetDetail(name: string, opts?: SidecarSetDetailOptions): Promise<SidecarSetDetailView | null>;
   getPodDetail(namespace: string, name: string): Promise<PodDetailView | null>;
+  /** Its SidecarSets and the sidecar images its pods run, for the cross-cluster view. */
+  getClusterFleet(): Promise<ClusterFleetView>;
   /** Cheap: the cache revision and freshness, for live pages deciding whether to refetch. */
   getFleetPulse(): Promise<FleetPulse>;
   /** Called (throttled to 4/s) whenever the cache changes. Returns the unsubscribe function. */
@@ -98,6 +107,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     const c = session.client;
     const d = cache.discovery;
     const info: ClusterInfo = {
+      id: session.cluster?.id ?? c.clusterName,
+      displayName: session.cluster?.name ?? c.clusterName,
       name: c.clusterName,
       server: c.server,
       user: c.identity.user,
@@ -137,6 +148,12 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
       const m = await model();
       return m.podDetail(namespace, name, { freshness: cache.freshness() });
     },
+    async getClusterFleet() {
+      const m = await model();
+      const freshness = cache.freshness();
+      const cluster = clusterInfo();
+      return { cluster, sidecarSets: m.overview({ cluster, freshness }).sidecarSets, images: m.sidecarImages(), freshness };
+    },
     async getFleetPulse() {
       await cache.ready(waitMs);
       return { revision: cache.revision, freshness: cache.freshness() };
@@ -153,50 +170,55 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
 const READERS_KEY = Symbol.for('sidecar-fleet.readers');
 type ReaderHolder = { [READERS_KEY]?: Map<string, FleetReader> };
 
-/** The reader for a session, shared across requests (its model memo is shared too). */
-export function fleetReader(session: FleetSession = serverSession()): FleetReader {
+/**
+ * The reader for a session, shared across requests (its model memo is shared too). Each call
+ * counts as a use of the cluster's shared cache; a cache dropped for idleness comes back here,
+ * with a new reader.
+ */
+export function fleetReader(session: FleetSession): FleetReader {
   const g = globalThis as ReaderHolder;
   g[READERS_KEY] ??= new Map();
+  const cache = sharedFleetCache(session.client);
   let r = g[READERS_KEY].get(session.client.key);
-  if (!r) {
+  if (!r || r.cache !== cache) {
     r = createFleetReader(session);
     g[READERS_KEY].set(session.client.key, r);
   }
   return r;
 }
 
-export function getClusterInfo(session?: FleetSession): Promise<ClusterInfo> {
+export function getClusterInfo(session: FleetSession): Promise<ClusterInfo> {
   return fleetReader(session).getClusterInfo();
 }
 
-export function getOverview(session?: FleetSession): Promise<OverviewView> {
+export function getOverview(session: FleetSession): Promise<OverviewView> {
   return fleetReader(session).getOverview();
 }
 
-export function getWorkloads(query: WorkloadQuery, session?: FleetSession): Promise<WorkloadsView> {
+export function getWorkloads(query: WorkloadQuery, session: FleetSession): Promise<WorkloadsView> {
   return fleetReader(session).getWorkloads(query);
 }
 
-export function getWorkloadDetail(ref: WorkloadRef, session?: FleetSession): Promise<WorkloadDetailView | null> {
+export function getWorkloadDetail(ref: WorkloadRef, session: FleetSession): Promise<WorkloadDetailView | null> {
   return fleetReader(session).getWorkloadDetail(ref);
 }
 
 export function getSidecarSetDetail(
   name: string,
-  opts?: SidecarSetDetailOptions,
-  session?: FleetSession,
+  opts: SidecarSetDetailOptions | undefined,
+  session: FleetSession,
 ): Promise<SidecarSetDetailView | null> {
   return fleetReader(session).getSidecarSetDetail(name, opts);
 }
 
-export function getPodDetail(namespace: string, name: string, session?: FleetSession): Promise<PodDetailView | null> {
+export function getPodDetail(namespace: string, name: string, session: FleetSession): Promise<PodDetailView | null> {
   return fleetReader(session).getPodDetail(namespace, name);
 }
 
-export function getFleetPulse(session?: FleetSession): Promise<FleetPulse> {
+export function getFleetPulse(session: FleetSession): Promise<FleetPulse> {
   return fleetReader(session).getFleetPulse();
 }
 
-export function subscribeFleet(listener: (pulse: FleetPulse) => void, session?: FleetSession): () => void {
+export function subscribeFleet(listener: (pulse: FleetPulse) => void, session: FleetSession): () => void {
   return fleetReader(session).subscribe(listener);
 }

@@ -5,9 +5,12 @@ import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { injectedList } from '@/lib/fleet/kruise-pod';
 import { ACTION_EVENT_REASON } from '@/lib/fleet/rollout-actions';
 import { buildGuardPause, evaluateGuard, GUARD_ANNOTATION, type GuardVerdict, parseGuardSettings } from '@/lib/fleet/rollout-guard';
-import { type FleetCache, sharedFleetCache } from './cache';
+import { type FleetCache, holdSharedFleetCache, onSharedFleetCache, openSharedFleetCache, sharedFleetCache } from './cache';
+import { clusterClient, clusterRegistry } from './clusters';
+import type { FleetClient } from './config';
 import { toK8sError } from './errors';
-import { type FleetSession, serverSession } from './fleet';
+import { type FleetSession, sessionFor } from './fleet';
+import { requestJson } from './http';
 import { writeRolloutEvent } from './rollout-writes';
 
 /**
@@ -39,7 +42,7 @@ export interface GuardStatus {
 }
 
 export interface RolloutGuardOptions {
-  session?: FleetSession;
+  session: FleetSession;
   /** Tests pass a private cache; the app uses the shared one. */
   cache?: FleetCache;
   tickMs?: number;
@@ -56,8 +59,8 @@ export interface RolloutGuard {
   stop(): void;
 }
 
-export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard {
-  const session = opts.session ?? serverSession();
+export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
+  const session = opts.session;
   const cache = opts.cache ?? sharedFleetCache(session.client);
   const now = opts.now ?? Date.now;
   const log = opts.log ?? ((m: string) => console.log(`[rollout-guard] ${m}`));
@@ -196,25 +199,109 @@ export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard
   };
 }
 
-const GUARD_KEY = Symbol.for('sidecar-fleet.rollout-guard');
-type GuardHolder = { [GUARD_KEY]?: RolloutGuard };
-
 /**
- * Starts the guard for the server's own session, once per process (instrumentation.ts calls it
- * at boot; calling it again returns the running one). Set SIDECAR_FLEET_GUARD=off to disable it.
+ * One guard per cluster, beside its shared cache and acting as the server's identity there. A
+ * cluster's guard starts when its cache opens and keeps the cache open while some SidecarSet opts
+ * in (otherwise an idle cache is dropped, and the guard with it). A cluster without an open cache
+ * is asked every PROBE_MS, with one small list of its SidecarSets, whether any opted in; if so its
+ * cache is opened and its guard starts.
  */
-export function startRolloutGuard(): RolloutGuard | undefined {
-  if (process.env.SIDECAR_FLEET_GUARD === 'off') return undefined;
-  const g = globalThis as GuardHolder;
-  if (!g[GUARD_KEY]) {
-    const session = serverSession();
-    g[GUARD_KEY] = createRolloutGuard({ session });
-    console.log(`[rollout-guard] watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${session.identity.user}`);
-  }
-  return g[GUARD_KEY];
+const PROBE_MS = 60_000;
+
+interface ClusterGuard {
+  guard: RolloutGuard;
+  hold?: { release: () => void };
+  unsubscribe: () => void;
 }
 
-/** The running guard's view of a SidecarSet, for the page ("watching 3 updated pods: none failing"). */
-export function rolloutGuardStatus(name: string): GuardStatus | undefined {
-  return (globalThis as GuardHolder)[GUARD_KEY]?.status(name);
+interface Guards {
+  byClient: Map<string, ClusterGuard>;
+  probe?: NodeJS.Timeout;
+  stopHooks: () => void;
+}
+
+const GUARD_KEY = Symbol.for('sidecar-fleet.rollout-guards');
+type GuardHolder = { [GUARD_KEY]?: Guards };
+
+function optedIn(cache: FleetCache): boolean {
+  return (cache.sidecarsets?.values() ?? []).some((ss) => parseGuardSettings(ss.metadata.annotations).configured);
+}
+
+function attach(guards: Guards, cache: FleetCache): void {
+  if (guards.byClient.has(cache.client.key)) return;
+  const guard = createRolloutGuard({ session: sessionFor(cache.client), cache });
+  const entry: ClusterGuard = { guard, unsubscribe: () => {} };
+  const keepOpen = () => {
+    const opted = optedIn(cache);
+    if (opted && !entry.hold) {
+      entry.hold = holdSharedFleetCache(cache.client);
+      console.log(
+        `[rollout-guard] ${cache.client.server}: watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${cache.client.identity.user}`,
+      );
+    } else if (!opted && entry.hold) {
+      entry.hold.release();
+      entry.hold = undefined;
+    }
+  };
+  entry.unsubscribe = cache.subscribe(keepOpen);
+  guards.byClient.set(cache.client.key, entry);
+}
+
+function detach(guards: Guards, cache: FleetCache): void {
+  const entry = guards.byClient.get(cache.client.key);
+  if (!entry) return;
+  entry.unsubscribe();
+  entry.hold?.release();
+  entry.guard.stop();
+  guards.byClient.delete(cache.client.key);
+}
+
+/** Does this cluster have a SidecarSet that opted into the guard? One list of SidecarSets, no cache. */
+async function probe(client: FleetClient): Promise<boolean> {
+  for (const version of ['v1beta1', 'v1alpha1']) {
+    const r = await requestJson<{ items?: SidecarSet[] }>(client, {
+      path: `/apis/apps.kruise.io/${version}/sidecarsets`,
+      timeoutMs: 10_000,
+    });
+    if (r.ok) return (r.value.items ?? []).some((ss) => parseGuardSettings(ss.metadata?.annotations).configured);
+    if (r.error.kind !== 'NotFound') return false;
+  }
+  return false;
+}
+
+async function probeClusters(): Promise<void> {
+  for (const c of clusterRegistry().clusters) {
+    let client: FleetClient;
+    try {
+      client = clusterClient(c.id);
+    } catch {
+      continue; // a cluster that cannot be configured has its error on its own pages
+    }
+    if (openSharedFleetCache(client)) continue;
+    if (await probe(client)) sharedFleetCache(client);
+  }
+}
+
+/**
+ * Starts the rollout guards, once per process (instrumentation.ts calls it at boot; calling it
+ * again does nothing). Set SIDECAR_FLEET_GUARD=off to disable them.
+ */
+export function startRolloutGuards(): void {
+  if (process.env.SIDECAR_FLEET_GUARD === 'off') return;
+  const g = globalThis as GuardHolder;
+  if (g[GUARD_KEY]) return;
+  const guards: Guards = { byClient: new Map(), stopHooks: () => {} };
+  g[GUARD_KEY] = guards;
+  guards.stopHooks = onSharedFleetCache({ created: (cache) => attach(guards, cache), dropped: (cache) => detach(guards, cache) });
+  const run = () =>
+    void probeClusters().catch((e) => console.warn(`[rollout-guard] probe failed: ${e instanceof Error ? e.message : String(e)}`));
+  run();
+  guards.probe = setInterval(run, PROBE_MS);
+  guards.probe.unref?.();
+  console.log(`[rollout-guard] guarding SidecarSets annotated ${GUARD_ANNOTATION} in ${clusterRegistry().clusters.length} cluster(s)`);
+}
+
+/** The running guard's view of a SidecarSet in a cluster, for the page ("watching 3 updated pods: none failing"). */
+export function rolloutGuardStatus(client: FleetClient, name: string): GuardStatus | undefined {
+  return (globalThis as GuardHolder)[GUARD_KEY]?.byClient.get(client.key)?.guard.status(name);
 }

@@ -9,7 +9,7 @@ import {
 } from '@/lib/fleet/rollout-preview';
 import { rolloutAccess } from './access-review';
 import { type FleetCache, sharedFleetCache } from './cache';
-import { type FleetSession, serverSession } from './fleet';
+import type { FleetSession } from './fleet';
 import { rolloutGuardStatus } from './guard';
 
 /**
@@ -26,14 +26,14 @@ export async function rolloutContext(session: FleetSession, name: string, cache?
  * May the server's identity act on this SidecarSet, and what does its rollout guard say? A
  * failure to ask reads as "may not", with the reason shown beside the disabled buttons.
  */
-export async function getRolloutPanel(name: string, session: FleetSession = serverSession()): Promise<RolloutPanel> {
+export async function getRolloutPanel(session: FleetSession, name: string): Promise<RolloutPanel> {
   try {
     const [access, ctx] = await Promise.all([rolloutAccess(session, name), rolloutContext(session, name)]);
     const panel: RolloutPanel = { canPatch: access.canPatch };
     if (access.reason) panel.reason = access.reason;
     if (ctx) {
       const info = guardInfo(ctx.sidecarSet);
-      if (info.configured) panel.guard = { ...info, status: rolloutGuardStatus(name)?.message };
+      if (info.configured) panel.guard = { ...info, status: rolloutGuardStatus(session.client, name)?.message };
     }
     return panel;
   } catch (e) {
@@ -42,9 +42,9 @@ export async function getRolloutPanel(name: string, session: FleetSession = serv
 }
 
 /** Fleet-wide: may the server's identity patch SidecarSets at all (overview rows, pause-all)? */
-export async function getFleetRolloutAccess(session?: FleetSession): Promise<RolloutPanel> {
+export async function getFleetRolloutAccess(session: FleetSession): Promise<RolloutPanel> {
   try {
-    const access = await rolloutAccess(session ?? serverSession());
+    const access = await rolloutAccess(session);
     return access.reason ? { canPatch: access.canPatch, reason: access.reason } : { canPatch: access.canPatch };
   } catch (e) {
     return { canPatch: false, reason: e instanceof Error ? e.message : 'The cluster could not be asked.' };
@@ -52,7 +52,7 @@ export async function getFleetRolloutAccess(session?: FleetSession): Promise<Rol
 }
 
 /** What the rollout dialogs offer for this SidecarSet; null when it does not exist. */
-export async function getRolloutDialog(name: string, session: FleetSession = serverSession()): Promise<RolloutDialogContext | null> {
+export async function getRolloutDialog(session: FleetSession, name: string): Promise<RolloutDialogContext | null> {
   const ctx = await rolloutContext(session, name);
   return ctx ? dialogContext(ctx) : null;
 }
