@@ -1,10 +1,6 @@
 import type { Metadata, Viewport } from 'next';
-import Link from 'next/link';
-import { type ReactNode, Suspense } from 'react';
-import { ClusterBadge, ClusterBadgeSkeleton } from '@/components/shell/cluster-badge';
-import { NavLinks } from '@/components/shell/nav-links';
-import { ThemeToggle, themeScript } from '@/components/shell/theme-toggle';
-import { LayersIcon } from '@/components/ui/icons';
+import type { ReactNode } from 'react';
+import { themeScript } from '@/components/shell/theme-toggle';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -32,31 +28,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <Providers>
-          <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
-            <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
-              <Link
-                href="/"
-                className="flex items-center gap-1.5 font-semibold text-zinc-900 no-underline hover:no-underline dark:text-zinc-50"
-              >
-                <LayersIcon className="size-5 text-sky-700 dark:text-sky-400" />
-                Sidecar Fleet
-              </Link>
-              <nav aria-label="Main">
-                <NavLinks />
-              </nav>
-              <div className="ml-auto flex items-center gap-3">
-                <Suspense fallback={<ClusterBadgeSkeleton />}>
-                  <ClusterBadge />
-                </Suspense>
-                <ThemeToggle />
-              </div>
-            </div>
-          </header>
-          <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-4 py-4 focus:outline-none">
-            {children}
-          </main>
-        </Providers>
+        {/* The header and <main> come with each page's layout (components/shell/app-shell.tsx): they name its cluster. */}
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

@@ -2,7 +2,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { revalidatePath } from 'next/cache';
-import type { ActionState, PauseAllState } from '@/components/rollout/types';
+import { clusterPath } from '@/components/shell/cluster-paths';
+import type { ActionState, PauseAllOutcome, PauseAllState } from '@/components/rollout/types';
 import { parseIntOrPercent } from '@/lib/fleet/int-or-percent';
 import {
   type BuildResult,
@@ -16,7 +17,8 @@ import {
 } from '@/lib/fleet/rollout-actions';
 import { previewChange, type RolloutSnapshot, type ScopeInput, resolveScope, serverSeen } from '@/lib/fleet/rollout-preview';
 import { rolloutAccess } from '@/lib/k8s/access-review';
-import { type FleetSession, serverSession } from '@/lib/k8s/fleet';
+import { clusterRegistry } from '@/lib/k8s/clusters';
+import { clusterSession, type FleetSession } from '@/lib/k8s/fleet';
 import { pauseAllRollouts as pauseEveryRollout } from '@/lib/k8s/pause-all';
 import { rolloutContext } from '@/lib/k8s/rollout-reads';
 import { applyRolloutChange } from '@/lib/k8s/rollout-writes';
@@ -34,16 +36,24 @@ import {
 } from './input';
 
 /*
- * The rollout buttons' server actions. Each one is thin and distrusts its input: zod (./input.ts)
- * → the domain (lib/fleet builds the change and previews it, refusing what Kruise would refuse or
- * what would update no pod) → lib/k8s (access review, the one PATCH, the audit Event) →
- * revalidate. They return { ok, message, fieldErrors } and never let an exception or an
+ * The rollout buttons' server actions. Each one is thin and distrusts its input: zod (./input.ts,
+ * the cluster checked against the configured ones) → the domain (lib/fleet builds the change and
+ * previews it, refusing what Kruise would refuse or what would update no pod) → lib/k8s (access
+ * review, the one PATCH, the audit Event) → revalidate. They return { ok, message, fieldErrors,
+ * cluster } — every answer names the cluster it acted on — and never let an exception or an
  * ApiException reach the browser. Reads (the buttons' access, the dialogs' choices) are route
- * handlers under app/api/sidecarsets/[name]/rollout.
+ * handlers under app/api/c/[cluster]/sidecarsets/[name]/rollout.
  */
 
 function refused(message: string, fieldErrors?: Record<string, string[]>): ActionState {
   return { ok: false, message: `Nothing was changed: ${message}`, ...(fieldErrors ? { fieldErrors } : {}), at: Date.now() };
+}
+
+/** The session for a parsed form's cluster, and a function that labels each answer with that cluster. */
+function inCluster(id: string): { session: FleetSession; label: <T extends ActionState>(state: T) => T } {
+  const session = clusterSession(id);
+  const cluster = session.cluster;
+  return { session, label: (state) => (cluster ? { ...state, cluster } : state) };
 }
 
 /** Runs an action body; anything unexpected becomes a message, never a stack trace. */
@@ -123,20 +133,20 @@ export async function startCanary(_prev: ActionState, form: FormData): Promise<A
     else if (v.scope === 'workload') scopeInput = { kind: 'workload', workload: v.workload ?? '' };
     else scopeInput = { kind: 'label', label: v.label ?? '' };
 
-    const session = serverSession();
+    const { session, label } = inCluster(v.cluster);
     const snapshot = await loadSnapshot(session, v.name);
-    if (isState(snapshot)) return snapshot;
+    if (isState(snapshot)) return label(snapshot);
     // A fresh token per apply: pods labelled by an earlier canary (or a failed attempt) stay out.
     const token = v.intent === 'apply' ? `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}` : 'preview';
     const scope = resolveScope(snapshot, scopeInput, token);
-    if ('error' in scope) return refused(scope.error, { scope: [scope.error] });
+    if ('error' in scope) return label(refused(scope.error, { scope: [scope.error] }));
     const built = buildCanary(serverSeen(snapshot, v.seen), {
       container: v.container,
       image: v.image,
       scope: scope.scope,
       ...(v.maxUnavailable !== undefined ? { maxUnavailable: parseIntOrPercent(v.maxUnavailable) } : {}),
     });
-    return previewOrApply(session, snapshot, built, v.intent, 'Canary started');
+    return label(await previewOrApply(session, snapshot, built, v.intent, 'Canary started'));
   });
 }
 
@@ -151,11 +161,11 @@ export async function promoteRollout(_prev: ActionState, form: FormData): Promis
       if (v.partition === undefined) return refused('enter a partition.', { partition: ['Enter a partition, e.g. 5 or "20%".'] });
       step = { kind: 'partition', partition: parseIntOrPercent(v.partition) };
     } else step = { kind: 'percent', percent: Number(v.step) };
-    const session = serverSession();
+    const { session, label } = inCluster(v.cluster);
     const snapshot = await loadSnapshot(session, v.name);
-    if (isState(snapshot)) return snapshot;
+    if (isState(snapshot)) return label(snapshot);
     const built = buildPromote(serverSeen(snapshot, v.seen), { step, ...(v.confirmName ? { confirmName: v.confirmName } : {}) });
-    return previewOrApply(session, snapshot, built, v.intent, 'Promoted');
+    return label(await previewOrApply(session, snapshot, built, v.intent, 'Promoted'));
   });
 }
 
@@ -164,18 +174,18 @@ export async function rollBack(_prev: ActionState, form: FormData): Promise<Acti
     const parsed = ROLLBACK_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
     const v = parsed.data;
-    const session = serverSession();
+    const { session, label } = inCluster(v.cluster);
     const snapshot = await loadSnapshot(session, v.name);
-    if (isState(snapshot)) return snapshot;
+    if (isState(snapshot)) return label(snapshot);
     // The images come from the cluster's ControllerRevision, never from the browser.
     const rev = snapshot.revisions.find((r) => r.metadata.name === v.revision);
     if (!rev) {
       const msg = `Revision ${v.revision} of ${v.name} is not in the revision history (any more).`;
-      return refused(msg, { revision: [msg] });
+      return label(refused(msg, { revision: [msg] }));
     }
     const containers = v.containers === undefined ? undefined : Array.isArray(v.containers) ? v.containers : [v.containers];
     const built = buildRollback(serverSeen(snapshot, v.seen), { revision: revisionImages(rev), ...(containers ? { containers } : {}) });
-    return previewOrApply(session, snapshot, built, v.intent, 'Rolled back');
+    return label(await previewOrApply(session, snapshot, built, v.intent, 'Rolled back'));
   });
 }
 
@@ -183,9 +193,10 @@ export async function pauseRollout(_prev: ActionState, form: FormData): Promise<
   return guarded(async () => {
     const parsed = PAUSE_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
-    const { name } = parsed.data;
+    const { cluster, name } = parsed.data;
     // Pause carries no guard on purpose: it must work whatever changed since the page loaded.
     return applyOneClick(
+      cluster,
       name,
       (snapshot) => buildPause(serverSeen(snapshot)),
       `Paused ${name}: no further pod is updated until you resume. Pods already restarting finish.`,
@@ -197,47 +208,104 @@ export async function resumeRollout(_prev: ActionState, form: FormData): Promise
   return guarded(async () => {
     const parsed = RESUME_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
-    const { name, seen } = parsed.data;
-    return applyOneClick(name, (snapshot) => buildResume(serverSeen(snapshot, seen)), `Resumed ${name}: the rollout continues.`);
+    const { cluster, name, seen } = parsed.data;
+    return applyOneClick(cluster, name, (snapshot) => buildResume(serverSeen(snapshot, seen)), `Resumed ${name}: the rollout continues.`);
   });
 }
 
 /** Pause and resume: one click, no preview; the pages are revalidated since no dialog is open. */
-async function applyOneClick(name: string, build: (snapshot: RolloutSnapshot) => BuildResult, success: string): Promise<ActionState> {
-  const session = serverSession();
+async function applyOneClick(
+  cluster: string,
+  name: string,
+  build: (snapshot: RolloutSnapshot) => BuildResult,
+  success: string,
+): Promise<ActionState> {
+  const { session, label } = inCluster(cluster);
   const snapshot = await loadSnapshot(session, name);
-  if (isState(snapshot)) return snapshot;
+  if (isState(snapshot)) return label(snapshot);
   const built = build(snapshot);
-  if (!built.ok) return refused(built.message, built.fieldErrors);
+  if (!built.ok) return label(refused(built.message, built.fieldErrors));
   const r = await applyRolloutChange(session, name, built.change);
   if (!r.ok) {
     if (r.error.kind === 'Forbidden')
-      console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
-    return { ok: false, message: r.error.message, at: Date.now() };
+      console.warn(`[rollout] refused ${built.change.action} on ${name} in ${cluster} for ${session.identity.user}: ${r.error.message}`);
+    return label({ ok: false, message: r.error.message, at: Date.now() });
   }
-  revalidatePath(`/sidecarsets/${encodeURIComponent(name)}`);
-  revalidatePath('/');
-  return { ok: true, applied: true, message: success, warnings: r.value.eventError ? [r.value.eventError] : [], at: Date.now() };
+  revalidatePath(clusterPath(cluster, `/sidecarsets/${encodeURIComponent(name)}`));
+  revalidatePath(clusterPath(cluster));
+  return label({ ok: true, applied: true, message: success, warnings: r.value.eventError ? [r.value.eventError] : [], at: Date.now() });
 }
 
+/** Pauses every rollout in progress in one cluster, as the server's identity there; never throws. */
+async function pauseAllIn(clusterId: string): Promise<PauseAllOutcome> {
+  const config = clusterRegistry().clusters.find((c) => c.id === clusterId);
+  const cluster = { id: clusterId, name: config?.name ?? clusterId };
+  try {
+    const { session } = inCluster(clusterId);
+    const access = await rolloutAccess(session);
+    if (!access.canPatch) {
+      console.warn(`[rollout] refused pause-all in ${clusterId} for ${session.identity.user}: ${access.reason}`);
+      return { cluster, paused: [], failed: [], error: `Forbidden: ${access.reason}.` };
+    }
+    const r = await pauseEveryRollout(session);
+    if (!r.ok) return { cluster, paused: [], failed: [], error: r.error.message };
+    revalidatePath(clusterPath(clusterId));
+    return { cluster, paused: r.value.paused, failed: r.value.failed };
+  } catch (e) {
+    console.error(`[rollout] pause-all in ${clusterId} failed`, e);
+    return { cluster, paused: [], failed: [], error: e instanceof Error ? e.message : 'The server could not complete the action.' };
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * "Pause every rollout in progress": in the page's cluster, or — only when the form says so
+ * explicitly (scope=all) — in every configured cluster, one cluster after the other. The answer
+ * says what happened in each cluster.
+ */
 export async function pauseAllRollouts(_prev: PauseAllState, form: FormData): Promise<PauseAllState> {
   return guarded(async (): Promise<PauseAllState> => {
     const parsed = PAUSE_ALL_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
-    const session = serverSession();
-    const access = await rolloutAccess(session);
-    if (!access.canPatch) {
-      console.warn(`[rollout] refused pause-all for ${session.identity.user}: ${access.reason}`);
-      return { ok: false, message: `Forbidden: ${access.reason}.`, at: Date.now() };
+    const { cluster, scope } = parsed.data;
+    if (scope === 'cluster') {
+      const one = await pauseAllIn(cluster);
+      if (one.error) return { ok: false, cluster: one.cluster, message: one.error, clusters: [one], at: Date.now() };
+      const { paused, failed } = one;
+      const message =
+        paused.length === 0 && failed.length === 0
+          ? 'No rollout was in progress: nothing to pause.'
+          : `Paused ${plural(paused.length, 'rollout')}${paused.length ? ` (${paused.join(', ')})` : ''}${failed.length ? `; ${failed.length} could not be paused` : ''}.`;
+      return {
+        ok: failed.length === 0,
+        applied: paused.length > 0,
+        message,
+        paused,
+        failed,
+        cluster: one.cluster,
+        clusters: [one],
+        at: Date.now(),
+      };
     }
-    const r = await pauseEveryRollout(session);
-    if (!r.ok) return { ok: false, message: r.error.message, at: Date.now() };
-    revalidatePath('/');
-    const { paused, failed } = r.value;
+    const outcomes: PauseAllOutcome[] = [];
+    for (const c of clusterRegistry().clusters) outcomes.push(await pauseAllIn(c.id));
+    const paused = outcomes.reduce((n, o) => n + o.paused.length, 0);
+    const troubled = outcomes.filter((o) => o.error || o.failed.length > 0);
     const message =
-      paused.length === 0 && failed.length === 0
-        ? 'No rollout was in progress: nothing to pause.'
-        : `Paused ${paused.length} rollout${paused.length === 1 ? '' : 's'}${paused.length ? ` (${paused.join(', ')})` : ''}${failed.length ? `; ${failed.length} could not be paused` : ''}.`;
-    return { ok: failed.length === 0, applied: paused.length > 0, message, paused, failed, at: Date.now() };
+      paused === 0 && troubled.length === 0
+        ? `No rollout was in progress in any of the ${plural(outcomes.length, 'cluster')}: nothing to pause.`
+        : `Paused ${plural(paused, 'rollout')} across ${plural(outcomes.length, 'cluster')}${troubled.length ? `; not everything could be paused in ${troubled.map((o) => o.cluster.name).join(', ')}` : ''}.`;
+    return {
+      ok: troubled.length === 0,
+      applied: paused > 0,
+      message,
+      paused: outcomes.flatMap((o) => o.paused.map((n) => `${o.cluster.name}/${n}`)),
+      failed: outcomes.flatMap((o) => o.failed.map((f) => ({ ...f, name: `${o.cluster.name}/${f.name}` }))),
+      clusters: outcomes,
+      at: Date.now(),
+    };
   });
 }

@@ -3,6 +3,7 @@
  * view of the SidecarSet is only ever used as the expected value of JSON Patch `test` ops.
  */
 import { z } from 'zod';
+import { CLUSTER_ID } from '@/app/_lib/cluster-id';
 import type { ActionState } from '@/components/rollout/types';
 import type { SeenSidecarSet } from '@/lib/fleet/rollout-actions';
 import { SIDECARSET_NAME } from './names';
@@ -68,6 +69,7 @@ const INTENT = z.enum(['preview', 'apply']);
 
 export const CANARY_FORM = z
   .object({
+    cluster: CLUSTER_ID,
     name: SIDECARSET_NAME,
     seen: seenJson,
     intent: INTENT,
@@ -87,6 +89,7 @@ export const CANARY_FORM = z
   });
 
 export const PROMOTE_FORM = z.object({
+  cluster: CLUSTER_ID,
   name: SIDECARSET_NAME,
   seen: seenJson,
   intent: INTENT,
@@ -96,6 +99,7 @@ export const PROMOTE_FORM = z.object({
 });
 
 export const ROLLBACK_FORM = z.object({
+  cluster: CLUSTER_ID,
   name: SIDECARSET_NAME,
   seen: seenJson,
   intent: INTENT,
@@ -103,11 +107,16 @@ export const ROLLBACK_FORM = z.object({
   containers: z.union([z.string().max(253), z.array(z.string().max(253)).max(64)]).optional(),
 });
 
-export const PAUSE_FORM = z.object({ name: SIDECARSET_NAME });
+export const PAUSE_FORM = z.object({ cluster: CLUSTER_ID, name: SIDECARSET_NAME });
 
-export const RESUME_FORM = z.object({ name: SIDECARSET_NAME, seen: seenJson });
+export const RESUME_FORM = z.object({ cluster: CLUSTER_ID, name: SIDECARSET_NAME, seen: seenJson });
 
-export const PAUSE_ALL_FORM = z.object({ confirm: z.literal('pause-all', 'Confirm to pause every rollout.') });
+/** Pause every rollout in progress in the cluster of the page, or (an explicit choice) in every configured cluster. */
+export const PAUSE_ALL_FORM = z.object({
+  cluster: CLUSTER_ID,
+  confirm: z.literal('pause-all', 'Confirm to pause every rollout.'),
+  scope: z.enum(['cluster', 'all'], 'Choose this cluster or every cluster.').default('cluster'),
+});
 
 /** The form as an object: a key sent once is a string, a key sent several times an array. */
 export function formFields(form: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {

@@ -1,8 +1,9 @@
 import Link from 'next/link';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { AttentionItem } from '@/lib/fleet/views';
-import { workloadHref } from '@/components/workloads/links';
+import { sidecarSetHref, workloadHref } from '@/components/workloads/links';
 import { memo } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 const look = {
   critical: { icon: 'x', tone: 'danger', label: 'Critical' },
@@ -14,6 +15,7 @@ const rank = { critical: 0, warning: 1, info: 2 };
 
 /** What needs a person first: critical before warnings before notes. */
 export const AttentionList = memo(function AttentionList({ items }: { items: AttentionItem[] }) {
+  const cluster = useCluster().id;
   if (items.length === 0) {
     return (
       <p className="flex items-center gap-1.5 text-sm text-zinc-700 dark:text-zinc-300">
@@ -33,12 +35,12 @@ export const AttentionList = memo(function AttentionList({ items }: { items: Att
             <span className="sr-only">{l.label}:</span>
             <span className="min-w-0 flex-1">
               {item.sidecarSet && (
-                <Link prefetch={false} href={`/sidecarsets/${encodeURIComponent(item.sidecarSet)}`} className="mr-1.5 font-medium">
+                <Link prefetch={false} href={sidecarSetHref(cluster, item.sidecarSet)} className="mr-1.5 font-medium">
                   {item.sidecarSet}
                 </Link>
               )}
               {item.workload && (
-                <Link prefetch={false} href={workloadHref(item.workload)} className="mr-1.5 font-medium">
+                <Link prefetch={false} href={workloadHref(cluster, item.workload)} className="mr-1.5 font-medium">
                   {item.workload.namespace}/{item.workload.name}
                 </Link>
               )}

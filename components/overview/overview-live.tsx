@@ -11,10 +11,12 @@ import { Banner } from '@/components/ui/banner';
 import { Section } from '@/components/ui/section';
 import { overviewOptions } from '@/lib/query/options';
 import { useLiveQuery } from '@/lib/query/use-live-query';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /** The fleet overview, polled live. First render comes hydrated from the server's prefetch. */
 export function OverviewLive() {
-  const { data, error, freshness, updatedAt } = useLiveQuery(overviewOptions());
+  const cluster = useCluster().id;
+  const { data, error, freshness, updatedAt } = useLiveQuery(cluster, overviewOptions(cluster));
   if (!data) return null;
   const states = Object.fromEntries(data.sidecarSets.map((s) => [s.name, rolloutLook[s.state.kind].label]));
   return (

@@ -9,6 +9,7 @@ import { imageTag } from '@/components/ui/format';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /** Stuck first, then paused, progressing...; ties by how many pods the first problem concerns. */
 export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] {
@@ -21,6 +22,7 @@ export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] 
 }
 
 export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummary[] }) {
+  const cluster = useCluster().id;
   if (sidecarSets.length === 0) {
     return (
       <EmptyState title="No SidecarSets in this cluster">
@@ -51,7 +53,7 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
           return (
             <Tr key={s.name}>
               <Th scope="row">
-                <Link prefetch={false} href={sidecarSetHref(s.name)} className="font-medium">
+                <Link prefetch={false} href={sidecarSetHref(cluster, s.name)} className="font-medium">
                   {s.name}
                 </Link>
                 {s.strategy.paused && (

@@ -11,12 +11,13 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Section } from '@/components/ui/section';
 import { ToneIcon } from '@/components/ui/status-pill';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
-import { workloadHref } from '@/components/workloads/links';
+import { workloadHref, workloadsHref } from '@/components/workloads/links';
 import { PodSidecarTable } from '@/components/workloads/pod-sidecar-table';
 import { YesNo } from '@/components/workloads/sidecar-state';
 import { HttpError } from '@/lib/query/fetch-json';
 import { podOptions } from '@/lib/query/options';
 import { useLiveQuery } from '@/lib/query/use-live-query';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /** Kruise's own annotations first: they say which SidecarSet injected what, at which hash. */
 function sortAnnotations(entries: Array<[string, string]>) {
@@ -24,7 +25,8 @@ function sortAnnotations(entries: Array<[string, string]>) {
 }
 
 export function PodDetailLive({ namespace, name }: { namespace: string; name: string }) {
-  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(podOptions(namespace, name));
+  const cluster = useCluster().id;
+  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(cluster, podOptions(cluster, namespace, name));
   const gone = viewError instanceof HttpError && viewError.status === 404;
   if (!data) return null;
   const pod = data.pod;
@@ -35,10 +37,10 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
           <nav aria-label="Breadcrumb">
             <ol className="flex flex-wrap gap-1">
               <li>
-                <Link href="/workloads">Workloads</Link> /
+                <Link href={workloadsHref(cluster)}>Workloads</Link> /
               </li>
               <li>
-                <Link href={workloadHref(pod.workload)}>
+                <Link href={workloadHref(cluster, pod.workload)}>
                   {pod.workload.kind} {pod.workload.name}
                 </Link>{' '}
                 /

@@ -8,6 +8,8 @@ import { describedBy, Field, inputClass, narrowInputClass } from '@/components/u
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
+import { ClusterField } from './cluster-field';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 type ScopeKind = 'percent' | 'count' | 'namespace' | 'workload' | 'label';
 
@@ -22,6 +24,7 @@ const SCOPES: Array<{ value: ScopeKind; label: string; help: string }> = [
 /** Canary upgrade: container, image, scope, maxUnavailable → preview → start. */
 export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onApplied: (s: ActionState) => void }) {
   const id = useId();
+  const cluster = useCluster();
   const first = ctx.containers[0];
   const [container, setContainer] = useState(first?.name ?? '');
   const current = ctx.containers.find((c) => c.name === container);
@@ -48,6 +51,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-describedby={msgId} noValidate>
+      <ClusterField />
       <input type="hidden" name="name" value={ctx.seen.name} />
       <input type="hidden" name="seen" value={JSON.stringify(ctx.seen)} />
       <input type="hidden" name="scope" value={scope} />
@@ -218,7 +222,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
           {pending ? 'Working…' : 'Preview'}
         </Button>
         <Button type="submit" name="intent" value="apply" variant="primary" disabled={!canConfirm}>
-          Start canary
+          Start canary in {cluster.name}
         </Button>
       </div>
     </form>

@@ -6,6 +6,7 @@ import { pauseRollout, resumeRollout } from '@/app/sidecarsets/actions';
 import { Button } from '@/components/ui/button';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
 import { type ActionState, initialActionState } from './types';
+import { ClusterField } from './cluster-field';
 
 /** One action state for both buttons, so the message survives the button flipping. */
 function pauseOrResume(prev: ActionState, form: FormData): Promise<ActionState> {
@@ -47,6 +48,7 @@ export function PauseResumeButton({
   const label = paused ? 'Resume rollout' : 'Pause rollout';
   return (
     <form action={formAction} className="inline-flex flex-col items-start gap-1">
+      <ClusterField />
       <input type="hidden" name="name" value={sidecarSet.name} />
       <input type="hidden" name="op" value={paused ? 'resume' : 'pause'} />
       {paused && <input type="hidden" name="seen" value={JSON.stringify(seen)} />}
@@ -62,7 +64,10 @@ export function PauseResumeButton({
       </Button>
       <span aria-live="polite" className="max-w-64 text-xs">
         {state.message && (
-          <span className={state.ok ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}>{state.message}</span>
+          <span className={state.ok ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}>
+            {state.cluster && <span className="mr-1 font-semibold">In {state.cluster.name}:</span>}
+            <span>{state.message}</span>
+          </span>
         )}
         {state.warnings?.map((w) => (
           <span key={w} className="block text-amber-900 dark:text-amber-200">

@@ -145,7 +145,10 @@ export function ActionMessage({ state, id }: { state: ActionState; id?: string }
   return (
     <div id={id} aria-live="polite" aria-atomic="true" className="min-h-5 text-sm">
       {state.message && (
-        <p className={state.ok ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}>{state.message}</p>
+        <p className={state.ok ? 'text-emerald-800 dark:text-emerald-300' : 'text-red-800 dark:text-red-300'}>
+          {state.cluster && <span className="mr-1 font-semibold">In {state.cluster.name}:</span>}
+          <span>{state.message}</span>
+        </p>
       )}
       {state.warnings && state.warnings.length > 0 && (
         <ul className="mt-1 list-disc space-y-0.5 pl-5 text-xs text-amber-900 dark:text-amber-200">

@@ -10,12 +10,15 @@ import { describedBy, Field, inputClass, narrowInputClass } from '@/components/u
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
+import { ClusterField } from './cluster-field';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 type Step = '25' | '50' | '75' | 'all' | 'custom';
 
 /** Promote: a bigger share of the fleet, or all of it (typing the name to confirm). */
 export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onApplied: (s: ActionState) => void }) {
   const id = useId();
+  const cluster = useCluster();
   const name = ctx.seen.name;
   const matched = ctx.matched;
   const hasSelector = ctx.strategy.selector !== undefined;
@@ -41,6 +44,7 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <ClusterField />
       <input type="hidden" name="name" value={name} />
       <input type="hidden" name="seen" value={JSON.stringify(ctx.seen)} />
       <input type="hidden" name="step" value={step} />
@@ -143,7 +147,7 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
           {pending ? 'Working…' : 'Preview'}
         </Button>
         <Button type="submit" name="intent" value="apply" variant="primary" disabled={!canConfirm || !nameOk}>
-          Promote now
+          Promote now in {cluster.name}
         </Button>
       </div>
     </form>

@@ -6,9 +6,12 @@ import { Button } from '@/components/ui/button';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
+import { ClusterField } from './cluster-field';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /** Roll back: pick an earlier revision (and which containers), preview, confirm. */
 export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onApplied: (s: ActionState) => void }) {
+  const cluster = useCluster();
   const current = new Map(ctx.containers.map((c) => [c.name, c.image]));
   const differs = (rev: RolloutDialogContext['revisions'][number]) =>
     rev.containers.filter((c) => current.has(c.name) && c.image !== '' && c.image !== current.get(c.name));
@@ -38,6 +41,7 @@ export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; on
   }
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <ClusterField />
       <input type="hidden" name="name" value={ctx.seen.name} />
       <input type="hidden" name="seen" value={JSON.stringify(ctx.seen)} />
       <input type="hidden" name="revision" value={revision} />
@@ -99,7 +103,7 @@ export function RollbackForm({ ctx, onApplied }: { ctx: RolloutDialogContext; on
           {pending ? 'Working…' : 'Preview'}
         </Button>
         <Button type="submit" name="intent" value="apply" variant="destructive" disabled={!canConfirm || containers.length === 0}>
-          Roll back now
+          Roll back now in {cluster.name}
         </Button>
       </div>
     </form>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useId, useState } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 import { Banner } from '@/components/ui/banner';
 import { Button } from '@/components/ui/button';
 import { formatClock } from '@/components/ui/format';
@@ -33,6 +34,7 @@ const DIALOG_DESCRIPTION: Record<DialogKind, string> = {
 /** The rollout buttons in the SidecarSet page header. */
 export function SidecarSetActions({ sidecarSet }: { sidecarSet: SidecarSetSummary }) {
   const s = sidecarSet;
+  const cluster = useCluster();
   const reasonId = useId();
   const panel = useRolloutPanel(s.name, s.strategy.paused);
   const [dialog, setDialog] = useState<DialogKind | null>(null);
@@ -76,6 +78,7 @@ export function SidecarSetActions({ sidecarSet }: { sidecarSet: SidecarSetSummar
         onClose={() => setDialog(null)}
         title={dialog ? DIALOG_TITLE[dialog] : ''}
         description={dialog ? DIALOG_DESCRIPTION[dialog] : undefined}
+        cluster={cluster}
         wide
       >
         {dialog && <DialogBody kind={dialog} name={s.name} openedAt={openedAt} onApplied={onApplied} />}

@@ -3,11 +3,14 @@
  * from the cluster and never an ApiException.
  */
 import type { PreviewPod, RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview } from '@/lib/fleet/rollout-preview';
+import type { ClusterRef } from '@/lib/fleet/views';
 
 export type { PreviewPod, RolloutDialogContext, RolloutGuardInfo, RolloutPanel, RolloutPreview };
 
 export interface ActionState {
   ok: boolean;
+  /** The cluster the action acted on (or refused to act on): every answer names it. */
+  cluster?: ClusterRef;
   /** One sentence for the aria-live region. Empty before the first submit. */
   message: string;
   fieldErrors?: Record<string, string[]>;
@@ -23,7 +26,17 @@ export interface ActionState {
 
 export const initialActionState: ActionState = { ok: false, message: '' };
 
+export interface PauseAllOutcome {
+  cluster: ClusterRef;
+  paused: string[];
+  failed: Array<{ name: string; message: string }>;
+  /** The whole cluster could not be acted on (forbidden, unreachable). */
+  error?: string;
+}
+
 export interface PauseAllState extends ActionState {
   paused?: string[];
   failed?: Array<{ name: string; message: string }>;
+  /** One outcome per cluster acted on (one, or every configured cluster). */
+  clusters?: PauseAllOutcome[];
 }

@@ -2,22 +2,23 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, startTransition, useActionState, useEffect, useRef, useState } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 import { fleetRolloutAccessOptions, rolloutDialogOptions, rolloutPanelOptions } from '@/lib/query/options';
 import { type ActionState, initialActionState } from './types';
 
 /** Access and guard state for one SidecarSet's buttons (polled, see rolloutPanelOptions). */
 export function useRolloutPanel(name: string, paused: boolean) {
-  return useQuery(rolloutPanelOptions(name, paused));
+  return useQuery(rolloutPanelOptions(useCluster().id, name, paused));
 }
 
-/** May the server's identity patch SidecarSets at all (overview rows and pause-all)? */
+/** May the server's identity patch SidecarSets in this cluster at all (overview rows and pause-all)? */
 export function useFleetRolloutAccess() {
-  return useQuery(fleetRolloutAccessOptions());
+  return useQuery(fleetRolloutAccessOptions(useCluster().id));
 }
 
 /** What a dialog shows and guards its write with, loaded once per opening. */
 export function useDialogContext(name: string, openedAt: number) {
-  return useQuery(rolloutDialogOptions(name, openedAt));
+  return useQuery(rolloutDialogOptions(useCluster().id, name, openedAt));
 }
 
 /**

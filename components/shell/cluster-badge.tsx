@@ -1,23 +1,26 @@
-import { connection } from 'next/server';
 import { HeaderFreshness } from '@/components/shell/header-freshness';
 import { Badge } from '@/components/ui/badge';
 import { ServerIcon } from '@/components/ui/icons';
 import { Skeleton } from '@/components/ui/skeleton';
 import type { ClusterInfo } from '@/lib/fleet/views';
 import { getClusterInfo } from '@/lib/k8s/fleet';
+import { clusterSession } from '@/lib/k8s/fleet';
 
-/** Which cluster this is, where, and as whom: said plainly in the header of every page. */
-export async function ClusterBadge() {
-  await connection();
+/** Which cluster this is, where, and as whom: said plainly in the header of every cluster page. */
+export async function ClusterBadge({ cluster }: { cluster: string }) {
   let info: ClusterInfo | undefined;
   let problem: string | undefined;
   try {
-    info = await getClusterInfo();
+    info = await getClusterInfo(clusterSession(cluster));
   } catch (e) {
     problem = e instanceof Error ? e.message : String(e);
   }
   if (!info) {
-    return <p className="text-xs text-red-700 dark:text-red-400">No cluster configured{problem ? `: ${problem}` : ''}</p>;
+    return (
+      <section aria-label="Cluster" className="max-w-md text-xs text-red-700 dark:text-red-400">
+        Cannot connect to this cluster{problem ? `: ${problem}` : ''}
+      </section>
+    );
   }
   return <ClusterBadgeView info={info} />;
 }
@@ -30,14 +33,17 @@ export function ClusterBadgeView({ info }: { info: ClusterInfo }) {
       <div className="leading-tight">
         <p className="flex flex-wrap items-center gap-1.5">
           {info.builtIn ? (
-            <Badge variant="info">Built-in simulated cluster</Badge>
+            <>
+              <Badge variant="info">Built-in simulated cluster</Badge>
+              <span className="font-semibold">{info.displayName}</span>
+            </>
           ) : (
             <span className="font-medium">
-              {info.source === 'in-cluster' ? 'In-cluster' : 'Cluster'} <span className="font-semibold">{info.name}</span>
+              {info.source === 'in-cluster' ? 'In-cluster' : 'Cluster'} <span className="font-semibold">{info.displayName}</span>
             </span>
           )}
           {info.kruiseVersion === null && !info.error && <Badge variant="warning">Kruise not installed</Badge>}
-          <HeaderFreshness />
+          <HeaderFreshness cluster={info.id} />
         </p>
         <p className="text-zinc-600 dark:text-zinc-400">
           <span className="font-mono">{info.server}</span> · as <span className="font-medium">{identity}</span>

@@ -1,5 +1,5 @@
 import 'server-only';
-import { getClusterInfo } from '@/lib/k8s/fleet';
+import { type FleetSession, getClusterInfo } from '@/lib/k8s/fleet';
 
 export interface Outage {
   server: string;
@@ -11,8 +11,8 @@ export interface Outage {
  * Whether the cluster has never answered this server (discovery failed). Pages call it only
  * when their view came back empty, to tell "nothing there" from "cannot see anything".
  */
-export async function clusterOutage(): Promise<Outage | null> {
-  const info = await getClusterInfo();
+export async function clusterOutage(session: FleetSession): Promise<Outage | null> {
+  const info = await getClusterInfo(session);
   if (!info.error) return null;
   const out: Outage = { server: info.server, message: info.error.message };
   if (info.error.code !== undefined) out.code = info.error.code;

@@ -6,15 +6,17 @@ import { useEffect, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { XCircleIcon } from '@/components/ui/icons';
 import { clusterOptions } from '@/lib/query/options';
+import { useCluster } from './cluster-scope';
 
 /**
  * The cluster did not answer when this page was first rendered, so there is no last known data
  * to show. Says so plainly, retries by itself every few seconds, and offers a retry now.
  */
 export function ClusterUnreachable({ server, message, code }: { server?: string; message: string; code?: number }) {
+  const cluster = useCluster();
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const { data } = useQuery({ ...clusterOptions(), refetchInterval: 3000, staleTime: 0 });
+  const { data } = useQuery({ ...clusterOptions(cluster.id), refetchInterval: 3000, staleTime: 0 });
   const recovered = data !== undefined && !data.error;
 
   useEffect(() => {
@@ -34,6 +36,8 @@ export function ClusterUnreachable({ server, message, code }: { server?: string;
           : 'The dashboard could not reach the Kubernetes API server, and has no earlier data to show.'}
       </p>
       <dl className="mt-3 grid grid-cols-[6rem_1fr] gap-1 text-xs">
+        <dt className="text-zinc-600 dark:text-zinc-400">Cluster</dt>
+        <dd className="font-medium">{cluster.name}</dd>
         {server && (
           <>
             <dt className="text-zinc-600 dark:text-zinc-400">Server</dt>
@@ -54,6 +58,20 @@ export function ClusterUnreachable({ server, message, code }: { server?: string;
           {recovered ? 'The cluster answers again: loading…' : 'Trying again by itself every few seconds.'}
         </p>
       </div>
+    </div>
+  );
+}
+
+/** A cluster whose configuration cannot work (a context naming a cluster entry that does not exist): said in place of its pages. */
+export function ClusterConfigError({ name, message }: { name: string; message: string }) {
+  return (
+    <div role="alert" className="mx-auto mt-8 max-w-xl rounded-lg border border-red-300 bg-white p-5 dark:border-red-900 dark:bg-zinc-900">
+      <h1 className="flex items-center gap-2 text-base font-semibold">
+        <XCircleIcon className="size-5 text-red-600 dark:text-red-400" />
+        The cluster {name} is not configured right
+      </h1>
+      <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">{message}</p>
+      <p className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">The other clusters are not affected: choose one in the header.</p>
     </div>
   );
 }

@@ -6,8 +6,8 @@ import { pulseOptions } from '@/lib/query/options';
 import { staleState } from '@/components/live/freshness';
 
 /** A small Live / Stale marker in the header, from the cheap pulse route. */
-export function HeaderFreshness() {
-  const { data, error, dataUpdatedAt } = useQuery(pulseOptions());
+export function HeaderFreshness({ cluster }: { cluster: string }) {
+  const { data, error, dataUpdatedAt } = useQuery(pulseOptions(cluster));
   if (!data && !error) return null;
   const stale = staleState(data?.freshness, error, dataUpdatedAt);
   return (

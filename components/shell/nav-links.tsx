@@ -3,14 +3,32 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/components/ui/cn';
+import { clusterPath } from './cluster-paths';
 
-const links = [
-  { href: '/', label: 'Overview', match: (p: string) => p === '/' || p.startsWith('/sidecarsets') },
-  { href: '/workloads', label: 'Workloads', match: (p: string) => p.startsWith('/workloads') || p.startsWith('/pods') },
-];
-
-export function NavLinks() {
+/**
+ * The main navigation: the current cluster's overview and workloads (the default cluster's
+ * outside a cluster page), and the view across every cluster.
+ */
+export function NavLinks({ cluster }: { cluster?: string }) {
   const pathname = usePathname();
+  const base = cluster ? clusterPath(cluster) : undefined;
+  const links = [
+    ...(base
+      ? [
+          {
+            href: base,
+            label: 'Overview',
+            match: (p: string) => p === base || p.startsWith(`${base}/sidecarsets`),
+          },
+          {
+            href: `${base}/workloads`,
+            label: 'Workloads',
+            match: (p: string) => p.startsWith(`${base}/workloads`) || p.startsWith(`${base}/pods`),
+          },
+        ]
+      : []),
+    { href: '/clusters', label: 'Across clusters', match: (p: string) => p === '/clusters' },
+  ];
   return (
     <ul className="flex items-center gap-1">
       {links.map((l) => {

@@ -67,3 +67,17 @@ export function PodSkeleton() {
     </div>
   );
 }
+
+export function AcrossClustersSkeleton() {
+  return (
+    <div className="space-y-4">
+      <div className="flex gap-2">
+        {Array.from({ length: 3 }, (_, i) => (
+          <Skeleton key={i} className="h-14 w-56" />
+        ))}
+      </div>
+      <Skeleton className="h-9 w-96" />
+      <TableSkeleton rows={6} columns={4} label="Reading every cluster…" />
+    </div>
+  );
+}

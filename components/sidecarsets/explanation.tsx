@@ -3,6 +3,7 @@ import { WhyPanel } from '@/components/sidecarsets/why-panel';
 import { podHref } from '@/components/workloads/links';
 import type { RolloutExplanation } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 function Fact({ label, value, hint }: { label: string; value: number; hint?: string }) {
   return (
@@ -14,13 +15,14 @@ function Fact({ label, value, hint }: { label: string; value: number; hint?: str
 }
 
 function PodLinks({ keys, more }: { keys: string[]; more: number }) {
+  const cluster = useCluster().id;
   return (
     <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs">
       {keys.map((key) => {
         const [ns = '', name = ''] = key.split('/');
         return (
           <li key={key}>
-            <Link prefetch={false} href={podHref(ns, name)} className="font-mono">
+            <Link prefetch={false} href={podHref(cluster, ns, name)} className="font-mono">
               {key}
             </Link>
           </li>

@@ -5,8 +5,10 @@ import { memo, useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ToneIcon } from '@/components/ui/status-pill';
+import { workloadsHref } from '@/components/workloads/links';
 import { PodSidecarTable } from '@/components/workloads/pod-sidecar-table';
 import type { PodGroup } from '@/lib/fleet/views';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /** Rows drawn per group at first; the rest on request (a group can hold hundreds of pods). */
 const FIRST_ROWS = 20;
@@ -26,6 +28,7 @@ export const PodGroups = memo(function PodGroups({ groups, sidecarSet }: { group
 });
 
 const PodGroupView = memo(function PodGroupView({ group: g, sidecarSet, open }: { group: PodGroup; sidecarSet: string; open: boolean }) {
+  const cluster = useCluster().id;
   const [limit, setLimit] = useState(FIRST_ROWS);
   const title = g.revision ? `Revision ${g.revisionNumber !== undefined ? `#${g.revisionNumber}` : g.revision}` : 'Unknown revision';
   // Only this SidecarSet's sidecars: the pod's other sidecars belong to other pages.
@@ -71,7 +74,7 @@ const PodGroupView = memo(function PodGroupView({ group: g, sidecarSet, open }: 
             </Button>
           )}
           {g.total > g.pods.length && (
-            <Link prefetch={false} href={`/workloads?sidecarset=${encodeURIComponent(sidecarSet)}`}>
+            <Link prefetch={false} href={workloadsHref(cluster, `?sidecarset=${encodeURIComponent(sidecarSet)}`)}>
               Every workload of {sidecarSet}
             </Link>
           )}

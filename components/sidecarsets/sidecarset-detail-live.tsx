@@ -11,15 +11,18 @@ import { PodGroups } from '@/components/sidecarsets/pod-groups';
 import { RevisionsTable } from '@/components/sidecarsets/revisions-table';
 import { RolloutCounts, RolloutProgress } from '@/components/sidecarsets/rollout-progress';
 import { SpecPanel } from '@/components/sidecarsets/spec-panel';
+import { clusterPath } from '@/components/shell/cluster-paths';
 import { Banner } from '@/components/ui/banner';
 import { PageHeader } from '@/components/ui/page-header';
 import { Section } from '@/components/ui/section';
 import { HttpError } from '@/lib/query/fetch-json';
 import { sidecarSetOptions } from '@/lib/query/options';
 import { useLiveQuery } from '@/lib/query/use-live-query';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 export function SidecarSetDetailLive({ name }: { name: string }) {
-  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(sidecarSetOptions(name));
+  const cluster = useCluster();
+  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(cluster.id, sidecarSetOptions(cluster.id, name));
   const gone = viewError instanceof HttpError && viewError.status === 404;
   if (!data) return null;
   const s = data.summary;
@@ -30,7 +33,7 @@ export function SidecarSetDetailLive({ name }: { name: string }) {
           <nav aria-label="Breadcrumb">
             <ol className="flex gap-1">
               <li>
-                <Link href="/">Overview</Link> /
+                <Link href={clusterPath(cluster.id)}>Overview</Link> /
               </li>
               <li aria-current="page">SidecarSet</li>
             </ol>

@@ -9,6 +9,7 @@ import { podHref, sidecarSetHref, workloadHref } from '@/components/workloads/li
 import { SidecarStatePill, YesNo } from '@/components/workloads/sidecar-state';
 import type { PodRow } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /**
  * Pods × sidecar containers: one group of rows per pod, one row per sidecar. The pod cell spans
@@ -25,6 +26,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
   showWorkload?: boolean;
   linkPods?: boolean;
 }) {
+  const cluster = useCluster().id;
   if (pods.length === 0) return <EmptyState title="No pods" />;
   return (
     <Table caption={caption}>
@@ -53,7 +55,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                 <>
                   <Th scope="rowgroup" rowSpan={span} className="whitespace-nowrap">
                     {linkPods ? (
-                      <Link prefetch={false} href={podHref(pod.namespace, pod.name)} className="font-mono text-xs">
+                      <Link prefetch={false} href={podHref(cluster, pod.namespace, pod.name)} className="font-mono text-xs">
                         {pod.name}
                       </Link>
                     ) : (
@@ -63,7 +65,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                   </Th>
                   {showWorkload && (
                     <Td rowSpan={span} className="text-xs">
-                      <Link prefetch={false} href={workloadHref(pod.workload)}>
+                      <Link prefetch={false} href={workloadHref(cluster, pod.workload)}>
                         {pod.workload.name}
                       </Link>
                       <span className="block text-[11px] text-zinc-600 dark:text-zinc-400">
@@ -90,7 +92,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                     {sc.workingContainer && sc.workingContainer !== sc.container && (
                       <span className="text-xs text-zinc-600 dark:text-zinc-400"> ({sc.workingContainer})</span>
                     )}
-                    <Link prefetch={false} href={sidecarSetHref(sc.sidecarSet)} className="block text-[11px]">
+                    <Link prefetch={false} href={sidecarSetHref(cluster, sc.sidecarSet)} className="block text-[11px]">
                       {sc.sidecarSet}
                     </Link>
                   </Td>

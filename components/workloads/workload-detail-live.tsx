@@ -7,7 +7,7 @@ import { Banner } from '@/components/ui/banner';
 import { PageHeader } from '@/components/ui/page-header';
 import { Pagination } from '@/components/ui/pagination';
 import { Section } from '@/components/ui/section';
-import { workloadHref } from '@/components/workloads/links';
+import { sidecarSetHref, workloadHref, workloadsHref } from '@/components/workloads/links';
 import { PodSidecarTable } from '@/components/workloads/pod-sidecar-table';
 import { SidecarCell } from '@/components/workloads/sidecar-cell';
 import type { WorkloadRef } from '@/lib/fleet/views';
@@ -15,9 +15,11 @@ import { HttpError } from '@/lib/query/fetch-json';
 import { workloadDetailOptions } from '@/lib/query/options';
 import { useLiveQuery } from '@/lib/query/use-live-query';
 import Link from 'next/link';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: WorkloadRef; page: number }) {
-  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(workloadDetailOptions(workloadRef, page));
+  const cluster = useCluster().id;
+  const { data, error, viewError, freshness, updatedAt } = useLiveQuery(cluster, workloadDetailOptions(cluster, workloadRef, page));
   const gone = viewError instanceof HttpError && viewError.status === 404;
   if (!data) return null;
   const w = data.workload;
@@ -29,13 +31,13 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           <nav aria-label="Breadcrumb">
             <ol className="flex gap-1">
               <li>
-                <Link prefetch={false} href="/workloads">
+                <Link prefetch={false} href={workloadsHref(cluster)}>
                   Workloads
                 </Link>{' '}
                 /
               </li>
               <li>
-                <Link prefetch={false} href={`/workloads?ns=${encodeURIComponent(w.namespace)}`}>
+                <Link prefetch={false} href={workloadsHref(cluster, `?ns=${encodeURIComponent(w.namespace)}`)}>
                   {w.namespace}
                 </Link>{' '}
                 /
@@ -76,11 +78,7 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
                 <p className="mb-1 text-sm font-medium">
                   {name}
                   {entry.sidecarSet && (
-                    <Link
-                      prefetch={false}
-                      href={`/sidecarsets/${encodeURIComponent(entry.sidecarSet)}`}
-                      className="ml-1.5 text-xs font-normal"
-                    >
+                    <Link prefetch={false} href={sidecarSetHref(cluster, entry.sidecarSet)} className="ml-1.5 text-xs font-normal">
                       {entry.sidecarSet}
                     </Link>
                   )}
@@ -99,7 +97,7 @@ export function WorkloadDetailLive({ workloadRef, page }: { workloadRef: Workloa
           total={data.podsTotal}
           noun="pods"
           label="Pod pages"
-          hrefFor={(p) => `${workloadHref(w)}${p > 1 ? `?page=${p}` : ''}`}
+          hrefFor={(p) => `${workloadHref(cluster, w)}${p > 1 ? `?page=${p}` : ''}`}
         />
       </Section>
       <Section id="events" title="Events">

@@ -6,6 +6,7 @@ import { workloadHref } from '@/components/workloads/links';
 import { SidecarCell } from '@/components/workloads/sidecar-cell';
 import type { WorkloadQuery, WorkloadRow } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /**
  * Workloads × sidecars. With a handful of sidecars on the page, one column per sidecar
@@ -38,6 +39,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({
   sort?: SortKey;
   dir?: 'asc' | 'desc';
 }) {
+  const cluster = useCluster().id;
   const ariaSort = (column: string) =>
     sortColumn[sort] === column ? (dir === 'desc' ? ('descending' as const) : ('ascending' as const)) : undefined;
   if (rows.length === 0) {
@@ -78,7 +80,7 @@ export const WorkloadGrid = memo(function WorkloadGrid({
         {rows.map((r) => (
           <Tr key={`${r.namespace}/${r.kind}/${r.name}`}>
             <Th scope="row">
-              <Link prefetch={false} href={workloadHref(r)} className="font-medium">
+              <Link prefetch={false} href={workloadHref(cluster, r)} className="font-medium">
                 {r.name}
               </Link>
               <span className="block text-[11px] font-normal text-zinc-600 dark:text-zinc-400">{r.kind}</span>

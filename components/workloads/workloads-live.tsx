@@ -6,10 +6,12 @@ import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/
 import { Pagination } from '@/components/ui/pagination';
 import { WorkloadFilters } from '@/components/workloads/workload-filters';
 import { WorkloadGrid } from '@/components/workloads/workload-grid';
+import { workloadsHref } from '@/components/workloads/links';
 import type { WorkloadQuery } from '@/lib/fleet/views';
 import { workloadsOptions } from '@/lib/query/options';
 import { useLiveQuery } from '@/lib/query/use-live-query';
 import { parseWorkloadQuery, workloadQueryString } from '@/lib/query/workload-query';
+import { useCluster } from '@/components/shell/cluster-scope';
 
 /**
  * The workloads grid, one server-side page at a time, polled live. The URL is the state: filters
@@ -19,10 +21,11 @@ import { parseWorkloadQuery, workloadQueryString } from '@/lib/query/workload-qu
 export function WorkloadsLive() {
   const searchParams = useSearchParams();
   const query = useMemo(() => parseWorkloadQuery(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const { data, error, freshness, updatedAt, isPlaceholderData } = useLiveQuery(workloadsOptions(query));
+  const cluster = useCluster().id;
+  const { data, error, freshness, updatedAt, isPlaceholderData } = useLiveQuery(cluster, workloadsOptions(cluster, query));
 
   const navigate = (next: WorkloadQuery, opts: { replace?: boolean } = {}) => {
-    const url = `/workloads${workloadQueryString(next)}`;
+    const url = workloadsHref(cluster, workloadQueryString(next));
     if (opts.replace) window.history.replaceState(null, '', url);
     else window.history.pushState(null, '', url);
   };
@@ -54,7 +57,7 @@ export function WorkloadsLive() {
               total={data.total}
               noun="workloads"
               label="Workloads pages"
-              hrefFor={(page) => `/workloads${workloadQueryString({ ...query, page })}`}
+              hrefFor={(page) => workloadsHref(cluster, workloadQueryString({ ...query, page }))}
             />
           </div>
         </div>

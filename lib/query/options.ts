@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type {
   ClusterInfo,
+  ClustersList,
   FleetPulse,
   OverviewView,
   PodDetailView,
@@ -9,13 +10,15 @@ import type {
   WorkloadRef,
   WorkloadsView,
 } from '@/lib/fleet/views';
+import type { AcrossClustersView, ImageSearchView } from '@/lib/fleet/across-clusters';
 import type { RolloutDialogContext, RolloutPanel } from '@/lib/fleet/rollout-preview';
 import { fetchJson, HttpError } from './fetch-json';
 import { type WorkloadDetailPage, workloadQueryKey, workloadQueryString } from './workload-query';
 
 /**
  * Every live query of the dashboard, one factory each. Server components prefetch with the same
- * key (and a queryFn that calls lib/k8s directly); client components poll the JSON routes.
+ * key (and a queryFn that calls lib/k8s directly); client components poll the JSON routes. Every
+ * per-cluster query names its cluster first, in its key and its URL (/api/c/<cluster>/…).
  *
  * Live, in two tiers (see use-live-query.ts):
  * - the pulse (cache revision + freshness, ~100 bytes) is polled every 1.5 s, so a change shows
@@ -45,59 +48,99 @@ const view = {
 
 const enc = encodeURIComponent;
 
+/** The JSON routes of one cluster. */
+const api = (cluster: string, path: string) => `/api/c/${enc(cluster)}${path}`;
+
 export const queryKeys = {
-  cluster: () => ['cluster'] as const,
-  pulse: () => ['pulse'] as const,
-  overview: () => ['overview'] as const,
-  workloads: (q: WorkloadQuery) => ['workloads', workloadQueryKey(q)] as const,
-  workload: (ref: WorkloadRef, page: number) => ['workload', ref.namespace, ref.kind, ref.name, page] as const,
-  sidecarSet: (name: string) => ['sidecarset', name] as const,
-  pod: (namespace: string, name: string) => ['pod', namespace, name] as const,
-  rolloutPanel: (name: string, paused: boolean) => ['rollout-panel', name, paused] as const,
-  rolloutAccess: () => ['rollout-access'] as const,
-  rolloutDialog: (name: string, openedAt: number) => ['rollout-dialog', name, openedAt] as const,
+  clusters: () => ['clusters'] as const,
+  acrossClusters: () => ['across-clusters'] as const,
+  imageSearch: (q: string) => ['image-search', q] as const,
+  cluster: (cluster: string) => ['c', cluster, 'cluster'] as const,
+  pulse: (cluster: string) => ['c', cluster, 'pulse'] as const,
+  overview: (cluster: string) => ['c', cluster, 'overview'] as const,
+  workloads: (cluster: string, q: WorkloadQuery) => ['c', cluster, 'workloads', workloadQueryKey(q)] as const,
+  workload: (cluster: string, ref: WorkloadRef, page: number) =>
+    ['c', cluster, 'workload', ref.namespace, ref.kind, ref.name, page] as const,
+  sidecarSet: (cluster: string, name: string) => ['c', cluster, 'sidecarset', name] as const,
+  pod: (cluster: string, namespace: string, name: string) => ['c', cluster, 'pod', namespace, name] as const,
+  rolloutPanel: (cluster: string, name: string, paused: boolean) => ['c', cluster, 'rollout-panel', name, paused] as const,
+  rolloutAccess: (cluster: string) => ['c', cluster, 'rollout-access'] as const,
+  rolloutDialog: (cluster: string, name: string, openedAt: number) => ['c', cluster, 'rollout-dialog', name, openedAt] as const,
 };
 
-export function clusterOptions() {
+/** The configured clusters (for the header's switcher and the all-clusters pause). */
+export function clustersOptions() {
   return queryOptions({
-    queryKey: queryKeys.cluster(),
-    queryFn: ({ signal }) => fetchJson<ClusterInfo>('/api/cluster', signal),
+    queryKey: queryKeys.clusters(),
+    queryFn: ({ signal }) => fetchJson<ClustersList>('/api/clusters', signal),
+    staleTime: 60_000,
+  });
+}
+
+/** Every SidecarSet in every cluster, side by side, with the image drift between clusters. */
+export function acrossClustersOptions() {
+  return queryOptions({
+    queryKey: queryKeys.acrossClusters(),
+    queryFn: ({ signal }) => fetchJson<AcrossClustersView>('/api/clusters/compare', signal),
+    refetchInterval: 5_000,
+    refetchIntervalInBackground: false,
+    retry,
+  });
+}
+
+/** Which clusters, SidecarSets and workloads run an image or version. */
+export function imageSearchOptions(q: string) {
+  return queryOptions({
+    queryKey: queryKeys.imageSearch(q),
+    queryFn: ({ signal }) => fetchJson<ImageSearchView>(`/api/clusters/images?q=${enc(q)}`, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: 5_000,
+    refetchIntervalInBackground: false,
+    enabled: q.trim() !== '',
+    retry,
+  });
+}
+
+export function clusterOptions(cluster: string) {
+  return queryOptions({
+    queryKey: queryKeys.cluster(cluster),
+    queryFn: ({ signal }) => fetchJson<ClusterInfo>(api(cluster, '/cluster'), signal),
     staleTime: 30_000,
   });
 }
 
-export function pulseOptions() {
+export function pulseOptions(cluster: string) {
   return queryOptions({
-    queryKey: queryKeys.pulse(),
-    queryFn: ({ signal }) => fetchJson<FleetPulse>('/api/pulse', signal),
+    queryKey: queryKeys.pulse(cluster),
+    queryFn: ({ signal }) => fetchJson<FleetPulse>(api(cluster, '/pulse'), signal),
     ...live,
   });
 }
 
-export function overviewOptions() {
+export function overviewOptions(cluster: string) {
   return queryOptions({
-    queryKey: queryKeys.overview(),
-    queryFn: ({ signal }) => fetchJson<OverviewView>('/api/overview', signal),
+    queryKey: queryKeys.overview(cluster),
+    queryFn: ({ signal }) => fetchJson<OverviewView>(api(cluster, '/overview'), signal),
     ...view,
   });
 }
 
-export function workloadsOptions(q: WorkloadQuery) {
+export function workloadsOptions(cluster: string, q: WorkloadQuery) {
   return queryOptions({
-    queryKey: queryKeys.workloads(q),
-    queryFn: ({ signal }) => fetchJson<WorkloadsView>(`/api/workloads${workloadQueryString(q)}`, signal),
+    queryKey: queryKeys.workloads(cluster, q),
+    queryFn: ({ signal }) => fetchJson<WorkloadsView>(api(cluster, `/workloads${workloadQueryString(q)}`), signal),
     // A new filter keeps the previous rows on screen until its page arrives (no empty flash).
     placeholderData: keepPreviousData,
     ...view,
   });
 }
 
-export function workloadDetailOptions(ref: WorkloadRef, page: number) {
+export function workloadDetailOptions(cluster: string, ref: WorkloadRef, page: number) {
   return queryOptions({
-    queryKey: queryKeys.workload(ref, page),
+    queryKey: queryKeys.workload(cluster, ref, page),
     queryFn: ({ signal }) =>
       fetchJson<WorkloadDetailPage>(
-        `/api/workloads/${enc(ref.namespace)}/${enc(ref.kind)}/${enc(ref.name)}${page > 1 ? `?page=${page}` : ''}`,
+        api(cluster, `/workloads/${enc(ref.namespace)}/${enc(ref.kind)}/${enc(ref.name)}${page > 1 ? `?page=${page}` : ''}`),
         signal,
       ),
     placeholderData: keepPreviousData,
@@ -105,18 +148,18 @@ export function workloadDetailOptions(ref: WorkloadRef, page: number) {
   });
 }
 
-export function sidecarSetOptions(name: string) {
+export function sidecarSetOptions(cluster: string, name: string) {
   return queryOptions({
-    queryKey: queryKeys.sidecarSet(name),
-    queryFn: ({ signal }) => fetchJson<SidecarSetDetailView>(`/api/sidecarsets/${enc(name)}`, signal),
+    queryKey: queryKeys.sidecarSet(cluster, name),
+    queryFn: ({ signal }) => fetchJson<SidecarSetDetailView>(api(cluster, `/sidecarsets/${enc(name)}`), signal),
     ...view,
   });
 }
 
-export function podOptions(namespace: string, name: string) {
+export function podOptions(cluster: string, namespace: string, name: string) {
   return queryOptions({
-    queryKey: queryKeys.pod(namespace, name),
-    queryFn: ({ signal }) => fetchJson<PodDetailView>(`/api/pods/${enc(namespace)}/${enc(name)}`, signal),
+    queryKey: queryKeys.pod(cluster, namespace, name),
+    queryFn: ({ signal }) => fetchJson<PodDetailView>(api(cluster, `/pods/${enc(namespace)}/${enc(name)}`), signal),
     ...view,
   });
 }
@@ -125,10 +168,10 @@ export function podOptions(namespace: string, name: string) {
  * Access and guard state for one SidecarSet's buttons: asked again every few seconds and at once
  * when the rollout is paused or resumed (the key holds `paused`: the guard's note comes with its pause).
  */
-export function rolloutPanelOptions(name: string, paused: boolean) {
+export function rolloutPanelOptions(cluster: string, name: string, paused: boolean) {
   return queryOptions({
-    queryKey: queryKeys.rolloutPanel(name, paused),
-    queryFn: ({ signal }) => fetchJson<RolloutPanel>(`/api/sidecarsets/${enc(name)}/rollout`, signal),
+    queryKey: queryKeys.rolloutPanel(cluster, name, paused),
+    queryFn: ({ signal }) => fetchJson<RolloutPanel>(api(cluster, `/sidecarsets/${enc(name)}/rollout`), signal),
     staleTime: 4_000,
     refetchInterval: 5_000,
     placeholderData: (prev) => prev,
@@ -136,10 +179,10 @@ export function rolloutPanelOptions(name: string, paused: boolean) {
 }
 
 /** May this dashboard's identity patch SidecarSets at all (overview rows and pause-all)? */
-export function fleetRolloutAccessOptions() {
+export function fleetRolloutAccessOptions(cluster: string) {
   return queryOptions({
-    queryKey: queryKeys.rolloutAccess(),
-    queryFn: ({ signal }) => fetchJson<RolloutPanel>('/api/rollout-access', signal),
+    queryKey: queryKeys.rolloutAccess(cluster),
+    queryFn: ({ signal }) => fetchJson<RolloutPanel>(api(cluster, '/rollout-access'), signal),
     staleTime: 15_000,
     refetchInterval: 30_000,
   });
@@ -149,10 +192,10 @@ export function fleetRolloutAccessOptions() {
  * What a dialog shows and guards its write with, loaded once per opening: the view stays as the
  * user saw it while the dialog is open, so a concurrent change surfaces as a conflict on confirm.
  */
-export function rolloutDialogOptions(name: string, openedAt: number) {
+export function rolloutDialogOptions(cluster: string, name: string, openedAt: number) {
   return queryOptions({
-    queryKey: queryKeys.rolloutDialog(name, openedAt),
-    queryFn: ({ signal }) => fetchJson<RolloutDialogContext>(`/api/sidecarsets/${enc(name)}/rollout/dialog`, signal),
+    queryKey: queryKeys.rolloutDialog(cluster, name, openedAt),
+    queryFn: ({ signal }) => fetchJson<RolloutDialogContext>(api(cluster, `/sidecarsets/${enc(name)}/rollout/dialog`), signal),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
     retry,

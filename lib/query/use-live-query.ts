@@ -19,15 +19,16 @@ export interface LiveQueryResult<T> {
 }
 
 /**
- * A view kept live by the pulse: the cheap pulse is polled every 1.5 s and the view refetched
+ * A view of one cluster kept live by its pulse: the cheap pulse is polled every 1.5 s and the view refetched
  * only when the cache's revision or liveness changed (plus its own slow interval). A 100 KB
  * SidecarSet view is not re-sent and re-rendered every 1.5 s when nothing moved.
  */
 export function useLiveQuery<T extends { freshness: Freshness }, K extends QueryKey>(
+  cluster: string,
   options: UseQueryOptions<T, Error, T, K>,
 ): LiveQueryResult<T> {
   const query = useQuery(options);
-  const pulse = useQuery(pulseOptions());
+  const pulse = useQuery(pulseOptions(cluster));
   const revision = pulse.data?.revision;
   const live = pulse.data?.freshness.live;
   const seen = useRef<{ revision: number; live: boolean } | null>(null);

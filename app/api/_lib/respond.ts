@@ -20,7 +20,7 @@ export function json(body: unknown, status = 200): NextResponse {
   return NextResponse.json(body, { status, headers: noStore });
 }
 
-export function errorJson(kind: K8sErrorKind | 'NoCluster', message: string, status: number): NextResponse {
+export function errorJson(kind: K8sErrorKind | 'NoCluster' | 'UnknownCluster', message: string, status: number): NextResponse {
   return json({ error: { kind, message } }, status);
 }
 

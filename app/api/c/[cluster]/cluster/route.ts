@@ -1,9 +1,8 @@
-import { connection } from 'next/server';
 import { getClusterInfo } from '@/lib/k8s/fleet';
-import { answer } from '../_lib/respond';
+import { inCluster } from '../../../_lib/cluster-route';
+import { answer } from '../../../_lib/respond';
 
-/** Which cluster this dashboard shows, and as whom. */
-export async function GET() {
-  await connection();
-  return answer(() => getClusterInfo(), 'no cluster');
+/** Which cluster this is, and as whom. */
+export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string }> }) {
+  return inCluster(ctx.params, (session) => answer(() => getClusterInfo(session), 'no cluster'));
 }

@@ -1,8 +1,7 @@
-import { connection } from 'next/server';
 import { getOverview } from '@/lib/k8s/fleet';
-import { answer } from '../_lib/respond';
+import { inCluster } from '../../../_lib/cluster-route';
+import { answer } from '../../../_lib/respond';
 
-export async function GET() {
-  await connection();
-  return answer(() => getOverview(), 'no overview');
+export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string }> }) {
+  return inCluster(ctx.params, (session) => answer(() => getOverview(session), 'no overview'));
 }

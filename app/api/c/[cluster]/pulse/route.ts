@@ -1,9 +1,8 @@
-import { connection } from 'next/server';
 import { getFleetPulse } from '@/lib/k8s/fleet';
-import { answer } from '../_lib/respond';
+import { inCluster } from '../../../_lib/cluster-route';
+import { answer } from '../../../_lib/respond';
 
 /** Cache revision and freshness: cheap, for the header's live indicator. */
-export async function GET() {
-  await connection();
-  return answer(() => getFleetPulse(), 'no cluster');
+export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string }> }) {
+  return inCluster(ctx.params, (session) => answer(() => getFleetPulse(session), 'no cluster'));
 }

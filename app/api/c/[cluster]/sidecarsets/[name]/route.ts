@@ -1,9 +1,9 @@
-import { connection } from 'next/server';
 import { getSidecarSetDetail } from '@/lib/k8s/fleet';
-import { answer } from '../../_lib/respond';
+import { inCluster } from '../../../../_lib/cluster-route';
+import { answer } from '../../../../_lib/respond';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ name: string }> }) {
-  await connection();
-  const { name } = await ctx.params;
-  return answer(() => getSidecarSetDetail(name), `SidecarSet ${name} not found`);
+export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string; name: string }> }) {
+  return inCluster(ctx.params, (session, { name }) =>
+    answer(() => getSidecarSetDetail(name, undefined, session), `SidecarSet ${name} not found in cluster ${session.cluster?.name}`),
+  );
 }

@@ -1,9 +1,9 @@
-import { connection } from 'next/server';
 import { getPodDetail } from '@/lib/k8s/fleet';
-import { answer } from '../../../_lib/respond';
+import { inCluster } from '../../../../../_lib/cluster-route';
+import { answer } from '../../../../../_lib/respond';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ namespace: string; name: string }> }) {
-  await connection();
-  const { namespace, name } = await ctx.params;
-  return answer(() => getPodDetail(namespace, name), `Pod ${namespace}/${name} not found`);
+export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string; namespace: string; name: string }> }) {
+  return inCluster(ctx.params, (session, { namespace, name }) =>
+    answer(() => getPodDetail(namespace, name, session), `Pod ${namespace}/${name} not found in cluster ${session.cluster?.name}`),
+  );
 }

@@ -1,18 +1,18 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { connection } from 'next/server';
 import { Suspense } from 'react';
 import { WorkloadSkeleton } from '@/components/shell/page-skeletons';
 import { clusterOutage } from '@/components/shell/cluster-gate';
 import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
 import { WorkloadDetailLive } from '@/components/workloads/workload-detail-live';
 import { getWorkloadDetail } from '@/lib/k8s/fleet';
+import { type ClusterSession, pageSession } from '@/app/_lib/page-cluster';
 import { getQueryClient } from '@/lib/query/get-query-client';
 import { workloadDetailOptions } from '@/lib/query/options';
 import { pageOfWorkloadDetail, parsePage } from '@/lib/query/workload-query';
 
-type Params = Promise<{ namespace: string; kind: string; name: string }>;
+type Params = Promise<{ cluster: string; namespace: string; kind: string; name: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
@@ -20,28 +20,29 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `${decodeURIComponent(namespace)}/${decodeURIComponent(name)}` };
 }
 
-export default function WorkloadPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+export default async function WorkloadPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  // The cluster first, outside the streamed part: an unknown one answers 404 before anything is sent.
+  const session = await pageSession(params);
   return (
     <Suspense fallback={<WorkloadSkeleton />}>
-      <Workload params={params} searchParams={searchParams} />
+      <Workload session={session} params={params} searchParams={searchParams} />
     </Suspense>
   );
 }
 
-async function Workload({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  await connection();
+async function Workload({ session, params, searchParams }: { session: ClusterSession; params: Params; searchParams: SearchParams }) {
   const p = await params;
   const ref = { namespace: decodeURIComponent(p.namespace), kind: decodeURIComponent(p.kind), name: decodeURIComponent(p.name) };
   const page = parsePage((await searchParams).page);
-  const view = await getWorkloadDetail(ref);
+  const view = await getWorkloadDetail(ref, session);
   if (!view) {
     // Not found, or the cluster never answered: say which.
-    const outage = await clusterOutage();
+    const outage = await clusterOutage(session);
     if (outage) return <ClusterUnreachable server={outage.server} code={outage.code} message={outage.message} />;
     notFound();
   }
   const queryClient = getQueryClient();
-  queryClient.setQueryData(workloadDetailOptions(ref, page).queryKey, pageOfWorkloadDetail(view, page));
+  queryClient.setQueryData(workloadDetailOptions(session.cluster.id, ref, page).queryKey, pageOfWorkloadDetail(view, page));
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <WorkloadDetailLive workloadRef={ref} page={page} />
