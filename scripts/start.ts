@@ -1,28 +1,37 @@
 /**
  * `npm start`: serves the dashboard on http://localhost:3000 (PORT to change it).
  *
- * Which cluster: the one in KUBECONFIG / ~/.kube/config, or the in-cluster service account when
- * running in a pod. With none of those (or with --builtin / SIDECAR_FLEET_CLUSTER=builtin) it
- * starts the built-in simulated cluster in this process on a loopback port, writes its kubeconfig,
- * and points the dashboard at it through KUBECONFIG: the dashboard then reaches it over HTTPS with
- * the same client code as any real cluster.
+ * Which clusters: every context of KUBECONFIG / ~/.kube/config, and the in-cluster service account
+ * when running in a pod. With none of those (or with --builtin / SIDECAR_FLEET_CLUSTER=builtin) it
+ * starts built-in simulated clusters in this process on loopback ports — by default two, `demo`
+ * and `demo-prod`, whose istio-proxy versions differ on purpose — writes one kubeconfig with a
+ * context per cluster and user, and points the dashboard at it through KUBECONFIG: the dashboard
+ * then reaches each over HTTPS with the same client code as any real cluster.
  *
  * With --real (or SIDECAR_FLEET_CLUSTER=real) it starts the real control plane instead
  * (tools/real-cluster: kube-apiserver, etcd, OpenKruise's kruise-manager and KWOK on loopback, built
  * from Go modules on first use) and points the dashboard at it the same way.
  *
  * Flags (after `npm start --`):
- *   --builtin                  use the built-in cluster even when a kubeconfig exists
+ *   --builtin                  use built-in clusters even when a kubeconfig exists
+ *   --fleet F[,F…]             the built-in clusters, one per fleet: demo, demo-prod, empty, scale:N
+ *                              (default demo,demo-prod); with --real, the real cluster's fleet (demo or empty)
+ *   --also-builtin F[,F…]      built-in clusters beside the kubeconfig's clusters or the real one
  *   --real                     use the real control plane (built on first use; needs Go)
- *   --fleet demo|empty|scale:N the started cluster's fleet (default demo; the real one takes demo or empty)
- *   --sim-port N               built-in cluster's port (default: a free one)
- *   --kubeconfig-out PATH      where to write the started cluster's kubeconfig (default .sim/kubeconfig,
+ *   --contexts A,B*            show only these kubeconfig contexts (`*` wildcard; SIDECAR_FLEET_CONTEXTS)
+ *   --exclude-contexts A,B*    leave these out (`in-cluster` names the service account; SIDECAR_FLEET_EXCLUDE_CONTEXTS)
+ *   --context NAME             show only this one context (e.g. sim-viewer)
+ *   --cluster-names A=Name,…   display names per context (SIDECAR_FLEET_CLUSTER_NAMES)
+ *   --sim-port N               first built-in cluster's port (default: a free one)
+ *   --kubeconfig-out PATH      where to write the started clusters' kubeconfig (default .sim/kubeconfig,
  *                              or .real-cluster/kubeconfig with --real)
- *   --context NAME             kubeconfig context the dashboard acts as (e.g. sim-viewer)
- *   --state FILE               built-in cluster: restore from FILE on start, save on exit
- *   --no-kruise                the started cluster has no OpenKruise (the dashboard then shows pods only)
+ *   --state FILE               built-in clusters: restore from FILE (FILE.<name> for the second and
+ *                              later ones) on start, save on exit
+ *   --no-kruise                the started clusters have no OpenKruise (the dashboard then shows pods only)
  *   --port N                   dashboard port (default PORT or 3000)
  *   --no-build                 never build, even if the build looks stale
+ *
+ * Clusters started here show their admin context only, unless --context/--contexts say otherwise.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -38,7 +47,11 @@ const { values: args } = parseArgs({
   options: {
     builtin: { type: 'boolean', default: false },
     real: { type: 'boolean', default: false },
-    fleet: { type: 'string', default: process.env.SIDECAR_FLEET_SIM_FLEET ?? 'demo' },
+    fleet: { type: 'string', default: process.env.SIDECAR_FLEET_SIM_FLEET },
+    'also-builtin': { type: 'string' },
+    contexts: { type: 'string', default: process.env.SIDECAR_FLEET_CONTEXTS },
+    'exclude-contexts': { type: 'string', default: process.env.SIDECAR_FLEET_EXCLUDE_CONTEXTS },
+    'cluster-names': { type: 'string', default: process.env.SIDECAR_FLEET_CLUSTER_NAMES },
     'sim-port': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_PORT ?? '0' },
     'kubeconfig-out': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBECONFIG },
     context: { type: 'string', default: process.env.SIDECAR_FLEET_CONTEXT },
@@ -106,36 +119,81 @@ function buildIfNeeded(): void {
   }
 }
 
+/** The default built-in clusters: two demos whose istio-proxy versions differ, so the cross-cluster view has something to show. */
+const DEFAULT_BUILTIN_FLEETS = 'demo,demo-prod';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A kubeconfig cluster name (and URL id) from a fleet name: `scale:10000` → `scale-10000`. */
+function nameFor(fleet: string, taken: Set<string>): string {
+  const base = fleet.toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'builtin';
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}
+
+interface Started {
+  kubeconfig: string;
+  /** Contexts this process made that are not the admin's (hidden unless asked for). */
+  otherContexts: string[];
+  stop: () => Promise<void> | void;
+}
+
+async function startBuiltIn(fleets: string[], primary: boolean, why: string): Promise<Started[]> {
+  // Loaded only here: a dashboard pointed at a real cluster never loads the simulator.
+  const { startCluster } = await import('../lib/sim/index');
+  const taken = new Set<string>();
+  return Promise.all(
+    fleets.map(async (fleet, i) => {
+      const name = nameFor(fleet, taken);
+      // The first cluster of a plain `npm start` keeps the `sim-` contexts the docs and tests use.
+      const contextPrefix = primary && i === 0 ? 'sim' : `sim-${name}`;
+      const started = Date.now();
+      const cluster = await startCluster({
+        port: i === 0 ? Number(args['sim-port']) : 0,
+        fleet,
+        clusterName: name,
+        contextPrefix,
+        kubeconfigPath: false,
+        statePath: args.state ? path.resolve(i === 0 ? args.state : `${args.state}.${name}`) : undefined,
+        kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
+        kruise: !args['no-kruise'],
+        kruiseCrd: !args['no-kruise'],
+      });
+      console.log(
+        `Built-in cluster ${name} (${why}): ${cluster.url}, fleet "${fleet}", contexts ${contextPrefix}-*, ready in ${Date.now() - started} ms.`,
+      );
+      return {
+        kubeconfig: cluster.kubeconfig,
+        otherContexts: cluster.users.map((u) => `${contextPrefix}-${u.name}`).filter((c) => c !== `${contextPrefix}-admin`),
+        stop: () => cluster.stop(),
+      };
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   buildIfNeeded();
   const target = chooseCluster();
   const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', ...process.env, PORT: args.port };
-  if (args.context) env.SIDECAR_FLEET_CONTEXT = args.context;
-  let stopCluster: (() => Promise<void> | void) | undefined;
+  const started: Started[] = [];
+  const { mergeKubeconfigs, writeKubeconfig } = await import('../lib/sim/kubeconfig');
 
   if (target.kind === 'builtin') {
-    // Loaded only here: a dashboard pointed at a real cluster never loads the simulator.
-    const { startCluster } = await import('../lib/sim/index');
-    const started = Date.now();
-    const cluster = await startCluster({
-      port: Number(args['sim-port']),
-      fleet: args.fleet,
-      kubeconfigPath: path.resolve(root, args['kubeconfig-out'] ?? '.sim/kubeconfig'),
-      statePath: args.state ? path.resolve(args.state) : undefined,
-      kubeletDelayMs: args['kubelet-delay-ms'] ? Number(args['kubelet-delay-ms']) : undefined,
-      kruise: !args['no-kruise'],
-      kruiseCrd: !args['no-kruise'],
-    });
-    console.log(`Built-in cluster (${target.why}): ${cluster.url}, fleet "${args.fleet}", ready in ${Date.now() - started} ms.`);
-    console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get pods -A`);
-    env.KUBECONFIG = cluster.kubeconfigPath as string;
-    stopCluster = () => cluster.stop();
+    started.push(...(await startBuiltIn(list(args.fleet ?? DEFAULT_BUILTIN_FLEETS), true, target.why)));
   } else if (target.kind === 'real') {
     const { startRealCluster } = await import('../tools/real-cluster/index');
-    const started = Date.now();
+    const t0 = Date.now();
     const kubeconfigOut = args['kubeconfig-out'];
+    const fleet = args.fleet ?? 'demo';
     const cluster = await startRealCluster({
-      fleet: args.fleet,
+      fleet,
       // Its working directory (etcd data, logs) beside the kubeconfig asked for, so a second real
       // cluster (the browser tests') never shares one with a user's.
       dir: kubeconfigOut ? path.dirname(path.resolve(root, kubeconfigOut)) : undefined,
@@ -144,15 +202,46 @@ async function main(): Promise<void> {
       kruise: !args['no-kruise'],
       log: (line) => console.log(line),
     });
-    console.log(`Real control plane: ${cluster.url}, fleet "${args.fleet}", ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get sidecarsets,pods -A`);
-    env.KUBECONFIG = cluster.kubeconfigPath as string;
-    stopCluster = () => cluster.stop();
+    console.log(`Real control plane: ${cluster.url}, fleet "${fleet}", ready in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    started.push({
+      kubeconfig: cluster.kubeconfig,
+      otherContexts: Object.keys(cluster.tokens)
+        .filter((u) => u !== 'admin')
+        .map((u) => `${cluster.contextPrefix}-${u}`),
+      stop: () => cluster.stop(),
+    });
   } else if (target.kind === 'kubeconfig') {
-    console.log(`Cluster from kubeconfig ${target.path}${args.context ? ` (context ${args.context})` : ''}.`);
+    console.log(`Clusters from kubeconfig ${target.path}.`);
   } else {
     console.log('Cluster from the in-cluster service account.');
   }
+
+  const beside = list(args['also-builtin']);
+  if (beside.length > 0) started.push(...(await startBuiltIn(beside, false, 'beside the others')));
+
+  if (started.length > 0) {
+    // One kubeconfig for every cluster started here, for the dashboard and for kubectl. Beside a
+    // user's kubeconfig it gets a file of its own, never one a running dashboard may be reading.
+    const defaultOut = { real: '.real-cluster/kubeconfig', builtin: '.sim/kubeconfig', kubeconfig: '.sim/beside/kubeconfig' };
+    const out = path.resolve(
+      root,
+      args['kubeconfig-out'] ?? (target.kind === 'in-cluster' ? defaultOut.kubeconfig : defaultOut[target.kind]),
+    );
+    writeKubeconfig(out, mergeKubeconfigs(started.map((c) => c.kubeconfig)));
+    console.log(`  kubectl --kubeconfig ${path.relative(process.cwd(), out) || out} config get-contexts`);
+    // Beside a user's kubeconfig, its clusters come first and its current context stays the default.
+    env.KUBECONFIG = target.kind === 'kubeconfig' ? [target.path, out].join(path.delimiter) : out;
+  }
+
+  // Which contexts show: the flags (or their environment variables), else every context, except
+  // the non-admin users of the clusters started here (one cluster, one entry in the switcher).
+  const only = args.context ? [args.context] : list(args.contexts);
+  if (only.length > 0) env.SIDECAR_FLEET_CONTEXTS = only.join(',');
+  const exclude = [...list(args['exclude-contexts']), ...(only.length === 0 ? started.flatMap((c) => c.otherContexts) : [])];
+  if (exclude.length > 0) env.SIDECAR_FLEET_EXCLUDE_CONTEXTS = exclude.join(',');
+  if (args['cluster-names']) env.SIDECAR_FLEET_CLUSTER_NAMES = args['cluster-names'];
+  // The dashboard reads the lists above; the older single-context variable would narrow them again.
+  delete env.SIDECAR_FLEET_CONTEXT;
 
   const next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port], {
     cwd: root,
@@ -166,7 +255,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     next.kill('SIGTERM');
-    await stopCluster?.();
+    await Promise.all(started.map((c) => c.stop()));
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
