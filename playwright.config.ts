@@ -23,9 +23,10 @@ import {
  * with --no-build.
  *
  * Dashboards share the one cluster:
- * - the admin one (port E2E_PORT, default 3100) starts the cluster and writes its kubeconfig to
- *   .sim/e2e-<port>/kubeconfig (.real-cluster/e2e-<port>/ for the real one), which the tests also
- *   hand to kubectl;
+ * - the admin one (port E2E_PORT, default 3100) starts the cluster and, beside it, a second built-in
+ *   cluster (`demo-prod`, whose istio-proxy version differs on purpose), and writes one kubeconfig
+ *   for both to .sim/e2e-<port>/kubeconfig (.real-cluster/e2e-<port>/ for the real one), which the
+ *   tests also hand to kubectl; it shows both clusters (the multi-cluster specs use them);
  * - the viewer one (E2E_PORT + 1) reads that kubeconfig with the viewer's context. Playwright
  *   starts web servers in order and waits for each, so the kubeconfig exists when it starts.
  * A third (E2E_PORT + 2) points at a cluster that never answers, for the first-render error page;
@@ -35,11 +36,11 @@ import {
 const ci = !!process.env.CI;
 const real = clusterKind === 'real';
 
-/** One dashboard (`npm start`, already built) on `port`, ready when its cluster route answers. */
+/** One dashboard (`npm start`, already built) on `port`, ready when its clusters route answers (its clusters are up by then). */
 function dashboard(port: number, base: string, flags: string, env: Record<string, string>, timeout = 120_000) {
   return {
     command: `npm start -- --no-build --port ${port} ${flags}`.trim(),
-    url: `${base}/api/cluster`,
+    url: `${base}/api/clusters`,
     env: { ...env, PORT: String(port) },
     reuseExistingServer: !ci,
     timeout,
@@ -88,8 +89,16 @@ export default defineConfig({
   webServer: [
     real
       ? // The real control plane loads the demo through its API and waits for real Kruise to reach every state.
-        dashboard(port, baseURL, `--real --fleet demo --kubeconfig-out ${e2eKubeconfig}`, { SIDECAR_FLEET_CLUSTER: 'real' }, 420_000)
-      : dashboard(port, baseURL, `--builtin --fleet demo --kubeconfig-out ${e2eKubeconfig}`, { SIDECAR_FLEET_CLUSTER: 'builtin' }),
+        dashboard(
+          port,
+          baseURL,
+          `--real --fleet demo --also-builtin demo-prod --kubeconfig-out ${e2eKubeconfig}`,
+          { SIDECAR_FLEET_CLUSTER: 'real' },
+          420_000,
+        )
+      : dashboard(port, baseURL, `--builtin --fleet demo,demo-prod --kubeconfig-out ${e2eKubeconfig}`, {
+          SIDECAR_FLEET_CLUSTER: 'builtin',
+        }),
     dashboard(viewerPort, viewerBaseURL, `--context ${contextFor('viewer')}`, { KUBECONFIG: e2eKubeconfig, ...secondary }),
     dashboard(restrictedPort, restrictedBaseURL, `--context ${contextFor('restricted')}`, { KUBECONFIG: e2eKubeconfig, ...secondary }),
     dashboard(unreachablePort, unreachableBaseURL, '', { KUBECONFIG: unreachableKubeconfig, ...secondary }),

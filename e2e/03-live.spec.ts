@@ -3,6 +3,7 @@ import { PodPage } from './pages/pod-page';
 import { SidecarSetPage } from './pages/sidecarset-page';
 import { WorkloadsPage } from './pages/workloads-page';
 import { applyManifest, kubectl, runId } from './support/cluster';
+import { clusterPath } from './support/env';
 
 /**
  * Changes made with kubectl while a page is open must show in it without a reload. Each run
@@ -95,7 +96,7 @@ test('an image patched with kubectl shows on the open SidecarSet page without re
 
 test('a pod that starts failing shows as failing on its open page without reload', async ({ page }) => {
   const podName = podNames[1]!;
-  await page.goto(`/pods/default/${podName}`);
+  await page.goto(clusterPath(`/pods/default/${podName}`));
   const pod = new PodPage(page, podName);
   await pod.expectLoaded();
   await markDocument(page);

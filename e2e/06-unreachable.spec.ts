@@ -1,10 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { unreachableBaseURL } from './support/env';
+import { clusterPath, unreachableBaseURL, unreachableCluster } from './support/env';
 
 /** A dashboard whose cluster never answered: a clear error with a retry, not a crash or an empty fleet. */
 test.use({ baseURL: unreachableBaseURL });
 
-for (const path of ['/', '/workloads', '/sidecarsets/anything']) {
+for (const path of [
+  clusterPath('', unreachableCluster),
+  clusterPath('/workloads', unreachableCluster),
+  clusterPath('/sidecarsets/anything', unreachableCluster),
+]) {
   test(`a cluster that is down at first render explains itself on ${path}`, async ({ page }) => {
     await page.goto(path);
     const alert = page.getByRole('alert').filter({ hasText: 'The cluster is not answering' });

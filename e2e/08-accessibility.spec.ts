@@ -6,7 +6,7 @@ import { WorkloadPage } from './pages/workload-page';
 import { WorkloadsPage } from './pages/workloads-page';
 import { expectAccessible } from './support/a11y';
 import { kubectlJson } from './support/cluster';
-import { restrictedBaseURL, unreachableBaseURL, viewerBaseURL } from './support/env';
+import { clusterPath, restrictedBaseURL, unreachableBaseURL, unreachableCluster, viewerBaseURL } from './support/env';
 
 /**
  * Every page the browser specs visit, scanned with axe in the light and the dark theme: no
@@ -39,6 +39,37 @@ test('the overview', async ({ page }) => {
   const dialog = page.getByRole('dialog', { name: 'Pause every rollout in progress?' });
   await expect(dialog).toBeVisible();
   await expectAccessible(page, 'the pause-all confirmation');
+  await dialog.getByRole('button', { name: 'Close dialog' }).click();
+  await expect(dialog).toBeHidden();
+});
+
+test('across clusters, with an image search', async ({ page }) => {
+  await page.goto('/clusters?image=istio-proxy');
+  await expect(page.getByRole('table', { name: 'SidecarSets in every cluster, side by side' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Where “istio-proxy” runs' })).toBeVisible();
+  await expectAccessible(page, 'the cross-cluster view');
+});
+
+test('the cluster switcher, open, and an unknown cluster', async ({ page }) => {
+  const workloads = new WorkloadsPage(page);
+  await workloads.goto('?ns=payments');
+  await page.getByRole('button', { name: /^Switch cluster, current:/ }).click();
+  await expect(page.getByRole('navigation', { name: 'Clusters' })).toBeVisible();
+  await expectAccessible(page, 'the open cluster switcher');
+
+  await page.goto('/c/no-such-cluster');
+  await expect(page.getByRole('heading', { level: 1, name: 'Unknown cluster' })).toBeVisible();
+  await expectAccessible(page, 'the unknown-cluster page');
+});
+
+test('pause every rollout, with every cluster chosen', async ({ page }) => {
+  const overview = new OverviewPage(page);
+  await overview.goto();
+  await page.getByRole('button', { name: 'Pause every rollout in progress' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Pause every rollout in progress?' });
+  await dialog.getByRole('radio', { name: /^In every cluster/ }).check();
+  await expect(dialog.getByRole('list', { name: 'Rollouts in progress in every cluster' })).toBeVisible();
+  await expectAccessible(page, 'the pause-all confirmation for every cluster');
   await dialog.getByRole('button', { name: 'Close dialog' }).click();
   await expect(dialog).toBeHidden();
 });
@@ -92,7 +123,7 @@ test('the rollout dialogs, open', async ({ page }) => {
 });
 
 test('a page that does not exist', async ({ page }) => {
-  await page.goto('/sidecarsets/no-such-sidecarset-here');
+  await page.goto(clusterPath('/sidecarsets/no-such-sidecarset-here'));
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expectAccessible(page, 'the not-found page');
 });
@@ -123,7 +154,7 @@ test.describe('as the restricted user', () => {
 test.describe('with a cluster that never answers', () => {
   test.use({ baseURL: unreachableBaseURL });
   test('the first-render error page', async ({ page }) => {
-    await page.goto('/');
+    await page.goto(clusterPath('', unreachableCluster));
     await expect(page.getByRole('alert').filter({ hasText: 'The cluster is not answering' })).toBeVisible({ timeout: 20_000 });
     await expectAccessible(page, 'the cluster-unreachable page');
   });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { waitForLiveShell } from './pages/app-shell';
 import { WorkloadsPage } from './pages/workloads-page';
-import { contextFor, noKruiseBaseURL, noKruiseKubeconfig } from './support/env';
+import { clusterPath, contextFor, noKruiseBaseURL, noKruiseCluster, noKruiseKubeconfig } from './support/env';
 
 /**
  * A cluster without OpenKruise (a real API server with no Kruise installed, under
@@ -51,12 +51,12 @@ test('without Kruise the dashboard says so and still shows the pods', async ({ p
     .toBe('Running Running');
 
   // The overview has no SidecarSet table to show: it says why instead.
-  await page.goto('/');
+  await page.goto(clusterPath('', noKruiseCluster));
   await waitForLiveShell(page);
   await expect(page.getByText('OpenKruise is not installed in this cluster')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Cluster' })).toContainText('Kruise not installed');
 
-  const workloads = new WorkloadsPage(page);
+  const workloads = new WorkloadsPage(page, noKruiseCluster);
   await workloads.goto();
   await expect(workloads.row('storefront')).toBeVisible({ timeout: 20_000 });
   await expect(workloads.row('storefront')).toContainText('plain');

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { kubectl } from './support/cluster';
+import { clusterPath, primaryCluster } from './support/env';
 import { createFixture, NEW_IMAGE, RolloutPage, setImage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 const BROKEN = 'docker.io/library/busybox:1.37-broken';
@@ -56,14 +57,16 @@ test('"pause every rollout in progress" asks first, then pauses each one', async
   setImage(b, BROKEN, { maxUnavailable: 1 });
   await expect.poll(() => sidecarSet(b).status?.updatedPods, { timeout: 20_000 }).toBe(1);
   try {
-    await page.goto('/');
+    await page.goto(clusterPath());
     const open = page.getByRole('button', { name: 'Pause every rollout in progress' });
     await expect(open).toBeEnabled();
     await open.click();
     const d = page.getByRole('dialog', { name: 'Pause every rollout in progress?' });
     await expect(d.getByRole('list', { name: 'Rollouts in progress' })).toContainText(a.name);
     await expect(d.getByRole('list', { name: 'Rollouts in progress' })).toContainText(b.name);
-    await d.getByRole('button', { name: /^Pause \d+ rollouts?$/ }).click();
+    // The confirmation names the cluster it acts on.
+    await expect(d).toContainText(`In cluster ${primaryCluster}`);
+    await d.getByRole('button', { name: new RegExp(`^Pause \\d+ rollouts? in ${primaryCluster}$`) }).click();
     await expect(d.getByText(/^Paused \d+ rollouts? \(/)).toBeVisible();
     expect(sidecarSet(a).spec.updateStrategy?.paused).toBe(true);
     expect(sidecarSet(b).spec.updateStrategy?.paused).toBe(true);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { baseURL, contextFor, viewerBaseURL } from './support/env';
+import { baseURL, clusterPath, contextFor, viewerBaseURL } from './support/env';
 import { createFixture, NEW_IMAGE, RolloutPage, setImage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 test.describe.configure({ timeout: 120_000 });
@@ -42,7 +42,7 @@ test.describe('as the viewer', () => {
     await admin.close();
     const body = (sent.postData() ?? '').replace(/(name="(?:_?\d+_)?intent"\r\n\r\n)preview/, '$1apply');
     expect(body).toMatch(/intent"\r\n\r\napply/);
-    const res = await request.post(`${viewerBaseURL}/sidecarsets/${fx.name}`, {
+    const res = await request.post(`${viewerBaseURL}${clusterPath(`/sidecarsets/${fx.name}`)}`, {
       headers: {
         'next-action': sent.headers()['next-action'] as string,
         'content-type': sent.headers()['content-type'] as string,

@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { applyManifest, kubectl, kubectlJson, runId } from './support/cluster';
+import { clusterPath } from './support/env';
 
 /**
  * Fixtures and page helpers for the rollout specs. Each spec makes its own SidecarSet and
@@ -158,7 +159,7 @@ export class RolloutPage {
   ) {}
 
   async goto(): Promise<void> {
-    await this.page.goto(`/sidecarsets/${encodeURIComponent(this.fx.name)}`);
+    await this.page.goto(clusterPath(`/sidecarsets/${encodeURIComponent(this.fx.name)}`));
     await expect(this.page.getByRole('heading', { level: 1, name: this.fx.name })).toBeVisible();
   }
 

@@ -190,7 +190,13 @@ function SearchResults({
                   <Link href={clusterPath(m.cluster)}>{names.get(m.cluster) ?? m.cluster}</Link>
                 </Td>
                 <Td>
-                  {m.sidecarSet ? <Link href={sidecarSetHref(m.cluster, m.sidecarSet)}>{m.sidecarSet}</Link> : <span>no SidecarSet</span>}
+                  {m.sidecarSet ? (
+                    <Link href={sidecarSetHref(m.cluster, m.sidecarSet)} className="underline">
+                      {m.sidecarSet}
+                    </Link>
+                  ) : (
+                    <span>no SidecarSet</span>
+                  )}
                   <span className="text-zinc-600 dark:text-zinc-400"> / {m.container}</span>
                   {m.inSpec ? (
                     <span className="block text-xs text-zinc-600 dark:text-zinc-400">the SidecarSet's image now</span>
@@ -206,7 +212,7 @@ function SearchResults({
                     <ul className="text-xs">
                       {m.workloads.map((w) => (
                         <li key={`${w.namespace}/${w.kind}/${w.name}`}>
-                          <Link href={workloadHref(m.cluster, w)}>
+                          <Link href={workloadHref(m.cluster, w)} className="underline">
                             {w.namespace}/{w.name}
                           </Link>{' '}
                           <span className="text-zinc-600 dark:text-zinc-400">
@@ -251,7 +257,7 @@ function Drift({ view }: { view: AcrossClustersView }) {
               {d.images.map((i, n) => (
                 <span key={i.image}>
                   {n > 0 && '; '}
-                  <Link href={`/clusters?image=${encodeURIComponent(shortImage(i.image))}`} className="font-mono">
+                  <Link href={`/clusters?image=${encodeURIComponent(shortImage(i.image))}`} className="font-mono underline">
                     {shortImage(i.image)}
                   </Link>{' '}
                   in {i.clusters.map((c) => names.get(c) ?? c).join(', ')}

@@ -83,9 +83,10 @@ export function ClusterSwitcher({ clusters, current }: { clusters: ConfiguredClu
                 >
                   <span className="block text-sm">
                     {c.name}
-                    {active && <span className="ml-1 text-xs font-normal text-zinc-600 dark:text-zinc-400">(shown now)</span>}
+                    {active && <span className="ml-1 text-xs font-normal text-zinc-600 dark:text-zinc-400"> (shown now)</span>}
                   </span>
                   <span className="block truncate font-mono text-xs font-normal text-zinc-600 dark:text-zinc-400">
+                    {' '}
                     {c.context ?? c.source}
                     {c.server ? ` · ${c.server}` : ''}
                   </span>

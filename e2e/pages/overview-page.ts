@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { clusterPath, primaryCluster } from '../support/env';
 import { waitForLiveShell } from './app-shell';
 
 export class OverviewPage {
@@ -7,7 +8,10 @@ export class OverviewPage {
   readonly cluster: Locator;
   readonly staleBanner: Locator;
 
-  constructor(readonly page: Page) {
+  constructor(
+    readonly page: Page,
+    readonly clusterId: string = primaryCluster,
+  ) {
     this.heading = page.getByRole('heading', { level: 1, name: 'Fleet overview' });
     this.sidecarSets = page.getByRole('table', { name: /SidecarSets/ });
     this.cluster = page.getByRole('region', { name: 'Cluster' });
@@ -15,7 +19,7 @@ export class OverviewPage {
   }
 
   async goto(): Promise<void> {
-    await this.page.goto('/');
+    await this.page.goto(clusterPath('', this.clusterId));
     await expect(this.heading).toBeVisible();
     await expect(this.sidecarSets).toBeVisible();
     await waitForLiveShell(this.page);

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { clusterPath, primaryCluster } from '../support/env';
 import { waitForLiveShell } from './app-shell';
 
 export class SidecarSetPage {
@@ -11,6 +12,7 @@ export class SidecarSetPage {
   constructor(
     readonly page: Page,
     readonly name: string,
+    readonly cluster: string = primaryCluster,
   ) {
     this.why = page.getByRole('region', { name: /why it is where it is/ });
     this.spec = page.getByRole('region', { name: 'Specification' });
@@ -20,7 +22,7 @@ export class SidecarSetPage {
   }
 
   async goto(): Promise<void> {
-    await this.page.goto(`/sidecarsets/${encodeURIComponent(this.name)}`);
+    await this.page.goto(clusterPath(`/sidecarsets/${encodeURIComponent(this.name)}`, this.cluster));
     await this.expectLoaded();
   }
 

@@ -1,17 +1,21 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { clusterPath, primaryCluster } from '../support/env';
 import { waitForLiveShell } from './app-shell';
 
 export class WorkloadPage {
   readonly pods: Locator;
   readonly sidecars: Locator;
 
-  constructor(readonly page: Page) {
+  constructor(
+    readonly page: Page,
+    readonly cluster: string = primaryCluster,
+  ) {
     this.pods = page.getByRole('table', { name: /^Pods of / });
     this.sidecars = page.getByRole('region', { name: 'Sidecars' });
   }
 
   async goto(ref: { namespace: string; kind: string; name: string }): Promise<void> {
-    await this.page.goto(`/workloads/${ref.namespace}/${ref.kind}/${ref.name}`);
+    await this.page.goto(clusterPath(`/workloads/${ref.namespace}/${ref.kind}/${ref.name}`, this.cluster));
     await this.expectLoaded(ref.name);
   }
 

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { clusterPath, primaryCluster } from '../support/env';
 import { waitForLiveShell } from './app-shell';
 
 export class WorkloadsPage {
@@ -11,7 +12,10 @@ export class WorkloadsPage {
   readonly sortBy: Locator;
   readonly pagination: Locator;
 
-  constructor(readonly page: Page) {
+  constructor(
+    readonly page: Page,
+    readonly cluster: string = primaryCluster,
+  ) {
     this.grid = page.getByRole('table', { name: /Workloads and their sidecar versions/ });
     const filters = page.getByRole('search', { name: 'Filter workloads' });
     this.search = filters.getByRole('searchbox', { name: 'Search' });
@@ -24,7 +28,7 @@ export class WorkloadsPage {
   }
 
   async goto(query = ''): Promise<void> {
-    await this.page.goto(`/workloads${query}`);
+    await this.page.goto(clusterPath(`/workloads${query}`, this.cluster));
     await expect(this.page.getByRole('heading', { level: 1, name: 'Workloads' })).toBeVisible();
     await waitForLiveShell(this.page);
   }
