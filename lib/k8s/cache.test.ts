@@ -114,6 +114,9 @@ describe('the shared watch cache', () => {
     const r = reader(admin);
     const info = await r.getClusterInfo();
     expect(info).toEqual({
+      // A session outside the configured clusters (a test's own client) is named after its kubeconfig cluster.
+      id: 'sidecar-fleet-sim',
+      displayName: 'sidecar-fleet-sim',
       name: 'sidecar-fleet-sim',
       context: 'sim-admin',
       server: cluster.url,
