@@ -273,6 +273,10 @@ test('an unknown cluster is a clear 404, in pages and in the API', async ({ page
       message: `No cluster "no-such-cluster" is configured here. Configured clusters: ${primaryCluster}, ${secondCluster}.`,
     },
   });
+  // A link from before clusters were in the URL opens the same page of the default cluster.
+  await page.goto('/workloads?ns=payments');
+  await expect(page).toHaveURL(new RegExp(`/c/${primaryCluster}/workloads\\?ns=payments$`));
+
   // The configuration the switcher reads names both clusters and the default one.
   const clusters = (await (await request.get('/api/clusters')).json()) as { clusters: Array<{ id: string }>; defaultId: string };
   expect(clusters.clusters.map((c) => c.id)).toEqual([primaryCluster, secondCluster]);

@@ -23,7 +23,7 @@ import type {
   SidecarSetAcrossClusters,
 } from '@/lib/fleet/across-clusters';
 import { parseImageQuery } from '@/lib/query/image-query';
-import { acrossClustersOptions, imageSearchOptions } from '@/lib/query/options';
+import { acrossClustersOptions, clustersOptions, imageSearchOptions } from '@/lib/query/options';
 
 /**
  * Every cluster at once, refreshed every few seconds: each cluster's state, the image search
@@ -33,9 +33,20 @@ import { acrossClustersOptions, imageSearchOptions } from '@/lib/query/options';
 export function AcrossClustersLive() {
   const image = parseImageQuery(useSearchParams().get('image'));
   const across = useQuery(acrossClustersOptions());
+  const configuration = useQuery(clustersOptions());
+  const warnings = configuration.data?.warnings ?? [];
   const view = across.data;
   return (
     <div className="space-y-5">
+      {warnings.length > 0 && (
+        <Banner tone="warning" title="Part of the cluster configuration matches nothing">
+          <ul>
+            {warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </Banner>
+      )}
       {across.error && (
         <Banner tone="warning" title="Could not refresh the clusters" role="alert">
           {across.error.message}

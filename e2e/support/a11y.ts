@@ -23,6 +23,17 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.evaluate((dark) => document.documentElement.classList.toggle('dark', dark), scheme === 'dark');
+    // Controls with `transition-colors` fade into the new theme: scan the colours they end on,
+    // not a frame halfway through the fade.
+    // (Only transitions: infinite animations such as the live marker's pulse never finish.)
+    await page.evaluate(() =>
+      Promise.all(
+        document
+          .getAnimations()
+          .filter((a) => a instanceof CSSTransition)
+          .map((a) => a.finished.catch(() => undefined)),
+      ),
+    );
     const results = await new AxeBuilder({ page }).analyze();
     expect(seriousOnes(results.violations), `${what}, ${scheme} theme`).toEqual([]);
   }
