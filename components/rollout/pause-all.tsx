@@ -14,9 +14,6 @@ import { ActionMessage } from './preview';
 import type { PauseAllState } from './types';
 import { useFleetRolloutAccess } from './use-rollout';
 
-/** A rollout that pausing would stop: rolling, not paused, some matched pod not updated yet. */
-export const inProgress = summaryInProgress;
-
 type Scope = 'cluster' | 'all';
 
 /**
@@ -40,7 +37,8 @@ export function PauseAllRollouts({ sidecarSets }: { sidecarSets: SidecarSetSumma
 
   const clusters = useQuery({ ...clustersOptions(), enabled: open });
   const others = (clusters.data?.clusters.length ?? 1) > 1;
-  const running = sidecarSets.filter(inProgress);
+  // What pausing would stop: rolling, not paused, some matched pod not updated yet.
+  const running = sidecarSets.filter(summaryInProgress);
   const reason = !access.data ? 'Checking whether you may act…' : access.data.canPatch ? undefined : access.data.reason;
   const total = clusters.data?.clusters.length ?? 0;
   return (

@@ -3,8 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { ServerIcon } from '@/components/ui/icons';
 import { Skeleton } from '@/components/ui/skeleton';
 import type { ClusterInfo } from '@/lib/fleet/views';
-import { getClusterInfo } from '@/lib/k8s/fleet';
-import { clusterSession } from '@/lib/k8s/fleet';
+import { clusterSession, getClusterInfo } from '@/lib/k8s/fleet';
 
 /** Which cluster this is, where, and as whom: said plainly in the header of every cluster page. */
 export async function ClusterBadge({ cluster }: { cluster: string }) {
