@@ -54,12 +54,18 @@ export class NoClusterConfiguredError extends Error {
   override name = 'NoClusterConfiguredError';
 }
 
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** Where a pod's service account (token, ca.crt, namespace) is mounted. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** SIDECAR_FLEET_SERVICEACCOUNT_DIR moves it: the tests run the in-cluster path outside a pod. */
+export function serviceAccountDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SIDECAR_FLEET_SERVICEACCOUNT_DIR || SERVICE_ACCOUNT_DIR;
+}
 
 export function createFleetClient(opts: FleetClientOptions = {}): FleetClient {
   const kc = new KubeConfig();
   if (opts.inCluster) {
-    kc.loadFromCluster();
+    loadServiceAccount(kc, serviceAccountDir());
     return finish(kc, 'in-cluster', undefined, false);
   }
   if (!opts.kubeconfigPath) throw new NoClusterConfiguredError('createFleetClient needs kubeconfigPath or inCluster');
@@ -76,6 +82,22 @@ export function createFleetClient(opts: FleetClientOptions = {}): FleetClient {
   const cluster = kc.getCurrentCluster();
   const marked = cluster ? hasBuiltInExtension(existing, cluster.name) : false;
   return finish(kc, 'kubeconfig', existing.join(path.delimiter), marked);
+}
+
+/**
+ * client-node's in-cluster config (API server from KUBERNETES_SERVICE_HOST/PORT, the token re-read
+ * from its file as the kubelet rotates it), with the CA and token taken from `dir`.
+ */
+function loadServiceAccount(kc: KubeConfig, dir: string): void {
+  kc.loadFromCluster();
+  if (dir === SERVICE_ACCOUNT_DIR) return;
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (!cluster || !user) return;
+  kc.loadFromClusterAndUser(
+    { ...cluster, caFile: path.join(dir, 'ca.crt') },
+    { ...user, authProvider: { name: 'tokenFile', config: { tokenFile: path.join(dir, 'token') } } },
+  );
 }
 
 function finish(kc: KubeConfig, source: FleetClient['source'], kubeconfigPath: string | undefined, builtInMarked: boolean): FleetClient {
@@ -119,7 +141,7 @@ export function defaultClientOptions(env: NodeJS.ProcessEnv = process.env): Flee
   if (fromEnv.length > 0) return { kubeconfigPath: fromEnv.join(path.delimiter), context };
   const home = path.join(homedir(), '.kube', 'config');
   if (existsSync(home)) return { kubeconfigPath: home, context };
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN)) return { inCluster: true };
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(path.join(serviceAccountDir(env), 'token'))) return { inCluster: true };
   throw new NoClusterConfiguredError(
     'No cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or start with `npm start` (built-in cluster).',
   );
