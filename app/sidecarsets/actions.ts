@@ -21,6 +21,7 @@ import { pauseAllRollouts as pauseEveryRollout } from '@/lib/k8s/pause-all';
 import { rolloutContext } from '@/lib/k8s/rollout-reads';
 import { applyRolloutChange } from '@/lib/k8s/rollout-writes';
 import { CONFLICT_MESSAGE } from '@/lib/k8s/write-errors';
+import { errorFields, logger } from '@/lib/log';
 import {
   CANARY_FORM,
   formFields,
@@ -42,6 +43,8 @@ import {
  * handlers under app/api/sidecarsets/[name]/rollout.
  */
 
+const log = logger('rollout');
+
 function refused(message: string, fieldErrors?: Record<string, string[]>): ActionState {
   return { ok: false, message: `Nothing was changed: ${message}`, ...(fieldErrors ? { fieldErrors } : {}), at: Date.now() };
 }
@@ -52,7 +55,7 @@ async function guarded<T extends ActionState>(fn: () => Promise<T>): Promise<T |
     return await fn();
   } catch (e) {
     const noCluster = e instanceof Error && e.name === 'NoClusterConfiguredError';
-    if (!noCluster) console.error('[rollout] action failed', e);
+    if (!noCluster) log.error(errorFields(e), 'action failed');
     return { ok: false, message: noCluster ? (e as Error).message : 'The server could not complete the action.', at: Date.now() };
   }
 }
@@ -86,8 +89,6 @@ async function previewOrApply(
   const name = snapshot.sidecarSet.metadata.name;
   const r = await applyRolloutChange(session, name, built.change);
   if (!r.ok) {
-    if (r.error.kind === 'Forbidden')
-      console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
     return { ok: false, message: r.error.message, preview, at: Date.now() };
   }
   // No revalidatePath here: the dialogs submit inside a transition, and a router refresh riding
@@ -211,8 +212,6 @@ async function applyOneClick(name: string, build: (snapshot: RolloutSnapshot) =>
   if (!built.ok) return refused(built.message, built.fieldErrors);
   const r = await applyRolloutChange(session, name, built.change);
   if (!r.ok) {
-    if (r.error.kind === 'Forbidden')
-      console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
     return { ok: false, message: r.error.message, at: Date.now() };
   }
   revalidatePath(`/sidecarsets/${encodeURIComponent(name)}`);
@@ -227,7 +226,7 @@ export async function pauseAllRollouts(_prev: PauseAllState, form: FormData): Pr
     const session = serverSession();
     const access = await rolloutAccess(session);
     if (!access.canPatch) {
-      console.warn(`[rollout] refused pause-all for ${session.identity.user}: ${access.reason}`);
+      log.warn({ action: 'pause-all', actingAs: session.identity.user, result: 'forbidden' }, access.reason ?? 'refused');
       return { ok: false, message: `Forbidden: ${access.reason}.`, at: Date.now() };
     }
     const r = await pauseEveryRollout(session);

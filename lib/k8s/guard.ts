@@ -6,9 +6,12 @@ import { injectedList } from '@/lib/fleet/kruise-pod';
 import { ACTION_EVENT_REASON } from '@/lib/fleet/rollout-actions';
 import { buildGuardPause, evaluateGuard, GUARD_ANNOTATION, type GuardVerdict, parseGuardSettings } from '@/lib/fleet/rollout-guard';
 import { type FleetCache, sharedFleetCache } from './cache';
+import { logger } from '@/lib/log';
 import { toK8sError } from './errors';
 import { type FleetSession, serverSession } from './fleet';
+import { isDraining, trackWrite } from './lifecycle';
 import { writeRolloutEvent } from './rollout-writes';
+import { emit } from './telemetry';
 
 /**
  * The rollout guard loop. It runs inside the Next server process, once per process, from the
@@ -26,6 +29,7 @@ import { writeRolloutEvent } from './rollout-writes';
  * simply evaluates again on the next change.
  */
 
+const guardLog = logger('rollout-guard');
 const EVALUATE_DEBOUNCE_MS = 500;
 const TICK_MS = 5_000;
 const RETRY_AFTER_MS = 15_000;
@@ -60,7 +64,7 @@ export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard
   const session = opts.session ?? serverSession();
   const cache = opts.cache ?? sharedFleetCache(session.client);
   const now = opts.now ?? Date.now;
-  const log = opts.log ?? ((m: string) => console.log(`[rollout-guard] ${m}`));
+  const log = opts.log ?? ((m: string) => guardLog.info(m));
   const statuses = new Map<string, GuardStatus>();
   /** SidecarSets with a pause in flight from this replica (never two at once for one object). */
   const acting = new Set<string>();
@@ -114,6 +118,7 @@ export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard
   }
 
   function setAction(name: string, action: NonNullable<GuardStatus['lastAction']>) {
+    emit({ type: 'guard', sidecarSet: name, decision: action.outcome });
     const s = statuses.get(name);
     if (s) s.lastAction = action;
   }
@@ -140,7 +145,9 @@ export function createRolloutGuard(opts: RolloutGuardOptions = {}): RolloutGuard
       if (verdict.state !== 'trip' || acting.has(name)) continue;
       const last = attempted.get(name);
       if (last && last.rv === (ss.metadata.resourceVersion ?? '') && (last.lost || now() - last.at < RETRY_AFTER_MS)) continue;
-      pauses.push(pause(ss, verdict));
+      // A process that is shutting down starts no write; another replica (or its successor) acts.
+      if (isDraining()) continue;
+      pauses.push(trackWrite(() => pause(ss, verdict)));
     }
     await Promise.all(pauses);
   }
@@ -209,9 +216,16 @@ export function startRolloutGuard(): RolloutGuard | undefined {
   if (!g[GUARD_KEY]) {
     const session = serverSession();
     g[GUARD_KEY] = createRolloutGuard({ session });
-    console.log(`[rollout-guard] watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${session.identity.user}`);
+    guardLog.info(`watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${session.identity.user}`);
   }
   return g[GUARD_KEY];
+}
+
+/** Stops the process's guard (graceful shutdown); pauses already sent finish on their own. */
+export function stopRolloutGuard(): void {
+  const g = globalThis as GuardHolder;
+  g[GUARD_KEY]?.stop();
+  g[GUARD_KEY] = undefined;
 }
 
 /** The running guard's view of a SidecarSet, for the page ("watching 3 updated pods: none failing"). */

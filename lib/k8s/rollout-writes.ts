@@ -5,9 +5,12 @@ import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { ACTION_EVENT_REASON, type PlannedChange, type RolloutAction } from '@/lib/fleet/rollout-actions';
 import { reviewAccess } from './access-review';
 import type { FleetCache } from './cache';
+import { logger } from '@/lib/log';
 import { fail, ok, type Result, toK8sError } from './errors';
 import type { FleetSession } from './fleet';
+import { trackWrite } from './lifecycle';
 import { kruiseVersion, SIDECARSET_GROUP, SIDECARSET_PLURAL } from './sidecarset-api';
+import { emit } from './telemetry';
 import { trimSidecarSet } from './trim';
 import { describeWriteError } from './write-errors';
 
@@ -17,6 +20,7 @@ import { describeWriteError } from './write-errors';
  * message a person can act on; nothing here throws to the caller, and no ApiException leaves.
  */
 
+const actionLog = logger('rollout');
 const EVENT_NAMESPACE = 'default';
 const COMPONENT = 'sidecar-fleet';
 
@@ -97,12 +101,27 @@ export interface ApplyOptions {
  * SidecarSet; patch pods in each namespace a namespace/workload canary labels) → the one PATCH
  * (image, partition, selector and paused together) → pod labels → the audit Event.
  */
-export async function applyRolloutChange(
+export function applyRolloutChange(
   session: FleetSession,
   name: string,
   change: PlannedChange,
   opts: ApplyOptions = {},
 ): Promise<Result<ApplyOutcome>> {
+  // Counted while in flight (a graceful shutdown lets it finish), reported and logged once done.
+  return trackWrite(async () => {
+    const r = await applyOnce(session, name, change, opts);
+    const result = !r.ok ? r.error.kind.toLowerCase() : opts.dryRun ? 'dry-run' : 'ok';
+    emit({ type: 'action', action: change.action, result });
+    if (!opts.dryRun || !r.ok) {
+      const fields = { action: change.action, sidecarSet: name, actingAs: session.identity.user, result };
+      if (r.ok) actionLog.info({ ...fields, ...(r.value.eventError ? { eventError: r.value.eventError } : {}) }, change.summary);
+      else actionLog.warn({ ...fields, code: r.error.code }, r.error.message);
+    }
+    return r;
+  });
+}
+
+async function applyOnce(session: FleetSession, name: string, change: PlannedChange, opts: ApplyOptions): Promise<Result<ApplyOutcome>> {
   const ssWhat = `patch sidecarsets.${SIDECARSET_GROUP} "${name}"`;
   const access = await reviewAccess(session, { verb: 'patch', group: SIDECARSET_GROUP, resource: SIDECARSET_PLURAL, name }, true);
   if (!access.ok) return fail(access.error);
