@@ -25,6 +25,8 @@ const KEY = Symbol.for('sidecar-fleet.request-hooks');
 type Holder = { [KEY]?: HooksState };
 const log = logger('http');
 
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** Ids we accept from a proxy in front of us: short, printable, no spaces. */
 const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
 
@@ -53,8 +55,10 @@ export function installRequestHooks(): void {
       const route = routeOf(urlPath);
       requestDuration.observe({ method, route, status }, seconds);
       const fields = { reqId, method, path: urlPath, route, status, ms: Math.round(seconds * 1000) };
-      // Pages poll their data every few seconds: reads are debug lines, writes and failures are not.
-      if (response.statusCode >= 500) log.error(fields, 'request failed');
+      // Pages poll their data every few seconds and probes ask all the time: reads are debug
+      // lines, writes (actions) are info, failures warn (a 503 from /readyz is an answer, not one).
+      if (PROBES.has(route)) log.debug(fields, 'request');
+      else if (response.statusCode >= 500) log.warn(fields, 'request failed');
       else if (method !== 'GET' && method !== 'HEAD') log.info(fields, 'request');
       else log.debug(fields, 'request');
       if (state.inFlight === 0) for (const fn of state.idle.splice(0)) fn();
