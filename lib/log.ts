@@ -29,6 +29,8 @@ export interface RequestContext {
 interface LogState {
   root: Logger;
   requests: AsyncLocalStorage<RequestContext>;
+  /** Where lines go (stdout, through pino's synchronous destination, unless a test says otherwise). */
+  sink: { write(line: string): void };
 }
 
 const KEY = Symbol.for('sidecar-fleet.log');
@@ -38,19 +40,23 @@ function state(): LogState {
   const g = globalThis as Holder;
   if (!g[KEY]) {
     const requests = new AsyncLocalStorage<RequestContext>();
-    const root = pino({
-      level: process.env.SIDECAR_FLEET_LOG_LEVEL || 'info',
-      base: { service: 'sidecar-fleet' },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      // "level":"info" rather than 30: what log pipelines and people search for.
-      formatters: { level: (label) => ({ level: label }) },
-      mixin() {
-        const r = requests.getStore();
-        if (!r) return {};
-        return r.user ? { reqId: r.reqId, user: r.user } : { reqId: r.reqId };
+    const sink: LogState['sink'] = pino.destination({ dest: 1, sync: true });
+    const root = pino(
+      {
+        level: process.env.SIDECAR_FLEET_LOG_LEVEL || 'info',
+        base: { service: 'sidecar-fleet' },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        // "level":"info" rather than 30: what log pipelines and people search for.
+        formatters: { level: (label) => ({ level: label }) },
+        mixin() {
+          const r = requests.getStore();
+          if (!r) return {};
+          return r.user ? { reqId: r.reqId, user: r.user } : { reqId: r.reqId };
+        },
       },
-    });
-    g[KEY] = { root, requests };
+      { write: (line: string) => g[KEY]?.sink.write(line) },
+    );
+    g[KEY] = { root, requests, sink };
   }
   return g[KEY];
 }
@@ -82,6 +88,11 @@ export function currentRequest(): RequestContext | undefined {
 export function setRequestUser(user: string): void {
   const r = state().requests.getStore();
   if (r) r.user = user;
+}
+
+/** Sends every log line to `sink` instead of stdout (tests read what the server logged). */
+export function setLogSink(sink: { write(line: string): void }): void {
+  state().sink = sink;
 }
 
 /** An error as loggable fields (pino's `err` serializer keeps type, message and stack). */
