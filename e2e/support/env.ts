@@ -9,6 +9,17 @@ const contextPrefix = clusterKind === 'real' ? 'real' : 'sim';
 /** The kubeconfig context (and user entry) of a user: admin, viewer, editor or restricted. */
 export const contextFor = (user: string): string => `${contextPrefix}-${user}`;
 
+/**
+ * SIDECAR_FLEET_E2E_TARGET=in-cluster (playwright.in-cluster.config.ts): the dashboards run as pods
+ * would, in-cluster with the chart's ServiceAccount (tools/deploy/serve-in-cluster.ts), the admin
+ * one in token mode and the viewer one read-only; kubectl in the specs still acts as the admin.
+ */
+export const inCluster = process.env.SIDECAR_FLEET_E2E_TARGET === 'in-cluster';
+/** What the page header says about the cluster. */
+export const clusterLabel = inCluster ? 'In-cluster' : clusterKind === 'real' ? 'Cluster real' : 'Built-in simulated cluster';
+/** Whom the page header names for the dashboard acting as `user`. */
+export const identityFor = (user: string): string => (inCluster ? 'serviceaccount' : contextFor(user));
+
 /** Ports and paths shared by playwright.config.ts and the specs. */
 export const port = Number(process.env.E2E_PORT ?? 3100);
 export const viewerPort = port + 1;

@@ -9,7 +9,7 @@
  * servers share the machine's loopback.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -304,9 +304,4 @@ export function writeServiceAccountMount(dir: string, sa: { token: string; caPem
   writeFileSync(path.join(dir, 'ca.crt'), sa.caPem, { mode: 0o644 });
   writeFileSync(path.join(dir, 'namespace'), sa.namespace, { mode: 0o644 });
   return dir;
-}
-
-/** True when `file` (inside the laid-out tree) was modified after `since` (ms). */
-export function modifiedSince(file: string, since: number): boolean {
-  return existsSync(file) && statSync(file).mtimeMs > since;
 }

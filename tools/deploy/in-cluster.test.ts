@@ -6,7 +6,7 @@
  * service account, and a graceful shutdown that waits for a write held in flight by an admission
  * webhook. Needs `npx next build` first.
  */
-import { readFileSync, readlinkSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop('SIGKILL');
   await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the chart on a real API server', () => {

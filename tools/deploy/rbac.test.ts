@@ -6,6 +6,7 @@
  * shows the feature it serves broken. Needs `npx next build` first.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealCluster, startRealCluster } from '@/tools/real-cluster/index';
@@ -40,6 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of servers) await s.stop('SIGKILL');
   await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function startServer(name: string): Promise<ImageServer> {

@@ -1,0 +1,70 @@
+/**
+ * The browser tests' in-cluster dashboards (playwright.in-cluster.config.ts), installed as the
+ * README says on the real control plane with the demo fleet:
+ *   - release sidecar-fleet (token sign-in, the default values) served on --port;
+ *   - release sidecar-fleet-ro (rbac.rollouts=false: a read-only dashboard) on --port + 1;
+ * each one the image run as a pod of its Deployment, in-cluster, with a token the API server issued
+ * to its ServiceAccount. Writes the cluster's kubeconfig (admin) to --kubeconfig-out for kubectl in
+ * the specs. Runs until SIGTERM/SIGINT, then stops the dashboards (gracefully) and the cluster.
+ *
+ *   npx tsx tools/deploy/serve-in-cluster.ts --port 3700 --kubeconfig-out .real-cluster/e2e-3700/kubeconfig
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRealCluster } from '@/tools/real-cluster/index';
+import { type ImageServer, layoutImage } from './image';
+import { installChart, runDir, startInClusterServer } from './install';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string' }, 'kubeconfig-out': { type: 'string' } }, strict: true });
+  const port = Number(values.port);
+  if (!port || !values['kubeconfig-out']) throw new Error('usage: serve-in-cluster --port N --kubeconfig-out PATH');
+  const log = (line: string) => console.log(line);
+  const dir = runDir(`e2e-in-cluster-${port}`);
+  const app = layoutImage(path.join(dir, 'image'));
+  const cluster = await startRealCluster({
+    dir: path.join(path.dirname(path.resolve(values['kubeconfig-out'])), 'cluster'),
+    kubeconfigPath: path.resolve(values['kubeconfig-out']),
+    fleet: 'demo',
+    log,
+  });
+  const servers: ImageServer[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(servers.map((s) => s.stop('SIGTERM')));
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop(0));
+  process.on('SIGINT', () => void stop(0));
+  try {
+    const kubeconfig = cluster.kubeconfigPath as string;
+    const readOnly = installChart(kubeconfig, {
+      release: 'sidecar-fleet-ro',
+      namespace: 'sidecar-fleet-ro',
+      set: [`allowedHosts={localhost:${port + 1}}`, 'rbac.rollouts=false'],
+    });
+    const full = installChart(kubeconfig, {
+      release: 'sidecar-fleet',
+      namespace: 'sidecar-fleet',
+      set: [`allowedHosts={localhost:${port}}`],
+    });
+    // The read-only one first: Playwright waits for the first one's /readyz.
+    servers.push(
+      await startInClusterServer({ kubeconfig, installed: readOnly, apiServer: cluster.url, port: port + 1, dir, app, name: 'read-only' }),
+    );
+    servers.push(await startInClusterServer({ kubeconfig, installed: full, apiServer: cluster.url, port, dir, app, name: 'dashboard' }));
+    log(
+      `in-cluster dashboards: http://localhost:${port} (sidecar-fleet), http://localhost:${port + 1} (sidecar-fleet-ro, read-only); logs in ${dir}`,
+    );
+  } catch (e) {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+    await stop(1);
+  }
+}
+
+void main();
