@@ -33,7 +33,7 @@ export interface RenderOptions {
   values?: Record<string, unknown>;
 }
 
-function valueArgs(opts: RenderOptions): string[] {
+export function valueArgs(opts: RenderOptions): string[] {
   const args: string[] = [];
   for (const s of opts.set ?? []) args.push('--set', s);
   for (const [k, v] of Object.entries(opts.values ?? {})) args.push('--set-json', `${k}=${JSON.stringify(v)}`);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateClusterTls } from '@/lib/sim/tls';
 import { type RealCluster, startRealCluster } from '@/tools/real-cluster/index';
 import type { ImageServer } from './image';
-import { type Installed, installChart, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
+import { helmInstall, type Installed, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
 import { breakRollout, breakRolloutAsync, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
 let cluster: RealCluster;
@@ -52,17 +52,24 @@ beforeAll(async () => {
   kubeconfig = cluster.kubeconfigPath as string;
   await Promise.all([guardedFleet(kubeconfig, 'shop', 3), guardedFleet(kubeconfig, 'held', 2, { 'deploy-tests/hold': 'true' })]);
   port = await freePort();
-  installed = installChart(kubeconfig, {
-    ...RELEASE,
-    set: [
-      `allowedHosts={127.0.0.1:${port}}`,
-      // Short enough for a test: stale after 3 s, a 3 s drain delay on SIGTERM.
-      'readiness.maxStaleSeconds=3',
-      'shutdown.delaySeconds=3',
-      'logLevel=debug',
-    ],
-  });
+  // README, "Install with Helm" (the image is never pulled: KWOK plays the kubelet).
+  installed = helmInstall(kubeconfig, { ...RELEASE, set: helmValues() });
+  // One of the Deployment's pods, as the image runs it (tools/deploy/image.ts).
+  server = await startInClusterServer({ kubeconfig, installed, apiServer: cluster.url, port, dir });
+  app = path.join(dir, 'image', 'app');
 });
+
+function helmValues(): string[] {
+  return [
+    'image.repository=registry.example.com/platform/sidecar-fleet',
+    'image.tag=0.1.0',
+    `allowedHosts={127.0.0.1:${port}}`,
+    // Short enough for a test: stale after 3 s, a 3 s drain delay on SIGTERM.
+    'readiness.maxStaleSeconds=3',
+    'shutdown.delaySeconds=3',
+    'logLevel=debug',
+  ];
+}
 
 afterAll(async () => {
   await server?.stop('SIGKILL');
@@ -71,15 +78,19 @@ afterAll(async () => {
 });
 
 describe('the chart on a real API server', () => {
-  it('applies with a server-side dry run, then for real', () => {
-    // kubectl names each object as <kind>[.<group>]/<name>.
-    const line = (o: (typeof installed.objects)[number], suffix: string) =>
-      new RegExp(`^${o.kind.toLowerCase()}(\\.[a-z0-9.]+)?/${o.metadata.name} created${suffix}$`, 'm');
-    expect(installed.dryRun.trim().split('\n')).toHaveLength(installed.objects.length);
-    for (const o of installed.objects) {
-      expect(installed.dryRun, `${o.kind} ${o.metadata.name}`).toMatch(line(o, ' \\(server dry run\\)'));
-      expect(installed.applied, `${o.kind} ${o.metadata.name}`).toMatch(line(o, ''));
-    }
+  it('installs with helm (a server-side dry run first), and an upgrade keeps the session key', () => {
+    expect(installed.dryRun).toMatch(/^STATUS: pending-install$/m);
+    expect(installed.applied).toMatch(/^STATUS: deployed$/m);
+    // Every object of the release exists.
+    const names = kubectl(kubeconfig, ['get', '-f', '-', '-o', 'name'], installed.manifest).trim().split('\n');
+    expect(names).toHaveLength(installed.objects.length);
+    const key = () =>
+      kubectl(kubeconfig, ['-n', RELEASE.namespace, 'get', 'secret', 'sidecar-fleet-session', '-o', 'jsonpath={.data.session-secret}']);
+    const before = key();
+    expect(Buffer.from(before, 'base64').toString()).toMatch(/^[A-Za-z0-9]{48}$/);
+    const upgraded = helmInstall(kubeconfig, { ...RELEASE, set: [...helmValues(), 'podAnnotations.team=platform'] });
+    expect(upgraded.applied).toMatch(/^REVISION: 2$/m);
+    expect(key()).toBe(before);
   });
 
   it('rolls out two ready replicas behind its Service, guarded by its PodDisruptionBudget', async () => {
@@ -104,11 +115,6 @@ describe('the chart on a real API server', () => {
 });
 
 describe('the image, in-cluster, as the chart service account', () => {
-  beforeAll(async () => {
-    server = await startInClusterServer({ kubeconfig, installed, apiServer: cluster.url, port, dir });
-    app = path.join(dir, 'image', 'app');
-  });
-
   it('lays out the standalone server, its static assets and nothing to build with', () => {
     expect(existsSync(path.join(app, 'server.js'))).toBe(true);
     expect(existsSync(path.join(app, '.next', 'static'))).toBe(true);

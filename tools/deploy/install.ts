@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type K8sObject, parseManifests, type RenderOptions, renderChart } from './chart';
+import { CHART_DIR, helm, type K8sObject, parseManifests, type RenderOptions, renderChart, valueArgs } from './chart';
 import { type ImageServer, LAYOUT_ROOT, layoutImage, startImage, writeServiceAccountMount } from './image';
 
 export function kubectl(kubeconfig: string, args: string[], input?: string): string {
@@ -37,30 +37,47 @@ export interface Installed {
   applied: string;
 }
 
-/** Renders the chart and applies it: server-side dry run, then for real. The namespace is created first. */
-export function installChart(kubeconfig: string, opts: RenderOptions & { release: string; namespace: string }): Installed {
-  const manifest = renderChart(opts);
+/**
+ * Applies manifests as the README's plain-manifest install does: `kubectl apply --dry-run=server`,
+ * then for real, into an existing namespace.
+ */
+export function applyManifests(kubeconfig: string, manifest: string, release: string, namespace: string): Installed {
   const objects = parseManifests(manifest);
+  const dryRun = kubectl(kubeconfig, ['apply', '--dry-run=server', '-f', '-'], manifest);
+  const applied = kubectl(kubeconfig, ['apply', '-f', '-'], manifest);
+  return installed(release, namespace, manifest, objects, dryRun, applied);
+}
+
+function installed(release: string, namespace: string, manifest: string, objects: K8sObject[], dryRun: string, applied: string): Installed {
+  const deployment = objects.find((o) => o.kind === 'Deployment');
+  const sa = objects.find((o) => o.kind === 'ServiceAccount');
+  if (!deployment || !sa) throw new Error('no Deployment or ServiceAccount among the installed objects');
+  return { release, namespace, serviceAccount: sa.metadata.name, manifest, objects, deployment, dryRun, applied };
+}
+
+/** Renders the chart (`helm template`) and applies the result (server-side dry run, then for real). */
+export function installChart(kubeconfig: string, opts: RenderOptions & { release: string; namespace: string }): Installed {
   try {
     kubectl(kubeconfig, ['get', 'namespace', opts.namespace]);
   } catch {
     kubectl(kubeconfig, ['create', 'namespace', opts.namespace]);
   }
-  const dryRun = kubectl(kubeconfig, ['apply', '--dry-run=server', '-f', '-'], manifest);
-  const applied = kubectl(kubeconfig, ['apply', '-f', '-'], manifest);
-  const deployment = objects.find((o) => o.kind === 'Deployment');
-  const sa = objects.find((o) => o.kind === 'ServiceAccount');
-  if (!deployment || !sa) throw new Error('the chart rendered no Deployment or ServiceAccount');
-  return {
-    release: opts.release,
-    namespace: opts.namespace,
-    serviceAccount: sa.metadata.name,
-    manifest,
-    objects,
-    deployment,
-    dryRun,
-    applied,
-  };
+  return applyManifests(kubeconfig, renderChart(opts), opts.release, opts.namespace);
+}
+
+/**
+ * `helm upgrade --install --create-namespace` against the cluster, as the README's Helm install:
+ * `--dry-run=server` first (Helm renders with the cluster's answers, e.g. the session Secret's
+ * lookup), then for real. `dryRun` and `applied` hold Helm's output.
+ */
+export function helmInstall(kubeconfig: string, opts: RenderOptions & { release: string; namespace: string }): Installed {
+  const args = ['upgrade', '--install', opts.release, CHART_DIR, '--namespace', opts.namespace, '--create-namespace', ...valueArgs(opts)];
+  const helmRun = (more: string[]) =>
+    execFileSync(helm(), [...more, '--kubeconfig', kubeconfig], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const dryRun = helmRun([...args, '--dry-run=server']);
+  const applied = helmRun(args);
+  const manifest = helmRun(['get', 'manifest', opts.release, '--namespace', opts.namespace]);
+  return installed(opts.release, opts.namespace, manifest, parseManifests(manifest), dryRun, applied);
 }
 
 /** The ServiceAccount's user name, as the API server sees it. */
@@ -88,7 +105,9 @@ interface EnvVar {
 
 /** The dashboard container's env, secrets resolved as the kubelet would (read as the admin here). */
 export function containerEnv(kubeconfig: string, i: Installed, podName: string): Record<string, string> {
-  const spec = (i.deployment.spec as { template: { spec: { containers: Array<{ env?: EnvVar[] }> } } }).template.spec;
+  // The Deployment as it is in the cluster now (`kubectl set env` included), as the kubelet sees it.
+  const live = JSON.parse(kubectl(kubeconfig, ['-n', i.namespace, 'get', 'deployment', i.deployment.metadata.name, '-o', 'json']));
+  const spec = (live.spec as { template: { spec: { containers: Array<{ env?: EnvVar[] }> } } }).template.spec;
   const env: Record<string, string> = {};
   for (const v of spec.containers[0]?.env ?? []) {
     if (v.value !== undefined) env[v.name] = v.value;

@@ -6,12 +6,23 @@
  * shows the feature it serves broken. Needs `npx next build` first.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealCluster, startRealCluster } from '@/tools/real-cluster/index';
 import { type ImageServer, layoutImage } from './image';
-import { type Installed, installChart, issueToken, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
+import { MANIFEST_SET, MANIFESTS } from './chart';
+import {
+  applyManifests,
+  type Installed,
+  installChart,
+  issueToken,
+  kubectl,
+  runDir,
+  serviceAccountUser,
+  startInClusterServer,
+} from './install';
 import { EXPECTED_RULES, type ExpectedRule, expectedGrants } from './rbac-rules';
 import { breakRollout, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
@@ -24,7 +35,8 @@ let port: number;
 const servers: ImageServer[] = [];
 const RELEASE = { release: 'sidecar-fleet', namespace: 'sidecar-fleet' };
 const KRUISE_NS = 'kruise-system';
-const BASE_SET = () => [`allowedHosts={127.0.0.1:${port}}`, 'shutdown.delaySeconds=0'];
+/** The values deploy/manifests.yaml is rendered with, and this test's Host and drain delay. */
+const BASE_SET = () => [...MANIFEST_SET, `allowedHosts={127.0.0.1:${port}}`, 'shutdown.delaySeconds=0'];
 
 beforeAll(async () => {
   dir = runDir('rbac');
@@ -32,7 +44,32 @@ beforeAll(async () => {
   kubeconfig = cluster.kubeconfigPath as string;
   await guardedFleet(kubeconfig, 'shop', 3);
   port = await freePort();
-  installed = installChart(kubeconfig, { ...RELEASE, set: BASE_SET() });
+  // README, "Or: plain manifests": the namespace, the session Secret, deploy/manifests.yaml with the
+  // image replaced; then the port this test serves on as an accepted Host.
+  kubectl(kubeconfig, ['create', 'namespace', RELEASE.namespace]);
+  kubectl(kubeconfig, [
+    '-n',
+    RELEASE.namespace,
+    'create',
+    'secret',
+    'generic',
+    'sidecar-fleet-session',
+    `--from-literal=session-secret=${randomBytes(32).toString('hex')}`,
+  ]);
+  const manifest = readFileSync(MANIFESTS, 'utf8').replaceAll(
+    'registry.example.com/sidecar-fleet:0.1.0',
+    'registry.example.com/platform/sidecar-fleet:0.1.0',
+  );
+  installed = applyManifests(kubeconfig, manifest, RELEASE.release, RELEASE.namespace);
+  kubectl(kubeconfig, [
+    '-n',
+    RELEASE.namespace,
+    'set',
+    'env',
+    'deployment/sidecar-fleet',
+    `SIDECAR_FLEET_ALLOWED_HOSTS=127.0.0.1:${port}`,
+    'SIDECAR_FLEET_SHUTDOWN_DELAY_MS=0',
+  ]);
   app = layoutImage(path.join(dir, 'image'));
   // A service account bound to nothing: what every authenticated identity may do anyway.
   kubectl(kubeconfig, ['-n', RELEASE.namespace, 'create', 'serviceaccount', 'baseline']);
@@ -113,6 +150,22 @@ async function withoutRule<T>(role: RoleRef, rule: Pick<ExpectedRule, 'group' | 
 }
 
 const resourceArg = (r: Pick<ExpectedRule, 'group' | 'resource'>) => (r.group ? `${r.resource}.${r.group}` : r.resource);
+
+describe('the plain manifests', () => {
+  it('apply with a server-side dry run, then for real, and roll out', () => {
+    // kubectl names each object as <kind>[.<group>]/<name>.
+    const line = (o: (typeof installed.objects)[number], suffix: string) =>
+      new RegExp(`^${o.kind.toLowerCase()}(\\.[a-z0-9.]+)?/${o.metadata.name} ${suffix}$`, 'm');
+    expect(installed.dryRun.trim().split('\n')).toHaveLength(installed.objects.length);
+    for (const o of installed.objects) {
+      expect(installed.dryRun, `${o.kind} ${o.metadata.name}`).toMatch(line(o, 'created \\(server dry run\\)'));
+      expect(installed.applied, `${o.kind} ${o.metadata.name}`).toMatch(line(o, 'created'));
+    }
+    expect(installed.objects.map((o) => o.kind)).not.toContain('Secret');
+    const status = kubectl(kubeconfig, ['-n', RELEASE.namespace, 'rollout', 'status', 'deploy/sidecar-fleet', '--timeout=120s']);
+    expect(status).toContain('successfully rolled out');
+  });
+});
 
 describe('what the service account may do', () => {
   it.each([

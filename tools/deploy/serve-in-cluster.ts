@@ -1,6 +1,6 @@
 /**
- * The browser tests' in-cluster dashboards (playwright.in-cluster.config.ts), installed as the
- * README says on the real control plane with the demo fleet:
+ * The browser tests' in-cluster dashboards (playwright.in-cluster.config.ts), installed with helm as
+ * the README says, on the real control plane with the demo fleet:
  *   - release sidecar-fleet (token sign-in, the default values) served on --port;
  *   - release sidecar-fleet-ro (rbac.rollouts=false: a read-only dashboard) on --port + 1;
  * each one the image run as a pod of its Deployment, in-cluster, with a token the API server issued
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRealCluster } from '@/tools/real-cluster/index';
 import { type ImageServer, layoutImage } from './image';
-import { installChart, runDir, startInClusterServer } from './install';
+import { helmInstall, runDir, startInClusterServer } from './install';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: 'string' }, 'kubeconfig-out': { type: 'string' } }, strict: true });
@@ -43,12 +43,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   try {
     const kubeconfig = cluster.kubeconfigPath as string;
-    const readOnly = installChart(kubeconfig, {
+    const readOnly = helmInstall(kubeconfig, {
       release: 'sidecar-fleet-ro',
       namespace: 'sidecar-fleet-ro',
       set: [`allowedHosts={localhost:${port + 1}}`, 'rbac.rollouts=false'],
     });
-    const full = installChart(kubeconfig, {
+    const full = helmInstall(kubeconfig, {
       release: 'sidecar-fleet',
       namespace: 'sidecar-fleet',
       set: [`allowedHosts={localhost:${port}}`],
