@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateClusterTls } from '@/lib/sim/tls';
 import { type RealCluster, startRealCluster } from '@/tools/real-cluster/index';
+import { renderChart } from './chart';
 import type { ImageServer } from './image';
 import { helmInstall, type Installed, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
 import { breakRollout, breakRolloutAsync, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
@@ -91,6 +92,29 @@ describe('the chart on a real API server', () => {
     const upgraded = helmInstall(kubeconfig, { ...RELEASE, set: [...helmValues(), 'podAnnotations.team=platform'] });
     expect(upgraded.applied).toMatch(/^REVISION: 2$/m);
     expect(key()).toBe(before);
+  });
+
+  it("with an Ingress and a NetworkPolicy, proxy sign-in and read-only RBAC, still passes the API server's validation", () => {
+    const manifest = renderChart({
+      ...RELEASE,
+      set: [
+        ...helmValues(),
+        'ingress.enabled=true',
+        'ingress.className=nginx',
+        'ingress.hosts={fleet.example.com}',
+        'ingress.tls[0].secretName=fleet-tls',
+        'ingress.tls[0].hosts={fleet.example.com}',
+        'networkPolicy.enabled=true',
+        'networkPolicy.ingressFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx',
+        'auth.mode=proxy',
+        'auth.proxy.existingSecret=fleet-proxy',
+        'rbac.rollouts=false',
+      ],
+    });
+    const out = kubectl(kubeconfig, ['apply', '--dry-run=server', '-f', '-'], manifest);
+    expect(out).toMatch(/^ingress\.networking\.k8s\.io\/sidecar-fleet created \(server dry run\)$/m);
+    expect(out).toMatch(/^networkpolicy\.networking\.k8s\.io\/sidecar-fleet created \(server dry run\)$/m);
+    expect(out).toMatch(/^clusterrole\.rbac\.authorization\.k8s\.io\/sidecar-fleet-impersonate created \(server dry run\)$/m);
   });
 
   it('rolls out two ready replicas behind its Service, guarded by its PodDisruptionBudget', async () => {
