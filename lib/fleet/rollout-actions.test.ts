@@ -88,6 +88,7 @@ describe('seenFrom', () => {
     expect(seenFrom(meshSidecarSet())).toEqual({
       name: 'mesh',
       resourceVersion: '81234',
+      generation: 4,
       hash: 'b7x9wd4v2c5zq8mfx2lk4n9h6s7t8g5r4p2j9c6v4w8x2z5b7d9f2g4h6k8l2m4n',
       containers: [
         { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.1' },
@@ -110,6 +111,7 @@ describe('buildCanary by percent and count', () => {
     );
     expect(change.patchType).toBe('json');
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/1/name', value: 'log-agent' },
       { op: 'test', path: '/spec/containers/1/image', value: 'fluent/fluent-bit:3.0.4' },
       STRATEGY_TEST,
@@ -291,6 +293,7 @@ describe('buildCanary by selector', () => {
       }),
     );
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/updateStrategy', value: strategy },
@@ -382,6 +385,7 @@ describe('buildPromote', () => {
   it('lowers the partition to a step, guarding images and strategy', () => {
     const change = expectOk(buildPromote(seenFrom(meshSidecarSet(canary)), { step: { kind: 'percent', percent: 50 } }));
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/containers/1/name', value: 'log-agent' },
@@ -451,13 +455,17 @@ describe('buildPromote', () => {
 });
 
 describe('pause and resume', () => {
-  it('pauses with an unguarded merge patch', () => {
+  it('pauses with a JSON Patch guarded by the generation the user saw, and nothing else', () => {
     const change = expectOk(buildPause(seenFrom(meshSidecarSet())));
-    expect(change.patchType).toBe('merge');
-    expect(change.patch).toEqual({
-      metadata: { annotations: { 'sidecarfleet.io/guard-paused': null } },
-      spec: { updateStrategy: { paused: true } },
-    });
+    expect(change.patchType).toBe('json');
+    expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
+      { op: 'add', path: '/spec/updateStrategy/paused', value: true },
+    ]);
+    // A canary landed first (generation 5): this pause, built from the same view, does not apply.
+    const moved = meshSidecarSet();
+    moved.metadata.generation = 5;
+    expect(() => applyChange(moved, change)).toThrow();
     expect(applyChange(meshSidecarSet(), change).spec.updateStrategy).toEqual({ ...DEFAULT_STRATEGY, paused: true });
     expect(buildPause(seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }))).ok).toBe(false);
   });
@@ -466,6 +474,7 @@ describe('pause and resume', () => {
     const paused = meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true });
     const change = expectOk(buildResume(seenFrom(paused)));
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/containers/1/name', value: 'log-agent' },
@@ -538,6 +547,7 @@ describe('buildRollback', () => {
     const ss = meshSidecarSet(strategy);
     const change = expectOk(buildRollback(seenFrom(ss), { revision: revisionImages(revision) }));
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/updateStrategy', value: strategy },
