@@ -27,7 +27,7 @@ import {
 } from '@/lib/fleet/label-selector';
 import type { AdmissionPlugin, KObject, StoreReader } from '../types';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
-import { formatCpu, formatMemory, parseQuantity } from './quantity';
+import { formatCpu, formatMemory, parseQuantity } from '@/lib/fleet/quantity';
 import { evalExpr, parseExpr } from './resources-expr';
 import { findInjectionRevision, revisionSpec } from './revisions';
 import { SIDECARSETS, webhookDenied } from './sidecarset-webhook';

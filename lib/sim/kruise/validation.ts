@@ -26,7 +26,7 @@ import {
   notSupported,
   required,
 } from '@/lib/fleet/field-errors';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@/lib/fleet/quantity';
 import { ExprError, parseExpr } from './resources-expr';
 import { findInjectionRevision } from './revisions';
 
