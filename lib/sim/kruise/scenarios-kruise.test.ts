@@ -338,14 +338,16 @@ describe('validation over HTTP', () => {
     expect(clash).toMatchObject({ code: 500, message: `${PREFIX}spec.containers: Invalid value: "v": container v already exist in val` });
   });
 
-  scenario('schema errors are 422 Invalid from the API server, before the webhook', async (k) => {
+  scenario('schema errors are 422 Invalid from the API server, after the mutating webhook; a wrong type is its 400', async (k) => {
     const policy = await failure(
       k,
       createSidecarSet(k, 'val-422', { ...ok, injectionStrategy: { revision: { revisionName: 'x', policy: 'Sometimes' } } }),
     );
     expect(policy.code).toBe(422);
     expect(policy.reason).toBe('Invalid');
-    expect(policy.message).toContain('spec.injectionStrategy.revision.policy');
+    expect(policy.message).toBe(
+      'SidecarSet.apps.kruise.io "val-422" is invalid: spec.injectionStrategy.revision.policy: Unsupported value: "Sometimes": supported values: "Always", "Partial"',
+    );
     const rp = await failure(
       k,
       createSidecarSet(k, 'val-422', {
@@ -355,12 +357,21 @@ describe('validation over HTTP', () => {
         ],
       }),
     );
+    // The misspelt fields are pruned; the webhook's Go types then write the required
+    // targetContainersMode as "" (no omitempty), which the schema's enum refuses.
     expect(rp.code).toBe(422);
-    expect(rp.message).toContain('targetContainersMode');
+    expect(rp.message).toBe(
+      'SidecarSet.apps.kruise.io "val-422" is invalid: spec.containers[0].resourcesPolicy.targetContainersMode: Unsupported value: "": supported values: "sum", "max"',
+    );
     const upper = await failure(k, createSidecarSet(k, 'Val', ok));
     expect(upper.code).toBe(422);
+    // The mutating webhook decodes the object into Kruise's Go types first and refuses a wrong type.
     const typed = await failure(k, createSidecarSet(k, 'val-422', { ...ok, updateStrategy: { paused: 'yes' } }));
-    expect(typed.code).toBe(422);
+    expect(typed).toEqual({
+      code: 400,
+      message:
+        'admission webhook "msidecarset.kb.io" denied the request: json: cannot unmarshal string into Go struct field SidecarSetUpdateStrategy.spec.updateStrategy.paused of type bool',
+    });
   });
 
   scenario('v1alpha1 is converted: spec.namespace wins and reads back as a namespaceSelector', async (k) => {

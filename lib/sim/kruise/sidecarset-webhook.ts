@@ -7,20 +7,42 @@
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { type AdmissionPlugin, ApiError, type KObject } from '../types';
-import { convertSidecarSet, V1BETA1 } from './conversion';
+import { convertSidecarSet, V1ALPHA1, V1BETA1 } from './conversion';
 import { defaultSidecarSet } from './defaults';
 import { aggregate } from '@/lib/fleet/field-errors';
+import { goDecodeError, goMarshal } from '@/lib/fleet/go-json';
+import { KRUISE_GO_TYPES } from '@/lib/fleet/kruise-go-types';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
 import { type ValidationOptions, validateConflicts, validateSidecarSet } from './validation';
 
 export const SIDECARSETS = 'apps.kruise.io/sidecarsets';
 export const VALIDATING_WEBHOOK = 'vsidecarset.kb.io';
+export const MUTATING_WEBHOOK = 'msidecarset.kb.io';
 
-export function webhookDenied(webhook: string, message: string): ApiError {
-  return new ApiError(500, '', `admission webhook "${webhook}" denied the request: ${message}`);
+/** A webhook's refusal as the API server relays it: the webhook's code, no reason. */
+export function webhookDenied(webhook: string, message: string, code = 500): ApiError {
+  return new ApiError(code, '', `admission webhook "${webhook}" denied the request: ${message}`);
 }
 
-/** Defaults plus hash annotations, on a copy. */
+/**
+ * The mutating webhook first decodes the object into the Go types of the version it was sent in,
+ * and answers 400 with the decoder's error when a value has the wrong JSON type (before the API
+ * server's schema validation, which runs after mutating admission).
+ */
+function decodeError(obj: KObject): string | undefined {
+  const err = goDecodeError((obj as { spec?: unknown }).spec, 'v1beta1.SidecarSetSpec', KRUISE_GO_TYPES, {
+    struct: 'SidecarSet',
+    path: ['spec'],
+  });
+  return err && obj.apiVersion === V1ALPHA1 ? err.replaceAll('v1beta1.', 'v1alpha1.') : err;
+}
+
+/**
+ * Defaults plus hash annotations, on a copy. The webhook decodes the object into Kruise's Go types
+ * and answers with a patch to their re-marshalled form, so the stored spec is what Go writes:
+ * fields Go omits when empty are dropped (`paused: false`), fields it always writes appear
+ * (`resourcesPolicy.targetContainersMode: ""`), quantities become canonical.
+ */
 export function mutateSidecarSet(obj: KObject): KObject {
   const beta = convertSidecarSet(structuredClone(obj), V1BETA1);
   const ss = beta as unknown as SidecarSet;
@@ -31,6 +53,7 @@ export function mutateSidecarSet(obj: KObject): KObject {
     [KRUISE.sidecarSetHash]: sidecarSetSpecHash(ss.spec),
     [KRUISE.sidecarSetHashWithoutImage]: sidecarSetSpecHashWithoutImage(ss.spec),
   };
+  ss.spec = JSON.parse(goMarshal(ss.spec, 'v1beta1.SidecarSetSpec', KRUISE_GO_TYPES)) as SidecarSet['spec'];
   return beta;
 }
 
@@ -42,6 +65,8 @@ export function sidecarSetWebhook(opts: ValidationOptions = {}): AdmissionPlugin
     mutate(obj, _old, ctx) {
       // The webhooks are registered for sidecarsets, not sidecarsets/status.
       if (ctx.subresource) return undefined;
+      const err = decodeError(obj);
+      if (err) throw webhookDenied(MUTATING_WEBHOOK, err, 400);
       return mutateSidecarSet(obj);
     },
     validate(obj, old, ctx) {
