@@ -179,13 +179,14 @@ describe('status and revisions', () => {
         blockOwnerDeletion: true,
       },
     ]);
+    // Marshalled from maps (history_control.go, getPatch): keys sorted.
     expect(Object.keys(((rev as ControllerRevision).data as { spec: object }).spec)).toEqual([
       '$patch',
-      'volumes',
       'containers',
-      'initContainers',
       'imagePullSecrets',
+      'initContainers',
       'patchPodMetadata',
+      'volumes',
     ]);
     // Pods created after the first status carry the revision; the first ones may not.
     createPods(1, { app: 'web' }, 'late');

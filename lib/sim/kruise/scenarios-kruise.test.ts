@@ -157,13 +157,14 @@ describe('revisions', () => {
       expect(r.metadata.name).toMatch(/^hist-[bcdfghjklmnpqrstvwxz2456789]+$/);
       expect(r.metadata.labels?.['kruise.io/sidecarset-name']).toBe('hist');
       expect(r.metadata.labels?.['controller.kubernetes.io/hash']).toBe(r.metadata.name.slice('hist-'.length));
+      // Kruise marshals the revision data from maps: keys sorted.
       expect(Object.keys((r.data as { spec: object }).spec)).toEqual([
         '$patch',
-        'volumes',
         'containers',
-        'initContainers',
         'imagePullSecrets',
+        'initContainers',
         'patchPodMetadata',
+        'volumes',
       ]);
     }
     // Revision 4 ran busybox:1.33. Going back reuses it as number 7; nothing new is created.
