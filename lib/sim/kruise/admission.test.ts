@@ -617,8 +617,8 @@ describe('pod injection (pkg/webhook/pod/mutating/sidecarset.go)', () => {
       { name: 'data', mountPath: '/per-pod', subPathExpr: '$(LOG_DIR)' },
     ]);
     expect(c?.env).toEqual([
-      { name: 'LOG_DIR', value: '/logs' },
       { name: 'IS_INJECTED', value: 'true' },
+      { name: 'LOG_DIR', value: '/logs' },
     ]);
   });
 

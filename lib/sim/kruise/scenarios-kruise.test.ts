@@ -75,13 +75,21 @@ describe('pod injection', () => {
     expect(p.spec.containers.map((c) => c.name)).toEqual(['proxy', 'app', 'log-agent']);
     expect(p.spec.initContainers?.map((c) => c.name)).toEqual(['log-init']);
     expect(p.spec.containers[0]?.env).toEqual([{ name: 'IS_INJECTED', value: 'true' }]);
+    // The sidecar's own env and IS_INJECTED, then the transferred env.
     expect(p.spec.containers[2]?.env).toEqual([
-      { name: 'LOG_FORMAT', value: 'json' },
       { name: 'IS_INJECTED', value: 'true' },
+      { name: 'LOG_FORMAT', value: 'json' },
     ]);
     expect(p.spec.initContainers?.[0]?.env).toEqual([{ name: 'IS_INJECTED', value: 'true' }]);
-    // Only mounted volumes are copied, SidecarSet by SidecarSet (namespace-restricted ones first); secrets are merged.
-    expect(p.spec.volumes?.map((v) => v.name).filter((n) => !n.startsWith('kube-api-access'))).toEqual(['log-buffer', 'proxy-certs']);
+    // Only mounted volumes are copied, SidecarSet by SidecarSet; secrets are merged. Both SidecarSets
+    // are cluster-scoped (no kubernetes.io/metadata.name in their namespaceSelector), and Kruise
+    // lists those from an index whose order is a Go map's, so the volumes come in either order.
+    expect(
+      p.spec.volumes
+        ?.map((v) => v.name)
+        .filter((n) => !n.startsWith('kube-api-access'))
+        .sort(),
+    ).toEqual(['log-buffer', 'proxy-certs']);
     expect(p.spec.imagePullSecrets).toEqual([{ name: 'registry-cred' }]);
     const ann = p.metadata.annotations ?? {};
     expect(ann['kruise.io/sidecarset-injected-list']).toBe('inj-log,inj-mesh');
