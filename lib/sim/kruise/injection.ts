@@ -90,7 +90,8 @@ function chooseVersion(ss: SidecarSet, pod: Pod, store: StoreReader, opts: Injec
   if (!r || (r.revisionName == null && r.customVersion == null)) return latest;
   const found = findInjectionRevision(store, ss, opts.kruiseNamespace);
   if (!found.revision) {
-    throw webhookDenied(POD_WEBHOOK, `sidecarSet ${ss.metadata.name} inject revision not found: ${found.error}`);
+    // pod_create_update_handler.go answers the lookup's error as it is (admission.Errored).
+    throw webhookDenied(POD_WEBHOOK, found.error ?? '');
   }
   const hspec = revisionSpec(found.revision);
   const historical: ChosenVersion = {

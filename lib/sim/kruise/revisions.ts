@@ -61,7 +61,8 @@ export function findInjectionRevision(
   if (!r) return {};
   if (r.revisionName != null) {
     const rev = store.get(REVISIONS, namespace, r.revisionName) as unknown as ControllerRevision | undefined;
-    return rev ? { revision: rev } : { error: `controllerrevisions.apps "${r.revisionName}" not found` };
+    // Kruise reads through controller-runtime's cache, whose NotFound names the kind (ControllerRevision.apps).
+    return rev ? { revision: rev } : { error: `ControllerRevision.apps "${r.revisionName}" not found` };
   }
   if (r.customVersion != null) {
     const all = listRevisions(store, ss.metadata.name, namespace).filter(
@@ -70,7 +71,8 @@ export function findInjectionRevision(
     const rev = all[all.length - 1];
     return rev
       ? { revision: rev }
-      : { error: `no ControllerRevision found for sidecarSet ${ss.metadata.name} with customVersion ${r.customVersion}` };
+      : // history_control.go, generateNotFoundError: named after the SidecarSet.
+        { error: `ControllerRevision.apps "${ss.metadata.name}" not found` };
   }
   return {};
 }
