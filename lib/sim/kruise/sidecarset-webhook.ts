@@ -37,6 +37,8 @@ function decodeError(obj: KObject): string | undefined {
   return err && obj.apiVersion === V1ALPHA1 ? err.replaceAll('v1beta1.', 'v1alpha1.') : err;
 }
 
+const goSpec = (spec: unknown) => goMarshal(spec, 'v1beta1.SidecarSetSpec', KRUISE_GO_TYPES);
+
 /**
  * Defaults plus hash annotations, on a copy. The webhook decodes the object into Kruise's Go types
  * and answers with a patch to their re-marshalled form, so the stored spec is what Go writes:
@@ -53,8 +55,22 @@ export function mutateSidecarSet(obj: KObject): KObject {
     [KRUISE.sidecarSetHash]: sidecarSetSpecHash(ss.spec),
     [KRUISE.sidecarSetHashWithoutImage]: sidecarSetSpecHashWithoutImage(ss.spec),
   };
-  ss.spec = JSON.parse(goMarshal(ss.spec, 'v1beta1.SidecarSetSpec', KRUISE_GO_TYPES)) as SidecarSet['spec'];
+  ss.spec = JSON.parse(goSpec(ss.spec)) as SidecarSet['spec'];
   return beta;
+}
+
+/**
+ * Whether the defaults and hashes changed nothing Go would see. The webhook then allows the
+ * request without a patch (reflect.DeepEqual of the decoded object before and after), and the
+ * object is stored as it was sent: a `paused: false` written over `paused: true` stays.
+ */
+function unchangedForGo(sent: KObject, mutated: KObject): boolean {
+  const before = convertSidecarSet(sent, V1BETA1) as unknown as SidecarSet;
+  const after = mutated as unknown as SidecarSet;
+  const hashes = [KRUISE.sidecarSetHash, KRUISE.sidecarSetHashWithoutImage];
+  return (
+    hashes.every((k) => before.metadata.annotations?.[k] === after.metadata.annotations?.[k]) && goSpec(before.spec) === goSpec(after.spec)
+  );
 }
 
 export function sidecarSetWebhook(opts: ValidationOptions = {}): AdmissionPlugin {
@@ -67,7 +83,8 @@ export function sidecarSetWebhook(opts: ValidationOptions = {}): AdmissionPlugin
       if (ctx.subresource) return undefined;
       const err = decodeError(obj);
       if (err) throw webhookDenied(MUTATING_WEBHOOK, err, 400);
-      return mutateSidecarSet(obj);
+      const mutated = mutateSidecarSet(obj);
+      return unchangedForGo(obj, mutated) ? undefined : mutated;
     },
     validate(obj, old, ctx) {
       if (ctx.subresource) return;
