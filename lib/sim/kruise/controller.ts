@@ -437,13 +437,16 @@ export class SidecarSetController implements SimController {
   ): void {
     const all: Record<string, unknown> = { ...parseInplaceUpdateState(p) };
     const cur = all[ssName] as
-      | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> }
+      | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID?: string }> }
       | undefined;
+    // InPlaceUpdateContainerStatus has `imageID,omitempty` (apis/apps/pub/inplace_update.go): a
+    // container that had no image yet (a failed pull) is recorded as {}.
+    const statuses = Object.fromEntries(Object.entries(changed).map(([c, { imageID }]) => [c, imageID ? { imageID } : {}]));
     // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
     all[ssName] = {
       revision: cur?.revision ?? ssHash,
       updateTimestamp: cur?.updateTimestamp ?? now,
-      lastContainerStatuses: sortKeys({ ...(cur?.lastContainerStatuses ?? {}), ...changed }),
+      lastContainerStatuses: sortKeys({ ...(cur?.lastContainerStatuses ?? {}), ...statuses }),
     };
     ann[KRUISE.inplaceUpdateState] = JSON.stringify(sortKeys(all));
   }
