@@ -41,9 +41,16 @@ export function observePod(p: Pod): Record<string, unknown> {
   };
 }
 
-/** Pods sorted by everything but their generated names, so two clusters' pods line up. */
+/** Fields whose values differ from run to run (times), left out of the key pods are sorted by. */
+const RUN_VARYING = new Set(['updateTimestamp', 'lastTransitionTime', 'creationTimestamp']);
+
+/**
+ * Pods sorted by everything but their generated names and the times in them, so two clusters'
+ * pods line up: pods alike but for a time must not be ordered by it, or a pod of one kind on one
+ * cluster would be compared with a pod of another kind on the other.
+ */
 export function observePods(pods: Pod[]): Array<Record<string, unknown>> {
-  const key = (o: Record<string, unknown>) => JSON.stringify({ ...o, name: undefined });
+  const key = (o: Record<string, unknown>) => JSON.stringify({ ...o, name: undefined }, (k, v) => (RUN_VARYING.has(k) ? undefined : v));
   return pods.map(observePod).sort((a, b) => key(a).localeCompare(key(b)));
 }
 

@@ -91,8 +91,6 @@ describe('rolling upgrades over HTTP', () => {
     await jsonPatch(k, 'fail', setImage('docker.io/library/busybox:1.36-broken'));
     const failing = await waitFor('two pods failing to pull', async () => {
       const pods = await listPods(k, NS, 'sidecar=fail');
-      observeThePods(k, 'fail pods stalled', pods);
-      await observeTheSidecarSet(k, 'fail stalled', 'fail');
       const bad = pods.filter((p) =>
         p.status?.containerStatuses?.some(
           (c) => c.name === 'agent' && /ErrImagePull|ImagePullBackOff/.test(c.state?.waiting?.reason ?? ''),
@@ -104,6 +102,8 @@ describe('rolling upgrades over HTTP', () => {
     await waitForStatus(k, 'fail', { matchedPods: 6, updatedPods: 2, readyPods: 4, updatedReadyPods: 0 });
     await sleep(600);
     const pods = await listPods(k, NS, 'sidecar=fail');
+    observeThePods(k, 'fail pods stalled', pods);
+    await observeTheSidecarSet(k, 'fail stalled', 'fail');
     expect(withImage(pods, 'docker.io/library/busybox:1.36-broken').sort()).toEqual(failing.map((p) => p.metadata.name).sort());
     const stalled = (await getSidecarSet(k, 'fail')).status;
     // updatedReadyPods is omitempty in Kruise's Go status: absent when 0.
