@@ -439,14 +439,15 @@ export class SidecarSetController implements SimController {
     const cur = all[ssName] as
       | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID?: string }> }
       | undefined;
+    // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
+    const merged = { ...(cur?.lastContainerStatuses ?? {}), ...changed };
     // InPlaceUpdateContainerStatus has `imageID,omitempty` (apis/apps/pub/inplace_update.go): a
     // container that had no image yet (a failed pull) is recorded as {}.
-    const statuses = Object.fromEntries(Object.entries(changed).map(([c, { imageID }]) => [c, imageID ? { imageID } : {}]));
-    // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
+    const statuses = Object.fromEntries(Object.entries(merged).map(([c, { imageID }]) => [c, imageID ? { imageID } : {}]));
     all[ssName] = {
       revision: cur?.revision ?? ssHash,
       updateTimestamp: cur?.updateTimestamp ?? now,
-      lastContainerStatuses: sortKeys({ ...(cur?.lastContainerStatuses ?? {}), ...statuses }),
+      lastContainerStatuses: sortKeys(statuses),
     };
     ann[KRUISE.inplaceUpdateState] = JSON.stringify(sortKeys(all));
   }
