@@ -13,7 +13,6 @@ import {
   failure,
   getSidecarSet,
   jsonPatch,
-  type KruiseCluster,
   kubectl,
   listPods,
   listRevisions,
