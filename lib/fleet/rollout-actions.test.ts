@@ -357,7 +357,8 @@ describe('validateUpdateStrategy (validateSidecarSetUpdateStrategy in pkg/webhoo
     expect(validateUpdateStrategy({ type: 'RollingUpdate', partition: 0, selector: { matchLabels: { a: 'b' } } })).toEqual([]);
     const s = { type: 'RollingUpdate', partition: '0%', selector: { matchLabels: { a: 'b' } } };
     expect(validateUpdateStrategy(s)).toEqual([
-      'updateStrategy: Invalid value: "{Type:\\"RollingUpdate\\", Partition:\\"0%\\", Selector:{MatchLabels:{A:\\"b\\"}}}": Partition and Selector cannot be used together',
+      // fmt's %++v of the strategy: the selector and the IntOrStrings through their String methods.
+      'updateStrategy: Invalid value: "&{Type:RollingUpdate Paused:false Selector:&LabelSelector{MatchLabels:map[string]string{a: b,},MatchExpressions:[]LabelSelectorRequirement{},} Partition:0% MaxUnavailable:<nil> PriorityStrategy:<nil> ScatterStrategy:[]}": Partition and Selector cannot be used together',
     ]);
   });
   it('checks partition and maxUnavailable formats; over 100% and 0 are accepted', () => {
