@@ -19,7 +19,7 @@ import { visiblePreview } from '@/lib/fleet/rollout-visibility';
 import { requestSession } from '@/lib/k8s/auth/request';
 import { fleetReader, requestVisibility } from '@/lib/k8s/fleet';
 import { rolloutAccess } from '@/lib/k8s/access-review';
-import type { FleetSession } from '@/lib/k8s/fleet';
+import { type FleetSession, serverSession } from '@/lib/k8s/fleet';
 import { pauseAllRollouts as pauseEveryRollout } from '@/lib/k8s/pause-all';
 import { rolloutContext } from '@/lib/k8s/rollout-reads';
 import { applyRolloutChange } from '@/lib/k8s/rollout-writes';
@@ -88,7 +88,7 @@ async function previewOrApply(
   }
   if (preview.refusal) return { ...refused(preview.refusal), preview };
   const name = snapshot.sidecarSet.metadata.name;
-  const r = await applyRolloutChange(session, name, built.change);
+  const r = await applyRolloutChange(session, name, built.change, { auditSession: serverSession() });
   if (!r.ok) {
     if (r.error.kind === 'Forbidden')
       console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
@@ -140,6 +140,7 @@ export async function startCanary(_prev: ActionState, form: FormData): Promise<A
       image: v.image,
       scope: scope.scope,
       ...(v.maxUnavailable !== undefined ? { maxUnavailable: parseIntOrPercent(v.maxUnavailable) } : {}),
+      ...(v.confirmName ? { confirmName: v.confirmName } : {}),
     });
     return previewOrApply(session, snapshot, built, v.intent, 'Canary started');
   });
@@ -221,7 +222,7 @@ async function applyOneClick(name: string, build: (snapshot: RolloutSnapshot) =>
   if (isState(snapshot)) return snapshot;
   const built = build(snapshot);
   if (!built.ok) return refused(built.message, built.fieldErrors);
-  const r = await applyRolloutChange(session, name, built.change);
+  const r = await applyRolloutChange(session, name, built.change, { auditSession: serverSession() });
   if (!r.ok) {
     if (r.error.kind === 'Forbidden')
       console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
@@ -242,7 +243,7 @@ export async function pauseAllRollouts(_prev: PauseAllState, form: FormData): Pr
       console.warn(`[rollout] refused pause-all for ${session.identity.user}: ${access.reason}`);
       return { ok: false, message: `Forbidden: ${access.reason}.`, at: Date.now() };
     }
-    const r = await pauseEveryRollout(session);
+    const r = await pauseEveryRollout(session, { auditSession: serverSession() });
     if (!r.ok) return { ok: false, message: r.error.message, at: Date.now() };
     revalidatePath('/');
     const { paused, failed } = r.value;

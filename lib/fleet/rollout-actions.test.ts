@@ -164,14 +164,16 @@ describe('buildCanary by percent and count', () => {
     });
   });
 
-  it('uses an int 0 for a 100% canary ("0%" counts as a set partition for Kruise)', () => {
-    const change = expectOk(
-      buildCanary(seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '90%' })), {
-        container: 'istio-proxy',
-        image: 'docker.io/istio/proxyv2:1.21.0',
-        scope: { kind: 'percent', percent: 100 },
-      }),
-    );
+  it('uses an int 0 for a 100% canary ("0%" counts as a set partition for Kruise), once the name is typed', () => {
+    const seen = seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '90%' }));
+    const req = { container: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.21.0', scope: { kind: 'percent' as const, percent: 100 } };
+    // The whole fleet: refused without the SidecarSet's name, as Promote to the whole fleet is.
+    const unconfirmed = buildCanary(seen, req);
+    expect(unconfirmed.ok === false && unconfirmed.fieldErrors).toEqual({
+      confirmName: ["This canary covers every matched pod: type the SidecarSet's name, mesh, to roll out to the whole fleet."],
+    });
+    expect(buildCanary(seen, { ...req, scope: { kind: 'count', count: seen.matchedPods } }).ok).toBe(false);
+    const change = expectOk(buildCanary(seen, { ...req, confirmName: 'mesh' }));
     expect(change.patch).toContainEqual({ op: 'add', path: '/spec/updateStrategy/partition', value: 0 });
   });
 

@@ -266,6 +266,15 @@ export interface CanaryRequest {
   scope: CanaryScope;
   /** Text from the form, e.g. "1" or "10%"; undefined keeps the current value. */
   maxUnavailable?: IntOrString;
+  /** The SidecarSet's name typed by the user: required when the canary covers every matched pod. */
+  confirmName?: string;
+}
+
+/** A canary by count or percent that covers every matched pod is a rollout to the whole fleet. */
+export function canaryCoversAll(seen: SeenSidecarSet, scope: CanaryScope): boolean {
+  if (scope.kind === 'percent') return scope.percent >= 100;
+  if (scope.kind === 'count') return seen.matchedPods > 0 && scope.count >= seen.matchedPods;
+  return false;
 }
 
 export function buildCanary(seen: SeenSidecarSet, req: CanaryRequest): BuildResult {
@@ -313,6 +322,10 @@ export function buildCanary(seen: SeenSidecarSet, req: CanaryRequest): BuildResu
       }
       // "0%" would count as a set partition for Kruise; the whole fleet is an int 0.
       partition = scope.percent === 100 ? 0 : `${100 - scope.percent}%`;
+    }
+    if (canaryCoversAll(seen, scope) && req.confirmName !== seen.name) {
+      const msg = `This canary covers every matched pod: type the SidecarSet's name, ${seen.name}, to roll out to the whole fleet.`;
+      return refuse(msg, { confirmName: [msg] });
     }
     // A selector left from an earlier canary would be refused with a set partition, and would
     // narrow this canary to its pods: the canary by count is over the whole SidecarSet.

@@ -199,9 +199,14 @@ export async function requestVisibility(reader: FleetReader = fleetReader()): Pr
 
 export async function getClusterInfo(): Promise<ClusterInfo> {
   const reader = fleetReader();
+  const mode = authSettings().mode;
   // Which cluster and as whom: only for someone who may use the dashboard.
-  await requestVisibility(reader);
-  return reader.getClusterInfo();
+  const session = mode === 'local' ? undefined : await requestSession();
+  const info = await reader.getClusterInfo();
+  if (!session || session.serverIdentity) return { ...info, auth: { mode, signedIn: false } };
+  // Acting as this person: their name, not the kubeconfig entry or its context.
+  const { context: _context, ...rest } = info;
+  return { ...rest, user: session.identity.user, auth: { mode, signedIn: mode === 'token' } };
 }
 
 export async function getOverview(): Promise<OverviewView> {

@@ -85,6 +85,12 @@ export interface ApplyOptions {
   /** Ask the API server to validate without persisting (no pod labels, no Event). */
   dryRun?: boolean;
   cache?: FleetCache;
+  /**
+   * Who writes the audit Event: the dashboard's own identity when a person acts through it (a
+   * person need not be allowed to create Events for their action to be recorded; the message
+   * names them). Default: the acting session.
+   */
+  auditSession?: FleetSession;
 }
 
 /**
@@ -153,7 +159,7 @@ export async function applyRolloutChange(
     outcome.labelled = { done, failed };
   }
 
-  const event = await writeRolloutEvent(session, {
+  const event = await writeRolloutEvent(opts.auditSession ?? session, {
     sidecarSet: patched.metadata,
     apiVersion: `${SIDECARSET_GROUP}/${version.value}`,
     reason: ACTION_EVENT_REASON[change.action],

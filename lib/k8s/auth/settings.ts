@@ -41,7 +41,7 @@ function positive(v: string | undefined, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-export function parseAuthSettings(env: NodeJS.ProcessEnv): AuthSettings {
+export function parseAuthSettings(env: Record<string, string | undefined>): AuthSettings {
   const raw = (env.SIDECAR_FLEET_AUTH ?? 'local').trim();
   if (!(AUTH_MODES as readonly string[]).includes(raw)) {
     throw new Error(`SIDECAR_FLEET_AUTH must be one of ${AUTH_MODES.join(', ')}, not "${raw}"`);
