@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type NextRequest, NextResponse } from 'next/server';
+import { checkActionId, checkActionParts } from '@/lib/http/action-envelope';
+import { logRefusal } from '@/lib/http/refusal-log';
 import { identityFrom } from '@/lib/k8s/auth/request';
 import { cookieOptions, readSession, SESSION_COOKIE, sealSession } from '@/lib/k8s/auth/session';
 import { authSettings } from '@/lib/k8s/auth/settings';
@@ -36,6 +40,40 @@ function unauthorized(req: NextRequest, message: string, signInPage: boolean): N
   return NextResponse.redirect(to, 303);
 }
 
+let knownActions: ReadonlySet<string> | undefined | null = null;
+
+/** The server action ids of this build (the manifest next build writes); undefined when unreadable. */
+function actionIds(): ReadonlySet<string> | undefined {
+  if (knownActions !== null) return knownActions;
+  try {
+    const file = path.join(process.cwd(), '.next', 'server', 'server-reference-manifest.json');
+    const m = JSON.parse(readFileSync(file, 'utf8')) as { node?: Record<string, unknown> };
+    knownActions = new Set(Object.keys(m.node ?? {}));
+  } catch {
+    knownActions = undefined;
+  }
+  return knownActions;
+}
+
+/** A server action request whose envelope is not what this dashboard's pages send: 400, one log line. */
+async function malformedAction(req: NextRequest, id: string): Promise<NextResponse | undefined> {
+  let check = checkActionId(id, actionIds());
+  if (check.ok) {
+    if (!(req.headers.get('content-type') ?? '').startsWith('multipart/form-data')) check = { ok: false, why: 'not a form submission' };
+    else {
+      try {
+        const form = await req.clone().formData();
+        check = checkActionParts([...form.entries()].map(([k, v]) => [k, typeof v === 'string' ? v : 'file']));
+      } catch {
+        check = { ok: false, why: 'unreadable form body' };
+      }
+    }
+  }
+  if (check.ok) return undefined;
+  logRefusal('malformed server action request', { why: check.why, path: req.nextUrl.pathname.slice(0, 200) });
+  return NextResponse.json({ error: { kind: 'Invalid', message: 'Refused: a malformed action request.' } }, { status: 400 });
+}
+
 function csp(nonce: string): string {
   const dev = process.env.NODE_ENV === 'development';
   return [
@@ -64,7 +102,10 @@ function isSecure(req: NextRequest): boolean {
 export async function proxy(req: NextRequest): Promise<NextResponse> {
   const settings = authSettings();
   const host = (req.headers.get('host') ?? '').toLowerCase();
-  if (!settings.allowedHosts.includes(host)) return plain(421, 'This host name is not served here.');
+  if (!settings.allowedHosts.includes(host)) {
+    logRefusal('foreign Host header', { path: req.nextUrl.pathname.slice(0, 200) });
+    return plain(421, 'This host name is not served here.');
+  }
   if (!SAFE_METHODS.has(req.method)) {
     const origin = req.headers.get('origin');
     let originHost = '';
@@ -101,6 +142,12 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
     // An expired cookie is cleared on the sign-in page rather than carried around.
     const s = await readSession(req.cookies.get(SESSION_COOKIE)?.value, settings);
     clearCookie = s.state === 'expired';
+  }
+
+  const action = req.method === 'POST' ? req.headers.get('next-action') : null;
+  if (action !== null) {
+    const refused = await malformedAction(req, action);
+    if (refused) return refused;
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');

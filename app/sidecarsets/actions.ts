@@ -54,8 +54,13 @@ async function guarded<T extends ActionState>(fn: () => Promise<T>): Promise<T |
   try {
     return await fn();
   } catch (e) {
-    const noCluster = e instanceof Error && e.name === 'NoClusterConfiguredError';
-    if (!noCluster) console.error('[rollout] action failed', e);
+    // No cluster configured, or no longer signed in: the message says what to do.
+    const noCluster = e instanceof Error && (e.name === 'NoClusterConfiguredError' || e.name === 'NotSignedIn');
+    // One line, no stack: the person gets a message; the log says what failed.
+    if (!noCluster)
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'rollout action failed', error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+      );
     return { ok: false, message: noCluster ? (e as Error).message : 'The server could not complete the action.', at: Date.now() };
   }
 }

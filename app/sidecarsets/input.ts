@@ -129,8 +129,10 @@ export const RESUME_FORM = z.object({ name: SIDECARSET_NAME, seen: seenJson });
 export const PAUSE_ALL_FORM = z.object({ confirm: z.literal('pause-all', 'Confirm to pause every rollout.') });
 
 /** The form as an object: a key sent once is a string, a key sent several times an array. */
-export function formFields(form: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
+export function formFields(form: unknown): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
   const out: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+  // Whatever arrived instead of a form has no fields: the schema then says what is missing.
+  if (!(form instanceof FormData)) return out;
   for (const key of new Set(form.keys())) {
     const all = form.getAll(key);
     out[key] = all.length > 1 ? all : (all[0] as FormDataEntryValue);
