@@ -1,3 +1,12 @@
+/** Headers every response carries; the per-request Content-Security-Policy (with its nonce) is set in proxy.ts. */
+const securityHeaders = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'no-referrer' },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The container image (Dockerfile) runs .next/standalone: server.js and only the node_modules it traces.
@@ -7,6 +16,9 @@ const nextConfig = {
   serverExternalPackages: ['@kubernetes/client-node', 'prom-client'],
   poweredByHeader: false,
   reactStrictMode: true,
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders }];
+  },
 };
 
 module.exports = nextConfig;

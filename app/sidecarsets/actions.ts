@@ -14,14 +14,17 @@ import {
   type PromoteStep,
   revisionImages,
 } from '@/lib/fleet/rollout-actions';
-import { previewChange, type RolloutSnapshot, type ScopeInput, resolveScope, serverSeen } from '@/lib/fleet/rollout-preview';
+import { previewChange, type RolloutSnapshot, type ScopeInput, resolveScope, serverSeen, staleView } from '@/lib/fleet/rollout-preview';
+import { visiblePreview } from '@/lib/fleet/rollout-visibility';
+import { requestSession } from '@/lib/k8s/auth/request';
+import { fleetReader, requestVisibility } from '@/lib/k8s/fleet';
 import { rolloutAccess } from '@/lib/k8s/access-review';
 import { type FleetSession, serverSession } from '@/lib/k8s/fleet';
 import { pauseAllRollouts as pauseEveryRollout } from '@/lib/k8s/pause-all';
 import { rolloutContext } from '@/lib/k8s/rollout-reads';
 import { applyRolloutChange } from '@/lib/k8s/rollout-writes';
 import { CONFLICT_MESSAGE } from '@/lib/k8s/write-errors';
-import { errorFields, logger } from '@/lib/log';
+import { logger } from '@/lib/log';
 import {
   CANARY_FORM,
   formFields,
@@ -54,8 +57,10 @@ async function guarded<T extends ActionState>(fn: () => Promise<T>): Promise<T |
   try {
     return await fn();
   } catch (e) {
-    const noCluster = e instanceof Error && e.name === 'NoClusterConfiguredError';
-    if (!noCluster) log.error(errorFields(e), 'action failed');
+    // No cluster configured, or no longer signed in: the message says what to do.
+    const noCluster = e instanceof Error && (e.name === 'NoClusterConfiguredError' || e.name === 'NotSignedIn');
+    // One line, no stack: the person gets a message; the log says what failed.
+    if (!noCluster) log.error({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }, 'rollout action failed');
     return { ok: false, message: noCluster ? (e as Error).message : 'The server could not complete the action.', at: Date.now() };
   }
 }
@@ -81,13 +86,14 @@ async function previewOrApply(
   const previewed = previewChange(snapshot, built.change);
   // The change's guards already fail against the cached SidecarSet: someone changed it since.
   if (!previewed.ok) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
-  const { preview } = previewed;
+  // Planned over every pod, shown with the names this person may see.
+  const preview = visiblePreview(previewed.preview, await requestVisibility(fleetReader()));
   if (intent === 'preview') {
     return { ok: true, message: `Preview ready: ${preview.summary}.`, preview, warnings: preview.warnings, at: Date.now() };
   }
   if (preview.refusal) return { ...refused(preview.refusal), preview };
   const name = snapshot.sidecarSet.metadata.name;
-  const r = await applyRolloutChange(session, name, built.change);
+  const r = await applyRolloutChange(session, name, built.change, { auditSession: serverSession() });
   if (!r.ok) {
     return { ok: false, message: r.error.message, preview, at: Date.now() };
   }
@@ -124,9 +130,10 @@ export async function startCanary(_prev: ActionState, form: FormData): Promise<A
     else if (v.scope === 'workload') scopeInput = { kind: 'workload', workload: v.workload ?? '' };
     else scopeInput = { kind: 'label', label: v.label ?? '' };
 
-    const session = serverSession();
+    const session = await requestSession();
     const snapshot = await loadSnapshot(session, v.name);
     if (isState(snapshot)) return snapshot;
+    if (staleView(snapshot, v.seen)) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
     // A fresh token per apply: pods labelled by an earlier canary (or a failed attempt) stay out.
     const token = v.intent === 'apply' ? `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}` : 'preview';
     const scope = resolveScope(snapshot, scopeInput, token);
@@ -136,6 +143,7 @@ export async function startCanary(_prev: ActionState, form: FormData): Promise<A
       image: v.image,
       scope: scope.scope,
       ...(v.maxUnavailable !== undefined ? { maxUnavailable: parseIntOrPercent(v.maxUnavailable) } : {}),
+      ...(v.confirmName ? { confirmName: v.confirmName } : {}),
     });
     return previewOrApply(session, snapshot, built, v.intent, 'Canary started');
   });
@@ -152,9 +160,10 @@ export async function promoteRollout(_prev: ActionState, form: FormData): Promis
       if (v.partition === undefined) return refused('enter a partition.', { partition: ['Enter a partition, e.g. 5 or "20%".'] });
       step = { kind: 'partition', partition: parseIntOrPercent(v.partition) };
     } else step = { kind: 'percent', percent: Number(v.step) };
-    const session = serverSession();
+    const session = await requestSession();
     const snapshot = await loadSnapshot(session, v.name);
     if (isState(snapshot)) return snapshot;
+    if (staleView(snapshot, v.seen)) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
     const built = buildPromote(serverSeen(snapshot, v.seen), { step, ...(v.confirmName ? { confirmName: v.confirmName } : {}) });
     return previewOrApply(session, snapshot, built, v.intent, 'Promoted');
   });
@@ -165,9 +174,10 @@ export async function rollBack(_prev: ActionState, form: FormData): Promise<Acti
     const parsed = ROLLBACK_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
     const v = parsed.data;
-    const session = serverSession();
+    const session = await requestSession();
     const snapshot = await loadSnapshot(session, v.name);
     if (isState(snapshot)) return snapshot;
+    if (staleView(snapshot, v.seen)) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
     // The images come from the cluster's ControllerRevision, never from the browser.
     const rev = snapshot.revisions.find((r) => r.metadata.name === v.revision);
     if (!rev) {
@@ -199,18 +209,23 @@ export async function resumeRollout(_prev: ActionState, form: FormData): Promise
     const parsed = RESUME_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
     const { name, seen } = parsed.data;
-    return applyOneClick(name, (snapshot) => buildResume(serverSeen(snapshot, seen)), `Resumed ${name}: the rollout continues.`);
+    return applyOneClick(
+      name,
+      (snapshot) =>
+        staleView(snapshot, seen) ? { ok: false, message: CONFLICT_MESSAGE, fieldErrors: {} } : buildResume(serverSeen(snapshot, seen)),
+      `Resumed ${name}: the rollout continues.`,
+    );
   });
 }
 
 /** Pause and resume: one click, no preview; the pages are revalidated since no dialog is open. */
 async function applyOneClick(name: string, build: (snapshot: RolloutSnapshot) => BuildResult, success: string): Promise<ActionState> {
-  const session = serverSession();
+  const session = await requestSession();
   const snapshot = await loadSnapshot(session, name);
   if (isState(snapshot)) return snapshot;
   const built = build(snapshot);
   if (!built.ok) return refused(built.message, built.fieldErrors);
-  const r = await applyRolloutChange(session, name, built.change);
+  const r = await applyRolloutChange(session, name, built.change, { auditSession: serverSession() });
   if (!r.ok) {
     return { ok: false, message: r.error.message, at: Date.now() };
   }
@@ -223,13 +238,13 @@ export async function pauseAllRollouts(_prev: PauseAllState, form: FormData): Pr
   return guarded(async (): Promise<PauseAllState> => {
     const parsed = PAUSE_ALL_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
-    const session = serverSession();
+    const session = await requestSession();
     const access = await rolloutAccess(session);
     if (!access.canPatch) {
       log.warn({ action: 'pause-all', actingAs: session.identity.user, result: 'forbidden' }, access.reason ?? 'refused');
       return { ok: false, message: `Forbidden: ${access.reason}.`, at: Date.now() };
     }
-    const r = await pauseEveryRollout(session);
+    const r = await pauseEveryRollout(session, { auditSession: serverSession() });
     if (!r.ok) return { ok: false, message: r.error.message, at: Date.now() };
     revalidatePath('/');
     const { paused, failed } = r.value;

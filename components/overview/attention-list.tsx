@@ -3,6 +3,7 @@ import { ToneIcon } from '@/components/ui/status-pill';
 import type { AttentionItem } from '@/lib/fleet/views';
 import { workloadHref } from '@/components/workloads/links';
 import { memo } from 'react';
+import { SafeText } from '@/components/ui/safe-text';
 
 const look = {
   critical: { icon: 'x', tone: 'danger', label: 'Critical' },
@@ -42,7 +43,9 @@ export const AttentionList = memo(function AttentionList({ items }: { items: Att
                   {item.workload.namespace}/{item.workload.name}
                 </Link>
               )}
-              <span className="text-zinc-700 dark:text-zinc-300">{item.message}</span>
+              <span className="text-zinc-700 dark:text-zinc-300">
+                <SafeText text={item.message} />
+              </span>
             </span>
           </li>
         );

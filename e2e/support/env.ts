@@ -26,6 +26,14 @@ export const viewerPort = port + 1;
 export const unreachablePort = port + 2;
 export const restrictedPort = port + 3;
 export const noKruisePort = port + 4;
+export const tokenPort = port + 5;
+export const proxyPort = port + 6;
+/** A sixth dashboard in token mode (a sign-in page), and a seventh in proxy mode, on the admin's cluster. */
+export const tokenBaseURL = `http://localhost:${tokenPort}`;
+export const proxyBaseURL = `http://localhost:${proxyPort}`;
+/** Test-only secrets of those two dashboards: the specs seal an expired session, and play the proxy. */
+export const TOKEN_SESSION_SECRET = 'e2e-session-secret-0123456789abcdef0123456789';
+export const PROXY_SECRET = 'e2e-proxy-secret-0123456789';
 export const baseURL = `http://localhost:${port}`;
 export const viewerBaseURL = `http://localhost:${viewerPort}`;
 /** A fourth dashboard acting as the restricted user: pods in namespace payments are forbidden to it. */

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +49,11 @@ export interface FleetClient {
   readonly identity: Identity;
   /** The kubeconfig cluster entry carries the built-in cluster's extension. */
   readonly builtInMarked: boolean;
+  /**
+   * Act as this user (Impersonate-User / Impersonate-Group headers, sent with the client's own
+   * credentials, which need the `impersonate` verb): how proxy mode's identity headers reach the cluster.
+   */
+  readonly impersonate?: { user: string; groups: string[] };
 }
 
 export class NoClusterConfiguredError extends Error {
@@ -155,4 +161,37 @@ export function defaultFleetClient(): FleetClient {
   const g = globalThis as Holder;
   if (!g[DEFAULT_KEY]) g[DEFAULT_KEY] = createFleetClient(defaultClientOptions());
   return g[DEFAULT_KEY];
+}
+
+/**
+ * The same cluster, reached with someone else's bearer token (a signed-in user's, or one an
+ * authenticating proxy forwarded): the cluster entry and CA of `base`, nothing of its user.
+ */
+export function clientWithToken(base: FleetClient, user: string, token: string): FleetClient {
+  const cluster = base.kc.getCurrentCluster();
+  if (!cluster) throw new NoClusterConfiguredError('The kubeconfig names no current cluster');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: user, token }],
+    contexts: [{ name: 'user', cluster: cluster.name, user }],
+    currentContext: 'user',
+  });
+  return {
+    ...base,
+    key: `${base.key}|token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`,
+    kc,
+    identity: { user, context: base.identity.context },
+    impersonate: undefined,
+  };
+}
+
+/** The same cluster and credentials, impersonating a user and their groups. */
+export function clientImpersonating(base: FleetClient, user: string, groups: string[]): FleetClient {
+  return {
+    ...base,
+    key: `${base.key}|as:${JSON.stringify([user, ...groups])}`,
+    identity: { user, context: base.identity.context },
+    impersonate: { user, groups },
+  };
 }

@@ -1,32 +1,35 @@
 import 'server-only';
 import {
-  dialogContext,
   guardInfo,
   type RolloutDialogContext,
   type RolloutPanel,
   type RolloutSnapshot,
   rolloutSnapshot,
 } from '@/lib/fleet/rollout-preview';
+import { visibleDialog } from '@/lib/fleet/rollout-visibility';
 import { rolloutAccess } from './access-review';
-import { type FleetCache, sharedFleetCache } from './cache';
-import { type FleetSession, serverSession } from './fleet';
+import { requestSession } from './auth/request';
+import type { FleetCache } from './cache';
+import { type FleetSession, fleetReader, requestVisibility, serverSession } from './fleet';
 import { rolloutGuardStatus } from './guard';
 
 /**
  * One SidecarSet's rollout snapshot (lib/fleet/rollout-preview.ts) from the shared watch cache,
- * never a list per request. Null when the SidecarSet does not exist.
+ * never a list per request: the server's view, every pod, since Kruise plans over every pod.
+ * Whatever reaches a person from it is cut to their visibility. Null when the SidecarSet does not exist.
  */
-export async function rolloutContext(session: FleetSession, name: string, cache?: FleetCache): Promise<RolloutSnapshot | null> {
-  const c = cache ?? sharedFleetCache(session.client);
+export async function rolloutContext(_session: FleetSession, name: string, cache?: FleetCache): Promise<RolloutSnapshot | null> {
+  const c = cache ?? fleetReader().cache;
   await c.ready(10_000);
   return rolloutSnapshot(c.snapshot(), name);
 }
 
 /**
- * May the server's identity act on this SidecarSet, and what does its rollout guard say? A
- * failure to ask reads as "may not", with the reason shown beside the disabled buttons.
+ * May the person asking act on this SidecarSet, and what does its rollout guard say? A failure to
+ * ask reads as "may not", with the reason shown beside the disabled buttons.
  */
-export async function getRolloutPanel(name: string, session: FleetSession = serverSession()): Promise<RolloutPanel> {
+export async function getRolloutPanel(name: string, given?: FleetSession): Promise<RolloutPanel> {
+  const session = given ?? (await requestSession());
   try {
     const [access, ctx] = await Promise.all([rolloutAccess(session, name), rolloutContext(session, name)]);
     const panel: RolloutPanel = { canPatch: access.canPatch };
@@ -41,18 +44,22 @@ export async function getRolloutPanel(name: string, session: FleetSession = serv
   }
 }
 
-/** Fleet-wide: may the server's identity patch SidecarSets at all (overview rows, pause-all)? */
-export async function getFleetRolloutAccess(session?: FleetSession): Promise<RolloutPanel> {
+/** Fleet-wide: may the person asking patch SidecarSets at all (overview rows, pause-all)? */
+export async function getFleetRolloutAccess(given?: FleetSession): Promise<RolloutPanel> {
+  const session = given ?? (await requestSession());
   try {
-    const access = await rolloutAccess(session ?? serverSession());
+    const access = await rolloutAccess(session);
     return access.reason ? { canPatch: access.canPatch, reason: access.reason } : { canPatch: access.canPatch };
   } catch (e) {
     return { canPatch: false, reason: e instanceof Error ? e.message : 'The cluster could not be asked.' };
   }
 }
 
-/** What the rollout dialogs offer for this SidecarSet; null when it does not exist. */
-export async function getRolloutDialog(name: string, session: FleetSession = serverSession()): Promise<RolloutDialogContext | null> {
-  const ctx = await rolloutContext(session, name);
-  return ctx ? dialogContext(ctx) : null;
+/** What the rollout dialogs offer this person for this SidecarSet; null when it does not exist (for them). */
+export async function getRolloutDialog(name: string): Promise<RolloutDialogContext | null> {
+  const reader = fleetReader();
+  const v = await requestVisibility(reader);
+  if (!v.sidecarSets) return null;
+  await reader.cache.ready(10_000);
+  return visibleDialog(reader.cache.snapshot(), name, v);
 }

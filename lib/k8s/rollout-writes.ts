@@ -1,12 +1,12 @@
 import 'server-only';
 import { hostname } from 'node:os';
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { ACTION_EVENT_REASON, type PlannedChange, type RolloutAction } from '@/lib/fleet/rollout-actions';
 import { reviewAccess } from './access-review';
 import type { FleetCache } from './cache';
 import { logger } from '@/lib/log';
-import { fail, ok, type Result, toK8sError } from './errors';
+import { fail, ok, type Result } from './errors';
+import { requestJson } from './http';
 import type { FleetSession } from './fleet';
 import { trackWrite } from './lifecycle';
 import { kruiseVersion, SIDECARSET_GROUP, SIDECARSET_PLURAL } from './sidecarset-api';
@@ -38,38 +38,33 @@ export interface RolloutEventInput {
  * and the detail page's timeline look for).
  */
 export async function writeRolloutEvent(session: FleetSession, input: RolloutEventInput): Promise<Result<string>> {
-  const now = new Date();
-  try {
-    const api = session.client.kc.makeApiClient(CoreV1Api);
-    const res = await api.createNamespacedEvent({
-      namespace: EVENT_NAMESPACE,
-      body: {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { generateName: `${input.sidecarSet.name}.`, namespace: EVENT_NAMESPACE },
-        involvedObject: {
-          apiVersion: input.apiVersion,
-          kind: 'SidecarSet',
-          name: input.sidecarSet.name,
-          ...(input.sidecarSet.uid ? { uid: input.sidecarSet.uid } : {}),
-          ...(input.sidecarSet.resourceVersion ? { resourceVersion: input.sidecarSet.resourceVersion } : {}),
-        },
-        reason: input.reason,
-        message: input.message.slice(0, 1024),
-        type: input.type,
-        // client-node serializes these fields as Date: strings would fail to serialize.
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-        source: { component: COMPONENT, host: hostname() },
-        reportingComponent: COMPONENT,
-        reportingInstance: hostname(),
+  const now = new Date().toISOString();
+  const r = await requestJson<{ metadata?: { name?: string } }>(session.client, {
+    method: 'POST',
+    path: `/api/v1/namespaces/${EVENT_NAMESPACE}/events`,
+    body: {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { generateName: `${input.sidecarSet.name}.`, namespace: EVENT_NAMESPACE },
+      involvedObject: {
+        apiVersion: input.apiVersion,
+        kind: 'SidecarSet',
+        name: input.sidecarSet.name,
+        ...(input.sidecarSet.uid ? { uid: input.sidecarSet.uid } : {}),
+        ...(input.sidecarSet.resourceVersion ? { resourceVersion: input.sidecarSet.resourceVersion } : {}),
       },
-    });
-    return ok(res.metadata?.name ?? '');
-  } catch (e) {
-    return fail(toK8sError(e));
-  }
+      reason: input.reason,
+      message: input.message.slice(0, 1024),
+      type: input.type,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      source: { component: COMPONENT, host: hostname() },
+      reportingComponent: COMPONENT,
+      reportingInstance: hostname(),
+    },
+  });
+  return r.ok ? ok(r.value.metadata?.name ?? '') : fail(r.error);
 }
 
 const ACTION_VERB: Record<RolloutAction, string> = {
@@ -94,6 +89,12 @@ export interface ApplyOptions {
   /** Ask the API server to validate without persisting (no pod labels, no Event). */
   dryRun?: boolean;
   cache?: FleetCache;
+  /**
+   * Who writes the audit Event: the dashboard's own identity when a person acts through it (a
+   * person need not be allowed to create Events for their action to be recorded; the message
+   * names them). Default: the acting session.
+   */
+  auditSession?: FleetSession;
 }
 
 /**
@@ -143,52 +144,41 @@ async function applyOnce(session: FleetSession, name: string, change: PlannedCha
 
   const version = await kruiseVersion(session, opts.cache);
   if (!version.ok) return fail(version.error);
-  let patched: SidecarSet;
-  try {
-    const api = session.client.kc.makeApiClient(CustomObjectsApi);
-    const raw = await api.patchClusterCustomObject(
-      {
-        group: SIDECARSET_GROUP,
-        version: version.value,
-        plural: SIDECARSET_PLURAL,
-        name,
-        body: change.patch,
-        ...(opts.dryRun ? { dryRun: 'All' } : {}),
-      },
-      setHeaderOptions('Content-Type', change.patchType === 'json' ? PatchStrategy.JsonPatch : PatchStrategy.MergePatch),
-    );
-    patched = trimSidecarSet(raw);
-  } catch (e) {
-    return fail(describeWriteError(toK8sError(e), { identity: session.identity, what: ssWhat, sidecarSet: name }));
-  }
+  const patchResult = await requestJson<unknown>(session.client, {
+    method: 'PATCH',
+    path: `/apis/${SIDECARSET_GROUP}/${version.value}/${SIDECARSET_PLURAL}/${encodeURIComponent(name)}`,
+    query: opts.dryRun ? { dryRun: 'All' } : undefined,
+    body: change.patch,
+    contentType: change.patchType === 'json' ? 'application/json-patch+json' : 'application/merge-patch+json',
+  });
+  if (!patchResult.ok) return fail(describeWriteError(patchResult.error, { identity: session.identity, what: ssWhat, sidecarSet: name }));
+  const patched: SidecarSet = trimSidecarSet(patchResult.value);
   const outcome: ApplyOutcome = { sidecarSet: patched, action: change.action, summary: change.summary };
   if (opts.dryRun) return ok(outcome);
 
   if (change.podLabels) {
     const { key, value, pods } = change.podLabels;
-    const core = session.client.kc.makeApiClient(CoreV1Api);
     const failed: Array<{ pod: string; message: string }> = [];
     let done = 0;
     // A few at a time: a namespace can hold hundreds of pods, and the API server is shared.
     for (let i = 0; i < pods.length; i += 8) {
       await Promise.all(
         pods.slice(i, i + 8).map(async (p) => {
-          try {
-            await core.patchNamespacedPod(
-              { namespace: p.namespace, name: p.name, body: { metadata: { labels: { [key]: value } } } },
-              setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-            );
-            done++;
-          } catch (e) {
-            failed.push({ pod: `${p.namespace}/${p.name}`, message: toK8sError(e).message });
-          }
+          const r = await requestJson<unknown>(session.client, {
+            method: 'PATCH',
+            path: `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}`,
+            body: { metadata: { labels: { [key]: value } } },
+            contentType: 'application/merge-patch+json',
+          });
+          if (r.ok) done++;
+          else failed.push({ pod: `${p.namespace}/${p.name}`, message: r.error.message });
         }),
       );
     }
     outcome.labelled = { done, failed };
   }
 
-  const event = await writeRolloutEvent(session, {
+  const event = await writeRolloutEvent(opts.auditSession ?? session, {
     sidecarSet: patched.metadata,
     apiVersion: `${SIDECARSET_GROUP}/${version.value}`,
     reason: ACTION_EVENT_REASON[change.action],

@@ -1,17 +1,19 @@
 import 'server-only';
 import type { FleetCache } from './cache';
-import { sharedFleetCache } from './cache';
 import { discover } from './discovery';
 import { fail, ok, type Result } from './errors';
-import type { FleetSession } from './fleet';
+import { type FleetSession, fleetReader } from './fleet';
 
 /** Where SidecarSets are served: apps.kruise.io, cluster-scoped, in the version discovery found. */
 export const SIDECARSET_GROUP = 'apps.kruise.io';
 export const SIDECARSET_PLURAL = 'sidecarsets';
 
-/** The served SidecarSet version (v1beta1 or v1alpha1), from the cache's discovery when it has one. */
+/**
+ * The served SidecarSet version (v1beta1 or v1alpha1), from the server's shared cache's discovery
+ * when it has one (never a cache per person), else asked as `session`.
+ */
 export async function kruiseVersion(session: FleetSession, cache?: FleetCache): Promise<Result<string>> {
-  const c = cache ?? sharedFleetCache(session.client);
+  const c = cache ?? fleetReader().cache;
   const known = c.discovery?.kruiseVersion;
   if (known) return ok(known);
   const d = await discover(session.client);

@@ -2,8 +2,6 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
-import { Suspense } from 'react';
-import { SidecarSetSkeleton } from '@/components/shell/page-skeletons';
 import { clusterOutage } from '@/components/shell/cluster-gate';
 import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
 import { SidecarSetDetailLive } from '@/components/sidecarsets/sidecarset-detail-live';
@@ -18,15 +16,11 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `SidecarSet ${decodeURIComponent(name)}` };
 }
 
-export default function SidecarSetPage({ params }: { params: Params }) {
-  return (
-    <Suspense fallback={<SidecarSetSkeleton />}>
-      <SidecarSet params={params} />
-    </Suspense>
-  );
-}
-
-async function SidecarSet({ params }: { params: Params }) {
+/**
+ * Not streamed behind a skeleton: the page decides whether the object exists before the first
+ * byte, so a name that names nothing is a real 404, not a 200 with a "not found" body.
+ */
+export default async function SidecarSetPage({ params }: { params: Params }) {
   await connection();
   const name = decodeURIComponent((await params).name);
   const view = await getSidecarSetDetail(name);

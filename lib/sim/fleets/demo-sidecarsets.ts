@@ -229,7 +229,7 @@ function goals(): Goal[] {
           setImage(ss.spec, 'istio-proxy', 'docker.io/istio/proxyv2:1.23.3');
           ss.spec.customVersion = '1.23.3';
         }),
-      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
+      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && (ss.status!.updatedReadyPods ?? 0) === ss.status!.matchedPods,
     },
     {
       name: 'fluent-bit',
@@ -308,7 +308,7 @@ function goals(): Goal[] {
       name: 'mosn',
       describe: 'hot upgrade v1.5.0 → v1.6.0 with twins reset',
       start: (s) => update(s, 'mosn', (ss) => setImage(ss.spec, 'mosn', 'docker.io/mosnio/mosn:v1.6.0')),
-      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
+      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && (ss.status!.updatedReadyPods ?? 0) === ss.status!.matchedPods,
     },
   ];
 }

@@ -2,8 +2,6 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
-import { Suspense } from 'react';
-import { PodSkeleton } from '@/components/shell/page-skeletons';
 import { clusterOutage } from '@/components/shell/cluster-gate';
 import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
 import { PodDetailLive } from '@/components/pods/pod-detail-live';
@@ -18,15 +16,11 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `Pod ${decodeURIComponent(name)}` };
 }
 
-export default function PodPage({ params }: { params: Params }) {
-  return (
-    <Suspense fallback={<PodSkeleton />}>
-      <Pod params={params} />
-    </Suspense>
-  );
-}
-
-async function Pod({ params }: { params: Params }) {
+/**
+ * Not streamed behind a skeleton: the page decides whether the object exists before the first
+ * byte, so a name that names nothing is a real 404, not a 200 with a "not found" body.
+ */
+export default async function PodPage({ params }: { params: Params }) {
   await connection();
   const p = await params;
   const namespace = decodeURIComponent(p.namespace);

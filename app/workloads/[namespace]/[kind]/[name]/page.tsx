@@ -2,8 +2,6 @@ import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
-import { Suspense } from 'react';
-import { WorkloadSkeleton } from '@/components/shell/page-skeletons';
 import { clusterOutage } from '@/components/shell/cluster-gate';
 import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
 import { WorkloadDetailLive } from '@/components/workloads/workload-detail-live';
@@ -20,15 +18,11 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `${decodeURIComponent(namespace)}/${decodeURIComponent(name)}` };
 }
 
-export default function WorkloadPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  return (
-    <Suspense fallback={<WorkloadSkeleton />}>
-      <Workload params={params} searchParams={searchParams} />
-    </Suspense>
-  );
-}
-
-async function Workload({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+/**
+ * Not streamed behind a skeleton: the page decides whether the workload exists before the first
+ * byte, so a name that names nothing is a real 404, not a 200 with a "not found" body.
+ */
+export default async function WorkloadPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   await connection();
   const p = await params;
   const ref = { namespace: decodeURIComponent(p.namespace), kind: decodeURIComponent(p.kind), name: decodeURIComponent(p.name) };
