@@ -99,7 +99,15 @@ function isSecure(req: NextRequest): boolean {
   );
 }
 
+/**
+ * Probes and scrapes: the kubelet asks /healthz and /readyz with the pod's IP as Host, Prometheus
+ * scrapes /metrics the same way, and neither signs in. They read nothing per person and change
+ * nothing, so they skip the Host check and sign-in (a NetworkPolicy can limit who reaches them).
+ */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
 export async function proxy(req: NextRequest): Promise<NextResponse> {
+  if (PROBES.has(req.nextUrl.pathname) && SAFE_METHODS.has(req.method)) return NextResponse.next();
   const settings = authSettings();
   const host = (req.headers.get('host') ?? '').toLowerCase();
   if (!settings.allowedHosts.includes(host)) {

@@ -8,6 +8,7 @@ import { cookieOptions, SESSION_COOKIE, sealSession } from '@/lib/k8s/auth/sessi
 import { authSettings } from '@/lib/k8s/auth/settings';
 import { whoAmI } from '@/lib/k8s/auth/whoami';
 import { defaultFleetClient } from '@/lib/k8s/config';
+import { logger } from '@/lib/log';
 
 export interface SignInState {
   ok: boolean;
@@ -38,6 +39,8 @@ async function clientAddress(): Promise<string> {
   return (h.get('x-forwarded-for') ?? '').split(',')[0]?.trim() || h.get('x-real-ip') || 'direct';
 }
 
+const log = logger('auth');
+
 export async function signIn(_prev: SignInState, form: FormData): Promise<SignInState> {
   const settings = authSettings();
   if (settings.mode !== 'token')
@@ -46,7 +49,7 @@ export async function signIn(_prev: SignInState, form: FormData): Promise<SignIn
   try {
     await Promise.all([perClient.consume(who), overall.consume('all')]);
   } catch {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'sign-in rate limit reached' }));
+    log.warn('sign-in rate limit reached');
     return { ok: false, message: 'Too many sign-in attempts: wait a few minutes and try again.', at: Date.now() };
   }
   const token = TOKEN.safeParse(form.get('token') ?? '');
@@ -66,7 +69,7 @@ export async function signIn(_prev: SignInState, form: FormData): Promise<SignIn
   const h = await headers();
   const secure = h.get('x-forwarded-proto') === 'https' || process.env.SIDECAR_FLEET_SECURE_COOKIES === '1';
   (await cookies()).set(SESSION_COOKIE, sealed, cookieOptions(settings, secure));
-  console.info(JSON.stringify({ level: 'info', msg: 'signed in', user: answer.value.user }));
+  log.info({ user: answer.value.user }, 'signed in');
   redirect(NEXT_PATH.parse(form.get('next') ?? '/'));
 }
 

@@ -1,3 +1,5 @@
+import { logger } from '@/lib/log';
+
 /**
  * One line per refused request (never a stack trace), and no more than LIMIT lines a minute: a
  * flood of malformed requests must not flood the log. What was held back is counted in the next line.
@@ -19,11 +21,11 @@ export function logRefusal(what: string, fields: Record<string, string | number 
     return false;
   }
   written++;
-  const line: Record<string, unknown> = { level: 'warn', msg: `refused: ${what}`, ...fields };
+  const line: Record<string, unknown> = { ...fields };
   if (suppressed > 0) {
     line.suppressedBefore = suppressed;
     suppressed = 0;
   }
-  console.warn(JSON.stringify(line));
+  logger('http').warn(line, `refused: ${what}`);
   return true;
 }

@@ -6,6 +6,7 @@ import type { K8sError } from '../errors';
 import type { FleetSession } from '../fleet';
 import { readSession, SESSION_COOKIE } from './session';
 import { type AuthSettings, authSettings } from './settings';
+import { logger, setRequestUser } from '@/lib/log';
 import { whoAmICached } from './whoami';
 
 /**
@@ -34,7 +35,7 @@ function warnOnce(what: string): void {
   const last = g.__sfWarned.get(what) ?? 0;
   if (Date.now() - last < 60_000) return;
   g.__sfWarned.set(what, Date.now());
-  console.warn(JSON.stringify({ level: 'warn', msg: what }));
+  logger('auth').warn(what);
 }
 
 export async function identityFrom(
@@ -77,7 +78,10 @@ export async function requestIdentity(): Promise<RequestIdentity> {
   const settings = authSettings();
   if (settings.mode === 'local') return { kind: 'server' };
   const [h, c] = await Promise.all([headers(), cookies()]);
-  return identityFrom(h, c.get(SESSION_COOKIE)?.value, settings, defaultFleetClient);
+  const id = await identityFrom(h, c.get(SESSION_COOKIE)?.value, settings, defaultFleetClient);
+  // The request's log lines name the person from here on (lib/log.ts).
+  if (id.kind === 'token' || id.kind === 'impersonated') setRequestUser(id.user);
+  return id;
 }
 
 const UNAUTHORIZED: Record<Extract<RequestIdentity, { kind: 'none' }>['reason'], string> = {
