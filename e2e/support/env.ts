@@ -10,15 +10,16 @@ const contextPrefix = clusterKind === 'real' ? 'real' : 'sim';
 export const contextFor = (user: string): string => `${contextPrefix}-${user}`;
 
 /**
- * SIDECAR_FLEET_E2E_TARGET=in-cluster (playwright.in-cluster.config.ts): the dashboards run as pods
- * would, in-cluster with the chart's ServiceAccount (tools/deploy/serve-in-cluster.ts), the admin
- * one in token mode and the viewer one read-only; kubectl in the specs still acts as the admin.
+ * SIDECAR_FLEET_E2E_TARGET=in-cluster (playwright.in-cluster.config.ts): the dashboard runs as the
+ * chart's pods would, in-cluster in token mode (tools/deploy/serve-in-cluster.ts), two replicas on
+ * `port` and `port + 1`; people sign in with ServiceAccount tokens bound like the users
+ * (support/users.ts). kubectl in the specs still acts as the admin.
  */
 export const inCluster = process.env.SIDECAR_FLEET_E2E_TARGET === 'in-cluster';
 /** What the page header says about the cluster. */
 export const clusterLabel = inCluster ? 'In-cluster' : clusterKind === 'real' ? 'Cluster real' : 'Built-in simulated cluster';
-/** Whom the page header names for the dashboard acting as `user`. */
-export const identityFor = (user: string): string => (inCluster ? 'serviceaccount' : contextFor(user));
+/** Whom the page header names for the dashboard acting as `user`: the signed-in account in-cluster. */
+export const identityFor = (user: string): string => (inCluster ? `system:serviceaccount:default:e2e-${user}` : contextFor(user));
 
 /** Ports and paths shared by playwright.config.ts and the specs. */
 export const port = Number(process.env.E2E_PORT ?? 3100);
@@ -52,3 +53,6 @@ export const unreachableKubeconfig = path.resolve(__dirname, '../fixtures/unreac
  * port, so two runs on different ports (several engineers share a checkout) never overwrite it.
  */
 export const e2eKubeconfig = path.resolve(__dirname, `../../${clusterKind === 'real' ? '.real-cluster' : '.sim'}/e2e-${port}/kubeconfig`);
+
+/** The signed-in browser state of a user for the in-cluster specs (e2e/in-cluster.setup.ts). */
+export const inClusterState = (user: string): string => path.resolve(__dirname, `../../test-results/in-cluster-${port}/${user}.json`);

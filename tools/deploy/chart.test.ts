@@ -53,7 +53,7 @@ describe('helm lint', () => {
   it.each([
     ['the defaults (token sign-in)', []],
     ['proxy sign-in', PROXY],
-    ['a read-only dashboard', ['rbac.rollouts=false']],
+    ['the rollout guard off', ['guard.enabled=false']],
     ['an Ingress and a NetworkPolicy', ['ingress.enabled=true', 'ingress.hosts={fleet.example.com}', 'networkPolicy.enabled=true']],
   ])('passes --strict with %s', (_, set) => {
     expect(lintChart({ set })).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
@@ -67,10 +67,10 @@ describe('helm lint', () => {
 
 describe('RBAC', () => {
   it.each([
-    ['token sign-in', [], { rollouts: true, proxy: false }],
-    ['proxy sign-in', PROXY, { rollouts: true, proxy: true }],
-    ['read-only', ['rbac.rollouts=false'], { rollouts: false, proxy: false }],
-    ['proxy and read-only', [...PROXY, 'rbac.rollouts=false'], { rollouts: false, proxy: true }],
+    ['token sign-in', [], { guard: true, proxy: false }],
+    ['proxy sign-in', PROXY, { guard: true, proxy: true }],
+    ['the guard off', ['guard.enabled=false'], { guard: false, proxy: false }],
+    ['proxy sign-in and the guard off', [...PROXY, 'guard.enabled=false'], { guard: false, proxy: true }],
   ])('with %s, the service account gets exactly the expected rules', (_, set, opts) => {
     const granted = grantsOf(render(set), SA).map(key).sort();
     const expected = expectedGrants({ ...opts, kruiseNamespace: 'kruise-system' })
@@ -168,11 +168,11 @@ describe('the Deployment', () => {
     expect(env.has('SIDECAR_FLEET_PROXY_SECRET')).toBe(false);
   });
 
-  it('in proxy mode takes the proxy secret from the named Secret; read-only turns the guard off', () => {
+  it('in proxy mode takes the proxy secret from the named Secret; guard.enabled=false turns the guard off', () => {
     const proxy = podOf(render(PROXY)).env;
     expect(proxy.get('SIDECAR_FLEET_AUTH')?.value).toBe('proxy');
     expect(proxy.get('SIDECAR_FLEET_PROXY_SECRET')?.valueFrom).toEqual({ secretKeyRef: { name: 'fleet-proxy', key: 'proxy-secret' } });
-    expect(podOf(render(['rbac.rollouts=false'])).env.get('SIDECAR_FLEET_GUARD')?.value).toBe('off');
+    expect(podOf(render(['guard.enabled=false'])).env.get('SIDECAR_FLEET_GUARD')?.value).toBe('off');
   });
 
   it('creates the session Secret unless one is named', () => {

@@ -7,6 +7,7 @@
  * webhook. Needs `npx next build` first.
  */
 import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,16 @@ import { generateClusterTls } from '@/lib/sim/tls';
 import { type RealCluster, startRealCluster } from '@/tools/real-cluster/index';
 import { renderChart } from './chart';
 import type { ImageServer } from './image';
-import { helmInstall, type Installed, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
+import {
+  helmInstall,
+  type Installed,
+  kubectl,
+  runDir,
+  serviceAccountUser,
+  sessionCookie,
+  sessionSecretOf,
+  startInClusterServer,
+} from './install';
 import { breakRollout, breakRolloutAsync, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
 let cluster: RealCluster;
@@ -27,9 +37,23 @@ let app: string;
 
 const RELEASE = { release: 'sidecar-fleet', namespace: 'sidecar-fleet' };
 
+let cookie: string;
+
+/** A GET as the signed-in admin (token mode: the chart's default). */
 async function json<T>(p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
-  const r = await fetch(`${server.url}${p}`, { headers });
+  const r = await fetch(`${server.url}${p}`, { headers: { cookie, ...headers } });
   return { status: r.status, body: (await r.json()) as T, headers: r.headers };
+}
+
+/** The status of a GET sent with another Host header (fetch does not let a caller set Host). */
+function statusWithHost(p: string, host: string, withCookie?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(`${server.url}${p}`, { headers: { host, ...(withCookie ? { cookie: withCookie } : {}) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 }
 
 async function metrics(): Promise<string> {
@@ -58,6 +82,7 @@ beforeAll(async () => {
   // One of the Deployment's pods, as the image runs it (tools/deploy/image.ts).
   server = await startInClusterServer({ kubeconfig, installed, apiServer: cluster.url, port, dir });
   app = path.join(dir, 'image', 'app');
+  cookie = await sessionCookie(sessionSecretOf(kubeconfig, installed), { user: 'admin', token: cluster.tokens.admin });
 });
 
 function helmValues(): string[] {
@@ -94,7 +119,7 @@ describe('the chart on a real API server', () => {
     expect(key()).toBe(before);
   });
 
-  it("with an Ingress and a NetworkPolicy, proxy sign-in and read-only RBAC, still passes the API server's validation", () => {
+  it("with an Ingress and a NetworkPolicy, proxy sign-in and the guard off, still passes the API server's validation", () => {
     const manifest = renderChart({
       ...RELEASE,
       set: [
@@ -108,7 +133,7 @@ describe('the chart on a real API server', () => {
         'networkPolicy.ingressFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=ingress-nginx',
         'auth.mode=proxy',
         'auth.proxy.existingSecret=fleet-proxy',
-        'rbac.rollouts=false',
+        'guard.enabled=false',
       ],
     });
     const out = kubectl(kubeconfig, ['apply', '--dry-run=server', '-f', '-'], manifest);
@@ -165,7 +190,17 @@ describe('the image, in-cluster, as the chart service account', () => {
     expect(server.lines().join('\n')).not.toMatch(/EROFS|EACCES/);
   });
 
-  it('turns ready once its caches synced, and shows the cluster as the service account sees it', async () => {
+  it('in token mode, refuses strangers and foreign hosts, but answers probes from any host', async () => {
+    const stranger = await fetch(`${server.url}/api/overview`);
+    expect(stranger.status).toBe(401);
+    expect(await statusWithHost('/api/overview', 'evil.example', cookie)).toBe(421);
+    // The kubelet probes with the pod's IP as Host, Prometheus scrapes the same way; neither signs in.
+    for (const p of ['/healthz', '/readyz', '/metrics']) {
+      expect([200, 503], p).toContain(await statusWithHost(p, '10.244.0.17:3000'));
+    }
+  });
+
+  it('turns ready once its caches synced, and shows the cluster to the signed-in person', async () => {
     const ready = await until('/readyz to answer 200', async () => {
       const r = await json<{ status: string; reasons: string[]; degraded: string[] }>('/readyz');
       return r.status === 200 ? r.body : undefined;
@@ -173,8 +208,8 @@ describe('the image, in-cluster, as the chart service account', () => {
     expect(ready).toEqual({ status: 'ready', reasons: [], degraded: [] });
     const health = await json<{ status: string }>('/healthz');
     expect(health.body.status).toBe('ok');
-    const info = await json<{ source: string; user: string; server: string }>('/api/cluster');
-    expect(info.body).toMatchObject({ source: 'in-cluster', user: 'serviceaccount', server: cluster.url });
+    const info = await json<{ source: string; user: string; server: string; auth: unknown }>('/api/cluster');
+    expect(info.body).toMatchObject({ source: 'in-cluster', user: 'admin', server: cluster.url, auth: { mode: 'token', signedIn: true } });
     const overview = await json<{ sidecarSets: Array<{ name: string }>; freshness: { live: boolean; errors: unknown[] } }>('/api/overview');
     expect(overview.body.freshness).toMatchObject({ live: true, errors: [] });
     expect(overview.body.sidecarSets.map((s) => s.name).sort()).toEqual(['held', 'shop']);
@@ -216,11 +251,13 @@ describe('the image, in-cluster, as the chart service account', () => {
       const logs = server.logs().filter((l) => l.component === 'http' && l.route === '/api/pulse');
       return logs.some((l) => l.reqId === 'deploy-test-1') && logs.some((l) => l.reqId === generated) ? logs : undefined;
     });
+    // The request's lines name the signed-in person too (set by the sign-in layer, lib/log.ts).
     expect(lines.find((l) => l.reqId === 'deploy-test-1')).toMatchObject({
       level: 'debug',
       service: 'sidecar-fleet',
       method: 'GET',
       status: '200',
+      user: 'admin',
     });
     // Every line the server wrote (past Next's start banner) is JSON with a level and a time.
     const banner = server.lines().findIndex((l) => l.startsWith('{'));

@@ -13,8 +13,8 @@ export interface ExpectedRule {
   group: string;
   resource: string;
   verbs: string[];
-  /** Granted only with rbac.rollouts (default on) or in proxy sign-in mode. */
-  when?: 'rollouts' | 'proxy';
+  /** Granted only with the rollout guard on (the default) or in proxy sign-in mode. */
+  when?: 'guard' | 'proxy';
   /** What the dashboard does with it. */
   feature: string;
 }
@@ -88,16 +88,17 @@ export const EXPECTED_RULES: ExpectedRule[] = [
     group: 'apps.kruise.io',
     resource: 'sidecarsets',
     verbs: ['patch'],
-    when: 'rollouts',
-    feature: 'the rollout actions (canary, promote, pause, resume, roll back) and the rollout guard pausing a failing rollout',
+    when: 'guard',
+    feature:
+      "the rollout guard pausing a failing rollout (people's own actions patch with their own identity: their token, or impersonation)",
   },
   {
     scope: 'default',
     group: '',
     resource: 'events',
     verbs: ['create'],
-    when: 'rollouts',
-    feature: 'the audit Event each action and guard pause leaves on the SidecarSet (cluster-scoped, so in namespace default)',
+    feature:
+      'the audit Event each rollout action and guard pause leaves on the SidecarSet, written as the dashboard itself (SidecarSets are cluster-scoped, so in namespace default)',
   },
   {
     scope: 'cluster',
@@ -118,8 +119,8 @@ export const EXPECTED_RULES: ExpectedRule[] = [
 ];
 
 /** The rules granted with these settings, one entry per (scope, group, resource, verb). */
-export function expectedGrants(opts: { rollouts: boolean; proxy: boolean; kruiseNamespace: string }) {
-  return EXPECTED_RULES.filter((r) => !r.when || (r.when === 'rollouts' ? opts.rollouts : opts.proxy)).flatMap((r) =>
+export function expectedGrants(opts: { guard: boolean; proxy: boolean; kruiseNamespace: string }) {
+  return EXPECTED_RULES.filter((r) => !r.when || (r.when === 'guard' ? opts.guard : opts.proxy)).flatMap((r) =>
     r.verbs.map((verb) => ({
       scope: r.scope === 'kruise' ? opts.kruiseNamespace : r.scope,
       group: r.group,

@@ -1,11 +1,10 @@
 /**
- * The browser tests' in-cluster dashboards (playwright.in-cluster.config.ts), installed with helm as
- * the README says, on the real control plane with the demo fleet:
- *   - release sidecar-fleet (token sign-in, the default values) served on --port;
- *   - release sidecar-fleet-ro (rbac.rollouts=false: a read-only dashboard) on --port + 1;
- * each one the image run as a pod of its Deployment, in-cluster, with a token the API server issued
- * to its ServiceAccount. Writes the cluster's kubeconfig (admin) to --kubeconfig-out for kubectl in
- * the specs. Runs until SIGTERM/SIGINT, then stops the dashboards (gracefully) and the cluster.
+ * The browser tests' in-cluster dashboard (playwright.in-cluster.config.ts), installed with helm as
+ * the README says (token sign-in, the default values), on the real control plane with the demo
+ * fleet, and run as two pods of its Deployment: the image, in-cluster, with a token the API server
+ * issued to its ServiceAccount, on --port and --port + 1. Writes the cluster's kubeconfig (admin) to
+ * --kubeconfig-out for kubectl in the specs. Runs until SIGTERM/SIGINT, then stops the pods
+ * (gracefully) and the cluster.
  *
  *   npx tsx tools/deploy/serve-in-cluster.ts --port 3700 --kubeconfig-out .real-cluster/e2e-3700/kubeconfig
  */
@@ -43,24 +42,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0));
   try {
     const kubeconfig = cluster.kubeconfigPath as string;
-    const readOnly = helmInstall(kubeconfig, {
-      release: 'sidecar-fleet-ro',
-      namespace: 'sidecar-fleet-ro',
-      set: [`allowedHosts={localhost:${port + 1}}`, 'rbac.rollouts=false'],
-    });
-    const full = helmInstall(kubeconfig, {
+    const installed = helmInstall(kubeconfig, {
       release: 'sidecar-fleet',
       namespace: 'sidecar-fleet',
-      set: [`allowedHosts={localhost:${port}}`],
+      set: [`allowedHosts={localhost:${port},localhost:${port + 1}}`],
     });
-    // The read-only one first: Playwright waits for the first one's /readyz.
-    servers.push(
-      await startInClusterServer({ kubeconfig, installed: readOnly, apiServer: cluster.url, port: port + 1, dir, app, name: 'read-only' }),
-    );
-    servers.push(await startInClusterServer({ kubeconfig, installed: full, apiServer: cluster.url, port, dir, app, name: 'dashboard' }));
-    log(
-      `in-cluster dashboards: http://localhost:${port} (sidecar-fleet), http://localhost:${port + 1} (sidecar-fleet-ro, read-only); logs in ${dir}`,
-    );
+    // The second replica first: Playwright waits for the first one's /readyz.
+    for (const [p, name] of [
+      [port + 1, 'replica-2'],
+      [port, 'replica-1'],
+    ] as const) {
+      servers.push(await startInClusterServer({ kubeconfig, installed, apiServer: cluster.url, port: p, dir, app, name }));
+    }
+    log(`in-cluster dashboard: http://localhost:${port} and http://localhost:${port + 1} (two pods); logs in ${dir} until they stop`);
   } catch (e) {
     console.error(e instanceof Error ? (e.stack ?? e.message) : e);
     await stop(1);
