@@ -15,16 +15,8 @@ import { generateClusterTls } from '@/lib/sim/tls';
 import { type RealCluster, startRealCluster } from '@/tools/real-cluster/index';
 import { renderChart } from './chart';
 import type { ImageServer } from './image';
-import {
-  helmInstall,
-  type Installed,
-  kubectl,
-  runDir,
-  serviceAccountUser,
-  sessionCookie,
-  sessionSecretOf,
-  startInClusterServer,
-} from './install';
+import { helmInstall, type Installed, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
+import { sessionCookie, sessionSecretOf } from './session-cookie';
 import { breakRollout, breakRolloutAsync, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
 let cluster: RealCluster;

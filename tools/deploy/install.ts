@@ -8,8 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { CHART_DIR, helm, type K8sObject, parseManifests, type RenderOptions, renderChart, valueArgs } from './chart';
-import { SESSION_COOKIE, sealSession } from '@/lib/k8s/auth/session';
-import { parseAuthSettings } from '@/lib/k8s/auth/settings';
 import { type ImageServer, LAYOUT_ROOT, layoutImage, startImage, writeServiceAccountMount } from './image';
 
 export function kubectl(kubeconfig: string, args: string[], input?: string): string {
@@ -168,20 +166,4 @@ export function runDir(label: string): string {
   const dir = path.join(LAYOUT_ROOT, `${label}-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/**
- * A signed-in person's session cookie for the dashboard in token mode, sealed with its session
- * secret as its sign-in page would (the tests hold the secret, as the cluster's operator does).
- */
-export async function sessionCookie(sessionSecret: string, who: { user: string; token: string; groups?: string[] }): Promise<string> {
-  const settings = parseAuthSettings({ SIDECAR_FLEET_AUTH: 'token', SIDECAR_FLEET_SESSION_SECRET: sessionSecret });
-  const now = Date.now();
-  const sealed = await sealSession({ user: who.user, groups: who.groups ?? [], token: who.token, issuedAt: now, lastSeen: now }, settings);
-  return `${SESSION_COOKIE}=${sealed}`;
-}
-
-/** The session secret the chart's pods read (the Secret their env names). */
-export function sessionSecretOf(kubeconfig: string, i: Installed): string {
-  return containerEnv(kubeconfig, i, 'any').SIDECAR_FLEET_SESSION_SECRET as string;
 }

@@ -21,9 +21,9 @@ import {
   kubectl,
   runDir,
   serviceAccountUser,
-  sessionCookie,
   startInClusterServer,
 } from './install';
+import { sessionCookie } from './session-cookie';
 import { EXPECTED_RULES, type ExpectedRule, expectedGrants } from './rbac-rules';
 import { breakRollout, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
