@@ -7,9 +7,15 @@ import {
   noKruiseBaseURL,
   noKruiseKubeconfig,
   noKruisePort,
+  PROXY_SECRET,
   port,
+  proxyBaseURL,
+  proxyPort,
   restrictedBaseURL,
   restrictedPort,
+  TOKEN_SESSION_SECRET,
+  tokenBaseURL,
+  tokenPort,
   unreachableBaseURL,
   unreachableKubeconfig,
   unreachablePort,
@@ -40,7 +46,8 @@ const real = clusterKind === 'real';
 function dashboard(port: number, base: string, flags: string, env: Record<string, string>, timeout = 120_000) {
   return {
     command: `npm start -- --no-build --port ${port} ${flags}`.trim(),
-    url: `${base}/api/clusters`,
+    // Answers (401 included) once the server is up; the sign-in modes answer 401 to a stranger.
+    url: `${base}/icon.svg`,
     env: { ...env, PORT: String(port) },
     reuseExistingServer: !ci,
     timeout,
@@ -109,5 +116,16 @@ export default defineConfig({
       { SIDECAR_FLEET_CLUSTER: '', SIDECAR_FLEET_GUARD: 'off' },
       300_000,
     ),
+    // Each person acts as themselves: the dashboards' own identity (admin) reads; users sign in.
+    dashboard(tokenPort, tokenBaseURL, `--auth token --context ${contextFor('admin')}`, {
+      KUBECONFIG: e2eKubeconfig,
+      ...secondary,
+      SIDECAR_FLEET_SESSION_SECRET: TOKEN_SESSION_SECRET,
+    }),
+    dashboard(proxyPort, proxyBaseURL, `--auth proxy --context ${contextFor('admin')}`, {
+      KUBECONFIG: e2eKubeconfig,
+      ...secondary,
+      SIDECAR_FLEET_PROXY_SECRET: PROXY_SECRET,
+    }),
   ],
 });

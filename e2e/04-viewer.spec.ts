@@ -3,7 +3,7 @@ import { OverviewPage } from './pages/overview-page';
 import { SidecarSetPage } from './pages/sidecarset-page';
 import { WorkloadsPage } from './pages/workloads-page';
 import { kubectlJson } from './support/cluster';
-import { contextFor, viewerBaseURL } from './support/env';
+import { identityFor, viewerBaseURL } from './support/env';
 
 /** The second dashboard acts as the viewer (get, list, watch only) on the same cluster. */
 test.use({ baseURL: viewerBaseURL });
@@ -13,7 +13,7 @@ const mutating = /^(Canary upgrade|Promote|Pause rollout|Resume rollout|Roll bac
 test('the viewer sees the whole fleet, read-only', async ({ page }) => {
   const overview = new OverviewPage(page);
   await overview.goto();
-  await expect(overview.cluster).toContainText(contextFor('viewer'));
+  await expect(overview.cluster).toContainText(identityFor('viewer'));
 
   const names = kubectlJson<{ items: Array<{ metadata: { name: string } }> }>(['get', 'sidecarsets.apps.kruise.io']).items.map(
     (s) => s.metadata.name,

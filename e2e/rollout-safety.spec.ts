@@ -42,12 +42,21 @@ test.describe('as the viewer', () => {
     await admin.close();
     const body = (sent.postData() ?? '').replace(/(name="(?:_?\d+_)?intent"\r\n\r\n)preview/, '$1apply');
     expect(body).toMatch(/intent"\r\n\r\napply/);
+    const headers = {
+      'next-action': sent.headers()['next-action'] as string,
+      'content-type': sent.headers()['content-type'] as string,
+      accept: 'text/x-component',
+    };
+    // Replayed from outside the dashboard's pages (no Origin, or another one): refused before any action runs.
+    for (const origin of [undefined, 'http://evil.example']) {
+      const refused = await request.post(`${viewerBaseURL}${clusterPath(`/sidecarsets/${fx.name}`)}`, {
+        headers: { ...headers, ...(origin ? { origin } : {}) },
+        data: Buffer.from(body),
+      });
+      expect(refused.status()).toBe(403);
+    }
     const res = await request.post(`${viewerBaseURL}${clusterPath(`/sidecarsets/${fx.name}`)}`, {
-      headers: {
-        'next-action': sent.headers()['next-action'] as string,
-        'content-type': sent.headers()['content-type'] as string,
-        accept: 'text/x-component',
-      },
+      headers: { ...headers, origin: viewerBaseURL },
       data: Buffer.from(body),
     });
     expect(res.status()).toBe(200);

@@ -28,6 +28,9 @@
  *   --state FILE               built-in clusters: restore from FILE (FILE.<name> for the second and
  *                              later ones) on start, save on exit
  *   --no-kruise                the started clusters have no OpenKruise (the dashboard then shows pods only)
+ *   --auth local|token|proxy   who the dashboard acts as (default local: the kubeconfig identity, loopback only;
+ *                              token: a sign-in page per person; proxy: behind an authenticating proxy)
+ *   --host ADDRESS             listen address (default 127.0.0.1; another needs --auth token or proxy)
  *   --port N                   dashboard port (default PORT or 3000)
  *   --no-build                 never build, even if the build looks stale
  *
@@ -36,7 +39,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { homedir, hostname, networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -59,6 +63,8 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '3000' },
     'no-build': { type: 'boolean', default: false },
     'no-kruise': { type: 'boolean', default: false },
+    auth: { type: 'string', default: process.env.SIDECAR_FLEET_AUTH ?? 'local' },
+    host: { type: 'string', default: process.env.SIDECAR_FLEET_HOST ?? '127.0.0.1' },
     'kubelet-delay-ms': { type: 'string', default: process.env.SIDECAR_FLEET_SIM_KUBELET_DELAY_MS },
   },
   strict: true,
@@ -178,10 +184,54 @@ async function startBuiltIn(fleets: string[], primary: boolean, why: string): Pr
   );
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The auth mode and listen address, checked before anything starts; the env the server reads. */
+function authEnv(): Record<string, string> {
+  const mode = args.auth;
+  if (mode !== 'local' && mode !== 'token' && mode !== 'proxy') {
+    console.error(`--auth must be local, token or proxy, not "${mode}".`);
+    process.exit(2);
+  }
+  if (mode === 'local' && !LOOPBACK.has(args.host)) {
+    console.error(
+      `Refusing to listen on ${args.host} in local mode: everyone who reaches the port would act as this kubeconfig's identity.\n` +
+        'Use --auth token (each person signs in with their own token) or --auth proxy (behind an authenticating proxy such as oauth2-proxy).',
+    );
+    process.exit(2);
+  }
+  if (mode === 'proxy' && !process.env.SIDECAR_FLEET_PROXY_SECRET) {
+    console.warn(
+      'Proxy mode without SIDECAR_FLEET_PROXY_SECRET: only a bearer token forwarded by the proxy identifies a person; identity headers are ignored.',
+    );
+  }
+  const env: Record<string, string> = { SIDECAR_FLEET_AUTH: mode, SIDECAR_FLEET_HOST: args.host };
+  if (!process.env.SIDECAR_FLEET_ALLOWED_HOSTS) env.SIDECAR_FLEET_ALLOWED_HOSTS = allowedHosts(args.host, args.port).join(',');
+  if (mode === 'token' && !process.env.SIDECAR_FLEET_SESSION_SECRET) {
+    // Generated per start: sessions end with the process. Set it to keep them across restarts.
+    env.SIDECAR_FLEET_SESSION_SECRET = randomBytes(32).toString('base64url');
+  }
+  return env;
+}
+
+/** Host names a browser may use to reach this server: loopback, or every address of the machine. */
+function allowedHosts(host: string, port: string): string[] {
+  const names = new Set<string>(['localhost', '127.0.0.1', '[::1]']);
+  if (!LOOPBACK.has(host)) {
+    names.add(hostname().toLowerCase());
+    if (host !== '0.0.0.0' && host !== '::') names.add(host.includes(':') ? `[${host}]` : host);
+    else
+      for (const list of Object.values(networkInterfaces()))
+        for (const a of list ?? []) names.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+  }
+  return [...names].map((n) => `${n}:${port}`);
+}
+
 async function main(): Promise<void> {
+  const authVars = authEnv();
   buildIfNeeded();
   const target = chooseCluster();
-  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', ...process.env, PORT: args.port };
+  const env: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', ...process.env, ...authVars, PORT: args.port };
   const started: Started[] = [];
   const { mergeKubeconfigs, writeKubeconfig } = await import('../lib/sim/kubeconfig');
 
@@ -243,12 +293,13 @@ async function main(): Promise<void> {
   // The dashboard reads the lists above; the older single-context variable would narrow them again.
   delete env.SIDECAR_FLEET_CONTEXT;
 
-  const next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port], {
+  const next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port, '-H', args.host], {
     cwd: root,
     env,
     stdio: 'inherit',
   });
-  console.log(`Sidecar Fleet: http://localhost:${args.port}`);
+  const shown = LOOPBACK.has(args.host) ? 'localhost' : args.host === '0.0.0.0' || args.host === '::' ? hostname() : args.host;
+  console.log(`Sidecar Fleet: http://${shown}:${args.port} (sign-in: ${args.auth}; answers to ${env.SIDECAR_FLEET_ALLOWED_HOSTS})`);
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -22,12 +22,24 @@ const STAGES: Array<{ name: string; what: string; cmd: string[]; env?: Record<st
   {
     name: 'real-unit',
     what: 'Vitest on the real control plane, compared with the built-in cluster',
-    cmd: ['npx', 'vitest', 'run'],
+    // tools/deploy runs in the deploy stage, after the build it needs.
+    cmd: ['npx', 'vitest', 'run', '--exclude', 'tools/deploy/**'],
     env: REAL,
   },
   { name: 'build', what: 'next build', cmd: ['npx', 'next', 'build'] },
   { name: 'e2e', what: 'Playwright on the built-in cluster', cmd: ['npx', 'playwright', 'test'] },
   { name: 'real-e2e', what: 'Playwright on the real control plane', cmd: ['npx', 'playwright', 'test'], env: REAL },
+  {
+    name: 'deploy',
+    what: 'the chart (helm lint/template, manifests) and the image in-cluster on the real control plane',
+    cmd: ['npx', 'vitest', 'run', 'tools/deploy'],
+    env: REAL,
+  },
+  {
+    name: 'deploy-e2e',
+    what: 'Playwright against the chart installed on the real control plane, the image run in-cluster',
+    cmd: ['npx', 'playwright', 'test', '-c', 'playwright.in-cluster.config.ts'],
+  },
 ];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, skip: { type: 'string' } }, strict: true });
@@ -42,7 +54,7 @@ if (unknown.length > 0) {
 const times: Array<[string, number, string]> = [];
 const report = () => {
   console.log('\nStage times:');
-  for (const [name, s, result] of times) console.log(`  ${name.padEnd(11)} ${s.toFixed(1).padStart(7)} s  ${result}`);
+  for (const [name, s, result] of times) console.log(`  ${name.padEnd(12)} ${s.toFixed(1).padStart(7)} s  ${result}`);
 };
 const started = Date.now();
 for (const stage of STAGES) {
@@ -58,4 +70,4 @@ for (const stage of STAGES) {
   }
 }
 report();
-console.log(`  ${'total'.padEnd(11)} ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);
+console.log(`  ${'total'.padEnd(12)} ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s`);

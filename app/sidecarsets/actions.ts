@@ -15,14 +15,17 @@ import {
   type PromoteStep,
   revisionImages,
 } from '@/lib/fleet/rollout-actions';
-import { previewChange, type RolloutSnapshot, type ScopeInput, resolveScope, serverSeen } from '@/lib/fleet/rollout-preview';
+import { previewChange, type RolloutSnapshot, type ScopeInput, resolveScope, serverSeen, staleView } from '@/lib/fleet/rollout-preview';
+import { visiblePreview } from '@/lib/fleet/rollout-visibility';
 import { rolloutAccess } from '@/lib/k8s/access-review';
+import { requestSession } from '@/lib/k8s/auth/request';
 import { clusterRegistry } from '@/lib/k8s/clusters';
-import { clusterSession, type FleetSession } from '@/lib/k8s/fleet';
+import { clusterSession, type FleetSession, fleetReader, requestVisibility } from '@/lib/k8s/fleet';
 import { pauseAllRollouts as pauseEveryRollout } from '@/lib/k8s/pause-all';
 import { rolloutContext } from '@/lib/k8s/rollout-reads';
 import { applyRolloutChange } from '@/lib/k8s/rollout-writes';
 import { CONFLICT_MESSAGE } from '@/lib/k8s/write-errors';
+import { logger } from '@/lib/log';
 import {
   CANARY_FORM,
   formFields,
@@ -45,15 +48,24 @@ import {
  * handlers under app/api/c/[cluster]/sidecarsets/[name]/rollout.
  */
 
+const log = logger('rollout');
+
 function refused(message: string, fieldErrors?: Record<string, string[]>): ActionState {
   return { ok: false, message: `Nothing was changed: ${message}`, ...(fieldErrors ? { fieldErrors } : {}), at: Date.now() };
 }
 
-/** The session for a parsed form's cluster, and a function that labels each answer with that cluster. */
-function inCluster(id: string): { session: FleetSession; label: <T extends ActionState>(state: T) => T } {
-  const session = clusterSession(id);
-  const cluster = session.cluster;
-  return { session, label: (state) => (cluster ? { ...state, cluster } : state) };
+/**
+ * For a parsed form's cluster: the server's session there (its cache, its audit Events), the
+ * person's session there (every write and access review), and a function that labels each answer
+ * with that cluster.
+ */
+async function inCluster(
+  id: string,
+): Promise<{ server: FleetSession; session: FleetSession; label: <T extends ActionState>(state: T) => T }> {
+  const server = clusterSession(id);
+  const session = await requestSession(server);
+  const cluster = server.cluster;
+  return { server, session, label: (state) => (cluster ? { ...state, cluster } : state) };
 }
 
 /** Runs an action body; anything unexpected becomes a message, never a stack trace. */
@@ -61,14 +73,16 @@ async function guarded<T extends ActionState>(fn: () => Promise<T>): Promise<T |
   try {
     return await fn();
   } catch (e) {
-    const noCluster = e instanceof Error && e.name === 'NoClusterConfiguredError';
-    if (!noCluster) console.error('[rollout] action failed', e);
+    // No cluster configured, or no longer signed in: the message says what to do.
+    const noCluster = e instanceof Error && (e.name === 'NoClusterConfiguredError' || e.name === 'NotSignedIn');
+    // One line, no stack: the person gets a message; the log says what failed.
+    if (!noCluster) log.error({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }, 'rollout action failed');
     return { ok: false, message: noCluster ? (e as Error).message : 'The server could not complete the action.', at: Date.now() };
   }
 }
 
-async function loadSnapshot(session: FleetSession, name: string): Promise<RolloutSnapshot | ActionState> {
-  const snapshot = await rolloutContext(session, name);
+async function loadSnapshot(server: FleetSession, name: string): Promise<RolloutSnapshot | ActionState> {
+  const snapshot = await rolloutContext(server, name);
   return snapshot ?? { ok: false, message: `The SidecarSet ${name} does not exist (any more).`, at: Date.now() };
 }
 
@@ -78,6 +92,7 @@ function isState(v: RolloutSnapshot | ActionState): v is ActionState {
 
 /** Preview a built change, or apply it when the preview allows it. */
 async function previewOrApply(
+  server: FleetSession,
   session: FleetSession,
   snapshot: RolloutSnapshot,
   built: BuildResult,
@@ -88,16 +103,15 @@ async function previewOrApply(
   const previewed = previewChange(snapshot, built.change);
   // The change's guards already fail against the cached SidecarSet: someone changed it since.
   if (!previewed.ok) return { ok: false, message: CONFLICT_MESSAGE, at: Date.now() };
-  const { preview } = previewed;
+  // Planned over every pod, shown with the names this person may see.
+  const preview = visiblePreview(previewed.preview, await requestVisibility(fleetReader(server), server));
   if (intent === 'preview') {
     return { ok: true, message: `Preview ready: ${preview.summary}.`, preview, warnings: preview.warnings, at: Date.now() };
   }
   if (preview.refusal) return { ...refused(preview.refusal), preview };
   const name = snapshot.sidecarSet.metadata.name;
-  const r = await applyRolloutChange(session, name, built.change);
+  const r = await applyRolloutChange(session, name, built.change, { auditSession: server });
   if (!r.ok) {
-    if (r.error.kind === 'Forbidden')
-      console.warn(`[rollout] refused ${built.change.action} on ${name} for ${session.identity.user}: ${r.error.message}`);
     return { ok: false, message: r.error.message, preview, at: Date.now() };
   }
   // No revalidatePath here: the dialogs submit inside a transition, and a router refresh riding
@@ -133,9 +147,10 @@ export async function startCanary(_prev: ActionState, form: FormData): Promise<A
     else if (v.scope === 'workload') scopeInput = { kind: 'workload', workload: v.workload ?? '' };
     else scopeInput = { kind: 'label', label: v.label ?? '' };
 
-    const { session, label } = inCluster(v.cluster);
-    const snapshot = await loadSnapshot(session, v.name);
+    const { server, session, label } = await inCluster(v.cluster);
+    const snapshot = await loadSnapshot(server, v.name);
     if (isState(snapshot)) return label(snapshot);
+    if (staleView(snapshot, v.seen)) return label({ ok: false, message: CONFLICT_MESSAGE, at: Date.now() });
     // A fresh token per apply: pods labelled by an earlier canary (or a failed attempt) stay out.
     const token = v.intent === 'apply' ? `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}` : 'preview';
     const scope = resolveScope(snapshot, scopeInput, token);
@@ -145,8 +160,9 @@ export async function startCanary(_prev: ActionState, form: FormData): Promise<A
       image: v.image,
       scope: scope.scope,
       ...(v.maxUnavailable !== undefined ? { maxUnavailable: parseIntOrPercent(v.maxUnavailable) } : {}),
+      ...(v.confirmName ? { confirmName: v.confirmName } : {}),
     });
-    return label(await previewOrApply(session, snapshot, built, v.intent, 'Canary started'));
+    return label(await previewOrApply(server, session, snapshot, built, v.intent, 'Canary started'));
   });
 }
 
@@ -161,11 +177,12 @@ export async function promoteRollout(_prev: ActionState, form: FormData): Promis
       if (v.partition === undefined) return refused('enter a partition.', { partition: ['Enter a partition, e.g. 5 or "20%".'] });
       step = { kind: 'partition', partition: parseIntOrPercent(v.partition) };
     } else step = { kind: 'percent', percent: Number(v.step) };
-    const { session, label } = inCluster(v.cluster);
-    const snapshot = await loadSnapshot(session, v.name);
+    const { server, session, label } = await inCluster(v.cluster);
+    const snapshot = await loadSnapshot(server, v.name);
     if (isState(snapshot)) return label(snapshot);
+    if (staleView(snapshot, v.seen)) return label({ ok: false, message: CONFLICT_MESSAGE, at: Date.now() });
     const built = buildPromote(serverSeen(snapshot, v.seen), { step, ...(v.confirmName ? { confirmName: v.confirmName } : {}) });
-    return label(await previewOrApply(session, snapshot, built, v.intent, 'Promoted'));
+    return label(await previewOrApply(server, session, snapshot, built, v.intent, 'Promoted'));
   });
 }
 
@@ -174,9 +191,10 @@ export async function rollBack(_prev: ActionState, form: FormData): Promise<Acti
     const parsed = ROLLBACK_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
     const v = parsed.data;
-    const { session, label } = inCluster(v.cluster);
-    const snapshot = await loadSnapshot(session, v.name);
+    const { server, session, label } = await inCluster(v.cluster);
+    const snapshot = await loadSnapshot(server, v.name);
     if (isState(snapshot)) return label(snapshot);
+    if (staleView(snapshot, v.seen)) return label({ ok: false, message: CONFLICT_MESSAGE, at: Date.now() });
     // The images come from the cluster's ControllerRevision, never from the browser.
     const rev = snapshot.revisions.find((r) => r.metadata.name === v.revision);
     if (!rev) {
@@ -185,7 +203,7 @@ export async function rollBack(_prev: ActionState, form: FormData): Promise<Acti
     }
     const containers = v.containers === undefined ? undefined : Array.isArray(v.containers) ? v.containers : [v.containers];
     const built = buildRollback(serverSeen(snapshot, v.seen), { revision: revisionImages(rev), ...(containers ? { containers } : {}) });
-    return label(await previewOrApply(session, snapshot, built, v.intent, 'Rolled back'));
+    return label(await previewOrApply(server, session, snapshot, built, v.intent, 'Rolled back'));
   });
 }
 
@@ -209,7 +227,13 @@ export async function resumeRollout(_prev: ActionState, form: FormData): Promise
     const parsed = RESUME_FORM.safeParse(formFields(form));
     if (!parsed.success) return invalidForm(parsed.error);
     const { cluster, name, seen } = parsed.data;
-    return applyOneClick(cluster, name, (snapshot) => buildResume(serverSeen(snapshot, seen)), `Resumed ${name}: the rollout continues.`);
+    return applyOneClick(
+      cluster,
+      name,
+      (snapshot) =>
+        staleView(snapshot, seen) ? { ok: false, message: CONFLICT_MESSAGE, fieldErrors: {} } : buildResume(serverSeen(snapshot, seen)),
+      `Resumed ${name}: the rollout continues.`,
+    );
   });
 }
 
@@ -220,15 +244,13 @@ async function applyOneClick(
   build: (snapshot: RolloutSnapshot) => BuildResult,
   success: string,
 ): Promise<ActionState> {
-  const { session, label } = inCluster(cluster);
-  const snapshot = await loadSnapshot(session, name);
+  const { server, session, label } = await inCluster(cluster);
+  const snapshot = await loadSnapshot(server, name);
   if (isState(snapshot)) return label(snapshot);
   const built = build(snapshot);
   if (!built.ok) return label(refused(built.message, built.fieldErrors));
-  const r = await applyRolloutChange(session, name, built.change);
+  const r = await applyRolloutChange(session, name, built.change, { auditSession: server });
   if (!r.ok) {
-    if (r.error.kind === 'Forbidden')
-      console.warn(`[rollout] refused ${built.change.action} on ${name} in ${cluster} for ${session.identity.user}: ${r.error.message}`);
     return label({ ok: false, message: r.error.message, at: Date.now() });
   }
   revalidatePath(clusterPath(cluster, `/sidecarsets/${encodeURIComponent(name)}`));
@@ -236,23 +258,29 @@ async function applyOneClick(
   return label({ ok: true, applied: true, message: success, warnings: r.value.eventError ? [r.value.eventError] : [], at: Date.now() });
 }
 
-/** Pauses every rollout in progress in one cluster, as the server's identity there; never throws. */
+/** Pauses every rollout in progress in one cluster, as the person asking; never throws. */
 async function pauseAllIn(clusterId: string): Promise<PauseAllOutcome> {
   const config = clusterRegistry().clusters.find((c) => c.id === clusterId);
   const cluster = { id: clusterId, name: config?.name ?? clusterId };
   try {
-    const { session } = inCluster(clusterId);
+    const { server, session } = await inCluster(clusterId);
     const access = await rolloutAccess(session);
     if (!access.canPatch) {
-      console.warn(`[rollout] refused pause-all in ${clusterId} for ${session.identity.user}: ${access.reason}`);
+      log.warn(
+        { action: 'pause-all', cluster: clusterId, actingAs: session.identity.user, result: 'forbidden' },
+        access.reason ?? 'refused',
+      );
       return { cluster, paused: [], failed: [], error: `Forbidden: ${access.reason}.` };
     }
-    const r = await pauseEveryRollout(session);
+    const r = await pauseEveryRollout(session, { auditSession: server });
     if (!r.ok) return { cluster, paused: [], failed: [], error: r.error.message };
     revalidatePath(clusterPath(clusterId));
     return { cluster, paused: r.value.paused, failed: r.value.failed };
   } catch (e) {
-    console.error(`[rollout] pause-all in ${clusterId} failed`, e);
+    log.error(
+      { action: 'pause-all', cluster: clusterId, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) },
+      'pause-all failed',
+    );
     return { cluster, paused: [], failed: [], error: e instanceof Error ? e.message : 'The server could not complete the action.' };
   }
 }

@@ -35,6 +35,7 @@ const SEEN = z.object({
       selector: SELECTOR.optional(),
     })
     .optional(),
+  generation: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   matchedPods: z.number().int().min(0).optional(),
   guardPaused: z.boolean().optional(),
 });
@@ -58,12 +59,29 @@ const seenJson = z
 const optionalText = (max: number) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().max(max).optional());
 
-/** A whole number typed into a form field. */
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * A whole number typed into a form field: digits only (no sign, exponent, hex or spaces inside),
+ * within int32 as Kubernetes' int fields are.
+ */
 export const wholeNumber = (what: string) =>
   z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : undefined),
-    z.number({ error: `Enter ${what}.` }).int(`Enter ${what} as a whole number.`),
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string({ error: `Enter ${what}.` })
+      .min(1, `Enter ${what}.`)
+      .regex(/^[0-9]+$/, `Enter ${what} as a whole number of digits only.`)
+      .transform(Number)
+      .refine((n) => n <= INT32_MAX, `${what[0]?.toUpperCase()}${what.slice(1)} must be at most ${INT32_MAX}.`),
   );
+
+/**
+ * An int-or-percent typed into a form field (partition, maxUnavailable): read by
+ * parseIntOrPercent (digits alone are an int), then refused by the domain in Kruise's own words
+ * when it is neither a whole number nor a percentage.
+ */
+const intOrPercentText = (_field: string) => optionalText(16);
 
 const INTENT = z.enum(['preview', 'apply']);
 
@@ -80,7 +98,8 @@ export const CANARY_FORM = z
     namespace: optionalText(253),
     workload: optionalText(600),
     label: optionalText(400),
-    maxUnavailable: optionalText(16),
+    maxUnavailable: intOrPercentText('maxUnavailable'),
+    confirmName: optionalText(253),
   })
   .superRefine((v, ctx) => {
     if (v.scope === 'namespace' && !v.namespace) ctx.addIssue({ code: 'custom', path: ['namespace'], message: 'Choose a namespace.' });
@@ -94,7 +113,7 @@ export const PROMOTE_FORM = z.object({
   seen: seenJson,
   intent: INTENT,
   step: z.enum(['25', '50', '75', 'all', 'custom']),
-  partition: optionalText(16),
+  partition: intOrPercentText('The partition'),
   confirmName: optionalText(253),
 });
 
@@ -119,8 +138,10 @@ export const PAUSE_ALL_FORM = z.object({
 });
 
 /** The form as an object: a key sent once is a string, a key sent several times an array. */
-export function formFields(form: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
+export function formFields(form: unknown): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
   const out: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+  // Whatever arrived instead of a form has no fields: the schema then says what is missing.
+  if (!(form instanceof FormData)) return out;
   for (const key of new Set(form.keys())) {
     const all = form.getAll(key);
     out[key] = all.length > 1 ? all : (all[0] as FormDataEntryValue);

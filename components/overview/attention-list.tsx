@@ -4,6 +4,7 @@ import type { AttentionItem } from '@/lib/fleet/views';
 import { sidecarSetHref, workloadHref } from '@/components/workloads/links';
 import { memo } from 'react';
 import { useCluster } from '@/components/shell/cluster-scope';
+import { SafeText } from '@/components/ui/safe-text';
 
 const look = {
   critical: { icon: 'x', tone: 'danger', label: 'Critical' },
@@ -44,7 +45,9 @@ export const AttentionList = memo(function AttentionList({ items }: { items: Att
                   {item.workload.namespace}/{item.workload.name}
                 </Link>
               )}
-              <span className="text-zinc-700 dark:text-zinc-300">{item.message}</span>
+              <span className="text-zinc-700 dark:text-zinc-300">
+                <SafeText text={item.message} />
+              </span>
             </span>
           </li>
         );

@@ -10,6 +10,7 @@ import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { SidecarSetSummary } from '@/lib/fleet/views';
 import { memo } from 'react';
 import { useCluster } from '@/components/shell/cluster-scope';
+import { SafeText } from '@/components/ui/safe-text';
 
 /** Stuck first, then paused, progressing...; ties by how many pods the first problem concerns. */
 export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] {
@@ -70,8 +71,8 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
                         {c.name}
                         {c.init ? ' (init)' : ''}:
                       </span>
-                      <Badge variant="mono" title={c.image}>
-                        {imageTag(c.image)}
+                      <Badge variant="mono">
+                        <SafeText text={imageTag(c.image)} max={40} />
                       </Badge>
                     </li>
                   ))}
@@ -95,7 +96,9 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
                 ) : (
                   <ul className="space-y-0.5">
                     {reasons.slice(0, 2).map((r) => (
-                      <li key={r.code}>{r.message}</li>
+                      <li key={r.code}>
+                        <SafeText text={r.message} />
+                      </li>
                     ))}
                     {reasons.length > 2 && <li className="text-zinc-600 dark:text-zinc-400">+{reasons.length - 2} more</li>}
                   </ul>

@@ -18,6 +18,7 @@ import { HttpError } from '@/lib/query/fetch-json';
 import { podOptions } from '@/lib/query/options';
 import { useLiveQuery } from '@/lib/query/use-live-query';
 import { useCluster } from '@/components/shell/cluster-scope';
+import { SafeText } from '@/components/ui/safe-text';
 
 /** Kruise's own annotations first: they say which SidecarSet injected what, at which hash. */
 function sortAnnotations(entries: Array<[string, string]>) {
@@ -105,10 +106,16 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
                     </Badge>
                   )}
                 </Th>
-                <Td className="font-mono text-xs break-all">{c.image}</Td>
+                <Td className="font-mono text-xs break-all">
+                  <SafeText text={c.image} max={500} />
+                </Td>
                 <Td className="font-mono text-xs break-all">
                   {c.statusImage ?? '—'}
-                  {c.imageID && <span className="block text-[10px] text-zinc-600 dark:text-zinc-400">{c.imageID}</span>}
+                  {c.imageID && (
+                    <span className="block text-[10px] text-zinc-600 dark:text-zinc-400">
+                      <SafeText text={c.imageID} max={200} />
+                    </span>
+                  )}
                 </Td>
                 <Td className="text-xs">
                   <YesNo value={c.ready} />
@@ -136,7 +143,11 @@ export function PodDetailLive({ namespace, name }: { namespace: string; name: st
               <span>
                 <span className="font-medium">{c.type}</span> {c.status}
                 {c.reason ? ` (${c.reason})` : ''}
-                {c.message && <span className="block text-xs break-all text-zinc-600 dark:text-zinc-400">{c.message}</span>}
+                {c.message && (
+                  <span className="block text-xs break-all text-zinc-600 dark:text-zinc-400">
+                    <SafeText text={c.message} />
+                  </span>
+                )}
               </span>
             </li>
           ))}

@@ -35,9 +35,24 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
   const [workload, setWorkload] = useState(ctx.workloads[0]?.value ?? '');
   const [label, setLabel] = useState(ctx.labels[0]?.value ?? '');
   const [maxUnavailable, setMaxUnavailable] = useState('');
+  const [confirmName, setConfirmName] = useState('');
+  // Every matched pod is a rollout to the whole fleet: like Promote, it asks for the name first.
+  const n = Number(amount);
+  const wholeFleet = (scope === 'percent' && n >= 100) || (scope === 'count' && ctx.matched > 0 && n >= ctx.matched);
 
-  const values = { container, image, scope, amount, namespace, workload, label, maxUnavailable };
+  const values = {
+    container,
+    image,
+    scope,
+    amount,
+    namespace,
+    workload,
+    label,
+    maxUnavailable,
+    confirmName: wholeFleet ? confirmName : '',
+  };
   const { state, pending, onSubmit, canConfirm, previewStale } = usePreviewApply(startCanary, values, onApplied);
+  const nameOk = !wholeFleet || confirmName === ctx.seen.name;
   const errors = state.fieldErrors ?? {};
 
   // Checked as you type; the server checks again.
@@ -211,6 +226,29 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         />
       </Field>
 
+      {wholeFleet && (
+        <Field
+          id={`${id}-confirm`}
+          label={
+            <>
+              This covers every matched pod: type <code className="font-mono">{ctx.seen.name}</code> to roll out to the whole fleet
+            </>
+          }
+          errors={errors.confirmName}
+        >
+          <input
+            id={`${id}-confirm`}
+            name="confirmName"
+            className={`${inputClass} font-mono`}
+            value={confirmName}
+            onChange={(e) => setConfirmName(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            aria-invalid={(errors.confirmName?.length ?? 0) > 0 || undefined}
+          />
+        </Field>
+      )}
+
       <ActionMessage state={state} id={msgId} />
       {state.preview && <PreviewPanel preview={state.preview} noun="This canary" />}
       {previewStale && (
@@ -221,7 +259,7 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
         <Button type="submit" name="intent" value="preview" disabled={pending}>
           {pending ? 'Working…' : 'Preview'}
         </Button>
-        <Button type="submit" name="intent" value="apply" variant="primary" disabled={!canConfirm}>
+        <Button type="submit" name="intent" value="apply" variant="primary" disabled={!canConfirm || !nameOk}>
           Start canary in {cluster.name}
         </Button>
       </div>

@@ -133,8 +133,15 @@ export function PreviewPanel({ preview, noun }: { preview: RolloutPreview; noun:
               ))}
             </tbody>
           </table>
-          {covered > listed && <p className="px-2 py-1 text-xs text-zinc-600 dark:text-zinc-400">…and {covered - listed} more.</p>}
+          {covered > listed + (preview.hiddenPods ?? 0) && (
+            <p className="px-2 py-1 text-xs text-zinc-600 dark:text-zinc-400">…and {covered - listed - (preview.hiddenPods ?? 0)} more.</p>
+          )}
         </div>
+      )}
+      {(preview.hiddenPods ?? 0) > 0 && (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="preview-hidden">
+          …and {plural(preview.hiddenPods ?? 0, 'pod')} in namespaces you may not list.
+        </p>
       )}
     </section>
   );

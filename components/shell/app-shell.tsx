@@ -52,3 +52,28 @@ export async function AppShell({ cluster, children }: { cluster?: string; childr
     </>
   );
 }
+
+/**
+ * The header and main landmark of the sign-in page: the app name and the theme, nothing about the
+ * configured clusters (their names are for people signed in).
+ */
+export function SignedOutShell({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
+        <div className="mx-auto flex max-w-[1600px] items-center gap-4 px-4 py-2">
+          <span className="flex items-center gap-1.5 font-semibold text-zinc-900 dark:text-zinc-50">
+            <LayersIcon className="size-5 text-sky-700 dark:text-sky-400" />
+            Sidecar Fleet
+          </span>
+          <div className="ml-auto">
+            <ThemeToggle />
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-4 py-4 focus:outline-none">
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,3 +1,4 @@
+import { SignOutButton } from '@/components/auth/sign-out-button';
 import { HeaderFreshness } from '@/components/shell/header-freshness';
 import { Badge } from '@/components/ui/badge';
 import { ServerIcon } from '@/components/ui/icons';
@@ -12,6 +13,8 @@ export async function ClusterBadge({ cluster }: { cluster: string }) {
   try {
     info = await getClusterInfo(clusterSession(cluster));
   } catch (e) {
+    // Signed out (token or proxy mode): say nothing about the cluster to someone not signed in.
+    if (e instanceof Error && e.name === 'NotSignedIn') return <p className="text-xs text-zinc-600 dark:text-zinc-400">Not signed in</p>;
     problem = e instanceof Error ? e.message : String(e);
   }
   if (!info) {
@@ -47,7 +50,11 @@ export function ClusterBadgeView({ info }: { info: ClusterInfo }) {
         <p className="text-zinc-600 dark:text-zinc-400">
           <span className="font-mono">{info.server}</span> · as <span className="font-medium">{identity}</span>
           {info.kubernetesVersion ? ` · ${info.kubernetesVersion}` : ''}
+          {info.auth && info.auth.mode !== 'local' && (
+            <> · {info.auth.mode === 'token' ? 'signed in with a token' : 'via the sign-in proxy'}</>
+          )}
         </p>
+        {info.auth?.signedIn && <SignOutButton />}
       </div>
     </section>
   );

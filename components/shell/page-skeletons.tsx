@@ -1,6 +1,9 @@
 import { CardsSkeleton, Skeleton, TableSkeleton } from '@/components/ui/skeleton';
 
-/** Placeholders shaped like each page, shown while its data streams in (and by loading.tsx on navigation). */
+/**
+ * Placeholders shaped like the list pages, shown while their data streams in (and by loading.tsx on
+ * navigation). Detail pages are not streamed: they answer 404 for a name that names nothing.
+ */
 
 export function OverviewSkeleton() {
   return (
@@ -22,48 +25,6 @@ export function WorkloadsSkeleton() {
         ))}
       </div>
       <TableSkeleton rows={12} columns={7} label="Loading workloads…" />
-    </div>
-  );
-}
-
-export function WorkloadSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-3 w-48" />
-      <Skeleton className="h-6 w-72" />
-      <div className="grid gap-2 sm:grid-cols-4">
-        {Array.from({ length: 4 }, (_, i) => (
-          <Skeleton key={i} className="h-16" />
-        ))}
-      </div>
-      <TableSkeleton rows={10} columns={9} label="Loading pods…" />
-    </div>
-  );
-}
-
-export function SidecarSetSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-3 w-32" />
-      <Skeleton className="h-6 w-64" />
-      <Skeleton className="h-24 w-full" />
-      <div className="grid gap-3 lg:grid-cols-3">
-        <Skeleton className="h-40" />
-        <Skeleton className="h-40" />
-        <Skeleton className="h-40" />
-      </div>
-      <TableSkeleton rows={6} columns={5} label="Loading the SidecarSet…" />
-    </div>
-  );
-}
-
-export function PodSkeleton() {
-  return (
-    <div className="space-y-4">
-      <Skeleton className="h-3 w-48" />
-      <Skeleton className="h-6 w-80" />
-      <TableSkeleton rows={3} columns={8} label="Loading the pod…" />
-      <TableSkeleton rows={4} columns={6} label="Loading containers…" />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { EventRow } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { SafeText } from '@/components/ui/safe-text';
 
 /** Events of a SidecarSet and its pods, newest first. Warnings carry an icon and the word, not only colour. */
 export const EventsTimeline = memo(function EventsTimeline({ events, label }: { events: EventRow[]; label: string }) {
@@ -18,7 +19,9 @@ export const EventsTimeline = memo(function EventsTimeline({ events, label }: { 
               <ToneIcon icon={warning ? 'alert' : 'dot'} tone={warning ? 'warning' : 'neutral'} />
             </span>
             <p className="flex flex-wrap items-baseline gap-x-2 text-sm">
-              <span className="font-medium">{e.reason}</span>
+              <span className="font-medium">
+                <SafeText text={e.reason} max={80} />
+              </span>
               {warning && <span className="text-xs font-medium text-amber-800 dark:text-amber-300">Warning</span>}
               <span className="text-xs text-zinc-600 dark:text-zinc-400">
                 {e.involved.kind} {e.involved.namespace ? `${e.involved.namespace}/` : ''}
@@ -29,7 +32,9 @@ export const EventsTimeline = memo(function EventsTimeline({ events, label }: { 
                 {e.source ? ` · ${e.source}` : ''}
               </span>
             </p>
-            <p className="text-xs text-zinc-700 dark:text-zinc-300">{e.message}</p>
+            <p className="text-xs text-zinc-700 dark:text-zinc-300">
+              <SafeText text={e.message} />
+            </p>
           </li>
         );
       })}

@@ -5,6 +5,7 @@ import { imageTag } from '@/components/ui/format';
 import { Table, TBody, Td, Th, THead, Tr } from '@/components/ui/table';
 import type { RevisionRow } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { SafeText } from '@/components/ui/safe-text';
 
 /** Revision history from ControllerRevisions, newest first, with the pods on each. */
 export const RevisionsTable = memo(function RevisionsTable({ revisions, name }: { revisions: RevisionRow[]; name: string }) {
@@ -41,7 +42,7 @@ export const RevisionsTable = memo(function RevisionsTable({ revisions, name }: 
                   <li key={c} className="text-xs">
                     <span className="text-zinc-600 dark:text-zinc-400">{c}: </span>
                     <span className="font-mono" title={img}>
-                      {imageTag(img)}
+                      <SafeText text={imageTag(img)} max={40} />
                     </span>
                   </li>
                 ))}

@@ -2,6 +2,7 @@ import { Badge } from '@/components/ui/badge';
 import { YesNo } from '@/components/workloads/sidecar-state';
 import type { SidecarSetSpecView, SidecarSetSummary } from '@/lib/fleet/views';
 import { memo } from 'react';
+import { SafeText } from '@/components/ui/safe-text';
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -31,7 +32,9 @@ export const SpecPanel = memo(function SpecPanel({ spec, summary }: { spec: Side
                 {c.upgradeType === 'HotUpgrade' && <Badge variant="info">hot upgrade</Badge>}
                 {c.podInjectPolicy && <span className="text-[11px] text-zinc-600 dark:text-zinc-400">{c.podInjectPolicy}</span>}
               </p>
-              <code className="block text-xs break-all text-zinc-800 dark:text-zinc-200">{c.image}</code>
+              <code className="block text-xs break-all text-zinc-800 dark:text-zinc-200">
+                <SafeText text={c.image} max={500} />
+              </code>
             </li>
           ))}
         </ul>

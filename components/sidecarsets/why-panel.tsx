@@ -2,6 +2,7 @@ import { reasonSeverity, rolloutLook } from '@/components/status/status-pills';
 import { cn } from '@/components/ui/cn';
 import { ToneIcon } from '@/components/ui/status-pill';
 import type { RolloutReason, RolloutState } from '@/lib/fleet/views';
+import { SafeText } from '@/components/ui/safe-text';
 
 const sevLook = {
   problem: { icon: 'alert', tone: 'danger', label: 'Blocking' },
@@ -45,7 +46,7 @@ export function WhyPanel({ state }: { state: RolloutState }) {
                 <ToneIcon icon={sev.icon} tone={sev.tone} className="mt-0.5" />
                 <span>
                   <span className="sr-only">{sev.label}: </span>
-                  {r.message}
+                  <SafeText text={r.message} />
                   {r.detail && <span className="ml-1 rounded bg-zinc-100 px-1 font-mono text-xs dark:bg-zinc-800">{r.detail}</span>}
                   <span className="ml-1.5 text-[11px] text-zinc-600 dark:text-zinc-400">({r.code})</span>
                 </span>

@@ -1,3 +1,5 @@
+import { normalizeImageReference } from '@/lib/fleet/image-reference';
+
 /** kubectl-style age: 45s, 12m, 3h, 5d. */
 export function formatAge(iso: string | undefined, now: number = Date.now()): string {
   if (!iso) return '—';
@@ -37,8 +39,9 @@ export function shortImage(image: string): string {
   return slash >= 0 ? noDigest.slice(slash + 1) : noDigest;
 }
 
-/** The tag (or digest) of an image reference, for version columns. */
+/** The tag (or digest) of an image reference, for version columns; a reference that does not parse is shown as it is. */
 export function imageTag(image: string): string {
+  if (!normalizeImageReference(image)) return image;
   const at = image.indexOf('@');
   if (at >= 0) return image.slice(at + 1, at + 20);
   const slash = image.lastIndexOf('/');

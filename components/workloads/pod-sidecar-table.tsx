@@ -10,6 +10,7 @@ import { SidecarStatePill, YesNo } from '@/components/workloads/sidecar-state';
 import type { PodRow } from '@/lib/fleet/views';
 import { memo } from 'react';
 import { useCluster } from '@/components/shell/cluster-scope';
+import { SafeText } from '@/components/ui/safe-text';
 
 /**
  * Pods × sidecar containers: one group of rows per pod, one row per sidecar. The pod cell spans
@@ -97,12 +98,12 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                     </Link>
                   </Td>
                   <Td>
-                    <Badge variant="mono" title={sc.specImage}>
-                      {imageTag(sc.specImage)}
+                    <Badge variant="mono">
+                      <SafeText text={imageTag(sc.specImage)} max={60} />
                     </Badge>
                     {sc.statusImage && sc.statusImage !== sc.specImage && (
-                      <span className="mt-0.5 block text-[11px] text-zinc-600 dark:text-zinc-400" title={sc.statusImage}>
-                        running {imageTag(sc.statusImage)}
+                      <span className="mt-0.5 block text-[11px] text-zinc-600 dark:text-zinc-400">
+                        running <SafeText text={imageTag(sc.statusImage)} max={60} />
                       </span>
                     )}
                   </Td>
@@ -127,7 +128,7 @@ export const PodSidecarTable = memo(function PodSidecarTable({
                         className="mt-0.5 block max-w-xs truncate text-[11px] text-zinc-600 dark:text-zinc-400"
                         title={sc.failed.message}
                       >
-                        {sc.failed.message}
+                        <SafeText text={sc.failed.message} />
                       </span>
                     )}
                   </Td>

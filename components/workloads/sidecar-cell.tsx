@@ -1,6 +1,7 @@
 import { type IconName, type Tone, ToneIcon } from '@/components/ui/status-pill';
 import { imageTag } from '@/components/ui/format';
 import type { SidecarVersionCount, WorkloadRow } from '@/lib/fleet/views';
+import { SafeText } from '@/components/ui/safe-text';
 
 type SidecarEntry = WorkloadRow['sidecars'][string];
 
@@ -27,9 +28,11 @@ export function SidecarCell({ entry }: { entry: SidecarEntry | undefined }) {
         {versions.map((v) => {
           const look = versionLook(v);
           return (
-            <li key={v.image} className="flex items-center gap-1 whitespace-nowrap text-xs" title={v.image}>
+            <li key={v.image} className="flex items-center gap-1 text-xs">
               <ToneIcon icon={look.icon} tone={look.tone} />
-              <span className="font-mono">{imageTag(v.image)}</span>
+              <span className="font-mono">
+                <SafeText text={imageTag(v.image)} max={40} />
+              </span>
               <span className="tabular-nums text-zinc-600 dark:text-zinc-400">
                 ×{v.pods}
                 {v.updated < v.pods && v.updated > 0 ? ` (${v.updated} updated)` : ''}

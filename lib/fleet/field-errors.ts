@@ -18,9 +18,9 @@ export interface FieldError {
   rendered?: string;
 }
 
-/** Go's printing of a bad value in ErrorBody: %q for strings, %v for numbers and bools. */
+/** Go's printing of a bad value in ErrorBody: %q for strings, %v for numbers and bools, nil as the string "null". */
 export function goValue(v: unknown): string {
-  if (v === undefined || v === null) return 'null';
+  if (v === undefined || v === null) return '"null"';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return goDump(v);
@@ -34,6 +34,13 @@ export function goDump(v: unknown): string {
   if (Array.isArray(v)) return `[]interface {}{${v.map(goDump).join(', ')}}`;
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
   return `{${entries.map(([k, x]) => `${k[0]?.toUpperCase() ?? ''}${k.slice(1)}:${goDump(x)}`).join(', ')}}`;
+}
+
+/** %#v of a map[string]string: keys sorted, `map[string]string(nil)` for none. */
+export function dumpStringMap(m: Record<string, string> | undefined | null): string {
+  if (!m) return 'map[string]string(nil)';
+  const keys = Object.keys(m).sort();
+  return `map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`).join(', ')}}`;
 }
 
 /** %#v of a metav1.LabelSelector. */

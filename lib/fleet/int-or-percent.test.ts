@@ -51,5 +51,18 @@ describe('parseIntOrPercent', () => {
   it('reads digits as an int and anything else as a string', () => {
     expect(parseIntOrPercent(' 7 ')).toBe(7);
     expect(parseIntOrPercent('7%')).toBe('7%');
+    expect(parseIntOrPercent('-3')).toBe(-3);
+  });
+
+  it('keeps every other spelling of a number a string, which validation then refuses', () => {
+    for (const text of ['+5', '-0', '0x0a', '1e1', '07', '5.0', '5 %', 'ten']) {
+      const v = parseIntOrPercent(text);
+      expect(typeof v, text).toBe('string');
+      expect(validatePositiveIntOrPercent(v, 'm')).toHaveLength(1);
+    }
+    expect(validatePositiveIntOrPercent(parseIntOrPercent('2147483648'), 'm')).toEqual([
+      { path: 'm', type: 'Invalid', value: 2147483648, detail: 'must be at most 2147483647' },
+    ]);
+    expect(validatePositiveIntOrPercent(parseIntOrPercent('2147483647'), 'm')).toEqual([]);
   });
 });

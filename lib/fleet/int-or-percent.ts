@@ -66,11 +66,19 @@ export function validatePositiveIntOrPercent(value: IntOrString, path: string): 
   }
   // Upstream's message keeps the doubled '%' of a string that never goes through Sprintf.
   if (!Number.isInteger(value)) return [invalid(path, value, "must be an integer or percentage (e.g '5%%')")];
-  return value < 0 ? [invalid(path, value, 'must be greater than or equal to 0')] : [];
+  if (value < 0) return [invalid(path, value, 'must be greater than or equal to 0')];
+  // IntOrString holds an int32: a larger number does not even decode.
+  return value > INT32_MAX ? [invalid(path, value, `must be at most ${INT32_MAX}`)] : [];
 }
 
-/** Reads a form value the way the API would see it: digits (with a sign) are an int, anything else a string. */
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * Reads a form value as an IntOrString: plain digits are an int (a leading minus makes a negative
+ * one, for the validation to name); anything else stays a string, so "+5", "-0", "0x0a", "1e1"
+ * or " 5%" are refused as percentages instead of passing as numbers.
+ */
 export function parseIntOrPercent(text: string): IntOrString {
   const t = text.trim();
-  return /^-?[0-9]+$/.test(t) ? Number(t) : t;
+  return /^(0|-?[1-9][0-9]*)$/.test(t) ? Number(t) : t;
 }

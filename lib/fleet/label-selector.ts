@@ -138,8 +138,8 @@ function splitTopLevel(s: string): string[] {
   return out;
 }
 
-const KEY = String.raw`[A-Za-z0-9][-A-Za-z0-9_./]*`;
-const VALUE = String.raw`[A-Za-z0-9_.-]*`;
+const KEY = '[A-Za-z0-9][-A-Za-z0-9_./]*';
+const VALUE = '[A-Za-z0-9_.-]*';
 const setRe = new RegExp(String.raw`^(${KEY})\s+(in|notin)\s*\(([^)]*)\)$`);
 const eqRe = new RegExp(String.raw`^(${KEY})\s*(==|=|!=)\s*(${VALUE})$`);
 const cmpRe = new RegExp(String.raw`^(${KEY})\s*(>|<)\s*(-?[0-9]+)$`);

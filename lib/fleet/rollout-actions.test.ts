@@ -88,6 +88,7 @@ describe('seenFrom', () => {
     expect(seenFrom(meshSidecarSet())).toEqual({
       name: 'mesh',
       resourceVersion: '81234',
+      generation: 4,
       hash: 'b7x9wd4v2c5zq8mfx2lk4n9h6s7t8g5r4p2j9c6v4w8x2z5b7d9f2g4h6k8l2m4n',
       containers: [
         { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.20.1' },
@@ -110,6 +111,7 @@ describe('buildCanary by percent and count', () => {
     );
     expect(change.patchType).toBe('json');
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/1/name', value: 'log-agent' },
       { op: 'test', path: '/spec/containers/1/image', value: 'fluent/fluent-bit:3.0.4' },
       STRATEGY_TEST,
@@ -162,14 +164,16 @@ describe('buildCanary by percent and count', () => {
     });
   });
 
-  it('uses an int 0 for a 100% canary ("0%" counts as a set partition for Kruise)', () => {
-    const change = expectOk(
-      buildCanary(seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '90%' })), {
-        container: 'istio-proxy',
-        image: 'docker.io/istio/proxyv2:1.21.0',
-        scope: { kind: 'percent', percent: 100 },
-      }),
-    );
+  it('uses an int 0 for a 100% canary ("0%" counts as a set partition for Kruise), once the name is typed', () => {
+    const seen = seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, partition: '90%' }));
+    const req = { container: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.21.0', scope: { kind: 'percent' as const, percent: 100 } };
+    // The whole fleet: refused without the SidecarSet's name, as Promote to the whole fleet is.
+    const unconfirmed = buildCanary(seen, req);
+    expect(unconfirmed.ok === false && unconfirmed.fieldErrors).toEqual({
+      confirmName: ["This canary covers every matched pod: type the SidecarSet's name, mesh, to roll out to the whole fleet."],
+    });
+    expect(buildCanary(seen, { ...req, scope: { kind: 'count', count: seen.matchedPods } }).ok).toBe(false);
+    const change = expectOk(buildCanary(seen, { ...req, confirmName: 'mesh' }));
     expect(change.patch).toContainEqual({ op: 'add', path: '/spec/updateStrategy/partition', value: 0 });
   });
 
@@ -291,6 +295,7 @@ describe('buildCanary by selector', () => {
       }),
     );
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/updateStrategy', value: strategy },
@@ -354,7 +359,8 @@ describe('validateUpdateStrategy (validateSidecarSetUpdateStrategy in pkg/webhoo
     expect(validateUpdateStrategy({ type: 'RollingUpdate', partition: 0, selector: { matchLabels: { a: 'b' } } })).toEqual([]);
     const s = { type: 'RollingUpdate', partition: '0%', selector: { matchLabels: { a: 'b' } } };
     expect(validateUpdateStrategy(s)).toEqual([
-      'updateStrategy: Invalid value: "{Type:\\"RollingUpdate\\", Partition:\\"0%\\", Selector:{MatchLabels:{A:\\"b\\"}}}": Partition and Selector cannot be used together',
+      // fmt's %++v of the strategy: the selector and the IntOrStrings through their String methods.
+      'updateStrategy: Invalid value: "&{Type:RollingUpdate Paused:false Selector:&LabelSelector{MatchLabels:map[string]string{a: b,},MatchExpressions:[]LabelSelectorRequirement{},} Partition:0% MaxUnavailable:<nil> PriorityStrategy:<nil> ScatterStrategy:[]}": Partition and Selector cannot be used together',
     ]);
   });
   it('checks partition and maxUnavailable formats; over 100% and 0 are accepted', () => {
@@ -382,6 +388,7 @@ describe('buildPromote', () => {
   it('lowers the partition to a step, guarding images and strategy', () => {
     const change = expectOk(buildPromote(seenFrom(meshSidecarSet(canary)), { step: { kind: 'percent', percent: 50 } }));
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/containers/1/name', value: 'log-agent' },
@@ -451,13 +458,17 @@ describe('buildPromote', () => {
 });
 
 describe('pause and resume', () => {
-  it('pauses with an unguarded merge patch', () => {
+  it('pauses with a JSON Patch guarded by the generation the user saw, and nothing else', () => {
     const change = expectOk(buildPause(seenFrom(meshSidecarSet())));
-    expect(change.patchType).toBe('merge');
-    expect(change.patch).toEqual({
-      metadata: { annotations: { 'sidecarfleet.io/guard-paused': null } },
-      spec: { updateStrategy: { paused: true } },
-    });
+    expect(change.patchType).toBe('json');
+    expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
+      { op: 'add', path: '/spec/updateStrategy/paused', value: true },
+    ]);
+    // A canary landed first (generation 5): this pause, built from the same view, does not apply.
+    const moved = meshSidecarSet();
+    moved.metadata.generation = 5;
+    expect(() => applyChange(moved, change)).toThrow();
     expect(applyChange(meshSidecarSet(), change).spec.updateStrategy).toEqual({ ...DEFAULT_STRATEGY, paused: true });
     expect(buildPause(seenFrom(meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true }))).ok).toBe(false);
   });
@@ -466,6 +477,7 @@ describe('pause and resume', () => {
     const paused = meshSidecarSet({ ...DEFAULT_STRATEGY, paused: true });
     const change = expectOk(buildResume(seenFrom(paused)));
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/containers/1/name', value: 'log-agent' },
@@ -538,6 +550,7 @@ describe('buildRollback', () => {
     const ss = meshSidecarSet(strategy);
     const change = expectOk(buildRollback(seenFrom(ss), { revision: revisionImages(revision) }));
     expect(change.patch).toEqual([
+      { op: 'test', path: '/metadata/generation', value: 4 },
       { op: 'test', path: '/spec/containers/0/name', value: 'istio-proxy' },
       { op: 'test', path: '/spec/containers/0/image', value: 'docker.io/istio/proxyv2:1.20.1' },
       { op: 'test', path: '/spec/updateStrategy', value: strategy },

@@ -55,6 +55,11 @@ export function canaryLabelKey(sidecarSetName: string): string {
 export interface SeenSidecarSet {
   name: string;
   resourceVersion?: string;
+  /**
+   * metadata.generation at the time: every write tests it, so of two changes made from the same
+   * view (a pause and a canary in the same second) exactly one lands. Status writes do not move it.
+   */
+  generation?: number;
   /** `kruise.io/sidecarset-hash` at the time. */
   hash?: string;
   containers: Array<{ name: string; image: string }>;
@@ -72,6 +77,7 @@ export function seenFrom(sidecarSet: SidecarSet): SeenSidecarSet {
     matchedPods: sidecarSet.status?.matchedPods ?? 0,
   };
   if (sidecarSet.metadata.resourceVersion) seen.resourceVersion = sidecarSet.metadata.resourceVersion;
+  if (typeof sidecarSet.metadata.generation === 'number') seen.generation = sidecarSet.metadata.generation;
   const hash = sidecarSet.metadata.annotations?.[KRUISE.sidecarSetHash];
   if (hash) seen.hash = hash;
   if (sidecarSet.spec.updateStrategy) seen.updateStrategy = structuredClone(sidecarSet.spec.updateStrategy);
@@ -133,13 +139,20 @@ function kruiseDenial(errs: FieldError[]): string {
 // Patch building blocks.
 // ------------------------------------------------------------------------------------------------
 
+/** The write's first operation: the spec is still the one the user saw (see SeenSidecarSet.generation). */
+function guardGeneration(ops: JsonPatchOp[], seen: SeenSidecarSet): void {
+  if (seen.generation !== undefined) ops.push({ op: 'test', path: '/metadata/generation', value: seen.generation });
+}
+
 class PatchBuilder {
   readonly ops: JsonPatchOp[] = [];
   readonly diff: DiffLine[] = [];
   readonly summary: string[] = [];
   private strategyGuarded = false;
 
-  constructor(private readonly seen: SeenSidecarSet) {}
+  constructor(private readonly seen: SeenSidecarSet) {
+    guardGeneration(this.ops, seen);
+  }
 
   guardContainer(index: number) {
     const c = this.seen.containers[index];
@@ -253,6 +266,15 @@ export interface CanaryRequest {
   scope: CanaryScope;
   /** Text from the form, e.g. "1" or "10%"; undefined keeps the current value. */
   maxUnavailable?: IntOrString;
+  /** The SidecarSet's name typed by the user: required when the canary covers every matched pod. */
+  confirmName?: string;
+}
+
+/** A canary by count or percent that covers every matched pod is a rollout to the whole fleet. */
+export function canaryCoversAll(seen: SeenSidecarSet, scope: CanaryScope): boolean {
+  if (scope.kind === 'percent') return scope.percent >= 100;
+  if (scope.kind === 'count') return seen.matchedPods > 0 && scope.count >= seen.matchedPods;
+  return false;
 }
 
 export function buildCanary(seen: SeenSidecarSet, req: CanaryRequest): BuildResult {
@@ -300,6 +322,10 @@ export function buildCanary(seen: SeenSidecarSet, req: CanaryRequest): BuildResu
       }
       // "0%" would count as a set partition for Kruise; the whole fleet is an int 0.
       partition = scope.percent === 100 ? 0 : `${100 - scope.percent}%`;
+    }
+    if (canaryCoversAll(seen, scope) && req.confirmName !== seen.name) {
+      const msg = `This canary covers every matched pod: type the SidecarSet's name, ${seen.name}, to roll out to the whole fleet.`;
+      return refuse(msg, { confirmName: [msg] });
     }
     // A selector left from an earlier canary would be refused with a set partition, and would
     // narrow this canary to its pods: the canary by count is over the whole SidecarSet.
@@ -414,15 +440,25 @@ export function buildPromote(seen: SeenSidecarSet, req: PromoteRequest): BuildRe
  * Pause is a merge patch on purpose: it is idempotent and must work on a bad day whatever else
  * changed, so it carries no guard that could make it fail.
  */
+/**
+ * Pause: a JSON Patch guarded by the generation the user saw (see SeenSidecarSet.generation), so a
+ * pause and a concurrent canary cannot both land; a pause refused that way says so and can be sent
+ * again at once, from the fresh view.
+ */
 export function buildPause(seen: SeenSidecarSet): BuildResult {
   if (seen.updateStrategy?.paused) return refuse(`${seen.name} is already paused.`);
+  const ops: JsonPatchOp[] = [];
+  guardGeneration(ops, seen);
+  if (seen.updateStrategy) ops.push({ op: 'add', path: '/spec/updateStrategy/paused', value: true });
+  else ops.push({ op: 'add', path: '/spec/updateStrategy', value: { paused: true } });
+  // This pause is a person's: the guard's note, if any, goes.
+  if (seen.guardPaused) ops.push({ op: 'remove', path: pointer('metadata', 'annotations', GUARD_PAUSED_ANNOTATION) });
   return {
     ok: true,
     change: {
       action: 'pause',
-      patchType: 'merge',
-      // null deletes the guard's note if there is one (RFC 7386): this pause is a person's.
-      patch: { metadata: { annotations: { [GUARD_PAUSED_ANNOTATION]: null } }, spec: { updateStrategy: { paused: true } } },
+      patchType: 'json',
+      patch: ops,
       diff: [{ field: 'updateStrategy.paused', before: 'false', after: 'true' }],
       summary: 'paused false → true',
       warnings: [],
@@ -437,6 +473,7 @@ export function buildPause(seen: SeenSidecarSet): BuildResult {
 export function buildResume(seen: SeenSidecarSet): BuildResult {
   if (!seen.updateStrategy?.paused) return refuse(`${seen.name} is not paused.`);
   const ops: JsonPatchOp[] = [];
+  guardGeneration(ops, seen);
   seen.containers.forEach((c, i) => {
     ops.push({ op: 'test', path: pointer('spec', 'containers', i, 'name'), value: c.name });
     ops.push({ op: 'test', path: pointer('spec', 'containers', i, 'image'), value: c.image });

@@ -336,7 +336,7 @@ export function sameUpgradeRank(a: Pod, b: Pod, ss: SidecarSet): boolean {
     if (oa.level !== ob.level || oa.num !== ob.num) return false;
   }
   for (const term of strategy.scatterStrategy ?? []) {
-    if ((a.metadata.labels ?? {})[term.key] !== (b.metadata.labels ?? {})[term.key]) return false;
+    if (a.metadata.labels?.[term.key] !== b.metadata.labels?.[term.key]) return false;
   }
   return true;
 }

@@ -87,10 +87,30 @@ export function serverSeen(s: RolloutSnapshot, fromBrowser?: SeenSidecarSet): Se
   const own = seenFrom(s.sidecarSet);
   const matched = matchedPods(s).length;
   if (!fromBrowser) return { ...own, matchedPods: matched };
-  const seen: SeenSidecarSet = { ...fromBrowser, name: own.name, matchedPods: matched };
+  // The containers come from the cluster, never the browser: a forged empty list would skip
+  // every image guard (staleView refuses a browser whose list differs).
+  const seen: SeenSidecarSet = { ...fromBrowser, name: own.name, containers: own.containers, matchedPods: matched };
+  if (fromBrowser.generation === undefined && own.generation !== undefined) seen.generation = own.generation;
   if (own.guardPaused) seen.guardPaused = true;
   else delete seen.guardPaused;
   return seen;
+}
+
+/**
+ * Why the browser's view of the SidecarSet can no longer be acted on, if it cannot: its
+ * containers and images differ from the cluster's, or its spec generation is older.
+ */
+export function staleView(s: RolloutSnapshot, fromBrowser: SeenSidecarSet | undefined): string | undefined {
+  if (!fromBrowser) return undefined;
+  const own = seenFrom(s.sidecarSet);
+  const same =
+    fromBrowser.containers.length === own.containers.length &&
+    fromBrowser.containers.every((c, i) => c.name === own.containers[i]?.name && c.image === own.containers[i]?.image);
+  if (!same) return 'the containers or images you saw are not the SidecarSet’s any more';
+  if (fromBrowser.generation !== undefined && own.generation !== undefined && fromBrowser.generation < own.generation) {
+    return 'the SidecarSet changed since you loaded it';
+  }
+  return undefined;
 }
 
 export interface RolloutGuardInfo {
@@ -281,6 +301,8 @@ export interface RolloutPreview {
   updatedAfter: number;
   /** The pods the rollout will update under this change, in order, capped at PREVIEW_LIMIT. */
   pods: PreviewPod[];
+  /** Listed pods left out because they are in namespaces the person may not list. */
+  hiddenPods?: number;
   /** How many pods the next round updates. */
   nextRoundTotal: number;
   /** The next round takes `pick` of `of` equally ranked pods, Kruise's choice which. */

@@ -5,7 +5,7 @@
  * built-in cluster's webhook runs them; the dashboard runs them on a change before sending it, so
  * an invalid value never reaches a cluster and the refusal reads the same either way.
  */
-import { dumpSelector, type FieldError, forbidden, goDump, invalid, isQualifiedName, isValidLabelValue, required } from './field-errors';
+import { dumpSelector, type FieldError, forbidden, invalid, isQualifiedName, isValidLabelValue, required } from './field-errors';
 import { validatePositiveIntOrPercent } from './int-or-percent';
 import type { IntOrString, LabelSelector, SidecarSetUpdateStrategy } from './k8s-types';
 import { isEmptyLabelSelector } from './label-selector';
@@ -65,6 +65,34 @@ export function partitionIsSet(partition: IntOrString | undefined | null): boole
   return typeof partition === 'string' || partition !== 0;
 }
 
+/** metav1.LabelSelector's String() (k8s.io/apimachinery/pkg/apis/meta/v1/generated.pb.go). */
+function selectorString(sel: LabelSelector): string {
+  const labels = sel.matchLabels ?? {};
+  const ml = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}: ${labels[k]},`)
+    .join('');
+  const me = (sel.matchExpressions ?? [])
+    .map((e) => `LabelSelectorRequirement{Key:${e.key},Operator:${e.operator},Values:[${(e.values ?? []).join(' ')}],},`)
+    .join('');
+  return `&LabelSelector{MatchLabels:map[string]string{${ml}},MatchExpressions:[]LabelSelectorRequirement{${me}},}`;
+}
+
+/**
+ * `fmt.Sprintf("%++v", strategy)` of the *SidecarSetUpdateStrategy: fields by Go name, the
+ * selector and the IntOrStrings through their String methods. A set priorityStrategy is a nested
+ * pointer without one, which Go prints as its address (different every time): a placeholder here.
+ */
+function strategyString(us: SidecarSetUpdateStrategy): string {
+  const intstr = (v: IntOrString | undefined | null) => (v === undefined || v === null ? '<nil>' : String(v));
+  const scatter = (us.scatterStrategy ?? []).map((t) => `{Key:${t.key} Value:${t.value}}`).join(' ');
+  return (
+    `&{Type:${us.type ?? ''} Paused:${us.paused === true} Selector:${us.selector ? selectorString(us.selector) : 'nil'} ` +
+    `Partition:${intstr(us.partition)} MaxUnavailable:${intstr(us.maxUnavailable)} ` +
+    `PriorityStrategy:${us.priorityStrategy ? '0xc000000000' : '<nil>'} ScatterStrategy:[${scatter}]}`
+  );
+}
+
 /**
  * `validateSidecarSetUpdateStrategy`: only a RollingUpdate strategy is checked. Kruise's mutating
  * webhook defaults the type before this runs, so an absent type is RollingUpdate here.
@@ -78,7 +106,7 @@ export function validateSidecarSetUpdateStrategy(strategy: SidecarSetUpdateStrat
     errs.push({
       path: 'updateStrategy',
       type: 'Invalid',
-      rendered: JSON.stringify(goDump(us)),
+      rendered: JSON.stringify(strategyString(us)),
       detail: 'Partition and Selector cannot be used together',
     });
   }

@@ -239,7 +239,7 @@ export interface ClusterInfo {
   /** Kubeconfig context in use; undefined in-cluster. */
   context?: string;
   server: string;
-  /** The user name of the kubeconfig entry (or the service account), for "acting as …". */
+  /** Who the dashboard acts as for this person: the signed-in user, or the kubeconfig user / service account in local mode. */
   user: string;
   source: 'kubeconfig' | 'in-cluster';
   /**
@@ -253,6 +253,8 @@ export interface ClusterInfo {
   kruiseVersion: 'v1beta1' | 'v1alpha1' | null;
   /** Set when discovery itself failed (cluster down, 401/403 on discovery). */
   error?: { code?: number; message: string };
+  /** How people sign in (local: the server's own identity), and whether this one signed in with a token. */
+  auth?: { mode: 'local' | 'token' | 'proxy'; signedIn: boolean };
 }
 
 export interface OverviewView {

@@ -1,6 +1,6 @@
 import 'server-only';
-import { AuthorizationV1Api } from '@kubernetes/client-node';
-import { fail, ok, type Result, toK8sError } from './errors';
+import { fail, ok, type Result } from './errors';
+import { requestJson } from './http';
 import type { FleetSession } from './fleet';
 import { SIDECARSET_GROUP, SIDECARSET_PLURAL } from './sidecarset-api';
 
@@ -46,30 +46,33 @@ export function reviewAccess(session: FleetSession, check: AccessCheck, fresh = 
   if (!fresh && hit && Date.now() - hit.at < ACCESS_TTL_MS) return hit.decision;
   const decision = (async (): Promise<Result<AccessDecision>> => {
     const what = describeCheck(check);
-    try {
-      const api = session.client.kc.makeApiClient(AuthorizationV1Api);
-      const res = await api.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: {
-            resourceAttributes: {
-              verb: check.verb,
-              group: check.group,
-              resource: check.resource,
-              ...(check.namespace ? { namespace: check.namespace } : {}),
-              ...(check.name ? { name: check.name } : {}),
-            },
+    // Raw JSON over the session's transport: its token, or the impersonation headers of proxy mode.
+    const r = await requestJson<{ status?: { allowed?: boolean; denied?: boolean; reason?: string } }>(session.client, {
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: {
+            verb: check.verb,
+            group: check.group,
+            resource: check.resource,
+            ...(check.namespace ? { namespace: check.namespace } : {}),
+            ...(check.name ? { name: check.name } : {}),
           },
         },
-      });
-      const allowed = res.status?.allowed === true && res.status?.denied !== true;
-      const reason = allowed ? 'allowed' : `${session.identity.user} may not ${what}${res.status?.reason ? ` (${res.status.reason})` : ''}`;
-      return ok({ allowed, what, reason });
-    } catch (e) {
+      },
+      timeoutMs: 10_000,
+    });
+    if (!r.ok) {
       g[ACCESS_KEY]?.delete(key);
-      return fail(toK8sError(e));
+      return fail(r.error);
     }
+    const st = r.value.status;
+    const allowed = st?.allowed === true && st?.denied !== true;
+    const reason = allowed ? 'allowed' : `${session.identity.user} may not ${what}${st?.reason ? ` (${st.reason})` : ''}`;
+    return ok({ allowed, what, reason });
   })();
   g[ACCESS_KEY].set(key, { at: Date.now(), decision });
   return decision;

@@ -8,7 +8,7 @@ import {
 } from '@/lib/fleet/across-clusters';
 import { clusterRegistry } from './clusters';
 import { isK8sError } from './errors';
-import { clusterSession, fleetReader } from './fleet';
+import { clusterSession, getClusterFleet } from './fleet';
 
 /**
  * Every configured cluster read at once, each from its own shared cache (opened here if it was not
@@ -20,7 +20,7 @@ export async function readClusterFleets(): Promise<ClusterFleetInput[]> {
     clusterRegistry().clusters.map(async (c): Promise<ClusterFleetInput> => {
       const cluster = { id: c.id, name: c.name };
       try {
-        return { cluster, view: await fleetReader(clusterSession(c.id)).getClusterFleet() };
+        return { cluster, view: await getClusterFleet(clusterSession(c.id)) };
       } catch (e) {
         const error: { code?: number; message: string } = { message: e instanceof Error ? e.message : String(e) };
         if (isK8sError(e) && e.code !== undefined) error.code = e.code;

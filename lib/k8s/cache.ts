@@ -7,6 +7,7 @@ import type { FleetClient } from './config';
 import { type Discovery, discover } from './discovery';
 import type { K8sError } from './errors';
 import { openWatch, requestJson, type WatchHandle } from './http';
+import { emit } from './telemetry';
 import { trimControllerRevision, trimEvent, trimNamespace, trimPod, trimSidecarSet, trimWorkload } from './trim';
 
 /**
@@ -119,6 +120,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private backoff = 0;
   private authBlockedUntil = 0;
   private syncWaiters: Array<() => void> = [];
+  /** A watch was opened since the last list: the next one is a restart. */
+  private watchedSinceList = false;
   readonly state: ResourceState;
 
   constructor(
@@ -208,7 +211,11 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
       if (this.stopped) return;
       if (!r.ok) {
         // An expired continue token (410) means the list took too long: start over at once.
-        if (r.error.kind === 'Gone' && cont) return this.list();
+        if (r.error.kind === 'Gone' && cont) {
+          this.signal({ type: 'expired' });
+          return this.list();
+        }
+        this.signal({ type: 'list', pages, ok: false, errorKind: r.error.kind });
         return this.failed(r.error, 'list');
       }
       for (const raw of r.value.items ?? []) {
@@ -222,6 +229,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     for (const [k, v] of next) this.items.set(k, v);
     this.rv = rv;
     this.state.lastListPages = pages;
+    this.signal({ type: 'list', pages, ok: true });
+    this.watchedSinceList = false;
     this.state.synced = true;
     this.state.lastError = undefined;
     this.changed();
@@ -232,6 +241,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private watch(): void {
     if (this.stopped) return;
     this.state.watches++;
+    this.signal({ type: 'watch', restart: this.watchedSinceList });
+    this.watchedSinceList = true;
     const openedAt = Date.now();
     let sawEvent = false;
     let gone = false;
@@ -286,6 +297,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
         if (this.stopped) return;
         if (gone || err?.kind === 'Gone') {
           this.state.expired++;
+          this.signal({ type: 'expired' });
           this.rv = '';
           void this.list();
           return;
@@ -358,6 +370,13 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
 
   values(): T[] {
     return [...this.items.values()];
+  }
+
+  /** Reports a fact about this resource to lib/k8s/telemetry.ts listeners (metrics). */
+  private signal(
+    s: { type: 'list'; pages: number; ok: boolean; errorKind?: string } | { type: 'watch'; restart: boolean } | { type: 'expired' },
+  ): void {
+    emit({ ...s, resource: this.def.name, ...(this.def.namespace ? { namespace: this.def.namespace } : {}) });
   }
 }
 
@@ -814,6 +833,18 @@ export function sweepSharedFleetCaches(idleMs?: number): void {
   } finally {
     s.idleMs = before;
   }
+}
+
+/** Every shared cache of this process (metrics and readiness report on them). */
+export function sharedFleetCaches(): FleetCache[] {
+  return [...((globalThis as CacheHolder)[CACHES_KEY]?.entries.values() ?? [])].map((e) => e.cache);
+}
+
+/** Stops every shared cache: their watches close (graceful shutdown). */
+export function stopSharedFleetCaches(): number {
+  const caches = sharedFleetCaches();
+  for (const c of caches) c.stop();
+  return caches.length;
 }
 
 /** Stops and forgets a shared cache (tests, or a kubeconfig change). */

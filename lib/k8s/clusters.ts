@@ -1,5 +1,6 @@
 import 'server-only';
 import type { ClustersList, ConfiguredCluster } from '@/lib/fleet/views';
+import { logger } from '@/lib/log';
 import {
   type ClusterSources,
   clientForContext,
@@ -226,7 +227,7 @@ function build(env: NodeJS.ProcessEnv): RegistryState {
         ? 'No cluster left to show: the include and exclude lists match none of the configured contexts.'
         : NO_CLUSTER_MESSAGE;
   }
-  for (const w of registry.warnings) console.warn(`[clusters] ${w}`);
+  for (const w of registry.warnings) logger('clusters').warn(w);
   return { registry, loaded, clients: new Map() };
 }
 
@@ -269,6 +270,17 @@ export function clusterClient(id: string): FleetClient {
   else throw new NoClusterConfiguredError(NO_CLUSTER_MESSAGE);
   s.clients.set(id, client);
   return client;
+}
+
+/**
+ * The default cluster's connection: where token-mode sign-in asks who a token belongs to, and
+ * where the proxy layer checks a forwarded token before any page names a cluster.
+ */
+export function defaultClusterClient(): FleetClient {
+  const r = clusterRegistry();
+  const id = r.defaultId ?? r.clusters[0]?.id;
+  if (!id) throw new NoClusterConfiguredError(r.error ?? NO_CLUSTER_MESSAGE);
+  return clusterClient(id);
 }
 
 /** The configuration as the browser may see it (no credentials: names, contexts, servers). */

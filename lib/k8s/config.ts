@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -47,18 +48,29 @@ export interface FleetClient {
   readonly identity: Identity;
   /** The kubeconfig cluster entry carries the built-in cluster's extension. */
   readonly builtInMarked: boolean;
+  /**
+   * Act as this user (Impersonate-User / Impersonate-Group headers, sent with the client's own
+   * credentials, which need the `impersonate` verb): how proxy mode's identity headers reach the cluster.
+   */
+  readonly impersonate?: { user: string; groups: string[] };
 }
 
 export class NoClusterConfiguredError extends Error {
   override name = 'NoClusterConfiguredError';
 }
 
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** Where a pod's service account (token, ca.crt, namespace) is mounted. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** SIDECAR_FLEET_SERVICEACCOUNT_DIR moves it: the tests run the in-cluster path outside a pod. */
+export function serviceAccountDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SIDECAR_FLEET_SERVICEACCOUNT_DIR || SERVICE_ACCOUNT_DIR;
+}
 
 export function createFleetClient(opts: FleetClientOptions = {}): FleetClient {
   if (opts.inCluster) {
     const kc = new KubeConfig();
-    kc.loadFromCluster();
+    loadServiceAccount(kc, serviceAccountDir());
     return finish(kc, 'in-cluster', undefined, false);
   }
   if (!opts.kubeconfigPath) throw new NoClusterConfiguredError('createFleetClient needs kubeconfigPath or inCluster');
@@ -114,6 +126,22 @@ export function clientForContext(loaded: LoadedKubeconfig, context?: string): Fl
   return finish(kc, 'kubeconfig', loaded.path, marked);
 }
 
+/**
+ * client-node's in-cluster config (API server from KUBERNETES_SERVICE_HOST/PORT, the token re-read
+ * from its file as the kubelet rotates it), with the CA and token taken from `dir`.
+ */
+function loadServiceAccount(kc: KubeConfig, dir: string): void {
+  kc.loadFromCluster();
+  if (dir === SERVICE_ACCOUNT_DIR) return;
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (!cluster || !user) return;
+  kc.loadFromClusterAndUser(
+    { ...cluster, caFile: path.join(dir, 'ca.crt') },
+    { ...user, authProvider: { name: 'tokenFile', config: { tokenFile: path.join(dir, 'token') } } },
+  );
+}
+
 function finish(kc: KubeConfig, source: FleetClient['source'], kubeconfigPath: string | undefined, builtInMarked: boolean): FleetClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new NoClusterConfiguredError('The kubeconfig names no current cluster');
@@ -157,7 +185,7 @@ export interface ClusterSources {
 }
 
 export function clusterSources(env: NodeJS.ProcessEnv = process.env): ClusterSources {
-  const inCluster = !!env.KUBERNETES_SERVICE_HOST && existsSync(SA_TOKEN);
+  const inCluster = !!env.KUBERNETES_SERVICE_HOST && existsSync(path.join(serviceAccountDir(env), 'token'));
   const fromEnv = (env.KUBECONFIG ?? '').split(path.delimiter).filter((p) => p && existsSync(p));
   if (fromEnv.length > 0) return { kubeconfigPath: fromEnv.join(path.delimiter), inCluster };
   const home = path.join(homedir(), '.kube', 'config');
@@ -167,3 +195,36 @@ export function clusterSources(env: NodeJS.ProcessEnv = process.env): ClusterSou
 
 export const NO_CLUSTER_MESSAGE =
   'No cluster configured: set KUBECONFIG, create ~/.kube/config, run in a pod, or start with `npm start` (built-in clusters).';
+
+/**
+ * The same cluster, reached with someone else's bearer token (a signed-in user's, or one an
+ * authenticating proxy forwarded): the cluster entry and CA of `base`, nothing of its user.
+ */
+export function clientWithToken(base: FleetClient, user: string, token: string): FleetClient {
+  const cluster = base.kc.getCurrentCluster();
+  if (!cluster) throw new NoClusterConfiguredError('The kubeconfig names no current cluster');
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: user, token }],
+    contexts: [{ name: 'user', cluster: cluster.name, user }],
+    currentContext: 'user',
+  });
+  return {
+    ...base,
+    key: `${base.key}|token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`,
+    kc,
+    identity: { user, context: base.identity.context },
+    impersonate: undefined,
+  };
+}
+
+/** The same cluster and credentials, impersonating a user and their groups. */
+export function clientImpersonating(base: FleetClient, user: string, groups: string[]): FleetClient {
+  return {
+    ...base,
+    key: `${base.key}|as:${JSON.stringify([user, ...groups])}`,
+    identity: { user, context: base.identity.context },
+    impersonate: { user, groups },
+  };
+}

@@ -14,19 +14,23 @@ import type {
   WorkloadRef,
   WorkloadsView,
 } from '@/lib/fleet/views';
+import { inScope, SEE_EVERYTHING, type Visibility, visibleSnapshot } from '@/lib/fleet/visibility';
+import { requestSession } from './auth/request';
+import { authSettings } from './auth/settings';
+import { visibilityFor } from './visibility';
 import { type CacheOptions, FleetCache, sharedFleetCache } from './cache';
-import { clusterClient, requireCluster } from './clusters';
-import type { FleetClient, Identity } from './config';
+import { clusterClient, clusterRegistry, requireCluster } from './clusters';
+import { type FleetClient, type Identity, NO_CLUSTER_MESSAGE, NoClusterConfiguredError } from './config';
 
 /**
  * The read functions the pages call. All of them answer from the shared watch cache (one per
- * cluster connection per server process): a page view never lists the cluster. The aggregated
+ * configured cluster per server process): a page view never lists the cluster. The aggregated
  * model is rebuilt only when the cache changed (and at least every MODEL_MAX_AGE_MS, since
  * "stuck for N minutes" depends on the clock), so concurrent requests share one computation.
  *
- * Every function takes a session: a cluster connection and who acts on it. Today the server acts
- * as its kubeconfig identity in each cluster; when sign-in per user arrives, a route passes the
- * user's session instead.
+ * Every function takes the server's session on one configured cluster (clusterSession). The cache
+ * and the model are the server's (its kubeconfig context or service account); what each person is
+ * shown is cut down to what their own RBAC in that cluster lets them list (requestVisibility).
  */
 
 export interface FleetSession {
@@ -43,6 +47,14 @@ export function clusterSession(clusterId: string): FleetSession {
   return { client, identity: client.identity, cluster: { id: config.id, name: config.name } };
 }
 
+/** The server's own session on the default cluster (the kubeconfig's current context, or the first configured). */
+export function defaultClusterSession(): FleetSession {
+  const r = clusterRegistry();
+  const id = r.defaultId ?? r.clusters[0]?.id;
+  if (!id) throw new NoClusterConfiguredError(r.error ?? NO_CLUSTER_MESSAGE);
+  return clusterSession(id);
+}
+
 export function sessionFor(client: FleetClient): FleetSession {
   return { client, identity: client.identity };
 }
@@ -51,16 +63,20 @@ const MODEL_MAX_AGE_MS = 15_000;
 /** How long a first request waits for the initial lists before answering with what it has. */
 const FIRST_SYNC_WAIT_MS = 10_000;
 
+/**
+ * Every view takes the Visibility of the person asking (default: everything, the server's own
+ * view): the model is built from the shared cache cut down to what they may list.
+ */
 export interface FleetReader {
   readonly cache: FleetCache;
   getClusterInfo(): Promise<ClusterInfo>;
-  getOverview(): Promise<OverviewView>;
-  getWorkloads(query: WorkloadQuery): Promise<WorkloadsView>;
-  getWorkloadDetail(ref: WorkloadRef): Promise<WorkloadDetailView | null>;
-  getSidecarSetDetail(name: string, opts?: SidecarSetDetailOptions): Promise<SidecarSetDetailView | null>;
-  getPodDetail(namespace: string, name: string): Promise<PodDetailView | null>;
-  /** Its SidecarSets and the sidecar images its pods run, for the cross-cluster view. */
-  getClusterFleet(): Promise<ClusterFleetView>;
+  getOverview(v?: Visibility): Promise<OverviewView>;
+  getWorkloads(query: WorkloadQuery, v?: Visibility): Promise<WorkloadsView>;
+  getWorkloadDetail(ref: WorkloadRef, v?: Visibility): Promise<WorkloadDetailView | null>;
+  getSidecarSetDetail(name: string, opts?: SidecarSetDetailOptions, v?: Visibility): Promise<SidecarSetDetailView | null>;
+  getPodDetail(namespace: string, name: string, v?: Visibility): Promise<PodDetailView | null>;
+  /** This cluster's column of the across-clusters view: its SidecarSets and the sidecar images it runs. */
+  getClusterFleet(v?: Visibility): Promise<ClusterFleetView>;
   /** Cheap: the cache revision and freshness, for live pages deciding whether to refetch. */
   getFleetPulse(): Promise<FleetPulse>;
   /** Called (throttled to 4/s) whenever the cache changes. Returns the unsubscribe function. */
@@ -82,11 +98,13 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
   const cache = opts.privateCache ? new FleetCache(session.client, opts.cacheOptions) : sharedFleetCache(session.client, opts.cacheOptions);
   cache.start();
   const waitMs = opts.firstSyncWaitMs ?? FIRST_SYNC_WAIT_MS;
-  let memo: { revision: number; at: number; model: FleetModel } | undefined;
+  // One model per visibility (everything, and each distinct cut of it), rebuilt as the cache changes.
+  const memos = new Map<string, { revision: number; at: number; model: FleetModel }>();
+  const MAX_MODELS = 16;
   const perObject = createFleetMemo();
 
   let lastBuildMs = 0;
-  const model = async (): Promise<FleetModel> => {
+  const model = async (v: Visibility = SEE_EVERYTHING): Promise<FleetModel> => {
     await cache.ready(waitMs);
     const rev = cache.revision;
     const now = Date.now();
@@ -94,13 +112,22 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     // max(minRebuildMs, 2 × the last build's time), so aggregation never takes more than about
     // half the server's time; requests in between share the model, at most that much behind.
     const minInterval = Math.max(opts.minRebuildMs ?? 250, 2 * lastBuildMs);
+    const memo = memos.get(v.key);
     const due = !memo || now - memo.at > MODEL_MAX_AGE_MS || (memo.revision !== rev && now - memo.at >= minInterval);
-    if (due) {
-      const t0 = performance.now();
-      memo = { revision: rev, at: now, model: buildFleetModel(cache.snapshot(), new Date(now), perObject) };
-      lastBuildMs = performance.now() - t0;
-    }
-    return (memo as { model: FleetModel }).model;
+    if (!due) return memo.model;
+    const t0 = performance.now();
+    const built = { revision: rev, at: now, model: buildFleetModel(visibleSnapshot(cache.snapshot(), v), new Date(now), perObject) };
+    lastBuildMs = performance.now() - t0;
+    if (!memos.has(v.key) && memos.size >= MAX_MODELS) memos.delete(memos.keys().next().value as string);
+    memos.set(v.key, built);
+    return built.model;
+  };
+
+  /** Freshness as a person sees it: no error naming a namespace they may not list pods in. */
+  const freshness = (v: Visibility = SEE_EVERYTHING) => {
+    const f = cache.freshness();
+    if (v.key === SEE_EVERYTHING.key) return f;
+    return { ...f, errors: f.errors.filter((e) => e.namespace === undefined || inScope(v.pods, e.namespace)) };
   };
 
   const clusterInfo = (): ClusterInfo => {
@@ -128,31 +155,31 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
       await cache.ready(waitMs);
       return clusterInfo();
     },
-    async getOverview() {
-      const m = await model();
-      return m.overview({ cluster: clusterInfo(), freshness: cache.freshness() });
+    async getOverview(v) {
+      const m = await model(v);
+      return m.overview({ cluster: clusterInfo(), freshness: freshness(v) });
     },
-    async getWorkloads(query) {
-      const m = await model();
-      return m.workloads(query, { freshness: cache.freshness() });
+    async getWorkloads(query, v) {
+      const m = await model(v);
+      return m.workloads(query, { freshness: freshness(v) });
     },
-    async getWorkloadDetail(ref) {
-      const m = await model();
-      return m.workloadDetail(ref, { freshness: cache.freshness() });
+    async getWorkloadDetail(ref, v) {
+      const m = await model(v);
+      return m.workloadDetail(ref, { freshness: freshness(v) });
     },
-    async getSidecarSetDetail(name, detailOpts) {
-      const m = await model();
-      return m.sidecarSetDetail(name, { freshness: cache.freshness() }, detailOpts);
+    async getSidecarSetDetail(name, detailOpts, v) {
+      const m = await model(v);
+      return m.sidecarSetDetail(name, { freshness: freshness(v) }, detailOpts);
     },
-    async getPodDetail(namespace, name) {
-      const m = await model();
-      return m.podDetail(namespace, name, { freshness: cache.freshness() });
+    async getPodDetail(namespace, name, v) {
+      const m = await model(v);
+      return m.podDetail(namespace, name, { freshness: freshness(v) });
     },
-    async getClusterFleet() {
-      const m = await model();
-      const freshness = cache.freshness();
+    async getClusterFleet(v) {
+      const m = await model(v);
+      const f = freshness(v);
       const cluster = clusterInfo();
-      return { cluster, sidecarSets: m.overview({ cluster, freshness }).sidecarSets, images: m.sidecarImages(), freshness };
+      return { cluster, sidecarSets: m.overview({ cluster, freshness: f }).sidecarSets, images: m.sidecarImages(), freshness: f };
     },
     async getFleetPulse() {
       await cache.ready(waitMs);
@@ -187,36 +214,69 @@ export function fleetReader(session: FleetSession): FleetReader {
   return r;
 }
 
-export function getClusterInfo(session: FleetSession): Promise<ClusterInfo> {
-  return fleetReader(session).getClusterInfo();
+/**
+ * The Visibility of the person behind the request being served: everything in local mode (the
+ * server's own identity), else what their RBAC lets them list. Throws NotSignedIn without one.
+ */
+export async function requestVisibility(reader: FleetReader, server: FleetSession): Promise<Visibility> {
+  if (authSettings().mode === 'local') return SEE_EVERYTHING;
+  const session = await requestSession(server);
+  await reader.cache.ready(FIRST_SYNC_WAIT_MS);
+  return visibilityFor(session, () => reader.cache.snapshot().namespaces.map((n) => n.metadata.name), {
+    serverIdentity: session.serverIdentity,
+  });
 }
 
-export function getOverview(session: FleetSession): Promise<OverviewView> {
-  return fleetReader(session).getOverview();
+export async function getClusterInfo(server: FleetSession): Promise<ClusterInfo> {
+  const reader = fleetReader(server);
+  const mode = authSettings().mode;
+  // Which cluster and as whom: only for someone who may use the dashboard.
+  const session = mode === 'local' ? undefined : await requestSession(server);
+  const info = await reader.getClusterInfo();
+  if (!session || session.serverIdentity) return { ...info, auth: { mode, signedIn: false } };
+  // Acting as this person: their name, not the kubeconfig entry or its context.
+  const { context: _context, ...rest } = info;
+  return { ...rest, user: session.identity.user, auth: { mode, signedIn: mode === 'token' } };
 }
 
-export function getWorkloads(query: WorkloadQuery, session: FleetSession): Promise<WorkloadsView> {
-  return fleetReader(session).getWorkloads(query);
+export async function getOverview(server: FleetSession): Promise<OverviewView> {
+  const reader = fleetReader(server);
+  return reader.getOverview(await requestVisibility(reader, server));
 }
 
-export function getWorkloadDetail(ref: WorkloadRef, session: FleetSession): Promise<WorkloadDetailView | null> {
-  return fleetReader(session).getWorkloadDetail(ref);
+export async function getWorkloads(query: WorkloadQuery, server: FleetSession): Promise<WorkloadsView> {
+  const reader = fleetReader(server);
+  return reader.getWorkloads(query, await requestVisibility(reader, server));
 }
 
-export function getSidecarSetDetail(
+export async function getWorkloadDetail(ref: WorkloadRef, server: FleetSession): Promise<WorkloadDetailView | null> {
+  const reader = fleetReader(server);
+  return reader.getWorkloadDetail(ref, await requestVisibility(reader, server));
+}
+
+export async function getSidecarSetDetail(
   name: string,
   opts: SidecarSetDetailOptions | undefined,
-  session: FleetSession,
+  server: FleetSession,
 ): Promise<SidecarSetDetailView | null> {
-  return fleetReader(session).getSidecarSetDetail(name, opts);
+  const reader = fleetReader(server);
+  return reader.getSidecarSetDetail(name, opts, await requestVisibility(reader, server));
 }
 
-export function getPodDetail(namespace: string, name: string, session: FleetSession): Promise<PodDetailView | null> {
-  return fleetReader(session).getPodDetail(namespace, name);
+export async function getPodDetail(namespace: string, name: string, server: FleetSession): Promise<PodDetailView | null> {
+  const reader = fleetReader(server);
+  return reader.getPodDetail(namespace, name, await requestVisibility(reader, server));
 }
 
-export function getFleetPulse(session: FleetSession): Promise<FleetPulse> {
-  return fleetReader(session).getFleetPulse();
+export async function getClusterFleet(server: FleetSession): Promise<ClusterFleetView> {
+  const reader = fleetReader(server);
+  return reader.getClusterFleet(await requestVisibility(reader, server));
+}
+
+export async function getFleetPulse(server: FleetSession): Promise<FleetPulse> {
+  const reader = fleetReader(server);
+  await requestVisibility(reader, server);
+  return reader.getFleetPulse();
 }
 
 export function subscribeFleet(listener: (pulse: FleetPulse) => void, session: FleetSession): () => void {

@@ -8,10 +8,13 @@ import { buildGuardPause, evaluateGuard, GUARD_ANNOTATION, type GuardVerdict, pa
 import { type FleetCache, holdSharedFleetCache, onSharedFleetCache, openSharedFleetCache, sharedFleetCache } from './cache';
 import { clusterClient, clusterRegistry } from './clusters';
 import type { FleetClient } from './config';
+import { logger } from '@/lib/log';
 import { toK8sError } from './errors';
 import { type FleetSession, sessionFor } from './fleet';
 import { requestJson } from './http';
+import { isDraining, trackWrite } from './lifecycle';
 import { writeRolloutEvent } from './rollout-writes';
+import { emit } from './telemetry';
 
 /**
  * The rollout guard loop. It runs inside the Next server process, once per process, from the
@@ -29,6 +32,7 @@ import { writeRolloutEvent } from './rollout-writes';
  * simply evaluates again on the next change.
  */
 
+const guardLog = logger('rollout-guard');
 const EVALUATE_DEBOUNCE_MS = 500;
 const TICK_MS = 5_000;
 const RETRY_AFTER_MS = 15_000;
@@ -63,7 +67,7 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
   const session = opts.session;
   const cache = opts.cache ?? sharedFleetCache(session.client);
   const now = opts.now ?? Date.now;
-  const log = opts.log ?? ((m: string) => console.log(`[rollout-guard] ${m}`));
+  const log = opts.log ?? ((m: string) => guardLog.info(m));
   const statuses = new Map<string, GuardStatus>();
   /** SidecarSets with a pause in flight from this replica (never two at once for one object). */
   const acting = new Set<string>();
@@ -117,6 +121,7 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
   }
 
   function setAction(name: string, action: NonNullable<GuardStatus['lastAction']>) {
+    emit({ type: 'guard', sidecarSet: name, decision: action.outcome });
     const s = statuses.get(name);
     if (s) s.lastAction = action;
   }
@@ -143,7 +148,9 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
       if (verdict.state !== 'trip' || acting.has(name)) continue;
       const last = attempted.get(name);
       if (last && last.rv === (ss.metadata.resourceVersion ?? '') && (last.lost || now() - last.at < RETRY_AFTER_MS)) continue;
-      pauses.push(pause(ss, verdict));
+      // A process that is shutting down starts no write; another replica (or its successor) acts.
+      if (isDraining()) continue;
+      pauses.push(trackWrite(() => pause(ss, verdict)));
     }
     await Promise.all(pauses);
   }
@@ -235,9 +242,7 @@ function attach(guards: Guards, cache: FleetCache): void {
     const opted = optedIn(cache);
     if (opted && !entry.hold) {
       entry.hold = holdSharedFleetCache(cache.client);
-      console.log(
-        `[rollout-guard] ${cache.client.server}: watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${cache.client.identity.user}`,
-      );
+      guardLog.info(`${cache.client.server}: watching SidecarSets annotated ${GUARD_ANNOTATION}, acting as ${cache.client.identity.user}`);
     } else if (!opted && entry.hold) {
       entry.hold.release();
       entry.hold = undefined;
@@ -293,12 +298,27 @@ export function startRolloutGuards(): void {
   const guards: Guards = { byClient: new Map(), stopHooks: () => {} };
   g[GUARD_KEY] = guards;
   guards.stopHooks = onSharedFleetCache({ created: (cache) => attach(guards, cache), dropped: (cache) => detach(guards, cache) });
-  const run = () =>
-    void probeClusters().catch((e) => console.warn(`[rollout-guard] probe failed: ${e instanceof Error ? e.message : String(e)}`));
+  const run = () => void probeClusters().catch((e) => guardLog.warn(`probe failed: ${e instanceof Error ? e.message : String(e)}`));
   run();
   guards.probe = setInterval(run, PROBE_MS);
   guards.probe.unref?.();
-  console.log(`[rollout-guard] guarding SidecarSets annotated ${GUARD_ANNOTATION} in ${clusterRegistry().clusters.length} cluster(s)`);
+  guardLog.info(`guarding SidecarSets annotated ${GUARD_ANNOTATION} in ${clusterRegistry().clusters.length} cluster(s)`);
+}
+
+/** Stops the process's guards (graceful shutdown); pauses already sent finish on their own. */
+export function stopRolloutGuard(): void {
+  const g = globalThis as GuardHolder;
+  const guards = g[GUARD_KEY];
+  if (!guards) return;
+  if (guards.probe) clearInterval(guards.probe);
+  guards.stopHooks();
+  for (const entry of guards.byClient.values()) {
+    entry.unsubscribe();
+    entry.hold?.release();
+    entry.guard.stop();
+  }
+  guards.byClient.clear();
+  g[GUARD_KEY] = undefined;
 }
 
 /** The running guard's view of a SidecarSet in a cluster, for the page ("watching 3 updated pods: none failing"). */

@@ -13,7 +13,7 @@ import { errorFromStatus, fail, type K8sError, ok, type Result, toK8sError } fro
 
 interface Transport {
   agent: http.Agent | undefined;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
   expires: number;
 }
 
@@ -25,11 +25,16 @@ async function transport(client: FleetClient): Promise<Transport> {
   const cached = transports.get(client);
   if (cached && cached.expires > Date.now()) return cached;
   const init = await client.kc.applyToFetchOptions({});
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   const h = init.headers as unknown as { forEach?: (fn: (v: string, k: string) => void) => void } | undefined;
   h?.forEach?.((v, k) => {
     headers[k] = v;
   });
+  if (client.impersonate) {
+    // One header line per group: a comma-joined value would be read as a single group name.
+    headers['Impersonate-User'] = client.impersonate.user;
+    if (client.impersonate.groups.length > 0) headers['Impersonate-Group'] = client.impersonate.groups;
+  }
   const t: Transport = { agent: init.agent as http.Agent | undefined, headers, expires: Date.now() + TRANSPORT_TTL_MS };
   transports.set(client, t);
   return t;
@@ -63,7 +68,7 @@ export async function requestJson<T>(client: FleetClient, opts: RequestOptions):
   }
   const url = buildUrl(client, opts.path, opts.query);
   const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
-  const headers: Record<string, string> = { ...t.headers, Accept: 'application/json' };
+  const headers: Record<string, string | string[]> = { ...t.headers, Accept: 'application/json' };
   if (payload) {
     headers['Content-Type'] = opts.contentType ?? 'application/json';
     headers['Content-Length'] = String(payload.length);

@@ -1,9 +1,9 @@
 import 'server-only';
 import { rolloutsInProgress } from '@/lib/fleet/pause-all';
 import { buildPause, seenFrom } from '@/lib/fleet/rollout-actions';
-import { type FleetCache, sharedFleetCache } from './cache';
+import type { FleetCache } from './cache';
 import { ok, type Result } from './errors';
-import type { FleetSession } from './fleet';
+import { type FleetSession, fleetReader } from './fleet';
 import { applyRolloutChange } from './rollout-writes';
 
 /** "Pause every rollout in progress": one pause per SidecarSet lib/fleet/pause-all.ts picks, each with its own audit Event. */
@@ -15,8 +15,16 @@ export interface PauseAllOutcome {
   skipped: string[];
 }
 
-export async function pauseAllRollouts(session: FleetSession, cache?: FleetCache): Promise<Result<PauseAllOutcome>> {
-  const c = cache ?? sharedFleetCache(session.client);
+/**
+ * Pauses as `session` (the person acting), from the server's shared cache; the audit Events are
+ * written by `auditSession` (the dashboard's own identity) and name the person.
+ */
+export async function pauseAllRollouts(
+  session: FleetSession,
+  opts: { cache?: FleetCache; auditSession?: FleetSession } = {},
+): Promise<Result<PauseAllOutcome>> {
+  // The cluster's shared cache: the audit session is the server's own there (the acting one in tests).
+  const c = opts.cache ?? fleetReader(opts.auditSession ?? session).cache;
   await c.ready(10_000);
   const result: PauseAllOutcome = { paused: [], failed: [], skipped: [] };
   for (const ss of rolloutsInProgress(c.snapshot())) {
@@ -25,7 +33,7 @@ export async function pauseAllRollouts(session: FleetSession, cache?: FleetCache
       result.skipped.push(ss.metadata.name);
       continue;
     }
-    const r = await applyRolloutChange(session, ss.metadata.name, built.change, { cache: c });
+    const r = await applyRolloutChange(session, ss.metadata.name, built.change, { cache: c, auditSession: opts.auditSession });
     if (r.ok) result.paused.push(ss.metadata.name);
     else result.failed.push({ name: ss.metadata.name, message: r.error.message });
   }

@@ -1,39 +1,42 @@
 import 'server-only';
 import {
-  dialogContext,
   guardInfo,
   type RolloutDialogContext,
   type RolloutPanel,
   type RolloutSnapshot,
   rolloutSnapshot,
 } from '@/lib/fleet/rollout-preview';
+import { visibleDialog } from '@/lib/fleet/rollout-visibility';
 import { rolloutAccess } from './access-review';
-import { type FleetCache, sharedFleetCache } from './cache';
-import type { FleetSession } from './fleet';
+import { requestSession } from './auth/request';
+import type { FleetCache } from './cache';
+import { type FleetSession, fleetReader, requestVisibility } from './fleet';
 import { rolloutGuardStatus } from './guard';
 
 /**
  * One SidecarSet's rollout snapshot (lib/fleet/rollout-preview.ts) from the shared watch cache,
- * never a list per request. Null when the SidecarSet does not exist.
+ * never a list per request: the server's view of `server`'s cluster, every pod, since Kruise plans over every pod.
+ * Whatever reaches a person from it is cut to their visibility. Null when the SidecarSet does not exist.
  */
-export async function rolloutContext(session: FleetSession, name: string, cache?: FleetCache): Promise<RolloutSnapshot | null> {
-  const c = cache ?? sharedFleetCache(session.client);
+export async function rolloutContext(server: FleetSession, name: string, cache?: FleetCache): Promise<RolloutSnapshot | null> {
+  const c = cache ?? fleetReader(server).cache;
   await c.ready(10_000);
   return rolloutSnapshot(c.snapshot(), name);
 }
 
 /**
- * May the server's identity act on this SidecarSet, and what does its rollout guard say? A
- * failure to ask reads as "may not", with the reason shown beside the disabled buttons.
+ * May the person asking act on this SidecarSet, and what does its rollout guard say? A failure to
+ * ask reads as "may not", with the reason shown beside the disabled buttons.
  */
-export async function getRolloutPanel(session: FleetSession, name: string): Promise<RolloutPanel> {
+export async function getRolloutPanel(server: FleetSession, name: string): Promise<RolloutPanel> {
+  const session = await requestSession(server);
   try {
-    const [access, ctx] = await Promise.all([rolloutAccess(session, name), rolloutContext(session, name)]);
+    const [access, ctx] = await Promise.all([rolloutAccess(session, name), rolloutContext(server, name)]);
     const panel: RolloutPanel = { canPatch: access.canPatch };
     if (access.reason) panel.reason = access.reason;
     if (ctx) {
       const info = guardInfo(ctx.sidecarSet);
-      if (info.configured) panel.guard = { ...info, status: rolloutGuardStatus(session.client, name)?.message };
+      if (info.configured) panel.guard = { ...info, status: rolloutGuardStatus(server.client, name)?.message };
     }
     return panel;
   } catch (e) {
@@ -41,8 +44,9 @@ export async function getRolloutPanel(session: FleetSession, name: string): Prom
   }
 }
 
-/** Fleet-wide: may the server's identity patch SidecarSets at all (overview rows, pause-all)? */
-export async function getFleetRolloutAccess(session: FleetSession): Promise<RolloutPanel> {
+/** Fleet-wide: may the person asking patch SidecarSets at all in this cluster (overview rows, pause-all)? */
+export async function getFleetRolloutAccess(server: FleetSession): Promise<RolloutPanel> {
+  const session = await requestSession(server);
   try {
     const access = await rolloutAccess(session);
     return access.reason ? { canPatch: access.canPatch, reason: access.reason } : { canPatch: access.canPatch };
@@ -51,8 +55,11 @@ export async function getFleetRolloutAccess(session: FleetSession): Promise<Roll
   }
 }
 
-/** What the rollout dialogs offer for this SidecarSet; null when it does not exist. */
-export async function getRolloutDialog(session: FleetSession, name: string): Promise<RolloutDialogContext | null> {
-  const ctx = await rolloutContext(session, name);
-  return ctx ? dialogContext(ctx) : null;
+/** What the rollout dialogs offer this person for this SidecarSet; null when it does not exist (for them). */
+export async function getRolloutDialog(server: FleetSession, name: string): Promise<RolloutDialogContext | null> {
+  const reader = fleetReader(server);
+  const v = await requestVisibility(reader, server);
+  if (!v.sidecarSets) return null;
+  await reader.cache.ready(10_000);
+  return visibleDialog(reader.cache.snapshot(), name, v);
 }

@@ -255,6 +255,31 @@ describe('applyRolloutChange', () => {
   });
 });
 
+describe('two changes from the same view', () => {
+  it('a pause and a canary sent at the same moment: exactly one lands, the other is a conflict', async () => {
+    for (let trial = 0; trial < 5; trial++) {
+      const name = `race-${trial}`;
+      const ss = await createSidecarSet(name);
+      const seen = { ...seenFrom(ss), matchedPods: 10 };
+      const canary = buildCanary(seen, { container: 'proxy', image: 'envoyproxy/envoy:v1.31.0', scope: { kind: 'percent', percent: 10 } });
+      const pause = buildPause(seen);
+      if (!canary.ok || !pause.ok) throw new Error('could not build the changes');
+      const results = await Promise.all([
+        applyRolloutChange(admin, name, canary.change, { cache: adminCache }),
+        applyRolloutChange(admin, name, pause.change, { cache: adminCache }),
+      ]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const lost = results.find((r) => !r.ok);
+      expect(lost?.ok === false && lost.error).toMatchObject({ kind: 'Conflict', message: CONFLICT_MESSAGE });
+      const after = await getSidecarSet(name);
+      // Whichever won, the SidecarSet shows exactly that change, never both.
+      const canaried = after.spec.containers?.[1]?.image === 'envoyproxy/envoy:v1.31.0';
+      expect(canaried).toBe(after.spec.updateStrategy?.paused !== true);
+      expect(after.metadata.generation).toBe((ss.metadata.generation ?? 0) + 1);
+    }
+  });
+});
+
 describe('previewChange', () => {
   it('previews a roll back of a half-done rollout: only the pods on the new image are listed', async () => {
     await core().createNamespace({ body: { metadata: { name: 'preview-rb' } } });

@@ -1,6 +1,5 @@
 import 'server-only';
 import type { FleetCache } from './cache';
-import { sharedFleetCache } from './cache';
 import { discover } from './discovery';
 import { fail, ok, type Result } from './errors';
 import type { FleetSession } from './fleet';
@@ -9,10 +8,12 @@ import type { FleetSession } from './fleet';
 export const SIDECARSET_GROUP = 'apps.kruise.io';
 export const SIDECARSET_PLURAL = 'sidecarsets';
 
-/** The served SidecarSet version (v1beta1 or v1alpha1), from the cache's discovery when it has one. */
+/**
+ * The served SidecarSet version (v1beta1 or v1alpha1), from the discovery of the cluster's shared
+ * cache when one is given (never a cache per person), else asked as `session`.
+ */
 export async function kruiseVersion(session: FleetSession, cache?: FleetCache): Promise<Result<string>> {
-  const c = cache ?? sharedFleetCache(session.client);
-  const known = c.discovery?.kruiseVersion;
+  const known = cache?.discovery?.kruiseVersion;
   if (known) return ok(known);
   const d = await discover(session.client);
   if (d.kruiseVersion) return ok(d.kruiseVersion);

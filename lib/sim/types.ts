@@ -89,6 +89,7 @@ export interface Store extends StoreReader {
     resource: ResourceId,
     namespace: string | undefined,
     name: string,
+    // biome-ignore lint/suspicious/noConfusingVoidType: the function edits the object in place or returns a new one
     fn: (obj: KObject) => KObject | void,
     opts?: WriteOptions,
   ): KObject;

@@ -12,6 +12,13 @@ describe('path patterns', () => {
     expect(matches(['**', 'updateTimestamp'], ['updateTimestamp', 'x'])).toBe(false);
     expect(matches(['a', '**'], ['a'])).toBe(true);
   });
+
+  it('match a glob within one segment', () => {
+    expect(matches(['**', 'version.kruise.io/*'], ['x', 'version.kruise.io/mosn-1'])).toBe(true);
+    expect(matches(['**', 'version.kruise.io/*'], ['x', 'versionalt.kruise.io/mosn-1'])).toBe(false);
+    expect(matches(['**', 'version.kruise.io/*'], ['x', 'version.kruise.io/mosn-1', 'y'])).toBe(false);
+    expect(matches(['a.*'], ['abc'])).toBe(false);
+  });
 });
 
 describe('diff', () => {

@@ -5,8 +5,23 @@
  * reason (timestamps, generated names: values that differ between any two runs).
  */
 
-/** A path pattern: literal segments, `*` for one segment, `**` for any number (including none). */
+/**
+ * A path pattern: literal segments, `*` for one segment, `**` for any number (including none); a
+ * segment holding `*` among other text is a glob on one segment (`version.sidecarset.kruise.io/*`).
+ */
 export type PathPattern = string[];
+
+function segmentMatches(p: string, segment: string): boolean {
+  if (p === '*' || p === segment) return true;
+  if (!p.includes('*')) return false;
+  const re = new RegExp(
+    `^${p
+      .split('*')
+      .map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+  return re.test(segment);
+}
 
 export interface AllowedDifference {
   path: PathPattern;
@@ -45,7 +60,7 @@ export function matches(pattern: PathPattern, path: string[]): boolean {
     const p = pattern[i];
     if (p === '**') return go(i + 1, j) || (j < path.length && go(i, j + 1));
     if (j === path.length) return false;
-    return (p === '*' || p === path[j]) && go(i + 1, j + 1);
+    return segmentMatches(p as string, path[j] as string) && go(i + 1, j + 1);
   };
   return go(0, 0);
 }

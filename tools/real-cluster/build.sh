@@ -11,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache_root="${SIDECAR_FLEET_CACHE:-$HOME/.cache/sidecar-fleet}/real-cluster"
 modules=("$@")
-[ ${#modules[@]} -gt 0 ] || modules=(etcd kubernetes kruise kwok)
+[ ${#modules[@]} -gt 0 ] || modules=(etcd kubernetes kruise kwok oauth2-proxy helm)
 
 # Kruise reads the API server's version and panics on an empty one; kubectl picks its behaviour
 # from its own. Every command gets the version of the Kubernetes it was built from.

@@ -25,6 +25,7 @@ interface PendingWrite {
   resource: string;
   namespace?: string;
   name: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: the function edits the object in place or returns a new one
   fn: (o: KObject) => KObject | void;
 }
 
@@ -71,6 +72,7 @@ class SnapshotStore {
     return this.objects.get(resource) ?? [];
   }
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: as in PendingWrite.fn
   mutate(resource: string, namespace: string | undefined, name: string, fn: (o: KObject) => KObject | void): KObject {
     const w = { resource, namespace, name, fn };
     this.pending.push(w);

@@ -86,6 +86,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Thrown from an `until` condition to stop waiting at once. */
+class GiveUp extends Error {}
+
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, onTimeout: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -94,6 +97,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
       const v = await fn();
       if (v) return v;
     } catch (e) {
+      if (e instanceof GiveUp) throw e;
       last = e;
     }
     if (Date.now() > deadline) {
@@ -278,33 +282,62 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       phase = Date.now();
       const moduleDir = kruiseModuleDir(TOOLS_DIR);
       await admin.ensureNamespace(KRUISE_NAMESPACE, { 'control-plane': 'controller-manager' });
-      for (const crd of kruiseCrds(moduleDir)) await admin.apply('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+      const crds = kruiseCrds(moduleDir);
+      for (const crd of crds) await admin.apply('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+      // kruise-manager registers field indexes on its CRDs as it starts and exits when one is not
+      // served yet ("failed to register field index ... ImagePullJob"): wait until all are Established.
+      await until(
+        'the Kruise CRDs to be established',
+        async () => {
+          for (const crd of crds) {
+            const cur = await admin.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata?.name}`);
+            const conditions = (cur.status as { conditions?: Array<{ type: string; status: string }> } | undefined)?.conditions ?? [];
+            if (!conditions.some((c) => c.type === 'Established' && c.status === 'True')) return false;
+          }
+          return true;
+        },
+        60_000,
+        () => '',
+      );
       for (const cfg of kruiseWebhookConfigurations(moduleDir)) {
         const plural = cfg.kind === 'MutatingWebhookConfiguration' ? 'mutatingwebhookconfigurations' : 'validatingwebhookconfigurations';
         await admin.apply(`/apis/admissionregistration.k8s.io/v1/${plural}`, cfg);
       }
-      supervisor.start(
-        'kruise-manager',
-        bin('kruise'),
-        [
-          `--kubeconfig=${componentKubeconfig('kruise-manager')}`,
-          '--enable-leader-election=false',
-          '--enable-pprof=false',
-          `--metrics-addr=127.0.0.1:${kruiseMetricsPort}`,
-          `--health-probe-addr=127.0.0.1:${kruiseHealthPort}`,
-          '--feature-gates=KruiseDaemon=false',
-          '--v=2',
-        ],
-        {
-          WEBHOOK_HOST: '127.0.0.1',
-          WEBHOOK_PORT: String(webhookPort),
-          WEBHOOK_CERT_DIR: path.join(dir, 'kruise-certs'),
-          POD_NAMESPACE: KRUISE_NAMESPACE,
-        },
-      );
+      const startKruise = () =>
+        supervisor.start(
+          'kruise-manager',
+          bin('kruise'),
+          [
+            `--kubeconfig=${componentKubeconfig('kruise-manager')}`,
+            '--enable-leader-election=false',
+            '--enable-pprof=false',
+            `--metrics-addr=127.0.0.1:${kruiseMetricsPort}`,
+            `--health-probe-addr=127.0.0.1:${kruiseHealthPort}`,
+            '--feature-gates=KruiseDaemon=false',
+            '--v=2',
+          ],
+          {
+            WEBHOOK_HOST: '127.0.0.1',
+            WEBHOOK_PORT: String(webhookPort),
+            WEBHOOK_CERT_DIR: path.join(dir, 'kruise-certs'),
+            POD_NAMESPACE: KRUISE_NAMESPACE,
+          },
+        );
+      startKruise();
+      let kruiseStarts = 1;
       await until(
         'kruise-manager to serve its webhooks',
         async () => {
+          if (!supervisor.alive('kruise-manager')) {
+            // Exited while starting (a race with discovery we could not rule out): start it once
+            // more rather than wait out the timeout; a second exit is an error with its log.
+            if (kruiseStarts >= 2)
+              throw new GiveUp(`real cluster: kruise-manager exited twice while starting:\n${supervisor.tail('kruise-manager')}`);
+            await supervisor.stop('kruise-manager');
+            startKruise();
+            kruiseStarts++;
+            return false;
+          }
           const ready = await fetch(`http://127.0.0.1:${kruiseHealthPort}/readyz`).then((r) => r.ok);
           if (!ready) return false;
           // The mutating pod webhook must point at the local server before any pod is created.

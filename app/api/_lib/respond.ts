@@ -1,6 +1,7 @@
 import 'server-only';
 import { NextResponse } from 'next/server';
 import { isK8sError, type K8sErrorKind } from '@/lib/k8s/errors';
+import { errorFields, logger } from '@/lib/log';
 
 const statusFor: Record<K8sErrorKind, number> = {
   Unauthorized: 401,
@@ -38,7 +39,7 @@ export async function answer<T>(read: () => Promise<T | null>, notFound: string)
     if (e instanceof Error && e.name === 'NoClusterConfiguredError') {
       return errorJson('NoCluster', e.message, 503);
     }
-    console.error('[api]', e);
+    logger('api').error(errorFields(e), 'read failed');
     return errorJson('Unknown', 'The dashboard server failed to answer; see its log.', 500);
   }
 }

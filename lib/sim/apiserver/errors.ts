@@ -87,8 +87,9 @@ export function statusBody(e: ApiError): Record<string, unknown> {
     metadata: {},
     status: 'Failure',
     message: e.message,
-    reason: e.reason,
   };
+  // metav1.Status has `reason,omitempty`: a webhook's denial carries none.
+  if (e.reason !== '') body.reason = e.reason;
   if (e.details && Object.keys(e.details).length > 0) body.details = e.details;
   body.code = e.code;
   return body;

@@ -204,6 +204,38 @@ export class Rbac {
     return bearer ? this.byToken.get(bearer) : undefined;
   }
 
+  /**
+   * Impersonate-User / Impersonate-Group (staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go):
+   * the actor needs `impersonate` on users (and groups) of those names; the request then runs as
+   * that user, with the roles the built-in users have by name and cluster-admin for system:masters.
+   */
+  impersonate(actor: SimUser, user: string, groups: string[]): { user: SimUser } | { forbidden: string } {
+    const checks: Array<{ resource: string; name: string }> = [
+      { resource: 'users', name: user },
+      ...groups.map((g) => ({ resource: 'groups', name: g })),
+    ];
+    for (const c of checks) {
+      if (!this.authorize(actor, { verb: 'impersonate', apiGroup: '', resource: c.resource, name: c.name }).allowed) {
+        return {
+          forbidden: `${c.resource} "${c.name}" is forbidden: User "${actor.name}" cannot impersonate resource "${c.resource}" in API group "" at the cluster scope`,
+        };
+      }
+    }
+    const known = this.users.find((u) => u.name === user);
+    const masters = groups.includes('system:masters');
+    const admin = this.users.find((u) => u.groups.includes('system:masters'));
+    const roles = masters && admin ? admin.roles : (known?.roles ?? []);
+    return {
+      user: {
+        name: user,
+        groups: [...new Set([...groups, 'system:authenticated'])],
+        token: '',
+        description: `impersonated by ${actor.name}`,
+        roles,
+      },
+    };
+  }
+
   userInfo(u: SimUser): UserInfo {
     return { name: u.name, groups: u.groups };
   }

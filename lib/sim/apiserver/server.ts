@@ -158,8 +158,17 @@ export class ApiServer {
     }
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
-    const user = this.rbac.authenticate(bearer);
-    if (!user) return this.fail(res, unauthorized());
+    const actor = this.rbac.authenticate(bearer);
+    if (!actor) return this.fail(res, unauthorized());
+    let user = actor;
+    const asUser = req.headers['impersonate-user'];
+    if (typeof asUser === 'string' && asUser !== '') {
+      // One header line per group (Node would join repeated lines with ", ").
+      const groups = (req.headersDistinct['impersonate-group'] ?? []).filter((g) => g !== '');
+      const as = this.rbac.impersonate(actor, asUser, groups);
+      if ('forbidden' in as) return this.fail(res, new ApiError(403, 'Forbidden', as.forbidden));
+      user = as.user;
+    }
     const method = req.method ?? 'GET';
 
     if (path.startsWith('/sim/')) return this.serveSim(req, res, user, path, method);

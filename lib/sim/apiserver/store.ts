@@ -508,7 +508,7 @@ export class MemStore implements Store {
     m.generation = old.metadata.generation;
     if (m.generation === undefined) delete m.generation;
     if (m.deletionTimestamp === undefined) delete m.deletionTimestamp;
-    if (def.hasSpec && old.metadata.generation !== undefined && specChanged(old, obj)) {
+    if (def.hasSpec && old.metadata.generation !== undefined && specChanged(...this.inRequestVersion(resource, input, old, obj))) {
       m.generation = (old.metadata.generation ?? 0) + 1;
     }
     m.resourceVersion = old.metadata.resourceVersion;
@@ -527,6 +527,18 @@ export class MemStore implements Store {
     this.gc.index(resource, old, stored);
     this.record({ type: 'MODIFIED', resource, object: stored, old });
     return stored;
+  }
+
+  /**
+   * Old and new as the request's version sees them. A custom resource's update is handled in the
+   * version it was sent in (its REST storage is per served version) and only converted to the
+   * storage version on write, so the generation follows that version's spec: a v1alpha1 edit of a
+   * SidecarSet label that v1beta1 holds in its spec moves no generation.
+   */
+  private inRequestVersion(resource: ResourceId, input: KObject, old: KObject, next: KObject): [KObject, KObject] {
+    const v = input.apiVersion;
+    if (!v || v === old.apiVersion) return [old, next];
+    return [this.convert(resource, old, v), this.convert(resource, next, v)];
   }
 
   mutate(

@@ -252,7 +252,7 @@ function goals(variant: DemoVariant): Goal[] {
           setImage(ss.spec, 'istio-proxy', ISTIO_PROXY_IMAGE(to));
           ss.spec.customVersion = to;
         }),
-      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
+      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && (ss.status!.updatedReadyPods ?? 0) === ss.status!.matchedPods,
     },
     {
       name: 'fluent-bit',
@@ -331,7 +331,7 @@ function goals(variant: DemoVariant): Goal[] {
       name: 'mosn',
       describe: 'hot upgrade v1.5.0 → v1.6.0 with twins reset',
       start: (s) => update(s, 'mosn', (ss) => setImage(ss.spec, 'mosn', 'docker.io/mosnio/mosn:v1.6.0')),
-      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && ss.status!.updatedReadyPods === ss.status!.matchedPods,
+      reached: (s, ss) => caughtUp(ss, planOf(s, ss)) && (ss.status!.updatedReadyPods ?? 0) === ss.status!.matchedPods,
     },
   ];
 }

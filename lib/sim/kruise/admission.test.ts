@@ -10,7 +10,7 @@ import { convertSidecarSet } from './conversion';
 import { fnv32, safeEncodeString } from '../apiserver/util';
 import { controllerRevisionHash } from './hash';
 import { injectPod, seededRandom } from './injection';
-import { revisionData } from './revisions';
+import { revisionDataJson } from './revisions';
 import { mutateSidecarSet, sidecarSetWebhook } from './sidecarset-webhook';
 
 function reader(objs: Record<string, KObject[]>): StoreReader {
@@ -148,9 +148,27 @@ describe('ControllerRevision hashing', () => {
     expect(fnv32('')).toBe(0x811c9dc5);
     expect(fnv32('a')).toBe(0x050c5d7e);
     expect(safeEncodeString('0123456789')).toBe('456789bcdf');
-    const h = controllerRevisionHash(JSON.stringify(revisionData({ containers: [] })), 0);
+    const h = controllerRevisionHash(revisionDataJson({ containers: [] }), 0);
     expect(h).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
-    expect(controllerRevisionHash(JSON.stringify(revisionData({ containers: [] })), 1)).not.toBe(h);
+    expect(controllerRevisionHash(revisionDataJson({ containers: [] }), 1)).not.toBe(h);
+  });
+
+  it('gives the hashes and the revision name real Kruise v1.9.0 gave for the same SidecarSet', () => {
+    const everywhere = mutateSidecarSet({
+      apiVersion: 'apps.kruise.io/v1beta1',
+      kind: 'SidecarSet',
+      metadata: { name: 'everywhere' },
+      spec: {
+        selector: { matchExpressions: [{ key: 'mesh', operator: 'In', values: ['sys', 'early'] }] },
+        containers: [{ name: 'everywhere', image: 'docker.io/library/busybox:1.36' }],
+      },
+    }) as unknown as SidecarSet;
+    expect(everywhere.metadata.annotations).toEqual({
+      'kruise.io/sidecarset-hash': 'bzx9vzbvwbvvz42bbv4vx29vx4v47469dcz79wvvfw7c5v98fbz2b54899fz6zcb',
+      'kruise.io/sidecarset-hash-without-image': '48v22df42z28b425zv2b442dx7cbcc4d47c5vw2xc58462z84c96z4664z842b8x',
+    });
+    // Kruise always passes its collision count, so "0" is hashed after the data.
+    expect(controllerRevisionHash(revisionDataJson(everywhere.spec), 0)).toBe('7d9d4bd899');
   });
 });
 
@@ -324,7 +342,7 @@ describe('SidecarSet validating webhook (pkg/webhook/sidecarset/validating)', ()
 
   it('injectionStrategy.revision must exist (so it cannot be set at creation)', () => {
     expect(validate(ss('log', { ...base(), injectionStrategy: { revision: { revisionName: 'log-abc' } } }))).toMatch(
-      /^revision: Invalid value: .*: Cannot find specific ControllerRevision, err: controllerrevisions\.apps "log-abc" not found$/,
+      /^revision: Invalid value: "null": Cannot find specific ControllerRevision, err: ControllerRevision\.apps "log-abc" not found$/,
     );
     expect(validate(ss('log', { ...base(), injectionStrategy: { revision: { policy: 'Always' } } }))).toMatch(
       /^revision: Invalid value: .*: revisionName and customVersion cannot be empty simultaneously$/,
@@ -387,11 +405,14 @@ describe('SidecarSet validating webhook (pkg/webhook/sidecarset/validating)', ()
         { annotations: { 'apps.kruise.io/sidecarset-canary': 'true', 'apps.kruise.io/sidecarset-base': 'other' } },
       );
     expect(validate(canary('NotUpdate'), undefined, objs)).toBeUndefined();
-    expect(validate(canary('RollingUpdate'), undefined, objs)).toBe(
-      'metadata: Invalid value: "other": RollingUpdate is not supported for canary sidecarSet',
+    // Each canary error shows the whole annotations map (with the hashes the mutating webhook wrote).
+    const shown =
+      /^metadata: Invalid value: map\[string\]string\{"apps\.kruise\.io\/sidecarset-base":"other", "apps\.kruise\.io\/sidecarset-canary":"true", "kruise\.io\/sidecarset-hash":"\w+", "kruise\.io\/sidecarset-hash-without-image":"\w+"\}: /;
+    expect(validate(canary('RollingUpdate'), undefined, objs)).toMatch(
+      new RegExp(`${shown.source}RollingUpdate is not supported for canary sidecarSet$`),
     );
-    expect(validate(canary('NotUpdate'), undefined, {})).toBe(
-      'metadata: Invalid value: "other": fetch base sidecarSet[other] failed: sidecarsets.apps.kruise.io "other" not found',
+    expect(validate(canary('NotUpdate'), undefined, {})).toMatch(
+      new RegExp(`${shown.source}fetch base sidecarSet\\[other\\] failed: SidecarSet\\.apps\\.kruise\\.io "other" not found$`),
     );
   });
 
@@ -599,8 +620,8 @@ describe('pod injection (pkg/webhook/pod/mutating/sidecarset.go)', () => {
       { name: 'data', mountPath: '/per-pod', subPathExpr: '$(LOG_DIR)' },
     ]);
     expect(c?.env).toEqual([
-      { name: 'LOG_DIR', value: '/logs' },
       { name: 'IS_INJECTED', value: 'true' },
+      { name: 'LOG_DIR', value: '/logs' },
     ]);
   });
 
@@ -649,7 +670,7 @@ describe('pod injection (pkg/webhook/pod/mutating/sidecarset.go)', () => {
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
       metadata: { name: 'log2-abc', namespace: 'kruise-system', labels: { 'kruise.io/sidecarset-name': 'log2' } },
-      data: revisionData(old.spec as SidecarSet['spec']),
+      data: JSON.parse(revisionDataJson(old.spec as SidecarSet['spec'])),
       revision: 1,
     };
     const current = (policy: string, partition: number | string) =>

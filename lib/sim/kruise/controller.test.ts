@@ -179,13 +179,14 @@ describe('status and revisions', () => {
         blockOwnerDeletion: true,
       },
     ]);
+    // Marshalled from maps (history_control.go, getPatch): keys sorted.
     expect(Object.keys(((rev as ControllerRevision).data as { spec: object }).spec)).toEqual([
       '$patch',
-      'volumes',
       'containers',
-      'initContainers',
       'imagePullSecrets',
+      'initContainers',
       'patchPodMetadata',
+      'volumes',
     ]);
     // Pods created after the first status carry the revision; the first ones may not.
     createPods(1, { app: 'web' }, 'late');
@@ -261,7 +262,9 @@ describe('rolling upgrade', () => {
     await new Promise((r) => setTimeout(r, 100));
     const upgraded = pods.filter((p) => getPod(p).spec.containers[0]?.image === 'busybox:1.36');
     expect(upgraded.length).toBe(2);
-    expect(getSS('log').status).toMatchObject({ matchedPods: 5, updatedPods: 2, readyPods: 3, updatedReadyPods: 0 });
+    // updatedReadyPods is omitempty in Kruise's Go status: absent when 0.
+    expect(getSS('log').status).toMatchObject({ matchedPods: 5, updatedPods: 2, readyPods: 3 });
+    expect(getSS('log').status?.updatedReadyPods).toBeUndefined();
     const p0 = getPod(upgraded[0] as string);
     const state = JSON.parse(p0.metadata.annotations?.['kruise.io/sidecarset-inplace-update-state'] ?? '{}');
     expect(state.log.lastContainerStatuses).toEqual({ agent: { imageID: imageID('busybox:1.35') } });

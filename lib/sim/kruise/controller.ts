@@ -21,7 +21,9 @@ import {
 import type { Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import { isNativeSidecar } from '@/lib/fleet/containers';
+import { goMarshal } from '@/lib/fleet/go-json';
 import { canonicalJson } from '@/lib/fleet/json';
+import { KRUISE_GO_TYPES } from '@/lib/fleet/kruise-go-types';
 import { isPodReady } from '@/lib/fleet/pod-readiness';
 import { planRollout } from '@/lib/fleet/rollout-planner';
 import { ApiError, type KObject, type SimController, type Store, type StoreEvent, type UserInfo } from '../types';
@@ -284,15 +286,22 @@ export class SidecarSetController implements SimController {
       namespace: this.opts.kruiseNamespace,
       write: { user: KRUISE_MANAGER },
     });
-    const status = {
-      observedGeneration: ss.metadata.generation ?? 0,
-      matchedPods: plan.status.matchedPods,
-      updatedPods: plan.status.updatedPods,
-      readyPods: plan.status.readyPods,
-      updatedReadyPods: plan.status.updatedReadyPods,
-      latestRevision: latest.metadata.name,
-      collisionCount,
-    };
+    // As Go writes SidecarSetStatus: updatedReadyPods (omitempty) is left out when 0.
+    const status = JSON.parse(
+      goMarshal(
+        {
+          observedGeneration: ss.metadata.generation ?? 0,
+          matchedPods: plan.status.matchedPods,
+          updatedPods: plan.status.updatedPods,
+          readyPods: plan.status.readyPods,
+          updatedReadyPods: plan.status.updatedReadyPods,
+          latestRevision: latest.metadata.name,
+          collisionCount,
+        },
+        'v1beta1.SidecarSetStatus',
+        KRUISE_GO_TYPES,
+      ),
+    ) as SidecarSet['status'];
     if (canonicalJson(ss.status ?? {}) !== canonicalJson(status)) {
       this.store.mutate(
         SIDECARSETS,
@@ -428,13 +437,17 @@ export class SidecarSetController implements SimController {
   ): void {
     const all: Record<string, unknown> = { ...parseInplaceUpdateState(p) };
     const cur = all[ssName] as
-      | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID: string }> }
+      | { revision?: string; updateTimestamp?: string; lastContainerStatuses: Record<string, { imageID?: string }> }
       | undefined;
     // (quirk) revision and updateTimestamp are set the first time only; the statuses are merged.
+    const merged = { ...(cur?.lastContainerStatuses ?? {}), ...changed };
+    // InPlaceUpdateContainerStatus has `imageID,omitempty` (apis/apps/pub/inplace_update.go): a
+    // container that had no image yet (a failed pull) is recorded as {}.
+    const statuses = Object.fromEntries(Object.entries(merged).map(([c, { imageID }]) => [c, imageID ? { imageID } : {}]));
     all[ssName] = {
       revision: cur?.revision ?? ssHash,
       updateTimestamp: cur?.updateTimestamp ?? now,
-      lastContainerStatuses: sortKeys({ ...(cur?.lastContainerStatuses ?? {}), ...changed }),
+      lastContainerStatuses: sortKeys(statuses),
     };
     ann[KRUISE.inplaceUpdateState] = JSON.stringify(sortKeys(all));
   }

@@ -8,9 +8,13 @@ import type { SidecarSetSpec } from '@/lib/fleet/k8s-types';
 import { sidecarSetHashInput } from '@/lib/fleet/kruise-hash';
 import { fnv32, safeEncodeString } from '../apiserver/util';
 
-/** history.HashControllerRevision: fnv32 over the data bytes and the collision count, safe-encoded. */
+/**
+ * history.HashControllerRevision (k8s.io/kubernetes/pkg/controller/history/controller_history.go):
+ * fnv32 over the data bytes and then the collision count, safe-encoded. Kruise always passes a
+ * count (pkg/controller/sidecarset/sidecarset_processor.go), so "0" is hashed too.
+ */
 export function controllerRevisionHash(dataJson: string, collisionCount: number): string {
-  return safeEncodeString(String(fnv32(dataJson + (collisionCount > 0 ? String(collisionCount) : ''))));
+  return safeEncodeString(String(fnv32(dataJson + String(collisionCount))));
 }
 
 /** `<prefix>-<hash>`, the prefix cut so the name stays within 253 characters. */

@@ -27,7 +27,7 @@ import {
 } from '@/lib/fleet/label-selector';
 import type { AdmissionPlugin, KObject, StoreReader } from '../types';
 import { sidecarSetSpecHash, sidecarSetSpecHashWithoutImage } from './hash';
-import { formatCpu, formatMemory, parseQuantity } from './quantity';
+import { formatCpu, formatMemory, parseQuantity } from '@/lib/fleet/quantity';
 import { evalExpr, parseExpr } from './resources-expr';
 import { findInjectionRevision, revisionSpec } from './revisions';
 import { SIDECARSETS, webhookDenied } from './sidecarset-webhook';
@@ -90,7 +90,8 @@ function chooseVersion(ss: SidecarSet, pod: Pod, store: StoreReader, opts: Injec
   if (!r || (r.revisionName == null && r.customVersion == null)) return latest;
   const found = findInjectionRevision(store, ss, opts.kruiseNamespace);
   if (!found.revision) {
-    throw webhookDenied(POD_WEBHOOK, `sidecarSet ${ss.metadata.name} inject revision not found: ${found.error}`);
+    // pod_create_update_handler.go answers the lookup's error as it is (admission.Errored).
+    throw webhookDenied(POD_WEBHOOK, found.error ?? '');
   }
   const hspec = revisionSpec(found.revision);
   const historical: ChosenVersion = {
@@ -125,21 +126,27 @@ function mergeEnv(a: EnvVar[], b: EnvVar[]): EnvVar[] {
 
 const fieldPathRe = /^metadata\.(labels|annotations)\['([^']*)'\]$/;
 
+/**
+ * GetSidecarTransferEnvs (pkg/control/sidecarcontrol/util.go): per transferEnv entry, the named
+ * envs of its source container in sorted order (a set's List()); an entry whose fieldRef is not a
+ * label or annotation subscript is skipped.
+ */
 function transferEnvs(c: SidecarContainer, pod: Pod, original: Container[]): EnvVar[] {
   const out: EnvVar[] = [];
   for (const t of c.transferEnv ?? []) {
     let source = t.sourceContainerName;
     const fp = t.sourceContainerNameFrom?.fieldRef?.fieldPath;
-    if (fp) {
-      const m = fieldPathRe.exec(fp);
-      if (m) source = (m[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[m[2] as string];
+    if (t.sourceContainerNameFrom?.fieldRef) {
+      const m = fieldPathRe.exec(fp ?? '');
+      if (!m) continue;
+      source = (m[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[m[2] as string] ?? '';
     }
     const src = original.find((x) => x.name === source);
     if (!src) continue;
-    const wanted = [...(t.envName ? [t.envName] : []), ...(t.envNames ?? [])];
+    const wanted = [...new Set([...(t.envName ? [t.envName] : []), ...(t.envNames ?? [])])].sort();
     for (const name of wanted) {
       const e = (src.env ?? []).find((x) => x.name === name);
-      if (e && !out.some((x) => x.name === name)) out.push(structuredClone(e));
+      if (e) out.push(structuredClone(e));
     }
   }
   return out;
@@ -257,24 +264,33 @@ interface Built {
   working: Record<string, string>;
 }
 
+/**
+ * The sidecar's own env, then IS_INJECTED, then the transferred envs and the envs its shared mounts'
+ * subPathExpr use, each name once (pkg/webhook/pod/mutating/sidecarset.go, buildSidecars), and its
+ * mounts with the shared ones. For init containers and containers alike.
+ */
+function withInjectedEnvAndMounts(sc: SidecarContainer, pod: Pod, original: Container[], apps: Container[]): Container {
+  const c = stripKruiseFields(sc);
+  const shared = sharedMounts(sc, apps);
+  const transfer = mergeEnv(transferEnvs(sc, pod, original), shared.envs);
+  c.env = mergeEnv([...(c.env ?? []), { name: 'IS_INJECTED', value: 'true' }], transfer);
+  if (shared.mounts.length > 0) c.volumeMounts = [...(c.volumeMounts ?? []), ...shared.mounts];
+  if (shared.devices.length > 0) c.volumeDevices = [...(c.volumeDevices ?? []), ...shared.devices];
+  return c;
+}
+
 function buildSidecars(v: ChosenVersion, pod: Pod, original: Container[], excluded: Set<string>, out: Built): void {
   const apps = original.filter((c) => !isInjected(c));
   const ssName = v.ss.metadata.name;
   for (const sc of v.spec.initContainers ?? []) {
     if ((pod.spec.initContainers ?? []).some((x) => x.name === sc.name)) continue;
-    const c = stripKruiseFields(sc);
+    const c = withInjectedEnvAndMounts(sc, pod, original, apps);
     const res = isNativeSidecar(sc) ? computeResources(sc, pod, excluded, ssName) : undefined;
     if (res) c.resources = res;
-    c.env = [...(c.env ?? []), { name: 'IS_INJECTED', value: 'true' }];
     out.init.push({ c, policy: sc.podInjectPolicy ?? 'AfterAppContainer' });
   }
   for (const sc of v.spec.containers ?? []) {
-    const c = stripKruiseFields(sc);
-    const shared = sharedMounts(sc, apps);
-    const transfer = mergeEnv(transferEnvs(sc, pod, original), shared.envs);
-    c.env = [...mergeEnv(c.env ?? [], transfer), { name: 'IS_INJECTED', value: 'true' }];
-    if (shared.mounts.length > 0) c.volumeMounts = [...(c.volumeMounts ?? []), ...shared.mounts];
-    if (shared.devices.length > 0) c.volumeDevices = [...(c.volumeDevices ?? []), ...shared.devices];
+    const c = withInjectedEnvAndMounts(sc, pod, original, apps);
     const res = computeResources(sc, pod, excluded, ssName);
     if (res) c.resources = res;
     const list = sc.podInjectPolicy === 'AfterAppContainer' ? out.after : out.before;
@@ -336,7 +352,24 @@ function selects(sel: LabelSelector, labels: Record<string, string>): boolean {
   return reqs !== null && matchesRequirements(reqs, labels);
 }
 
-/** The SidecarSets a new pod gets: matching, not paused, canaries replacing their bases, namespaced ones first. */
+/**
+ * Whether Kruise's SidecarSet index files `ss` under a namespace rather than cluster scope
+ * (pkg/util/fieldindex/register.go, IndexSidecarSetV1Beta1): its namespaceSelector names
+ * namespaces by `kubernetes.io/metadata.name`, in matchLabels or an `In` expression.
+ */
+function indexedByNamespace(ss: SidecarSet): boolean {
+  const sel = ss.spec.namespaceSelector;
+  if (!sel) return false;
+  if (sel.matchLabels && Object.hasOwn(sel.matchLabels, 'kubernetes.io/metadata.name')) return true;
+  return (sel.matchExpressions ?? []).some((e) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'In');
+}
+
+/**
+ * The SidecarSets a new pod gets: matching, not paused, canaries replacing their bases. Kruise lists
+ * those filed under the pod's namespace, then the cluster-scoped ones
+ * (pkg/webhook/pod/mutating/sidecarset.go); within each list its order is a Go map's, so any order
+ * is faithful: by name here.
+ */
 export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, all: SidecarSet[]): SidecarSet[] {
   const labels = pod.metadata.labels ?? {};
   const matched = all.filter(
@@ -350,10 +383,7 @@ export function sidecarSetsForPod(pod: Pod, nsLabels: Record<string, string>, al
   const replacedBases = new Set(matched.map(canaryBaseOf).filter((b) => b !== undefined));
   const byName = (a: SidecarSet, b: SidecarSet) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
   const chosen = matched.filter((ss) => !replacedBases.has(ss.metadata.name));
-  return [
-    ...chosen.filter((ss) => ss.spec.namespaceSelector).sort(byName),
-    ...chosen.filter((ss) => !ss.spec.namespaceSelector).sort(byName),
-  ];
+  return [...chosen.filter(indexedByNamespace).sort(byName), ...chosen.filter((ss) => !indexedByNamespace(ss)).sort(byName)];
 }
 
 /** Injects into a (copied) pod. Returns undefined when nothing applies. */

@@ -20,6 +20,8 @@ function kruiseAnnotations(annotations: Record<string, string> | undefined): Rec
   return out;
 }
 
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export function observePod(p: Pod): Record<string, unknown> {
   return {
     name: p.metadata.name,
@@ -27,8 +29,11 @@ export function observePod(p: Pod): Record<string, unknown> {
     annotations: kruiseAnnotations(p.metadata.annotations),
     containers: p.spec.containers,
     initContainers: p.spec.initContainers ?? [],
-    volumes: p.spec.volumes ?? [],
-    imagePullSecrets: p.spec.imagePullSecrets ?? [],
+    // Sorted by name: Kruise's pod webhook takes the SidecarSets of one scope from a cache index in
+    // Go map order (client-go's ByIndex), so two SidecarSets' volumes and secrets come in either
+    // order, from pod to pod and run to run.
+    volumes: [...(p.spec.volumes ?? [])].sort(byName),
+    imagePullSecrets: [...(p.spec.imagePullSecrets ?? [])].sort(byName),
     // Kruise's own pod conditions (e.g. SidecarSetUpgradable), not the kubelet's.
     kruiseConditions: (p.status?.conditions ?? [])
       .filter((c) => !['PodScheduled', 'Initialized', 'Ready', 'ContainersReady', 'PodReadyToStartContainers'].includes(c.type))
@@ -36,9 +41,16 @@ export function observePod(p: Pod): Record<string, unknown> {
   };
 }
 
-/** Pods sorted by everything but their generated names, so two clusters' pods line up. */
+/** Fields whose values differ from run to run (times), left out of the key pods are sorted by. */
+const RUN_VARYING = new Set(['updateTimestamp', 'lastTransitionTime', 'creationTimestamp']);
+
+/**
+ * Pods sorted by everything but their generated names and the times in them, so two clusters'
+ * pods line up: pods alike but for a time must not be ordered by it, or a pod of one kind on one
+ * cluster would be compared with a pod of another kind on the other.
+ */
 export function observePods(pods: Pod[]): Array<Record<string, unknown>> {
-  const key = (o: Record<string, unknown>) => JSON.stringify({ ...o, name: undefined });
+  const key = (o: Record<string, unknown>) => JSON.stringify({ ...o, name: undefined }, (k, v) => (RUN_VARYING.has(k) ? undefined : v));
   return pods.map(observePod).sort((a, b) => key(a).localeCompare(key(b)));
 }
 

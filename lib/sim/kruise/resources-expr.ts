@@ -3,7 +3,7 @@
  * percentages (`50%`), quantities (`50m`, `200Mi`) and the variable `cpu` or `memory` (the
  * aggregated value of the target containers).
  */
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@/lib/fleet/quantity';
 
 export type Expr =
   | { kind: 'num'; value: number }

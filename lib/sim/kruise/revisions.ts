@@ -5,6 +5,7 @@
  */
 import type { ControllerRevision, SidecarSet, SidecarSetSpec } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
+import { goMarshalUntyped } from '@/lib/fleet/go-json';
 import { canonicalJson } from '@/lib/fleet/json';
 import { ApiError, type KObject, type Store, type StoreReader, type WriteOptions } from '../types';
 import { controllerRevisionHash, controllerRevisionName } from './hash';
@@ -12,9 +13,14 @@ import { controllerRevisionHash, controllerRevisionName } from './hash';
 export const REVISIONS = 'apps/controllerrevisions';
 export const HASH_LABEL = 'controller.kubernetes.io/hash';
 
-/** `{"spec":{"$patch":"replace", volumes, containers, initContainers, imagePullSecrets, patchPodMetadata}}`, every key present. */
-export function revisionData(spec: SidecarSetSpec): { spec: Record<string, unknown> } {
-  return {
+/**
+ * The data of a revision, as the bytes Kruise sends (history_control.go, getPatch): the spec's
+ * volumes, containers, initContainers, imagePullSecrets and patchPodMetadata (null when absent)
+ * with `$patch: replace`, marshalled from maps, so every object's keys come sorted. The revision
+ * name hashes these bytes.
+ */
+export function revisionDataJson(spec: SidecarSetSpec): string {
+  return goMarshalUntyped({
     spec: {
       $patch: 'replace',
       volumes: spec.volumes ?? null,
@@ -23,7 +29,7 @@ export function revisionData(spec: SidecarSetSpec): { spec: Record<string, unkno
       imagePullSecrets: spec.imagePullSecrets ?? null,
       patchPodMetadata: spec.patchPodMetadata ?? null,
     },
-  };
+  });
 }
 
 /** The spec fields a revision holds (nulls dropped), to inject a historical version. */
@@ -55,7 +61,8 @@ export function findInjectionRevision(
   if (!r) return {};
   if (r.revisionName != null) {
     const rev = store.get(REVISIONS, namespace, r.revisionName) as unknown as ControllerRevision | undefined;
-    return rev ? { revision: rev } : { error: `controllerrevisions.apps "${r.revisionName}" not found` };
+    // Kruise reads through controller-runtime's cache, whose NotFound names the kind (ControllerRevision.apps).
+    return rev ? { revision: rev } : { error: `ControllerRevision.apps "${r.revisionName}" not found` };
   }
   if (r.customVersion != null) {
     const all = listRevisions(store, ss.metadata.name, namespace).filter(
@@ -64,7 +71,8 @@ export function findInjectionRevision(
     const rev = all[all.length - 1];
     return rev
       ? { revision: rev }
-      : { error: `no ControllerRevision found for sidecarSet ${ss.metadata.name} with customVersion ${r.customVersion}` };
+      : // history_control.go, generateNotFoundError: named after the SidecarSet.
+        { error: `ControllerRevision.apps "${ss.metadata.name}" not found` };
   }
   return {};
 }
@@ -116,7 +124,8 @@ export function syncRevisions(
   opts: { namespace?: string; write?: WriteOptions } = {},
 ): SyncResult {
   const namespace = opts.namespace ?? KRUISE.kruiseNamespace;
-  const data = revisionData(ss.spec);
+  const dataJson = revisionDataJson(ss.spec);
+  const data = JSON.parse(dataJson) as unknown;
   const want = canonicalJson(data);
   let revisions = listRevisions(store, ss.metadata.name, namespace);
   const maxRev = revisions.reduce((m, r) => Math.max(m, r.revision), 0);
@@ -140,7 +149,6 @@ export function syncRevisions(
       opts.write,
     ) as unknown as ControllerRevision;
   } else {
-    const dataJson = JSON.stringify(data);
     for (;;) {
       const hash = controllerRevisionHash(dataJson, collisionCount);
       const name = controllerRevisionName(ss.metadata.name, hash);

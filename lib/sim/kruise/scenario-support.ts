@@ -269,7 +269,8 @@ export async function waitForStatus(
         seen = ss.status;
         if (ss.status?.observedGeneration !== ss.metadata.generation) return undefined;
         const st = ss.status as unknown as Record<string, unknown>;
-        return Object.entries(want).every(([key, v]) => st[key] === v) ? ss : undefined;
+        // Kruise leaves out a count of 0 where its Go field has omitempty (updatedReadyPods).
+        return Object.entries(want).every(([key, v]) => (st[key] ?? (typeof v === 'number' ? 0 : undefined)) === v) ? ss : undefined;
       },
       timeoutMs,
     );

@@ -9,7 +9,6 @@ import {
   createDeployment,
   createSidecarSet,
   jsonPatch,
-  type KruiseCluster,
   listEvents,
   listPods,
   observeThePods,
@@ -75,7 +74,9 @@ describe('hot upgrade', () => {
       const ann = p.metadata.annotations ?? {};
       expect(ann['version.sidecarset.kruise.io/mosn-1']).toBe('0');
       expect(ann['versionalt.sidecarset.kruise.io/mosn-2']).toBe('0');
+      // The new working twin gets the SidecarSet's resourceVersion, and the old one records it as its alt.
       expect(Number(ann['version.sidecarset.kruise.io/mosn-2'])).toBeGreaterThan(1);
+      expect(ann['versionalt.sidecarset.kruise.io/mosn-1']).toBe(ann['version.sidecarset.kruise.io/mosn-2']);
       const events = await listEvents(k, NS, p.metadata.name);
       expect(events.some((e) => e.reason === 'ResetContainerSucceed' && e.type === 'Normal')).toBe(true);
     }

@@ -14,6 +14,7 @@ import type { StoreReader } from '../types';
 import { volumeSources } from './defaults';
 import {
   duplicate,
+  dumpStringMap,
   type FieldError,
   forbidden,
   goDump,
@@ -26,7 +27,7 @@ import {
   notSupported,
   required,
 } from '@/lib/fleet/field-errors';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@/lib/fleet/quantity';
 import { ExprError, parseExpr } from './resources-expr';
 import { findInjectionRevision } from './revisions';
 
@@ -315,23 +316,21 @@ export function validateSidecarSet(
   }
   if (name.length > 63) errs.push(invalid('metadata.name', name, 'must be no more than 63 characters'));
 
-  // 2. Canary.
+  // 2. Canary (validateSidecarSetCanaryAnnotations): every error shows the whole annotations map,
+  // the hash annotations the mutating webhook just wrote included.
   const base = canaryBaseOf(ss);
   if (base !== undefined) {
-    if (base === name) errs.push(invalid('metadata', base, 'base sidecarSet cannot be itself'));
-    else if (old && (old.metadata.annotations?.[KRUISE.canaryBase] ?? '') !== base) {
-      errs.push(invalid('metadata', base, `annotations[${KRUISE.canaryBase}] is immutable`));
-    } else {
-      const b = store.get(SS_RESOURCE, undefined, base) as SidecarSet | undefined;
-      if (!b) {
-        errs.push(invalid('metadata', base, `fetch base sidecarSet[${base}] failed: sidecarsets.apps.kruise.io "${base}" not found`));
-      } else if (canaryBaseOf(b) !== undefined) {
-        errs.push(invalid('metadata', base, 'base sidecarSet cannot be canary'));
-      }
+    const annotations = dumpStringMap(ss.metadata.annotations);
+    const canaryError = (detail: string): FieldError => ({ path: 'metadata', type: 'Invalid', rendered: annotations, detail });
+    if (base === name) errs.push(canaryError('base sidecarSet cannot be itself'));
+    if (old && (old.metadata.annotations?.[KRUISE.canaryBase] ?? '') !== base) {
+      errs.push(canaryError(`annotations[${KRUISE.canaryBase}] is immutable`));
     }
-    if (spec.updateStrategy?.type !== 'NotUpdate') {
-      errs.push(invalid('metadata', base, 'RollingUpdate is not supported for canary sidecarSet'));
-    }
+    const b = store.get(SS_RESOURCE, undefined, base) as SidecarSet | undefined;
+    // Kruise reads through controller-runtime's cache, whose NotFound names the kind.
+    if (!b) errs.push(canaryError(`fetch base sidecarSet[${base}] failed: SidecarSet.apps.kruise.io "${base}" not found`));
+    else if (canaryBaseOf(b) !== undefined) errs.push(canaryError('base sidecarSet cannot be canary'));
+    if (spec.updateStrategy?.type !== 'NotUpdate') errs.push(canaryError('RollingUpdate is not supported for canary sidecarSet'));
   }
 
   // 3. Native sidecar init containers cannot be rolled.
@@ -361,10 +360,11 @@ export function validateSidecarSet(
     } else {
       const found = findInjectionRevision(store, ss, opts.kruiseNamespace);
       if (!found.revision) {
+        // The bad value is the restored SidecarSet, nil when the revision is missing.
         errs.push({
           path: 'revision',
           type: 'Invalid',
-          rendered: goDump(rev),
+          value: null,
           detail: `Cannot find specific ControllerRevision, err: ${found.error}`,
         });
       }

@@ -1,13 +1,12 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { Suspense } from 'react';
-import { PodSkeleton } from '@/components/shell/page-skeletons';
+
 import { clusterOutage } from '@/components/shell/cluster-gate';
 import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
 import { PodDetailLive } from '@/components/pods/pod-detail-live';
 import { getPodDetail } from '@/lib/k8s/fleet';
-import { type ClusterSession, pageSession } from '@/app/_lib/page-cluster';
+import { pageSession } from '@/app/_lib/page-cluster';
 import { getQueryClient } from '@/lib/query/get-query-client';
 import { podOptions } from '@/lib/query/options';
 
@@ -18,17 +17,13 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `Pod ${decodeURIComponent(name)}` };
 }
 
+/**
+ * Not streamed behind a skeleton: the page decides whether the object exists before the first
+ * byte, so a name that names nothing is a real 404, not a 200 with a "not found" body.
+ */
 export default async function PodPage({ params }: { params: Params }) {
-  // The cluster first, outside the streamed part: an unknown one answers 404 before anything is sent.
+  // pageSession answers an unknown cluster with a 404 naming the configured ones.
   const session = await pageSession(params);
-  return (
-    <Suspense fallback={<PodSkeleton />}>
-      <Pod session={session} params={params} />
-    </Suspense>
-  );
-}
-
-async function Pod({ session, params }: { session: ClusterSession; params: Params }) {
   const p = await params;
   const namespace = decodeURIComponent(p.namespace);
   const name = decodeURIComponent(p.name);

@@ -1,13 +1,12 @@
 import { dehydrate, HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { Suspense } from 'react';
-import { WorkloadSkeleton } from '@/components/shell/page-skeletons';
+
 import { clusterOutage } from '@/components/shell/cluster-gate';
 import { ClusterUnreachable } from '@/components/shell/cluster-unreachable';
 import { WorkloadDetailLive } from '@/components/workloads/workload-detail-live';
 import { getWorkloadDetail } from '@/lib/k8s/fleet';
-import { type ClusterSession, pageSession } from '@/app/_lib/page-cluster';
+import { pageSession } from '@/app/_lib/page-cluster';
 import { getQueryClient } from '@/lib/query/get-query-client';
 import { workloadDetailOptions } from '@/lib/query/options';
 import { pageOfWorkloadDetail, parsePage } from '@/lib/query/workload-query';
@@ -20,17 +19,13 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: `${decodeURIComponent(namespace)}/${decodeURIComponent(name)}` };
 }
 
+/**
+ * Not streamed behind a skeleton: the page decides whether the workload exists before the first
+ * byte, so a name that names nothing is a real 404, not a 200 with a "not found" body.
+ */
 export default async function WorkloadPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  // The cluster first, outside the streamed part: an unknown one answers 404 before anything is sent.
+  // pageSession answers an unknown cluster with a 404 naming the configured ones.
   const session = await pageSession(params);
-  return (
-    <Suspense fallback={<WorkloadSkeleton />}>
-      <Workload session={session} params={params} searchParams={searchParams} />
-    </Suspense>
-  );
-}
-
-async function Workload({ session, params, searchParams }: { session: ClusterSession; params: Params; searchParams: SearchParams }) {
   const p = await params;
   const ref = { namespace: decodeURIComponent(p.namespace), kind: decodeURIComponent(p.kind), name: decodeURIComponent(p.name) };
   const page = parsePage((await searchParams).page);

@@ -1,0 +1,91 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { enterRequest, logger } from '@/lib/log';
+import { fleetMetrics } from '@/lib/metrics';
+import { routeOf } from './routes';
+
+/**
+ * Hooks on every HTTP request the Next server handles, through Node's `http.server.request.start`
+ * diagnostics channel (Next's own server.js stays untouched):
+ *   - a request id (a sane incoming X-Request-Id, else a new one), echoed in the response and
+ *     carried by every log line written while the request is handled (lib/log.ts);
+ *   - its latency in sidecar_fleet_http_request_duration_seconds, by route pattern and status;
+ *   - the requests in flight and the HTTP servers, which a graceful shutdown closes and waits for.
+ */
+
+interface HooksState {
+  servers: Set<Server>;
+  inFlight: number;
+  idle: Array<() => void>;
+}
+
+const KEY = Symbol.for('sidecar-fleet.request-hooks');
+type Holder = { [KEY]?: HooksState };
+const log = logger('http');
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Ids we accept from a proxy in front of us: short, printable, no spaces. */
+const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
+
+export function installRequestHooks(): void {
+  const g = globalThis as Holder;
+  if (g[KEY]) return;
+  const state: HooksState = { servers: new Set(), inFlight: 0, idle: [] };
+  g[KEY] = state;
+  const { requestDuration } = fleetMetrics();
+  diagnostics.subscribe('http.server.request.start', (message) => {
+    const { request, response, server } = message as { request: IncomingMessage; response: ServerResponse; server: Server };
+    state.servers.add(server);
+    const incoming = request.headers['x-request-id'];
+    const reqId = typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : randomUUID();
+    response.setHeader('X-Request-Id', reqId);
+    const urlPath = (request.url ?? '/').split('?')[0] ?? '/';
+    const method = request.method ?? 'GET';
+    // The request's handler is called right after this hook, in the same synchronous execution.
+    enterRequest({ reqId, method, path: urlPath });
+    const started = process.hrtime.bigint();
+    state.inFlight++;
+    response.once('close', () => {
+      state.inFlight--;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const status = response.writableFinished ? String(response.statusCode) : 'aborted';
+      const route = routeOf(urlPath);
+      requestDuration.observe({ method, route, status }, seconds);
+      const fields = { reqId, method, path: urlPath, route, status, ms: Math.round(seconds * 1000) };
+      // Pages poll their data every few seconds and probes ask all the time: reads are debug
+      // lines, writes (actions) are info, failures warn (a 503 from /readyz is an answer, not one).
+      if (PROBES.has(route)) log.debug(fields, 'request');
+      else if (response.statusCode >= 500) log.warn(fields, 'request failed');
+      else if (method !== 'GET' && method !== 'HEAD') log.info(fields, 'request');
+      else log.debug(fields, 'request');
+      if (state.inFlight === 0) for (const fn of state.idle.splice(0)) fn();
+    });
+  });
+}
+
+/** Stops accepting connections on every server seen so far (idle keep-alive connections close too). */
+export function closeServers(): number {
+  const state = (globalThis as Holder)[KEY];
+  for (const s of state?.servers ?? []) s.close();
+  return state?.servers.size ?? 0;
+}
+
+/** Resolves true once no request is in flight, or false after `timeoutMs`. */
+export function whenRequestsSettled(timeoutMs: number): Promise<boolean> {
+  const state = (globalThis as Holder)[KEY];
+  if (!state || state.inFlight === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), timeoutMs);
+    state.idle.push(() => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+export function requestsInFlight(): number {
+  return (globalThis as Holder)[KEY]?.inFlight ?? 0;
+}
