@@ -1,48 +1,75 @@
 /**
- * `npm run bench`: the speed and memory figures, printed (never asserted).
+ * `npm run bench`: the speed and memory figures, printed (never asserted), next to what a user
+ * would do instead on the same cluster in the same run.
  *
- *   npm run bench                 # 10,000 pods (default)
- *   npm run bench -- --pods 2000  # another size
+ *   npm run bench                                   # built-in cluster, 10,000 pods, two clusters
+ *   npm run bench -- --cluster real --pods 20000    # the real control plane (KWOK nodes, 30 pods each)
+ *   npm run bench -- --pods 2000 --clusters 1 --viewers 50 --viewer-seconds 60
  *
- * Measures, on the built-in cluster with `--fleet scale:N`:
- *   1. cluster start-up time (until every pod is listed Running);
- *   2. list latency of all pods through @kubernetes/client-node, unpaginated and in pages of 500,
- *      and through kubectl;
- *   3. the dashboard (`next start` against the cluster's kubeconfig, as a real deployment would be):
- *      time to the first overview (initial cache sync included), then steady-state response times
- *      of the overview, workloads and SidecarSet JSON routes, and the server's resident memory;
- *   4. the dashboard with two such clusters (a second `--fleet scale:N` cluster beside the first,
- *      one kubeconfig for both): each cluster's first overview, the cross-cluster view, and the
- *      server's resident memory with both caches full (`--clusters 1` skips this part).
+ * Flags: --cluster builtin|real (default builtin), --pods N per cluster (default 10000),
+ * --clusters K (default 2: the first on --cluster, the others built-in clusters of the same size),
+ * --viewers V concurrent simulated tabs (default 200), --viewer-seconds S (default 60),
+ * --churn R pod changes per second during the live measurements (default 100), --rounds R.
+ *
+ * It measures, in one run:
+ *   1. the cluster(s) start-up (the real one: nodes, SidecarSets and Deployments made through its API;
+ *      the controller-manager, scheduler, Kruise's webhook and KWOK make and run the pods);
+ *   2. what a user does without the dashboard: `kubectl get pods -A -o json | jq` for the sidecar
+ *      versions per workload, and for the pods running one image;
+ *   3. the dashboard (`next start` on a kubeconfig of every cluster, as a deployment would run):
+ *      the time from start to its first overview, the same two answers, steady-state response
+ *      times, and the server's resident memory;
+ *   4. live under churn: R pod changes per second written to the API server while a SidecarSet's
+ *      image is changed; the time until the dashboard's SidecarSet view shows the new image;
+ *   5. V simulated open tabs for S seconds (the pulse every 1.5 s, a view refetch when the pulse's
+ *      revision moves, a page load now and then): latency percentiles and errors, and how many
+ *      lists the dashboard sent the API server meanwhile (its own counters: one list and one watch
+ *      per resource and cluster, whatever the number of tabs).
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
-import type { Cluster } from '../lib/sim/index';
 
 const root = path.resolve(__dirname, '..');
 const require = createRequire(__filename);
 const { values: args } = parseArgs({
   options: {
+    cluster: { type: 'string', default: 'builtin' },
     pods: { type: 'string', default: '10000' },
+    clusters: { type: 'string', default: '2' },
+    viewers: { type: 'string', default: '200' },
+    'viewer-seconds': { type: 'string', default: '60' },
+    churn: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '20' },
     port: { type: 'string', default: '0' },
-    clusters: { type: 'string', default: '2' },
   },
 });
+const kind = args.cluster === 'real' ? 'real' : 'builtin';
 const pods = Number(args.pods);
+const clusterCount = Math.max(1, Number(args.clusters));
 const rounds = Number(args.rounds);
+const viewers = Number(args.viewers);
+const viewerSeconds = Number(args['viewer-seconds']);
+const churnRate = Number(args.churn);
+
+/** The figures table printed at the end: one row per measurement, dashboard beside the alternative. */
+const table: Array<{ what: string; dashboard: string; instead?: string }> = [];
+
+function pct(samples: number[], q: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
+}
 
 function stats(samples: number[]): string {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-  return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, min ${at(0).toFixed(1)} ms (n=${s.length})`;
+  return `p50 ${pct(samples, 0.5).toFixed(1)} ms, p99 ${pct(samples, 0.99).toFixed(1)} ms (n=${samples.length})`;
 }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
@@ -54,18 +81,17 @@ function rssMiB(pid: number): number {
   // next start may run the server in a child process: sum the whole process tree.
   const tree = [pid];
   try {
-    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-    for (const c of children) tree.push(Number(c));
+    tree.push(
+      ...execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean)
+        .map(Number),
+    );
   } catch {
     // no children
   }
   let kb = 0;
-  for (const p of tree) {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-    kb += Number(m?.[1] ?? 0);
-  }
+  for (const p of tree) kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
   return kb / 1024;
 }
 
@@ -80,99 +106,136 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const r = await fetch(url);
-      if (r.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+interface StartedCluster {
+  name: string;
+  kubeconfig: string;
+  stop: () => Promise<void> | void;
 }
 
+async function startClusters(): Promise<StartedCluster[]> {
+  const out: StartedCluster[] = [];
+  if (kind === 'real') {
+    const { startRealCluster } = await import('../tools/real-cluster/index');
+    const [ms, real] = await time(() =>
+      startRealCluster({
+        fleet: `scale:${pods}`,
+        dir: path.join(root, '.real-cluster', 'bench'),
+        kubeconfigPath: false,
+        contextPrefix: 'bench-real',
+        log: (l) => console.log(l),
+      }),
+    );
+    console.log(`real control plane with ${pods} pods on ${Math.ceil(pods / 30)} KWOK nodes: ${seconds(ms)}`);
+    table.push({ what: `cluster start-up with ${pods} pods (real)`, dashboard: seconds(ms) });
+    out.push({ name: 'bench-real', kubeconfig: real.kubeconfig, stop: () => real.stop() });
+  }
+  const { startCluster } = await import('../lib/sim/index');
+  for (let i = out.length; i < clusterCount; i++) {
+    const name = `bench-${String.fromCharCode(97 + i)}`;
+    const [ms, sim] = await time(() =>
+      startCluster({ port: 0, fleet: `scale:${pods}`, kubeconfigPath: false, clusterName: name, contextPrefix: name }),
+    );
+    console.log(`built-in cluster ${name} with ${pods} pods: ${seconds(ms)}`);
+    if (i === 0) table.push({ what: `cluster start-up with ${pods} pods (built-in)`, dashboard: seconds(ms) });
+    out.push({ name, kubeconfig: sim.kubeconfig, stop: () => sim.stop() });
+  }
+  return out;
+}
+
+/** `sh -c` with a time limit; the figure is the wall time, the answer its output. */
+function shell(script: string, env: Record<string, string>): [number, string] {
+  const t0 = performance.now();
+  const outText = execFileSync('sh', ['-c', script], { env: { ...process.env, ...env }, maxBuffer: 1 << 30, encoding: 'utf8' });
+  return [performance.now() - t0, outText.trim()];
+}
+
+// What a user runs without the dashboard. Each workload is its pods' owner (the ReplicaSet's
+// Deployment is the ReplicaSet name without its hash: what people do by eye).
+const JQ_VERSIONS =
+  '[.items[] | {w: (.metadata.namespace + "/" + ((.metadata.ownerReferences // [])[0].name // .metadata.name | sub("-[a-z0-9]{8,10}$"; ""))), ' +
+  'i: [.spec.containers[] | select(.name != "app") | .image]}] | group_by(.w) | map({workload: .[0].w, versions: ([.[].i[]] | unique)}) | length';
+const jqImage = (image: string) =>
+  `[.items[] | select(any(.spec.containers[]; .image == "${image}")) | .metadata.namespace + "/" + .metadata.name] | length`;
+
 async function main(): Promise<void> {
-  console.log(`Sidecar Fleet benchmark: ${pods} pods, node ${process.version}, ${require('node:os').cpus().length} cores\n`);
+  console.log(
+    `Sidecar Fleet benchmark: --cluster ${kind}, ${pods} pods x ${clusterCount} cluster(s), node ${process.version}, ${cpus().length} cores\n`,
+  );
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     console.log('(no build: running next build first)');
     execFileSync(process.execPath, [require.resolve('next/dist/bin/next'), 'build'], { cwd: root, stdio: 'inherit' });
   }
-  const { startCluster } = await import('../lib/sim/index');
+  const clusters = await startClusters();
+  const { mergeKubeconfigs, writeKubeconfig } = await import('../lib/sim/kubeconfig');
+  const kubeconfigPath = path.join(root, '.sim', 'bench-kubeconfig');
+  writeKubeconfig(kubeconfigPath, mergeKubeconfigs(clusters.map((c) => c.kubeconfig)));
+  const first = clusters[0] as StartedCluster;
+  const kubectlEnv = { KUBECONFIG: kubeconfigPath };
+  const firstContext = `${first.name}-admin`;
+  const probeImage = 'ghcr.io/acme/bench-agent:1.3.0';
 
-  const [startMs, cluster] = await time(() =>
-    startCluster({ port: 0, fleet: `scale:${pods}`, kubeconfigPath: path.join(root, '.sim', 'bench-kubeconfig') }),
-  );
-  console.log(`cluster start-up (--fleet scale:${pods}): ${startMs.toFixed(0)} ms`);
-
-  const kubeconfigPath = cluster.kubeconfigPath as string;
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfigPath);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-
-  const whole: number[] = [];
-  let count = 0;
-  for (let i = 0; i < Math.min(rounds, 10); i++) {
-    const [ms, list] = await time(() => core.listPodForAllNamespaces());
-    whole.push(ms);
-    count = list.items.length;
-  }
-  console.log(`list ${count} pods, client-node, one request: ${stats(whole)}`);
-
-  const paged: number[] = [];
-  for (let i = 0; i < Math.min(rounds, 5); i++) {
-    const [ms] = await time(async () => {
-      let cont: string | undefined;
-      do {
-        const page = await core.listPodForAllNamespaces({ limit: 500, _continue: cont });
-        cont = page.metadata?._continue || undefined;
-      } while (cont);
-    });
-    paged.push(ms);
-  }
-  console.log(`list ${count} pods, client-node, pages of 500: ${stats(paged)}`);
-
-  try {
-    // Asynchronously: the built-in cluster answers from this very process.
-    const kubectl: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t0 = performance.now();
-      await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfigPath, 'get', 'pods', '-A', '--no-headers'], {
-        maxBuffer: 1 << 30,
-      });
-      kubectl.push(performance.now() - t0);
-    }
-    console.log(`kubectl get pods -A (${count} rows): ${stats(kubectl)}`);
-  } catch (e) {
-    console.log(`kubectl get pods -A: failed (${(e as Error).message.split('\n')[0]})`);
-  }
-
-  const port = args.port === '0' ? await freePort() : Number(args.port);
-  const base = `http://127.0.0.1:${port}`;
   let next: ChildProcess | undefined;
-  let second: Cluster | undefined;
+  let churn: { stop: () => Promise<number> } | undefined;
   try {
-    const t0 = performance.now();
-    next = await startDashboard(port, { KUBECONFIG: kubeconfigPath });
-    console.log(
-      `\ndashboard (next start) ready: ${(performance.now() - t0).toFixed(0)} ms, RSS ${rssMiB(next.pid as number).toFixed(0)} MiB`,
-    );
-    const cluster0 = await firstClusterId(base);
+    // 2. What a user does instead --------------------------------------------------------------
+    const [kVersionsMs, kVersions] = shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${JQ_VERSIONS}'`, kubectlEnv);
+    console.log(`kubectl get pods -A -o json | jq (versions per workload, ${kVersions} workloads): ${seconds(kVersionsMs)}`);
+    const [kImageMs, kImage] = shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${jqImage(probeImage)}'`, kubectlEnv);
+    console.log(`kubectl get pods -A -o json | jq (pods running ${probeImage}: ${kImage}): ${seconds(kImageMs)}`);
 
-    const [firstMs, first] = await time(async () => (await fetch(`${base}/api/c/${cluster0}/overview`)).json());
-    const overview = first as { sidecarSets?: unknown[]; totals?: { pods?: number } };
+    // 3. The dashboard -------------------------------------------------------------------------
+    const port = args.port === '0' ? await freePort() : Number(args.port);
+    const base = `http://127.0.0.1:${port}`;
+    const t0 = performance.now();
+    next = startDashboard(port, { KUBECONFIG: kubeconfigPath, SIDECAR_FLEET_CONTEXTS: '*-admin' });
+    const id = await firstClusterId(base, next);
+    // The first overview a person gets after a start, whatever it says about its completeness.
+    const firstOverview = await until(async () => {
+      const r = await fetch(`${base}/api/c/${id}/overview`).catch(() => undefined);
+      return r?.ok ? ((await r.json()) as Overview) : undefined;
+    }, 30 * 60_000);
+    const firstMs = performance.now() - t0;
+    const partial = !firstOverview.freshness?.live;
     console.log(
-      `first overview (initial list of the cluster into the cache): ${firstMs.toFixed(0)} ms, ` +
-        `${overview.sidecarSets?.length ?? '?'} SidecarSets, ${overview.totals?.pods ?? '?'} pods`,
+      `dashboard: first overview ${seconds(firstMs)} after start (${firstOverview.totals?.pods ?? '?'} pods, ${partial ? 'marked not live' : 'live'})`,
     );
-    console.log(`server RSS after the first sync: ${rssMiB(next.pid as number).toFixed(0)} MiB`);
+    // Then the time until it is complete (every list done).
+    await until(async () => {
+      const o = (await (await fetch(`${base}/api/c/${id}/overview`)).json()) as Overview;
+      return o.freshness?.live && (o.totals?.pods ?? 0) >= pods ? o : undefined;
+    }, 30 * 60_000);
+    const completeMs = performance.now() - t0;
+    console.log(`dashboard: overview complete (every list done) ${seconds(completeMs)} after start`);
+    table.push({
+      what: 'first overview after a start',
+      dashboard: `${seconds(firstMs)}${partial ? ' (partial)' : ''}; complete ${seconds(completeMs)}`,
+    });
+
+    const [dVersionsMs, workloads] = await time(
+      async () => (await (await fetch(`${base}/api/c/${id}/workloads`)).json()) as { total?: number },
+    );
+    console.log(
+      `dashboard: versions per workload (GET /api/c/${id}/workloads, page 1 of ${workloads.total ?? '?'}): ${dVersionsMs.toFixed(1)} ms`,
+    );
+    table.push({
+      what: 'sidecar versions per workload',
+      dashboard: `${dVersionsMs.toFixed(0)} ms`,
+      instead: `kubectl + jq ${seconds(kVersionsMs)}`,
+    });
+    const [dImageMs, search] = await time(
+      async () => (await (await fetch(`${base}/api/clusters/images?q=${encodeURIComponent(probeImage)}`)).json()) as ImageSearch,
+    );
+    console.log(`dashboard: which pods run ${probeImage} (every cluster): ${dImageMs.toFixed(1)} ms, ${describeSearch(search)}`);
+    table.push({
+      what: `pods running one image (${clusters.length} cluster(s))`,
+      dashboard: `${dImageMs.toFixed(0)} ms`,
+      instead: `kubectl + jq ${seconds(kImageMs)} (one cluster)`,
+    });
 
     for (const [label, url] of [
-      ['GET /api/c/<cluster>/overview', `/api/c/${cluster0}/overview`],
-      ['GET /api/c/<cluster>/workloads (page 1)', `/api/c/${cluster0}/workloads`],
-      ['GET /c/<cluster> (server-rendered overview page)', `/c/${cluster0}`],
+      ['GET /api/c/<cluster>/overview', `/api/c/${id}/overview`],
+      ['GET /api/c/<cluster>/workloads', `/api/c/${id}/workloads`],
+      ['GET /c/<cluster> (server-rendered page)', `/c/${id}`],
     ] as const) {
       const samples: number[] = [];
       let bytes = 0;
@@ -182,70 +245,220 @@ async function main(): Promise<void> {
         bytes = body.length;
       }
       console.log(`${label}: ${stats(samples)}, ${(bytes / 1024).toFixed(0)} KiB`);
+      table.push({ what: label, dashboard: `${stats(samples)}, ${(bytes / 1024).toFixed(0)} KiB` });
     }
-    const oneCluster = rssMiB(next.pid as number);
-    console.log(`server RSS at the end: ${oneCluster.toFixed(0)} MiB`);
-    await stopDashboard(next);
-    next = undefined;
+    const rssSynced = rssMiB(next.pid as number);
+    console.log(`server RSS, ${clusters.length} cluster(s) of ${pods} pods synced: ${rssSynced.toFixed(0)} MiB`);
 
-    if (Number(args.clusters) >= 2) {
-      // A second cluster of the same size beside the first: one dashboard, both clusters.
-      const { startCluster } = await import('../lib/sim/index');
-      const { mergeKubeconfigs, writeKubeconfig } = await import('../lib/sim/kubeconfig');
-      const [secondMs, started] = await time(() =>
-        startCluster({ port: 0, fleet: `scale:${pods}`, kubeconfigPath: false, clusterName: 'bench-b', contextPrefix: 'bench-b' }),
-      );
-      second = started;
-      console.log(`\nsecond cluster start-up (--fleet scale:${pods}): ${secondMs.toFixed(0)} ms`);
-      const both = path.join(root, '.sim', 'bench-two-kubeconfig');
-      writeKubeconfig(both, mergeKubeconfigs([readFileSync(kubeconfigPath, 'utf8'), started.kubeconfig]));
-      next = await startDashboard(port, { KUBECONFIG: both, SIDECAR_FLEET_CONTEXTS: '*-admin' });
-      const ids = await clusterIds(base);
-      for (const id of ids) {
-        const [ms, body] = await time(async () => (await fetch(`${base}/api/c/${id}/overview`)).json());
-        console.log(
-          `two clusters: first overview of ${id}: ${ms.toFixed(0)} ms, ${(body as { totals?: { pods?: number } }).totals?.pods ?? '?'} pods`,
-        );
-      }
-      const across: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < Math.min(rounds, 10); i++) {
-        const [ms, body] = await time(async () => (await fetch(`${base}/api/clusters/compare`)).json());
-        across.push(ms);
-        rows = (body as { sidecarSets?: unknown[] }).sidecarSets?.length ?? 0;
-      }
-      console.log(`two clusters: GET /api/clusters/compare (${rows} SidecarSets side by side): ${stats(across)}`);
-      // The same steady state as the one-cluster figure: each cluster's pages asked for as often.
-      for (const id of ids) {
-        for (let i = 0; i < rounds; i++) {
-          for (const url of [`/api/c/${id}/overview`, `/api/c/${id}/workloads`, `/c/${id}`]) await (await fetch(`${base}${url}`)).text();
-        }
-      }
-      const twoClusters = rssMiB(next.pid as number);
-      console.log(
-        `server RSS with ${ids.length} clusters of ${pods} pods each (both caches full): ${twoClusters.toFixed(0)} MiB ` +
-          `(one cluster: ${oneCluster.toFixed(0)} MiB)`,
-      );
+    // 4. Live under churn ----------------------------------------------------------------------
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(kubeconfigPath);
+    kc.setCurrentContext(firstContext);
+    churn = startChurn(kc, churnRate);
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) seen.push(await imageChangeSeen(kc, base, id, i));
+    console.log(`an image change shown by the SidecarSet view, under ${churnRate} pod changes/s: ${stats(seen)}`);
+    table.push({ what: `change visible under ${churnRate} pod changes/s`, dashboard: stats(seen) });
+
+    // 5. Open tabs -----------------------------------------------------------------------------
+    const listsBefore = await counter(base, 'sidecar_fleet_list_pages_total');
+    const load = await simulateViewers(base, id, viewers, viewerSeconds * 1000);
+    const listsAfter = await counter(base, 'sidecar_fleet_list_pages_total');
+    const written = await churn.stop();
+    churn = undefined;
+    for (const [k, samples] of Object.entries(load.latency)) {
+      console.log(`${viewers} tabs for ${viewerSeconds} s, ${k}: ${stats(samples)}`);
     }
+    const all = Object.values(load.latency).flat();
+    console.log(
+      `${viewers} tabs: ${all.length} requests (${(all.length / viewerSeconds).toFixed(0)}/s), ${load.errors} errors; ` +
+        `list pages sent to the API server meanwhile: ${listsAfter - listsBefore}; pod changes written: ${written}`,
+    );
+    table.push({
+      what: `${viewers} open tabs for ${viewerSeconds} s`,
+      dashboard: `${stats(all)}, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
+    });
+    const rssEnd = rssMiB(next.pid as number);
+    console.log(`server RSS at the end: ${rssEnd.toFixed(0)} MiB`);
+    table.push({
+      what: `server RSS (${clusters.length} x ${pods} pods)`,
+      dashboard: `${rssSynced.toFixed(0)} MiB synced, ${rssEnd.toFixed(0)} MiB after the tabs`,
+    });
   } finally {
+    if (churn) await churn.stop();
     if (next) await stopDashboard(next);
-    await second?.stop();
-    await cluster.stop();
+    for (const c of clusters) await c.stop();
+  }
+
+  console.log(`\nFigures (--cluster ${kind}, ${pods} pods x ${clusters.length} cluster(s), ${cpus().length} cores):`);
+  const w = Math.max(...table.map((r) => r.what.length));
+  const d = Math.max(...table.map((r) => r.dashboard.length));
+  console.log(`  ${'measure'.padEnd(w)} | ${'dashboard'.padEnd(d)} | instead`);
+  for (const r of table) console.log(`  ${r.what.padEnd(w)} | ${r.dashboard.padEnd(d)} | ${r.instead ?? ''}`);
+}
+
+interface Overview {
+  totals?: { pods?: number };
+  freshness?: { live: boolean };
+}
+
+interface ImageSearch {
+  matches?: unknown[];
+  pods?: number;
+}
+
+function describeSearch(s: ImageSearch): string {
+  return `${s.matches?.length ?? 0} SidecarSet/cluster matches, ${s.pods ?? '?'} pods`;
+}
+
+async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
-/** `next start` on a kubeconfig, answered once its configuration route does. */
-async function startDashboard(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port)], {
+/** Pod annotations changed at `perSecond` (spread over the first cluster's pods), until stopped. */
+function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promise<number> } {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  let stopped = false;
+  let written = 0;
+  const run = (async () => {
+    const list = await core.listPodForAllNamespaces({ limit: 2000 });
+    const targets = list.items.map((p) => ({ ns: p.metadata?.namespace as string, name: p.metadata?.name as string }));
+    if (targets.length === 0 || perSecond <= 0) return;
+    const t0 = Date.now();
+    let n = 0;
+    const inFlight = new Set<Promise<unknown>>();
+    while (!stopped) {
+      const due = Math.floor(((Date.now() - t0) / 1000) * perSecond);
+      while (n < due && inFlight.size < 50) {
+        const t = targets[n % targets.length] as { ns: string; name: string };
+        const p = core
+          .patchNamespacedPod(
+            { name: t.name, namespace: t.ns, body: { metadata: { annotations: { 'bench.sidecarfleet.io/churn': String(n) } } } },
+            k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+          )
+          .then(() => written++)
+          .catch(() => {})
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        n++;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all(inFlight);
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await run;
+      return written;
+    },
+  };
+}
+
+/** Changes the first bench SidecarSet's image (paused, so no pod restarts) and times until the dashboard shows it. */
+async function imageChangeSeen(kc: k8s.KubeConfig, base: string, cluster: string, i: number): Promise<number> {
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  const name = 'bench-agent-00';
+  const image = `ghcr.io/acme/bench-agent:9.${Date.now() % 100000}.${i}`;
+  const ss = (await custom.getClusterCustomObject({ group: 'apps.kruise.io', version: 'v1beta1', plural: 'sidecarsets', name })) as {
+    spec: { containers: Array<{ name: string; image: string }> };
+  };
+  const containers = ss.spec.containers.map((c, k) => (k === 0 ? { ...c, image } : c));
+  const t0 = performance.now();
+  await custom.patchClusterCustomObject(
+    {
+      group: 'apps.kruise.io',
+      version: 'v1beta1',
+      plural: 'sidecarsets',
+      name,
+      body: { spec: { updateStrategy: { paused: true }, containers } },
+    },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  await until(
+    async () => {
+      const text = await (await fetch(`${base}/api/c/${cluster}/sidecarsets/${name}`)).text();
+      return text.includes(image) ? true : undefined;
+    },
+    60_000,
+    50,
+  );
+  return performance.now() - t0;
+}
+
+/**
+ * Tabs that behave like the live pages (lib/query/options.ts): the pulse every 1.5 s, the view
+ * refetched when the pulse's revision moved, and a server-rendered page load every ~30 s.
+ */
+async function simulateViewers(
+  base: string,
+  cluster: string,
+  count: number,
+  durationMs: number,
+): Promise<{ latency: Record<string, number[]>; errors: number }> {
+  const latency: Record<string, number[]> = { pulse: [], view: [], page: [] };
+  let errors = 0;
+  const end = Date.now() + durationMs;
+  const get = async (kindOf: 'pulse' | 'view' | 'page', url: string): Promise<string | undefined> => {
+    const t0 = performance.now();
+    try {
+      const r = await fetch(`${base}${url}`);
+      const body = await r.text();
+      (latency[kindOf] as number[]).push(performance.now() - t0);
+      if (!r.ok) errors++;
+      return body;
+    } catch {
+      errors++;
+      return undefined;
+    }
+  };
+  const tab = async (k: number) => {
+    // Spread the tabs' clocks as real tabs are.
+    await new Promise((r) => setTimeout(r, (k * 1500) / count));
+    let revision: unknown;
+    let nextPage = Date.now() + Math.random() * 30_000;
+    while (Date.now() < end) {
+      const started = Date.now();
+      const pulse = await get('pulse', `/api/c/${cluster}/pulse`);
+      const rev = pulse ? (JSON.parse(pulse) as { revision?: unknown }).revision : undefined;
+      if (rev !== revision) {
+        revision = rev;
+        await get(
+          'view',
+          k % 2 ? `/api/c/${cluster}/overview` : `/api/c/${cluster}/sidecarsets/bench-agent-${String(k % 50).padStart(2, '0')}`,
+        );
+      }
+      if (Date.now() >= nextPage) {
+        nextPage = Date.now() + 20_000 + Math.random() * 20_000;
+        await get('page', `/c/${cluster}`);
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - started))));
+    }
+  };
+  await Promise.all(Array.from({ length: count }, (_, k) => tab(k)));
+  return { latency, errors };
+}
+
+async function counter(base: string, name: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) if (line.startsWith(name)) sum += Number(line.split(' ').pop());
+  return sum;
+}
+
+/** `next start` on a kubeconfig. */
+function startDashboard(port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
     env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, ...env, NODE_ENV: 'production', SIDECAR_FLEET_GUARD: 'off' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`next start exited with ${code} before answering`))),
-  );
-  await Promise.race([waitForHttp(`http://127.0.0.1:${port}/api/clusters`, 60_000), exited]);
-  return child;
 }
 
 async function stopDashboard(child: ChildProcess): Promise<void> {
@@ -255,15 +468,12 @@ async function stopDashboard(child: ChildProcess): Promise<void> {
   await gone;
 }
 
-async function clusterIds(base: string): Promise<string[]> {
-  const body = (await (await fetch(`${base}/api/clusters`)).json()) as { clusters: Array<{ id: string }> };
-  return body.clusters.map((c) => c.id);
-}
-
-async function firstClusterId(base: string): Promise<string> {
-  const [id] = await clusterIds(base);
-  if (!id) throw new Error('the dashboard shows no cluster');
-  return id;
+async function firstClusterId(base: string, child: ChildProcess): Promise<string> {
+  return until(async () => {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    const body = (await (await fetch(`${base}/api/clusters`)).json()) as { clusters: Array<{ id: string }> };
+    return body.clusters[0]?.id;
+  }, 60_000);
 }
 
 main().then(

@@ -73,8 +73,9 @@ async function guarded<T extends ActionState>(fn: () => Promise<T>): Promise<T |
   try {
     return await fn();
   } catch (e) {
-    // No cluster configured, or no longer signed in: the message says what to do.
-    const noCluster = e instanceof Error && (e.name === 'NoClusterConfiguredError' || e.name === 'NotSignedIn');
+    // No cluster configured, no longer signed in, or the cluster still being read: the message says what to do.
+    const noCluster =
+      e instanceof Error && (e.name === 'NoClusterConfiguredError' || e.name === 'NotSignedIn' || e.name === 'StillListing');
     // One line, no stack: the person gets a message; the log says what failed.
     if (!noCluster) log.error({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }, 'rollout action failed');
     return { ok: false, message: noCluster ? (e as Error).message : 'The server could not complete the action.', at: Date.now() };

@@ -18,6 +18,21 @@ function describe(e: FreshnessError): string {
   return `${where}: ${e.code ? `${e.code} ` : ''}${e.message}`;
 }
 
+/**
+ * A first list still running (a big cluster just after a start): what has been read so far, or
+ * null when every list is complete. The data shown is partial, not stale.
+ */
+export function partialState(freshness: Freshness | undefined): string | null {
+  const listing = freshness?.listing;
+  if (!listing || listing.length === 0) return null;
+  return listing
+    .map(
+      (l) =>
+        `${l.resource}${l.namespace ? ` in ${l.namespace}` : ''}: ${l.listed.toLocaleString('en')}${l.total ? ` of ${l.total.toLocaleString('en')}` : ''} read`,
+    )
+    .join('; ');
+}
+
 export interface StaleState {
   since: string;
   reason: string;
@@ -38,6 +53,8 @@ export function staleState(freshness: Freshness | undefined, fetchError: Error |
     const outage = freshness.errors.filter((e) => !isAccessError(e));
     // Only 401/403s: the data we may read is current; those are shown in place, not as staleness.
     if (outage.length === 0 && freshness.errors.length > 0) return null;
+    // Still reading the cluster for the first time: partial (said so), not stale.
+    if (outage.length === 0 && partialState(freshness)) return null;
     return {
       since: freshness.staleSince ?? freshness.generatedAt,
       reason: outage.length > 0 ? outage.map(describe).slice(0, 2).join('; ') : 'the watch on the cluster is not connected',
@@ -60,12 +77,19 @@ export function FreshnessBanner({
   dataUpdatedAt: number;
 }) {
   const stale = staleState(freshness, fetchError, dataUpdatedAt);
+  const partial = stale ? null : partialState(freshness);
   const now = useNow(1000, stale !== null);
   return (
     <div aria-live="polite" aria-atomic="true">
       {stale && (
         <Banner tone="warning" title={<StaleText stale={stale} now={now} />}>
           Showing the last known data. It refreshes by itself when the cluster answers again.
+        </Banner>
+      )}
+      {partial && (
+        <Banner tone="info" title={`Still reading the cluster (${partial})`}>
+          Counts and lists below cover what has been read so far and grow until it is complete. Rollout previews and actions wait for every
+          pod.
         </Banner>
       )}
     </div>
@@ -114,6 +138,7 @@ export function LiveIndicator({
   className?: string;
 }) {
   const stale = staleState(freshness, fetchError, dataUpdatedAt);
+  const partial = !stale && partialState(freshness) !== null;
   const at = freshness?.generatedAt;
   return (
     <p className={cn('flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400', className)}>
@@ -121,10 +146,10 @@ export function LiveIndicator({
         aria-hidden="true"
         className={cn(
           'inline-block size-2 rounded-full',
-          stale ? 'bg-amber-500' : 'animate-pulse bg-emerald-500 motion-reduce:animate-none',
+          stale ? 'bg-amber-500' : partial ? 'bg-sky-500' : 'animate-pulse bg-emerald-500 motion-reduce:animate-none',
         )}
       />
-      <span className="font-medium">{stale ? 'Stale' : 'Live'}</span>
+      <span className="font-medium">{stale ? 'Stale' : partial ? 'Partial' : 'Live'}</span>
       {at && (
         <span>
           · as of{' '}

@@ -193,6 +193,11 @@ export interface Freshness {
   staleSince?: string;
   /** The last error per resource, shown in place ("403 on pods in namespace x"). */
   errors: Array<{ resource: string; namespace?: string; code?: number; message: string }>;
+  /**
+   * First lists still running (a big cluster just after a start): the views cover the objects
+   * listed so far, and say so; `total` is the server's count when it gives one.
+   */
+  listing?: Array<{ resource: string; namespace?: string; listed: number; total?: number }>;
   generatedAt: string;
 }
 

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '@/lib/sim/index';
-import type { ResourceState } from './cache';
+import { ResourceCache, type ResourceState } from './cache';
+import type { Pod } from '@/lib/fleet/k8s-types';
+import { trimPod } from './trim';
 import { createFleetClient, type FleetClient } from './config';
 import { createFleetReader, type FleetReader, sessionFor } from './fleet';
 import { requestJson } from './http';
@@ -136,6 +138,28 @@ describe('the shared watch cache', () => {
     const pulse = await r.getFleetPulse();
     expect(pulse.freshness.live).toBe(true);
     expect(pulse.freshness.errors).toEqual([]);
+  });
+
+  it('serves its first list page by page, marked partial until the last page', async () => {
+    const seen: Array<{ values: number; listed?: number; total?: number; synced: boolean }> = [];
+    const rc: ResourceCache<Pod> = new ResourceCache<Pod>(
+      admin,
+      { name: 'pods', path: '/api/v1/pods', trim: trimPod },
+      { pageSize: 10, watchTimeoutSeconds: 5, backoffInitialMs: 100, backoffMaxMs: 800, authRetryMs: 60_000, staleGraceMs: 300 },
+      () => {
+        const s = rc.states()[0] as ResourceState;
+        seen.push({ values: rc.values().length, listed: s.listed, total: s.listTotal, synced: s.synced });
+      },
+    );
+    rc.start();
+    await rc.whenSettled(10_000);
+    rc.stop();
+    // 63 pods at 10 a page: after each of the first six pages the pods so far, with the server's total.
+    const partial = seen.filter((s) => !s.synced);
+    expect(partial.map((s) => s.values)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(partial.every((s) => s.listed === s.values && s.total === SHOP_PODS + 3)).toBe(true);
+    // Then the whole list, no longer marked.
+    expect(seen.at(-1)).toEqual({ values: SHOP_PODS + 3, listed: undefined, total: undefined, synced: true });
   });
 
   it('keeps pods trimmed to what the dashboard reads', async () => {

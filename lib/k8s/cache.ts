@@ -53,6 +53,9 @@ export interface ResourceState {
   /** 410s seen (HTTP status or in-stream ERROR), each followed by a relist. */
   expired: number;
   items: number;
+  /** During the first list: the objects listed so far, and the server's count of all (when it tells). */
+  listed?: number;
+  listTotal?: number;
 }
 
 export interface CacheOptions {
@@ -90,7 +93,7 @@ interface ResourceDef<T> {
 }
 
 interface ListBody {
-  metadata?: { resourceVersion?: string; continue?: string };
+  metadata?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
   items?: unknown[];
 }
 
@@ -110,6 +113,12 @@ interface CacheSource {
 
 export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheSource {
   readonly items = new Map<string, T>();
+  /**
+   * The first list while it runs, page by page: views read it (marked partial, with the count so
+   * far) so a 150,000-pod cluster shows its SidecarSets and first pods in seconds, not after the
+   * last of 300 pages. Relists keep showing the last complete list instead.
+   */
+  private listing: Map<string, T> | undefined;
   /** Bumped on every change to `items` (and on state changes), for memoizing views. */
   revision = 0;
   private rv = '';
@@ -210,6 +219,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
       });
       if (this.stopped) return;
       if (!r.ok) {
+        this.endListing();
         // An expired continue token (410) means the list took too long: start over at once.
         if (r.error.kind === 'Gone' && cont) {
           this.signal({ type: 'expired' });
@@ -224,7 +234,15 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
       }
       cont = r.value.metadata?.continue || undefined;
       rv = r.value.metadata?.resourceVersion ?? rv;
+      if (cont && !this.state.synced) {
+        this.listing = next;
+        this.state.listed = next.size;
+        const remaining = r.value.metadata?.remainingItemCount;
+        if (remaining !== undefined) this.state.listTotal = next.size + remaining;
+        this.changed();
+      }
     } while (cont);
+    this.endListing();
     this.items.clear();
     for (const [k, v] of next) this.items.set(k, v);
     this.rv = rv;
@@ -369,7 +387,13 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   }
 
   values(): T[] {
-    return [...this.items.values()];
+    return [...(!this.state.synced && this.listing ? this.listing : this.items).values()];
+  }
+
+  private endListing(): void {
+    this.listing = undefined;
+    delete this.state.listed;
+    delete this.state.listTotal;
   }
 
   /** Reports a fact about this resource to lib/k8s/telemetry.ts listeners (metrics). */
@@ -646,6 +670,20 @@ export class FleetCache {
     return { discovery: this.discovery, resources: this.all().flatMap((c) => c.states()) };
   }
 
+  /**
+   * A first list still running (its views are partial): what a rollout preview or the guard must
+   * never plan over, since Kruise plans over every pod. Undefined when every list is complete.
+   */
+  firstListing(): { resource: string; listed: number; total?: number } | undefined {
+    for (const s of this.all().flatMap((c) => c.states())) {
+      if (s.synced || s.disabled || s.listed === undefined) continue;
+      return s.listTotal === undefined
+        ? { resource: s.resource, listed: s.listed }
+        : { resource: s.resource, listed: s.listed, total: s.listTotal };
+    }
+    return undefined;
+  }
+
   /** Freshness of the data behind a response that read `resources` (all of them by default). */
   freshness(resources?: ResourceName[], now = new Date()): Freshness {
     const wanted = resources ? new Set(resources) : undefined;
@@ -676,6 +714,16 @@ export class FleetCache {
     }
     const out: Freshness = { live, errors, generatedAt: now.toISOString() };
     if (staleSince) out.staleSince = staleSince;
+    const listing = this.all()
+      .flatMap((c) => c.states())
+      .filter((s) => (!wanted || wanted.has(s.resource)) && !s.synced && !s.disabled && s.listed !== undefined)
+      .map((s) => {
+        const l: NonNullable<Freshness['listing']>[number] = { resource: s.resource, listed: s.listed ?? 0 };
+        if (s.namespace) l.namespace = s.namespace;
+        if (s.listTotal !== undefined) l.total = s.listTotal;
+        return l;
+      });
+    if (listing.length > 0) out.listing = listing;
     return out;
   }
 

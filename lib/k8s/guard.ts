@@ -133,6 +133,8 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
       statuses.clear();
       return;
     }
+    // Never judge a rollout on part of its pods: a first list still running is evaluated once complete.
+    if (cache.firstListing()) return;
     const namespaceLabels: Record<string, Record<string, string>> = {};
     for (const ns of cache.namespaces.values()) namespaceLabels[ns.metadata.name] = ns.metadata.labels ?? {};
     const allPods = cache.pods.values();

@@ -10,6 +10,7 @@ import { visibleDialog } from '@/lib/fleet/rollout-visibility';
 import { rolloutAccess } from './access-review';
 import { requestSession } from './auth/request';
 import type { FleetCache } from './cache';
+import type { K8sError } from './errors';
 import { type FleetSession, fleetReader, requestVisibility } from './fleet';
 import { rolloutGuardStatus } from './guard';
 
@@ -21,7 +22,22 @@ import { rolloutGuardStatus } from './guard';
 export async function rolloutContext(server: FleetSession, name: string, cache?: FleetCache): Promise<RolloutSnapshot | null> {
   const c = cache ?? fleetReader(server).cache;
   await c.ready(10_000);
+  const listing = c.firstListing();
+  if (listing) throw new StillListing(listing);
   return rolloutSnapshot(c.snapshot(), name);
+}
+
+/** A preview over part of the pods would be wrong: refused (503) until the first lists complete. */
+export class StillListing extends Error implements K8sError {
+  override name = 'StillListing';
+  readonly kind = 'Unavailable' as const;
+  readonly code = 503;
+  constructor(listing: { resource: string; listed: number; total?: number }) {
+    super(
+      `The dashboard is still reading this cluster (${listing.listed}${listing.total ? ` of ${listing.total}` : ''} ${listing.resource} so far). ` +
+        'Rollout previews and actions plan over every pod, as Kruise does: try again in a few seconds.',
+    );
+  }
 }
 
 /**
@@ -61,5 +77,7 @@ export async function getRolloutDialog(server: FleetSession, name: string): Prom
   const v = await requestVisibility(reader, server);
   if (!v.sidecarSets) return null;
   await reader.cache.ready(10_000);
+  const listing = reader.cache.firstListing();
+  if (listing) throw new StillListing(listing);
   return visibleDialog(reader.cache.snapshot(), name, v);
 }

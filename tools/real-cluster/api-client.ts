@@ -114,3 +114,12 @@ export class ApiClient {
     }
   }
 }
+
+/** Runs fn(0) … fn(count - 1) with at most `limit` in flight (creating thousands of objects). */
+export async function inParallel(count: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}

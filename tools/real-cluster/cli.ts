@@ -1,5 +1,5 @@
 /**
- * `npm run real-cluster -- [--fleet empty|demo] [--dir DIR] [--kubeconfig PATH] [--nodes N]
+ * `npm run real-cluster -- [--fleet empty|demo|scale:N] [--dir DIR] [--kubeconfig PATH] [--nodes N]
  *   [--kubelet-delay-ms N] [--no-kruise] [--build-only]`
  *
  * Builds (once per machine) and starts the real control plane on loopback, prints its URL and
@@ -10,7 +10,7 @@ import { ensureBinaries, startRealCluster } from './index';
 
 const HELP = `Usage: npm run real-cluster -- [options]
 
-  --fleet F              empty | demo (default empty)
+  --fleet F              empty | demo | scale:N (default empty; scale:N is the benchmark's fleet, 30 pods per node)
   --dir DIR              working directory: certificates, etcd data, logs (default .real-cluster)
   --kubeconfig PATH      where to write the kubeconfig (default <dir>/kubeconfig)
   --context-prefix P     context names P-admin, P-viewer, P-editor, P-restricted (default real)
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
     console.log(ensureBinaries(log));
     return;
   }
-  if (values.fleet !== 'empty' && values.fleet !== 'demo') {
-    console.error(`--fleet must be empty or demo, not "${values.fleet}"`);
+  if (values.fleet !== 'empty' && values.fleet !== 'demo' && !/^scale:\d+$/.test(values.fleet)) {
+    console.error(`--fleet must be empty, demo or scale:N, not "${values.fleet}"`);
     process.exit(2);
   }
   const cluster = await startRealCluster({

@@ -9,9 +9,10 @@
  * resourceVersion (and retried on conflict, as client-go's RetryOnConflict does).
  */
 import { DEMO_NAMESPACES, DEMO_WORKLOADS, demoObject, expectedDemoPods } from '@/lib/sim/fleets/demo';
+import { SCALE_SIDECARSETS, scaleSidecarSet, scaleWorkloads } from '@/lib/sim/fleets/index';
 import { applyDemoRolloutStates, demoSidecarSets } from '@/lib/sim/fleets/demo-sidecarsets';
 import type { KObject, Store } from '@/lib/sim/types';
-import { type ApiClient, ApiError } from './api-client';
+import { type ApiClient, ApiError, inParallel } from './api-client';
 
 /** The REST collection of a built-in cluster resource id ('apps/deployments' → /apis/apps/v1/...). */
 function collection(resource: string, namespace?: string): string {
@@ -132,8 +133,55 @@ async function waitForSidecarSetStatus(api: ApiClient, names: string[], timeoutM
   }
 }
 
+/**
+ * The benchmark's fleet (`scale:N`, lib/sim/fleets): the same SidecarSets and Deployments as the
+ * built-in cluster's, created through the API; the controller-manager makes the pods, the scheduler
+ * binds them to KWOK's nodes, Kruise's webhook injects them and KWOK runs them. Ready when every
+ * Deployment reports all its replicas ready (summed from the Deployments: listing 150,000 pods to
+ * count them would be the load we measure).
+ */
+async function loadScaleFleet(api: ApiClient, pods: number, log: (line: string) => void): Promise<void> {
+  const t0 = Date.now();
+  const sidecarSets = Array.from({ length: SCALE_SIDECARSETS }, (_, k) => scaleSidecarSet(k));
+  for (const ss of sidecarSets) await api.createIfAbsent(collection('apps.kruise.io/sidecarsets'), ss);
+  await waitForSidecarSetStatus(
+    api,
+    sidecarSets.map((s) => s.metadata.name),
+    60_000,
+  );
+  const workloads = [...scaleWorkloads(pods)];
+  for (const ns of new Set(workloads.map((w) => w.namespace))) await api.ensureNamespace(ns, { team: ns, environment: 'bench' });
+  await inParallel(workloads.length, 8, (i) => {
+    const w = workloads[i] as (typeof workloads)[number];
+    return api.createIfAbsent(collection('apps/deployments', w.namespace), {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: w.name, namespace: w.namespace, labels: { 'app.kubernetes.io/name': w.name } },
+      spec: { replicas: w.replicas, selector: { matchLabels: { 'app.kubernetes.io/name': w.name } }, template: w.template },
+    } as KObject);
+  });
+  log(
+    `[real] scale fleet: ${workloads.length} Deployments created in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting for ${pods} ready pods`,
+  );
+  const deadline = Date.now() + 60_000 + pods * 20;
+  let last = -1;
+  for (;;) {
+    const list = await api.get('/apis/apps/v1/deployments');
+    const ready = (list.items as Array<{ status?: { readyReplicas?: number } }>).reduce((n, d) => n + (d.status?.readyReplicas ?? 0), 0);
+    if (ready >= pods) break;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pods} ready scale pods (ready: ${ready})`);
+    if (ready !== last && Math.floor(ready / 10_000) !== Math.floor(last / 10_000))
+      log(`[real] scale fleet: ${ready} of ${pods} pods ready`);
+    last = ready;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  log(`[real] scale fleet: ${pods} pods ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 export async function loadFleetOverApi(api: ApiClient, fleet: string, opts: { log: (line: string) => void; nodes: number }): Promise<void> {
-  if (fleet !== 'demo') throw new Error(`the real cluster loads the fleets "empty" and "demo", not "${fleet}"`);
+  const scale = /^scale:(\d+)$/.exec(fleet);
+  if (scale) return loadScaleFleet(api, Number(scale[1]), opts.log);
+  if (fleet !== 'demo') throw new Error(`the real cluster loads the fleets "empty", "demo" and "scale:N", not "${fleet}"`);
   const t0 = Date.now();
   for (const ns of DEMO_NAMESPACES) await api.ensureNamespace(ns.name, ns.labels);
   for (const ss of demoSidecarSets()) await api.createIfAbsent(collection('apps.kruise.io/sidecarsets'), ss);

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { defaultUsers, type SimUser } from '@/lib/sim/apiserver/rbac';
 import { renderKubeconfig, writeKubeconfig } from '@/lib/sim/kubeconfig';
 import { generateClusterTls } from '@/lib/sim/tls';
-import { ApiClient } from './api-client';
+import { ApiClient, inParallel } from './api-client';
 import { KRUISE_NAMESPACE, kruiseCrds, kruiseModuleDir, kruiseWebhookConfigurations } from './kruise-manifests';
 import { kwokConfig } from './kwok-stages';
 import { Supervisor } from './processes';
@@ -265,6 +265,9 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       `--service-account-private-key-file=${pki('sa.key')}`,
       `--root-ca-file=${pki('ca.crt')}`,
       '--use-service-account-credentials=false',
+      // client-go's default 20 requests/s would take two hours to create a 150,000-pod fleet (npm run bench).
+      '--kube-api-qps=1000',
+      '--kube-api-burst=2000',
       // No cloud, no IPAM: KWOK assigns pod addresses.
       '--controllers=*,-nodeipam,-service-lb-controller,-cloud-node-lifecycle,-persistentvolume-binder,-attachdetach,-persistentvolume-expander,-ephemeral-volume,-pv-protection,-pvc-protection',
     ]);
@@ -272,6 +275,9 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       `--kubeconfig=${componentKubeconfig('kube-scheduler')}`,
       '--leader-elect=false',
       '--secure-port=0',
+      // Binding is one request per pod: the default 50/s is too slow for a 150,000-pod bench fleet.
+      '--kube-api-qps=1000',
+      '--kube-api-burst=2000',
     ]);
     for (const name of ['kube-system', 'kube-public', 'kube-node-lease', 'default'])
       await admin.ensureNamespace(name, name === 'kube-system' ? { 'control-plane': 'true' } : {});
@@ -372,18 +378,20 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       '--cidr=10.244.0.0/16',
       '--node-ip=172.18.0.2',
     ]);
-    const nodes = opts.nodes ?? (opts.fleet === 'demo' ? 8 : 3);
-    for (let i = 0; i < nodes; i++) await admin.apply('/api/v1/nodes', fakeNode(i));
+    const scalePods = /^scale:(\d+)$/.exec(opts.fleet ?? '')?.[1];
+    // The scale fleet: 30 pods per node, as Kubernetes' documented limits (150,000 pods on 5,000 nodes).
+    const nodes = opts.nodes ?? (opts.fleet === 'demo' ? 8 : scalePods ? Math.max(3, Math.ceil(Number(scalePods) / 30)) : 3);
+    await inParallel(nodes, 16, (i) => admin.apply('/api/v1/nodes', fakeNode(i)));
     await until(
       `${nodes} Ready nodes`,
       async () => {
-        const list = await admin.get('/api/v1/nodes');
+        const list = await admin.get('/api/v1/nodes?resourceVersion=0');
         const ready = (list.items as Array<{ status?: { conditions?: Array<{ type: string; status: string }> } }>).filter((n) =>
           n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
         );
         return ready.length >= nodes;
       },
-      60_000,
+      60_000 + nodes * 20,
       () => supervisor.tail('kwok'),
     );
     mark('kwok', phase);
@@ -446,7 +454,12 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
   }
 }
 
-function fakeNode(i: number): Record<string, unknown> {
+function nodeCidr(i: number): string {
+  return `10.${64 + (i >> 8)}.${i & 255}.0/24`;
+}
+
+/** One fake node, managed by KWOK. */
+export function fakeNode(i: number): Record<string, unknown> {
   const name = `kwok-node-${i + 1}`;
   return {
     apiVersion: 'v1',
@@ -462,7 +475,8 @@ function fakeNode(i: number): Record<string, unknown> {
         type: 'kwok',
       },
     },
-    spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`] },
+    // One /24 per node (KWOK assigns pod IPs from it): 10.64.0.0/24, 10.64.1.0/24, ... for up to 16,384 nodes.
+    spec: { podCIDR: nodeCidr(i), podCIDRs: [nodeCidr(i)] },
     status: {
       allocatable: { cpu: '16', memory: '64Gi', pods: '5000' },
       capacity: { cpu: '16', memory: '64Gi', pods: '5000' },

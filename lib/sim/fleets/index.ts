@@ -123,7 +123,8 @@ function scaleAgent(k: number): { name: string; label: string } {
   return { name: `bench-agent-${id}`, label: `bench.sidecarfleet.io/agent-${id}` };
 }
 
-function scaleSidecarSet(k: number): KObject {
+/** One of the scale fleet's SidecarSets (the built-in cluster seeds it; the real one creates it through the API). */
+export function scaleSidecarSet(k: number): KObject {
   const { name, label } = scaleAgent(k);
   return {
     apiVersion: 'apps.kruise.io/v1beta1',
@@ -143,14 +144,18 @@ function scaleSidecarSet(k: number): KObject {
   };
 }
 
-function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
-  const t0 = Date.now();
-  createNodes(store, opts.nodes ?? Math.max(3, Math.ceil(total / 250)));
-  const deployments = Math.ceil(total / SCALE_POD_PER_DEPLOYMENT);
-  // SidecarSets first, so every pod is injected at creation like on a real cluster.
-  if (opts.kruise !== false) {
-    for (let k = 0; k < SCALE_SIDECARSETS; k++) store.create('apps.kruise.io/sidecarsets', scaleSidecarSet(k), { user: ADMIN });
-  }
+/** A Deployment of the scale fleet: where it lives, its pods' labels (which SidecarSets they opt into) and template. */
+export interface ScaleWorkload {
+  i: number;
+  namespace: string;
+  name: string;
+  replicas: number;
+  labels: Record<string, string>;
+  template: { metadata: { labels: Record<string, string> }; spec: { containers: Array<Record<string, unknown>> } };
+}
+
+/** The scale fleet's Deployments for `total` pods: 40 pods each, 10 per namespace, each opting into two SidecarSets. */
+export function* scaleWorkloads(total: number): Generator<ScaleWorkload> {
   const labelsFor = (i: number): Record<string, string> => {
     const l: Record<string, string> = {};
     // Give the benchmark fleet the demo's opt-in vocabulary on a spread of workloads.
@@ -161,14 +166,13 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     l[scaleAgent((i + 17) % SCALE_SIDECARSETS).label] = 'true';
     return l;
   };
+  const deployments = Math.ceil(total / SCALE_POD_PER_DEPLOYMENT);
   let made = 0;
-  const ts = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   for (let i = 0; i < deployments; i++) {
-    const ns = `scale-${String(Math.floor(i / SCALE_DEPLOYMENTS_PER_NAMESPACE)).padStart(3, '0')}`;
-    createNamespace(store, ns, { team: ns, environment: 'bench' });
+    const namespace = `scale-${String(Math.floor(i / SCALE_DEPLOYMENTS_PER_NAMESPACE)).padStart(3, '0')}`;
     const replicas = Math.min(SCALE_POD_PER_DEPLOYMENT, total - made);
     const name = `svc-${String(i).padStart(4, '0')}`;
-    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': ns, ...labelsFor(i) };
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': namespace, ...labelsFor(i) };
     const image = `ghcr.io/acme/${name}:1.0.${i % 7}`;
     const template = {
       metadata: { labels },
@@ -176,6 +180,23 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
         containers: [{ name: 'app', image, ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '50m', memory: '64Mi' } } }],
       },
     };
+    made += replicas;
+    yield { i, namespace, name, replicas, labels, template };
+  }
+}
+
+function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
+  const t0 = Date.now();
+  createNodes(store, opts.nodes ?? Math.max(3, Math.ceil(total / 250)));
+  const deployments = Math.ceil(total / SCALE_POD_PER_DEPLOYMENT);
+  // SidecarSets first, so every pod is injected at creation like on a real cluster.
+  if (opts.kruise !== false) {
+    for (let k = 0; k < SCALE_SIDECARSETS; k++) store.create('apps.kruise.io/sidecarsets', scaleSidecarSet(k), { user: ADMIN });
+  }
+  let made = 0;
+  const ts = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const { namespace: ns, name, replicas, template } of scaleWorkloads(total)) {
+    createNamespace(store, ns, { team: ns, environment: 'bench' });
     // The name the workload controller will find (so it has nothing to change): the hash is of
     // the template as stored, that is after the API server's defaulting.
     const defaulted = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: clone(template) } } as KObject;
