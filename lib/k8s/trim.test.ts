@@ -60,3 +60,17 @@ describe('trimming keeps everything the views read', () => {
     expect(trimmed.length / raw.length).toBeLessThan(0.6);
   });
 });
+
+describe('repeats are kept once', () => {
+  it('pods with the same labels share one frozen label set; different ones do not', () => {
+    const pod = (name: string, labels: Record<string, string>) =>
+      trimPod({ metadata: { name, namespace: 'shop', labels }, spec: { containers: [{ name: 'app', image: 'web:1' }] } });
+    const a = pod('web-1', { app: 'web', 'pod-template-hash': '5d9c' });
+    const b = pod('web-2', { app: 'web', 'pod-template-hash': '5d9c' });
+    const c = pod('web-3', { app: 'web', 'pod-template-hash': '7f00' });
+    expect(a.metadata.labels).toBe(b.metadata.labels);
+    expect(Object.isFrozen(a.metadata.labels)).toBe(true);
+    expect(c.metadata.labels).not.toBe(a.metadata.labels);
+    expect(c.metadata.labels).toEqual({ app: 'web', 'pod-template-hash': '7f00' });
+  });
+});
