@@ -3,7 +3,7 @@ import type { ClusterSnapshot, KubeEvent, WorkloadObject } from '@/lib/fleet/clu
 import type { ControllerRevision, Namespace, ObjectMeta, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
 import type { Freshness } from '@/lib/fleet/views';
-import type { FleetClient } from './config';
+import { type FleetClient, kruiseNamespace } from './config';
 import { type Discovery, discover } from './discovery';
 import type { K8sError } from './errors';
 import { openWatch, requestJson, type WatchHandle } from './http';
@@ -581,7 +581,7 @@ export class FleetCache {
       client,
       {
         name: 'controllerrevisions',
-        path: `/apis/apps/v1/namespaces/${KRUISE.kruiseNamespace}/controllerrevisions`,
+        path: `/apis/apps/v1/namespaces/${kruiseNamespace()}/controllerrevisions`,
         labelSelector: KRUISE.revisionSidecarSetLabel,
         trim: trimControllerRevision,
       },

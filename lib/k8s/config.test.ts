@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '@/lib/sim/index';
-import { clusterSources, createFleetClient, SERVICE_ACCOUNT_DIR, serviceAccountDir } from './config';
+import { clusterSources, createFleetClient, kruiseNamespace, SERVICE_ACCOUNT_DIR, serviceAccountDir } from './config';
 import { requestJson } from './http';
 
 /**
@@ -75,5 +75,13 @@ describe('in-cluster config', () => {
     expect(
       clusterSources(envOf({ KUBERNETES_SERVICE_HOST: '127.0.0.1', SIDECAR_FLEET_SERVICEACCOUNT_DIR: path.join(dir, 'none') })),
     ).toEqual({ inCluster: false });
+  });
+});
+
+describe('the Kruise namespace', () => {
+  it('is kruise-system unless SIDECAR_FLEET_KRUISE_NAMESPACE (the chart value) names another', () => {
+    expect(kruiseNamespace(envOf({}))).toBe('kruise-system');
+    expect(kruiseNamespace(envOf({ SIDECAR_FLEET_KRUISE_NAMESPACE: 'openkruise' }))).toBe('openkruise');
+    expect(kruiseNamespace(envOf({ SIDECAR_FLEET_KRUISE_NAMESPACE: ' ' }))).toBe('kruise-system');
   });
 });

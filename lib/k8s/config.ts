@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
+import { KRUISE } from '@/lib/fleet/k8s-types';
 
 /**
  * How a cluster connection is made: a kubeconfig context (from one or several files, merged the
@@ -57,6 +58,14 @@ export interface FleetClient {
 
 export class NoClusterConfiguredError extends Error {
   override name = 'NoClusterConfiguredError';
+}
+
+/**
+ * The namespace Kruise runs in, where its SidecarSet ControllerRevisions live: SIDECAR_FLEET_KRUISE_NAMESPACE
+ * (the chart's `kruise.namespace`), else Kruise's default.
+ */
+export function kruiseNamespace(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SIDECAR_FLEET_KRUISE_NAMESPACE?.trim() || KRUISE.kruiseNamespace;
 }
 
 /** Where a pod's service account (token, ca.crt, namespace) is mounted. */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { type Scope, SEE_EVERYTHING, type Visibility, visibility } from '@/lib/fleet/visibility';
 import { reviewAccess } from './access-review';
+import { kruiseNamespace } from './config';
 import type { FleetSession } from './fleet';
 import { SIDECARSET_GROUP, SIDECARSET_PLURAL } from './sidecarset-api';
 
@@ -72,7 +73,7 @@ export function visibilityFor(
   const hit = g[KEY].get(key);
   if (hit && now - hit.at < VISIBILITY_TTL_MS) return hit.value;
   if (g[KEY].size > 5_000) g[KEY].clear();
-  const value = computeVisibility(session, namespaces(), opts.kruiseNamespace ?? 'kruise-system');
+  const value = computeVisibility(session, namespaces(), opts.kruiseNamespace ?? kruiseNamespace());
   g[KEY].set(key, { at: now, value });
   value.catch(() => g[KEY]?.delete(key));
   return value;
