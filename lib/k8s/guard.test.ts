@@ -8,10 +8,10 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { type ClusterHandle, startClusterOf, TEST_CLUSTER } from '@/lib/test-support/clusters';
-import { FleetCache } from './cache';
+import { dropSharedFleetCache, FleetCache, sharedFleetCache } from './cache';
 import { createFleetClient } from './config';
 import type { FleetSession } from './fleet';
-import { createRolloutGuard, type RolloutGuard } from './guard';
+import { createRolloutGuard, type RolloutGuard, rolloutGuardStatus, startRolloutGuards, stopRolloutGuard } from './guard';
 import { eventually } from '@/lib/test-support/poll';
 
 let cluster: ClusterHandle;
@@ -152,6 +152,23 @@ describe('rollout guard', () => {
       await g.evaluate();
       return g.status('guarded')?.state === 'idle';
     });
+  });
+
+  it('guards a cluster whose shared cache opened before the guards started (the boot warm-up)', async () => {
+    await setUp('early', '{"maxFailedPods":0,"notReadySeconds":60}', 2);
+    const s = session(cluster.contextFor('admin'));
+    // What the server does at boot: the default cluster's cache first, then the guards.
+    sharedFleetCache(s.client);
+    startRolloutGuards();
+    try {
+      await waitFor('the guard to watch the SidecarSet', async () => rolloutGuardStatus(s.client, 'early'));
+      await setImage('early', 'docker.io/library/busybox:1.37-broken');
+      await waitFor('the guard to pause', async () => (await getSidecarSet('early')).spec.updateStrategy?.paused === true);
+      expect(rolloutGuardStatus(s.client, 'early')?.lastAction?.outcome).toBe('paused');
+    } finally {
+      stopRolloutGuard();
+      dropSharedFleetCache(s.client);
+    }
   });
 
   it('of two replicas deciding on the same object, exactly one pauses and writes the Event', async () => {

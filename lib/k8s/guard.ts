@@ -5,7 +5,14 @@ import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { injectedList } from '@/lib/fleet/kruise-pod';
 import { ACTION_EVENT_REASON } from '@/lib/fleet/rollout-actions';
 import { buildGuardPause, evaluateGuard, GUARD_ANNOTATION, type GuardVerdict, parseGuardSettings } from '@/lib/fleet/rollout-guard';
-import { type FleetCache, holdSharedFleetCache, onSharedFleetCache, openSharedFleetCache, sharedFleetCache } from './cache';
+import {
+  type FleetCache,
+  holdSharedFleetCache,
+  onSharedFleetCache,
+  openSharedFleetCache,
+  sharedFleetCache,
+  sharedFleetCaches,
+} from './cache';
 import { clusterClient, clusterRegistry } from './clusters';
 import type { FleetClient } from './config';
 import { logger } from '@/lib/log';
@@ -300,6 +307,8 @@ export function startRolloutGuards(): void {
   const guards: Guards = { byClient: new Map(), stopHooks: () => {} };
   g[GUARD_KEY] = guards;
   guards.stopHooks = onSharedFleetCache({ created: (cache) => attach(guards, cache), dropped: (cache) => detach(guards, cache) });
+  // Caches opened before the guards started (the boot warm-up of the default cluster) get theirs now.
+  for (const cache of sharedFleetCaches()) attach(guards, cache);
   const run = () => void probeClusters().catch((e) => guardLog.warn(`probe failed: ${e instanceof Error ? e.message : String(e)}`));
   run();
   guards.probe = setInterval(run, PROBE_MS);
