@@ -411,7 +411,8 @@ export interface SidecarSetDetailView {
   revisions: RevisionRow[];
   podGroups: PodGroup[];
   podsPageSize: number;
-  events: EventRow[];
+  /** The SidecarSet's and its pods' events, grouped: a rollout over 100,000 pods emits that many. */
+  eventGroups: EventGroups;
   explanation: RolloutExplanation;
   freshness: Freshness;
 }
