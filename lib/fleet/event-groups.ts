@@ -54,8 +54,10 @@ function replaceName(text: string, name: string, placeholder: string): string {
     if ((before === '' || !NAME_CHAR.test(before)) && !afterIsName) {
       out += text.slice(from, at) + placeholder;
       from = end;
+      at = text.indexOf(name, end);
+    } else {
+      at = text.indexOf(name, at + 1);
     }
-    at = text.indexOf(name, end);
   }
   return from === 0 ? text : out + text.slice(from);
 }
