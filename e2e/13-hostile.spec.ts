@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { SidecarSetPage } from './pages/sidecarset-page';
 import { createFixture, pods, RolloutPage, setImage } from './rollout-support';
 import { applyManifest, kubectl } from './support/cluster';
 import { clusterPath } from './support/env';
@@ -57,11 +58,19 @@ test('hostile images, annotations and Event messages render inert', async ({ pag
 
   const ui = new RolloutPage(page, fx);
   await ui.goto();
-  const events = page.getByRole('region', { name: 'Events' });
+  const ss = new SidecarSetPage(page, fx.name);
+  const events = ss.events;
+  // The three "Hostile" Events say different things: three groups, each message shown as text.
+  await expect(events.getByRole('heading', { level: 3, name: 'Hostile Warning ×1 on 1 SidecarSet', exact: true })).toHaveCount(3);
   await expect(events).toContainText('bidi ⟨U+202E⟩txt.exe⟨U+202C⟩ and ⟨U+0007⟩ bell');
   await expect(events).toContainText(XSS);
   await expect(events).toContainText('(+');
   await expect(page.getByText('1.27⟨U+202E⟩gnp.exe').first()).toBeVisible();
+  await expectInert(page);
+  // A group named by markup opens to its Event, still inert.
+  const xss = await ss.openEventGroup(XSS);
+  await expect(xss.getByRole('listitem')).toHaveCount(1);
+  await expect(xss).toContainText(XSS);
   await expectInert(page);
 
   for (const path of ['/', clusterPath('/workloads'), clusterPath(`/workloads/${fx.namespace}/Deployment/web`)]) {

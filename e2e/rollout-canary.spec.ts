@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { SidecarSetPage } from './pages/sidecarset-page';
 import {
   createFixture,
   expectPreviewOf,
@@ -47,8 +48,12 @@ test('a canary by percent updates the pods the preview listed, then promote to t
   expectUpdatedAmong(podsOnImage(fx, NEW_IMAGE), listed, 3);
   expect(podsOnImage(fx, OLD_IMAGE)).toHaveLength(7);
   expect(sidecarSetEvents(fx).map((e) => e.reason)).toContain('CanaryStarted');
-  // The audit Event shows in the SidecarSet's timeline.
-  await expect(page.getByRole('region', { name: 'Events' })).toContainText('CanaryStarted');
+  // The audit Event shows in the SidecarSet's events: a group of one, which opens to the Event itself.
+  const detail = new SidecarSetPage(page, fx.name);
+  await expect(detail.eventGroupButton('CanaryStarted')).toHaveAccessibleName('CanaryStarted ×1 on 1 SidecarSet');
+  const started = await detail.openEventGroup('CanaryStarted');
+  await expect(started.getByRole('listitem')).toHaveCount(1);
+  await expect(started).toContainText(`SidecarSet ${fx.name}`);
 
   // Promote to the whole fleet: it asks for the name first.
   const p = await ui.open('Promote', 'Promote the rollout');

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { SidecarSetPage } from './pages/sidecarset-page';
 import { createFixture, expectPreviewOf, OLD_IMAGE, podsOnImage, RolloutPage, sidecarSet, sidecarSetEvents } from './rollout-support';
 
 test.describe.configure({ timeout: 120_000 });
@@ -37,7 +38,10 @@ test('a broken image trips the rollout guard: the rollout pauses and the page sa
   expect(guardEvents).toHaveLength(1);
   expect(guardEvents[0]?.type).toBe('Warning');
   expect(guardEvents[0]?.message).toMatch(/paused the rollout: 1 of 1 updated pods are failing/);
-  await expect(page.getByRole('region', { name: 'Events' })).toContainText('RolloutGuardPaused');
+  // Its Event is a Warning group on the page.
+  const detail = new SidecarSetPage(page, fx.name);
+  await expect(detail.eventGroupButton('RolloutGuardPaused')).toHaveAccessibleName('RolloutGuardPaused Warning ×1 on 1 SidecarSet');
+  await expect(detail.eventGroup('RolloutGuardPaused')).toContainText(/paused the rollout: 1 of 1 updated pods are failing/);
 
   // It stays paused: no second pod gets the broken image.
   await page.waitForTimeout(3000);

@@ -1,11 +1,8 @@
 'use client';
 
 import { Badge } from '@/components/ui/badge';
+import { plural } from '@/components/ui/format';
 import type { ActionState, PreviewPod, RolloutPreview } from './types';
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** The spec change as a diff: one row per field, old value struck out, new value beside it. */
 export function SpecDiff({ diff }: { diff: RolloutPreview['diff'] }) {

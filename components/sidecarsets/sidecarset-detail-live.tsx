@@ -5,7 +5,7 @@ import { StateChangeAnnouncer } from '@/components/live/state-change-announcer';
 import { AccessErrors, FreshnessBanner, LiveIndicator } from '@/components/live/freshness';
 import { RolloutPill, rolloutLook } from '@/components/status/status-pills';
 import { SidecarSetActions } from '@/components/rollout/rollout-buttons';
-import { EventsTimeline } from '@/components/sidecarsets/events-timeline';
+import { EventGroupsList } from '@/components/sidecarsets/event-groups';
 import { Explanation } from '@/components/sidecarsets/explanation';
 import { PodGroups } from '@/components/sidecarsets/pod-groups';
 import { RevisionsTable } from '@/components/sidecarsets/revisions-table';
@@ -75,8 +75,12 @@ export function SidecarSetDetailLive({ name }: { name: string }) {
       <Section id="pods" title="Pods by revision">
         <PodGroups groups={data.podGroups} sidecarSet={s.name} />
       </Section>
-      <Section id="events" title="Events" description="The SidecarSet's and its pods' events, newest first.">
-        <EventsTimeline events={data.events} label={`Events of ${s.name} and its pods`} />
+      <Section
+        id="events"
+        title="Events"
+        description="The SidecarSet's and its pods' events, grouped by reason and message (pod names and durations set aside), most recently seen first."
+      >
+        <EventGroupsList data={data.eventGroups} label={`Events of ${s.name} and its pods, by reason and message`} />
       </Section>
     </div>
   );

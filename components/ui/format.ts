@@ -27,6 +27,11 @@ export function secondsSince(iso: string | undefined, now: number = Date.now()):
   return Number.isNaN(t) ? 0 : Math.max(0, Math.round((now - t) / 1000));
 }
 
+/** `3 pods`, `1 pod`: a count and its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function pct(n: number, of: number): number {
   return of > 0 ? Math.round((n / of) * 100) : 0;
 }

@@ -19,6 +19,8 @@ export interface KubeEvent {
   message: string;
   involvedObject: { kind: string; namespace?: string; name: string; uid?: string };
   count: number;
+  /** When it first happened (firstTimestamp, or eventTime for events.k8s.io events). */
+  firstTimestamp?: string;
   lastTimestamp?: string;
   source?: string;
 }

@@ -25,6 +25,7 @@ export function fleetSnapshot(): ClusterSnapshot {
       message: e.message,
       involvedObject: e.involvedObject,
       count: e.count,
+      firstTimestamp: e.firstTimestamp,
       lastTimestamp: e.lastTimestamp,
       source: e.source.component,
     })) as KubeEvent[],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeEvent } from './cluster-state';
 import { buildFleetModel, createFleetMemo } from './fleet-model';
 import type { Pod } from './k8s-types';
 import { scaleSnapshot } from './scale-fleet.test-support';
@@ -60,5 +61,63 @@ describe('aggregation at scale', () => {
     // Speed is the benchmark's business (npm run bench), not a test's: the figures are printed above.
     // The answer sent to the browser is a page, not the fleet.
     expect(JSON.stringify(w).length).toBeLessThan(100_000);
+  });
+
+  it('a rollout over 20,000 pods: its 20,000 Events are one group on the SidecarSet page, the answer bounded', () => {
+    // (groupEvents itself is measured on 100,000 Events in event-groups.test.ts.)
+    // One SidecarSet on every pod.
+    const snap = scaleSnapshot(20_000, 1);
+    const name = 'ss-00';
+    const injected = snap.pods.filter((p) => p.metadata.labels?.[`sidecar.fleet/${name}`] === 'on');
+    const events: KubeEvent[] = injected.flatMap((p, i) => {
+      const at = new Date(Date.UTC(2026, 10, 20, 9, 0, 0) + i * 10).toISOString();
+      const about = { kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid };
+      const killing: KubeEvent = {
+        metadata: { name: `${p.metadata.name}.k`, namespace: p.metadata.namespace },
+        type: 'Normal',
+        reason: 'Killing',
+        message: 'Container agent-0 definition changed, will be restarted',
+        involvedObject: about,
+        count: 1,
+        firstTimestamp: at,
+        lastTimestamp: at,
+        source: 'kubelet',
+      };
+      return [killing];
+    });
+    const memo = createFleetMemo();
+    const t0 = performance.now();
+    const d = buildFleetModel({ ...snap, events }, new Date('2026-11-20T10:00:00Z'), memo).sidecarSetDetail(name, { freshness });
+    const cold = performance.now() - t0;
+    // The next revision of the cache (one pod's status changed): its Events are grouped again, from the memo.
+    const pods = [...snap.pods];
+    pods[0] = { ...(pods[0] as Pod), status: { ...pods[0]?.status, phase: 'Running' } };
+    const t1 = performance.now();
+    const d2 = buildFleetModel({ ...snap, pods, events }, new Date('2026-11-20T10:00:00Z'), memo).sidecarSetDetail(name, { freshness });
+    const warm = performance.now() - t1;
+    console.log(
+      `20,000 pods, ${events.length} Events on ${name}: build + detail ${cold.toFixed(0)} ms, again after a change ${warm.toFixed(0)} ms; ` +
+        `detail ${(JSON.stringify(d).length / 1024).toFixed(0)} KiB`,
+    );
+
+    expect([events.length, d?.summary.matchedPods]).toEqual([20_000, 20_000]);
+    const groups = d?.eventGroups;
+    expect(groups && [groups.totalGroups, groups.totalEvents, groups.totalCount, groups.groups.length]).toEqual([
+      1,
+      events.length,
+      events.length,
+      1,
+    ]);
+    const killing = groups?.groups[0];
+    // Every workload of the SidecarSet's pods (20 pods each), the busiest ten named.
+    expect(killing && [killing.objects, killing.workloadsTotal, killing.workloads.length, killing.newest.length]).toEqual([
+      events.length,
+      events.length / 20,
+      10,
+      20,
+    ]);
+    expect(d2?.eventGroups).toEqual(groups);
+    // The page's answer stays small: one group of 20 Events, not 20,000 rows.
+    expect(JSON.stringify(d?.eventGroups).length).toBeLessThan(20_000);
   });
 });

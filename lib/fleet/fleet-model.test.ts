@@ -392,17 +392,39 @@ describe('buildFleetModel on the fixture fleet', () => {
         { revision: 'cfg-ss-4d5f6g7h8', revisionNumber: 1, updated: false, total: 2, pods: ['cart-9m4rd'] },
       ],
       podsPageSize: 1,
-      events: [
-        {
-          type: 'Normal',
-          reason: 'Pulled',
-          message: 'Successfully pulled image "ghcr.io/stakater/reloader:v1.0.121"',
-          involved: { kind: 'Pod', namespace: 'shop', name: 'cart-7xk2p' },
-          count: 1,
-          lastTimestamp: '2026-11-20T09:00:20Z',
-          source: 'kubelet',
-        },
-      ],
+      // The events of the SidecarSet and of every pod it injected (not only this page's), grouped.
+      eventGroups: {
+        groups: [
+          {
+            id: expect.stringMatching(/^[0-9a-f]{8}$/),
+            type: 'Normal',
+            reason: 'Pulled',
+            message: 'Successfully pulled image "ghcr.io/stakater/reloader:v1.0.121"',
+            count: 1,
+            events: 1,
+            objects: 1,
+            kinds: ['Pod'],
+            workloads: [{ kind: 'CloneSet', namespace: 'shop', name: 'cart', count: 1 }],
+            workloadsTotal: 1,
+            firstTimestamp: '2026-11-20T09:00:20Z',
+            lastTimestamp: '2026-11-20T09:00:20Z',
+            newest: [
+              {
+                type: 'Normal',
+                reason: 'Pulled',
+                message: 'Successfully pulled image "ghcr.io/stakater/reloader:v1.0.121"',
+                involved: { kind: 'Pod', namespace: 'shop', name: 'cart-7xk2p' },
+                count: 1,
+                lastTimestamp: '2026-11-20T09:00:20Z',
+                source: 'kubelet',
+              },
+            ],
+          },
+        ],
+        totalGroups: 1,
+        totalEvents: 1,
+        totalCount: 1,
+      },
       explanation: {
         state: {
           kind: 'paused',
@@ -445,7 +467,7 @@ describe('buildFleetModel on the fixture fleet', () => {
       revisionHistoryLimit: 10,
     });
     const trace = m.sidecarSetDetail('trace-ss', { freshness });
-    expect(trace?.events.map((e) => [e.involved.kind, e.reason])).toEqual([['SidecarSet', 'NotUpgradablePods']]);
+    expect(trace?.eventGroups.groups.map((g) => [g.kinds, g.reason, g.workloads])).toEqual([[['SidecarSet'], 'NotUpgradablePods', []]]);
     // Revision trace-ss-5c6d7f8b9 (named by the pods) is no longer kept: the pods group has no number.
     expect(trace?.podGroups.map((g) => [g.revision, g.revisionNumber, g.updated, g.total])).toEqual([
       ['trace-ss-5c6d7f8b9', undefined, false, 2],

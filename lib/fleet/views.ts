@@ -185,6 +185,46 @@ export interface EventRow {
   source?: string;
 }
 
+/**
+ * Events that say the same thing about different objects: one type and reason, and one message
+ * once the parts naming the event's own object are placeholders (see lib/fleet/event-groups.ts).
+ */
+export interface EventGroup {
+  /** Stable while the group exists (a hash of its type, reason and normalized message). */
+  id: string;
+  type: 'Normal' | 'Warning' | string;
+  reason: string;
+  /**
+   * The events' message; when they differ, with placeholders where they do: `<pod>` (the object's
+   * own name, by its kind), `<uid>` and `<duration>`.
+   */
+  message: string;
+  /** Occurrences: the sum of the Events' counts (Kubernetes folds repeats into one Event's count). */
+  count: number;
+  /** Event objects in the group. */
+  events: number;
+  /** Distinct objects the events are about, and their kinds. */
+  objects: number;
+  kinds: string[];
+  /** Workloads of those objects (a pod's owner), most occurrences first, capped; `workloadsTotal` in all. */
+  workloads: Array<WorkloadRef & { count: number }>;
+  workloadsTotal: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  /** The newest events of the group, capped (`events` in all). */
+  newest: EventRow[];
+}
+
+/** Events summarized in groups, most recently seen first, capped; the totals count every event. */
+export interface EventGroups {
+  groups: EventGroup[];
+  totalGroups: number;
+  /** Event objects in all groups (sent or not). */
+  totalEvents: number;
+  /** Occurrences in all groups (sent or not). */
+  totalCount: number;
+}
+
 /** Freshness of the data behind a response: the watch cache's state. */
 export interface Freshness {
   /** True when every watch the response relies on is connected and synced. */
@@ -376,7 +416,8 @@ export interface SidecarSetDetailView {
   revisions: RevisionRow[];
   podGroups: PodGroup[];
   podsPageSize: number;
-  events: EventRow[];
+  /** The SidecarSet's and its pods' events, grouped: a rollout over 100,000 pods emits that many. */
+  eventGroups: EventGroups;
   explanation: RolloutExplanation;
   freshness: Freshness;
 }

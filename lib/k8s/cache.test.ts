@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster } from '@/lib/sim/index';
-import { ResourceCache, type ResourceState } from './cache';
+import { type CacheOptions, ResourceCache, type ResourceState } from './cache';
 import type { Pod } from '@/lib/fleet/k8s-types';
 import { trimPod } from './trim';
 import { createFleetClient, type FleetClient } from './config';
@@ -29,11 +29,11 @@ function clientFor(user: string): FleetClient {
   return createFleetClient({ kubeconfigPath: path.join(dir, 'kubeconfig'), context: `sim-${user}` });
 }
 
-function reader(client: FleetClient): FleetReader {
-  const r = createFleetReader(sessionFor(client), {
-    privateCache: true,
-    cacheOptions: { pageSize: PAGE, watchTimeoutSeconds: 5, backoffInitialMs: 100, backoffMaxMs: 800, staleGraceMs: 300 },
-  });
+/** Retries every 100-800 ms, so most tests need not wait out the production backoff. */
+const QUICK_RETRIES: CacheOptions = { pageSize: PAGE, watchTimeoutSeconds: 5, backoffInitialMs: 100, backoffMaxMs: 800, staleGraceMs: 300 };
+
+function reader(client: FleetClient, cacheOptions: CacheOptions = QUICK_RETRIES): FleetReader {
+  const r = createFleetReader(sessionFor(client), { privateCache: true, cacheOptions });
   readers.push(r);
   return r;
 }
@@ -145,7 +145,15 @@ describe('the shared watch cache', () => {
     const rc: ResourceCache<Pod> = new ResourceCache<Pod>(
       admin,
       { name: 'pods', path: '/api/v1/pods', trim: trimPod },
-      { pageSize: 10, watchTimeoutSeconds: 5, backoffInitialMs: 100, backoffMaxMs: 800, authRetryMs: 60_000, staleGraceMs: 300 },
+      {
+        pageSize: 10,
+        watchTimeoutSeconds: 5,
+        backoffInitialMs: 100,
+        backoffMaxMs: 800,
+        authRetryMs: 60_000,
+        staleGraceMs: 300,
+        probeIntervalMs: 1000,
+      },
       () => {
         const s = rc.states()[0] as ResourceState;
         seen.push({ values: rc.values().length, listed: s.listed, total: s.listTotal, synced: s.synced });
@@ -302,6 +310,38 @@ describe('the shared watch cache', () => {
       );
     });
   }
+
+  it('is live again within 5 s of the API server answering after an outage that grew the backoff past 5 s', async () => {
+    // The production backoff (500 ms doubling to 15 s). Its retries come at about 0.5, 1.5, 3.5,
+    // 7.5 and 15.5 s into the outage (±20% each), all refused; without the recovery probe the next
+    // is 15 s (±20%) later, 4.4 s after the outage at the very earliest and about 10 s on average.
+    const OUTAGE_S = 20;
+    const r = reader(admin, { pageSize: PAGE, watchTimeoutSeconds: 5, staleGraceMs: 300 });
+    await r.cache.ready();
+    await allWatching(r);
+    const attemptsBefore = sum(r, 'watches') + sum(r, 'lists');
+    const faults = cluster.setFaults({ outageSeconds: OUTAGE_S, outageMode: 'reset', dropWatchesNow: true });
+    const answersAgainAt = Date.parse(String(faults.outageUntil));
+    await eventually(
+      'stale freshness',
+      () => r.getFleetPulse(),
+      (p) => !p.freshness.live,
+    );
+    await eventually(
+      'live again',
+      () => r.getFleetPulse(),
+      (p) => p.freshness.live,
+      OUTAGE_S * 1000 + 15_000,
+    );
+    const recoveredAfterMs = Date.now() - answersAgainAt;
+    expect(recoveredAfterMs).toBeGreaterThan(0);
+    expect(recoveredAfterMs).toBeLessThan(5_000);
+    // Without hammering: each resource retried on its exponential backoff (5 refused attempts in
+    // 20 s, then the one that reconnected, and a relist should the server answer 410), not every
+    // second or two.
+    const resources = r.cache.state().resources.filter((s) => !s.disabled).length;
+    expect(sum(r, 'watches') + sum(r, 'lists') - attemptsBefore).toBeLessThanOrEqual(resources * 8);
+  }, 45_000);
 });
 
 describe('identities', () => {

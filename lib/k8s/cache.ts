@@ -7,6 +7,7 @@ import { type FleetClient, kruiseNamespace } from './config';
 import { type Discovery, discover } from './discovery';
 import type { K8sError } from './errors';
 import { openWatch, requestJson, type WatchHandle } from './http';
+import { RecoveryProbe, serverAnswers } from './recovery-probe';
 import { emit } from './telemetry';
 import { trimControllerRevision, trimEvent, trimNamespace, trimPod, trimSidecarSet, trimWorkload } from './trim';
 
@@ -19,7 +20,8 @@ import { trimControllerRevision, trimEvent, trimNamespace, trimPod, trimSidecarS
  *     re-watching from the last seen resourceVersion when the server ends the stream;
  *   - relists on 410 Gone, whether it arrives as the HTTP status or as an in-stream ERROR event;
  *   - reconnects with exponential backoff after errors (but never loops on 401/403: those are
- *     kept as the resource's error and retried only when a page asks again after a while);
+ *     kept as the resource's error and retried only when a page asks again after a while), and at
+ *     once when the cluster's recovery probe sees a down server answer again (recovery-probe.ts);
  *   - exposes its state: synced, last error with code, staleSince.
  */
 
@@ -62,8 +64,11 @@ export interface CacheOptions {
   pageSize?: number;
   /** Server-side watch timeout; the server ends the stream after it and we re-watch. */
   watchTimeoutSeconds?: number;
+  /** First retry after a failure; each further one waits twice as long, up to backoffMaxMs (±20% jitter). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** While something waits out a backoff, how often the recovery probe asks the server whether it answers again. */
+  probeIntervalMs?: number;
   /** After a 401/403, wait at least this long before a page's read may try again. */
   authRetryMs?: number;
   /**
@@ -78,6 +83,7 @@ const DEFAULTS: Required<CacheOptions> = {
   watchTimeoutSeconds: 240,
   backoffInitialMs: 500,
   backoffMaxMs: 15_000,
+  probeIntervalMs: 1_000,
   authRetryMs: 60_000,
   staleGraceMs: 2_000,
 };
@@ -97,6 +103,12 @@ interface ListBody {
   items?: unknown[];
 }
 
+/** Time before the retry after one that waited `previousMs` (0: the first retry), with jitter so caches do not retry in lockstep. */
+function backoffAfter(previousMs: number, opts: Required<CacheOptions>): { nominal: number; delay: number } {
+  const nominal = previousMs ? Math.min(previousMs * 2, opts.backoffMaxMs) : opts.backoffInitialMs;
+  return { nominal, delay: Math.round(nominal * (0.8 + Math.random() * 0.4)) };
+}
+
 function keyOf(m: ObjectMeta): string {
   return m.namespace ? `${m.namespace}/${m.name}` : m.name;
 }
@@ -108,6 +120,8 @@ interface CacheSource {
   stop(): void;
   whenSettled(ms: number): Promise<void>;
   poke(): void;
+  /** The server answers again: retry now rather than wait out the backoff. */
+  wake(): void;
   states(): ResourceState[];
 }
 
@@ -126,6 +140,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private started = false;
   private handle: WatchHandle | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private retry: (() => void) | undefined;
   private backoff = 0;
   private authBlockedUntil = 0;
   private syncWaiters: Array<() => void> = [];
@@ -140,6 +155,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     private readonly onChange: () => void,
     /** Called on a 403 to the list; returning true hands the resource over (see ScopedCache). */
     private readonly onForbidden?: () => boolean,
+    /** Told whenever this resource starts waiting out a backoff; it wakes us when the server is back. */
+    private readonly probe?: RecoveryProbe,
   ) {
     this.state = { resource: def.name, synced: false, watching: false, lists: 0, lastListPages: 0, watches: 0, expired: 0, items: 0 };
     if (def.namespace) this.state.namespace = def.namespace;
@@ -158,6 +175,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.retry = undefined;
     this.handle?.abort();
     this.handle = undefined;
     this.releaseWaiters();
@@ -189,6 +207,15 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     if (e && (e.kind === 'Forbidden' || e.kind === 'Unauthorized') && !this.handle && !this.timer) {
       if (Date.now() >= this.authBlockedUntil) void this.list();
     }
+  }
+
+  wake(): void {
+    const fn = this.retry;
+    if (this.stopped || !this.timer || !fn) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.retry = undefined;
+    fn();
   }
 
   private releaseWaiters(): void {
@@ -376,14 +403,16 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   }
 
   private retryLater(fn: () => void): void {
-    this.backoff = this.backoff ? Math.min(this.backoff * 2, this.opts.backoffMaxMs) : this.opts.backoffInitialMs;
-    // Jitter so several resources do not reconnect in lockstep after an outage.
-    const delay = Math.round(this.backoff * (0.8 + Math.random() * 0.4));
+    const { nominal, delay } = backoffAfter(this.backoff, this.opts);
+    this.backoff = nominal;
+    this.retry = fn;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.retry = undefined;
       fn();
     }, delay);
     this.timer.unref?.();
+    this.probe?.trouble();
   }
 
   values(): T[] {
@@ -422,12 +451,20 @@ export class ScopedCache<T extends { metadata: ObjectMeta }> implements CacheSou
     private readonly opts: Required<CacheOptions>,
     private readonly onChange: () => void,
     private readonly namespaces: ResourceCache<Namespace>,
+    private readonly probe?: RecoveryProbe,
   ) {
-    this.cluster = new ResourceCache<T>(client, def, opts, onChange, () => {
-      this.namespaced = true;
-      this.syncNamespaces();
-      return true;
-    });
+    this.cluster = new ResourceCache<T>(
+      client,
+      def,
+      opts,
+      onChange,
+      () => {
+        this.namespaced = true;
+        this.syncNamespaces();
+        return true;
+      },
+      probe,
+    );
   }
 
   get revision(): number {
@@ -472,6 +509,8 @@ export class ScopedCache<T extends { metadata: ObjectMeta }> implements CacheSou
         { ...this.def, path: this.def.namespacedPath(ns), namespace: ns },
         this.opts,
         this.onChange,
+        undefined,
+        this.probe,
       );
       this.perNamespace.set(ns, c);
       c.start();
@@ -496,6 +535,11 @@ export class ScopedCache<T extends { metadata: ObjectMeta }> implements CacheSou
   poke(): void {
     if (!this.namespaced) this.cluster.poke();
     for (const c of this.perNamespace.values()) c.poke();
+  }
+
+  wake(): void {
+    this.cluster.wake();
+    for (const c of this.perNamespace.values()) c.wake();
   }
 
   states(): ResourceState[] {
@@ -546,12 +590,22 @@ export class FleetCache {
   private readonly opts: Required<CacheOptions>;
   private discoveryRevision = 0;
   private rediscoverTimer: NodeJS.Timeout | undefined;
+  /** Set while discovery failed and waits to be asked again: the recovery probe may start it early. */
+  private rediscover: (() => void) | undefined;
+  private discoveryBackoff = 0;
+  private readonly probe: RecoveryProbe;
 
   constructor(
     readonly client: FleetClient,
     opts: CacheOptions = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
+    const probeTimeoutMs = Math.max(this.opts.probeIntervalMs, 2_000);
+    this.probe = new RecoveryProbe(
+      () => serverAnswers(client, probeTimeoutMs),
+      this.opts.probeIntervalMs,
+      () => this.wake(),
+    );
     const notify = () => this.notify();
     this.namespaces = new ResourceCache<Namespace>(
       client,
@@ -562,6 +616,8 @@ export class FleetCache {
         for (const c of this.scoped()) c.syncNamespaces();
         this.notify();
       },
+      undefined,
+      this.probe,
     );
     const scoped = <T extends { metadata: ObjectMeta }>(name: ResourceName, group: string, trim: (raw: unknown) => T) =>
       new ScopedCache<T>(
@@ -570,6 +626,7 @@ export class FleetCache {
         this.opts,
         notify,
         this.namespaces,
+        this.probe,
       );
     this.pods = scoped('pods', '/api/v1', trimPod);
     this.replicasets = scoped('replicasets', '/apis/apps/v1', trimWorkload);
@@ -587,6 +644,8 @@ export class FleetCache {
       },
       this.opts,
       notify,
+      undefined,
+      this.probe,
     );
   }
 
@@ -609,7 +668,7 @@ export class FleetCache {
     this.discovering = this.runDiscovery();
   }
 
-  private async runDiscovery(attempt = 0): Promise<void> {
+  private async runDiscovery(): Promise<void> {
     const d = await discover(this.client);
     if (this.stopped) return;
     this.discovery = d;
@@ -620,6 +679,8 @@ export class FleetCache {
         { name: 'sidecarsets', path: `/apis/apps.kruise.io/${d.kruiseVersion}/sidecarsets`, trim: trimSidecarSet },
         this.opts,
         () => this.notify(),
+        undefined,
+        this.probe,
       );
       this.sidecarsets.start();
     }
@@ -627,12 +688,40 @@ export class FleetCache {
     if (!d.kruiseVersion && !d.error) this.controllerrevisions.disable();
     this.notify();
     // Discovery that failed (cluster down) or found no Kruise is asked again later: Kruise may be
-    // installed while the dashboard runs, and a down cluster comes back.
+    // installed while the dashboard runs, and a down cluster comes back. A failure backs off like
+    // the resources do, and the recovery probe starts it early when the server answers again.
     if (!this.sidecarsets) {
-      const delay = d.error ? Math.min(this.opts.backoffInitialMs * 2 ** attempt, this.opts.backoffMaxMs) : 60_000;
-      this.rediscoverTimer = setTimeout(() => void this.runDiscovery(d.error ? attempt + 1 : 0), delay);
+      let delay = 60_000;
+      if (d.error) {
+        const b = backoffAfter(this.discoveryBackoff, this.opts);
+        this.discoveryBackoff = b.nominal;
+        delay = b.delay;
+      } else {
+        this.discoveryBackoff = 0;
+      }
+      const again = () => {
+        this.rediscoverTimer = undefined;
+        this.rediscover = undefined;
+        void this.runDiscovery();
+      };
+      this.rediscover = d.error ? again : undefined;
+      this.rediscoverTimer = setTimeout(again, delay);
       this.rediscoverTimer.unref?.();
+      if (d.error) this.probe.trouble();
+    } else {
+      this.discoveryBackoff = 0;
     }
+  }
+
+  /** The recovery probe saw the server answer again: everything waiting out a backoff retries now. */
+  private wake(): void {
+    if (this.stopped) return;
+    const rediscover = this.rediscover;
+    if (rediscover && this.rediscoverTimer) {
+      clearTimeout(this.rediscoverTimer);
+      rediscover();
+    }
+    for (const c of this.all()) c.wake();
   }
 
   /** Resolves when discovery and every first list are done or failed, or after `ms`. */
@@ -752,6 +841,7 @@ export class FleetCache {
     this.stopped = true;
     if (this.notifyTimer) clearTimeout(this.notifyTimer);
     if (this.rediscoverTimer) clearTimeout(this.rediscoverTimer);
+    this.probe.stop();
     for (const c of this.all()) c.stop();
     this.listeners.clear();
   }

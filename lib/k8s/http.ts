@@ -58,8 +58,8 @@ function buildUrl(client: FleetClient, path: string, query?: Query): URL {
   return url;
 }
 
-/** One JSON request. Never throws: HTTP and socket failures come back as K8sError values. */
-export async function requestJson<T>(client: FleetClient, opts: RequestOptions): Promise<Result<T>> {
+/** One request's answer: its status and body text, or the socket's failure. Never throws. */
+async function send(client: FleetClient, opts: RequestOptions, accept: string): Promise<Result<{ code: number; text: string }>> {
   let t: Transport;
   try {
     t = await transport(client);
@@ -68,15 +68,15 @@ export async function requestJson<T>(client: FleetClient, opts: RequestOptions):
   }
   const url = buildUrl(client, opts.path, opts.query);
   const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
-  const headers: Record<string, string | string[]> = { ...t.headers, Accept: 'application/json' };
+  const headers: Record<string, string | string[]> = { ...t.headers, Accept: accept };
   if (payload) {
     headers['Content-Type'] = opts.contentType ?? 'application/json';
     headers['Content-Length'] = String(payload.length);
   }
   const mod = url.protocol === 'http:' ? http : https;
-  return new Promise<Result<T>>((resolve) => {
+  return new Promise((resolve) => {
     let settled = false;
-    const settle = (r: Result<T>) => {
+    const settle = (r: Result<{ code: number; text: string }>) => {
       if (!settled) {
         settled = true;
         resolve(r);
@@ -86,19 +86,7 @@ export async function requestJson<T>(client: FleetClient, opts: RequestOptions):
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => settle(fail(toK8sError(e))));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const code = res.statusCode ?? 0;
-        if (code >= 200 && code < 300) {
-          try {
-            settle(ok((text ? JSON.parse(text) : {}) as T));
-          } catch (e) {
-            settle(fail({ kind: 'Unknown', code, message: `Unparseable response: ${String(e)}` }));
-          }
-        } else {
-          settle(fail(errorFromStatus(code, text)));
-        }
-      });
+      res.on('end', () => settle(ok({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
     });
     req.setTimeout(opts.timeoutMs ?? 30_000, () => {
       req.destroy(Object.assign(new Error(`Request to ${opts.path} timed out`), { code: 'ETIMEDOUT' }));
@@ -107,6 +95,28 @@ export async function requestJson<T>(client: FleetClient, opts: RequestOptions):
     if (payload) req.write(payload);
     req.end();
   });
+}
+
+/** One JSON request. Never throws: HTTP and socket failures come back as K8sError values. */
+export async function requestJson<T>(client: FleetClient, opts: RequestOptions): Promise<Result<T>> {
+  const r = await send(client, opts, 'application/json');
+  if (!r.ok) return r;
+  const { code, text } = r.value;
+  if (code < 200 || code >= 300) return fail(errorFromStatus(code, text));
+  try {
+    return ok((text ? JSON.parse(text) : {}) as T);
+  } catch (e) {
+    return fail({ kind: 'Unknown', code, message: `Unparseable response: ${String(e)}` });
+  }
+}
+
+/**
+ * The HTTP status of a GET whose body does not matter (`/readyz` answers plain text), or the
+ * socket's failure (refused, reset, timed out).
+ */
+export async function requestStatus(client: FleetClient, path: string, timeoutMs: number): Promise<Result<number>> {
+  const r = await send(client, { path, timeoutMs }, 'text/plain, application/json');
+  return r.ok ? ok(r.value.code) : r;
 }
 
 export interface WatchEvent {

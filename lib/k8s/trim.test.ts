@@ -54,6 +54,50 @@ describe('trimming keeps everything the views read', () => {
     }
   });
 
+  it('an Event of either API keeps how often and since when it happened', () => {
+    const regarding = { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-0', uid: 'u-1' };
+    // core/v1, as the kubelet writes it: repeats folded into count, first and last timestamps.
+    const legacy = trimEvent({
+      metadata: { name: 'web-0.1', namespace: 'shop', creationTimestamp: '2026-11-20T09:00:00Z' },
+      involvedObject: regarding,
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container app in pod web-0_shop(u-1)',
+      type: 'Warning',
+      count: 7,
+      firstTimestamp: '2026-11-20T09:00:00Z',
+      lastTimestamp: '2026-11-20T09:05:00Z',
+      source: { component: 'kubelet' },
+    });
+    // events.k8s.io/v1 seen through core/v1, as kube-scheduler writes it: no count nor timestamps, an eventTime.
+    const single = trimEvent({
+      metadata: { name: 'web-0.2', namespace: 'shop', creationTimestamp: '2026-11-20T09:00:01Z' },
+      involvedObject: regarding,
+      reason: 'Scheduled',
+      message: 'Successfully assigned shop/web-0 to node-1',
+      type: 'Normal',
+      eventTime: '2026-11-20T09:00:00.123456Z',
+      firstTimestamp: null,
+      lastTimestamp: null,
+      reportingComponent: 'default-scheduler',
+    });
+    // ...and one that repeated: its series says how often and when last.
+    const series = trimEvent({
+      metadata: { name: 'web-0.3', namespace: 'shop' },
+      involvedObject: regarding,
+      reason: 'FailedScheduling',
+      message: '0/3 nodes are available',
+      type: 'Warning',
+      eventTime: '2026-11-20T09:00:00.000000Z',
+      series: { count: 12, lastObservedTime: '2026-11-20T09:30:00.000000Z' },
+      reportingComponent: 'default-scheduler',
+    });
+    expect([legacy, single, series].map((e) => [e.count, e.firstTimestamp, e.lastTimestamp, e.source])).toEqual([
+      [7, '2026-11-20T09:00:00Z', '2026-11-20T09:05:00Z', 'kubelet'],
+      [1, '2026-11-20T09:00:00.123456Z', '2026-11-20T09:00:00.123456Z', 'default-scheduler'],
+      [12, '2026-11-20T09:00:00.000000Z', '2026-11-20T09:30:00.000000Z', 'default-scheduler'],
+    ]);
+  });
+
   it('a trimmed pod is a small fraction of the raw one', () => {
     const raw = JSON.stringify(fleet.pods);
     const trimmed = JSON.stringify(fleet.pods.map(trimPod));

@@ -217,6 +217,7 @@ export function trimEvent(raw: Raw): KubeEvent {
     message: String(raw?.message ?? raw?.note ?? '').slice(0, 1000),
     involvedObject: { kind: String(io.kind ?? ''), namespace: io.namespace, name: String(io.name ?? ''), uid: io.uid },
     count: Number(raw?.count ?? raw?.series?.count ?? 1),
+    firstTimestamp: str(raw?.firstTimestamp) ?? str(raw?.eventTime) ?? str(raw?.metadata?.creationTimestamp),
     lastTimestamp:
       str(raw?.lastTimestamp) ??
       str(raw?.series?.lastObservedTime) ??

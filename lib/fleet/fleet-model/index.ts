@@ -7,10 +7,12 @@
  * The parts: pod-entries.ts (per pod), sidecarset-summary.ts (per SidecarSet, and its page),
  * workload-rows.ts (per workload, facets, filters), queries.ts (the other views), events.ts.
  */
-import type { ClusterSnapshot } from '../cluster-state';
+import type { ClusterSnapshot, KubeEvent } from '../cluster-state';
+import { type EventKeysMemo, groupEvents } from '../event-groups';
 import type { Pod } from '../k8s-types';
 import { type SidecarContext, sidecarContext } from '../pod-sidecars';
 import type {
+  EventGroups,
   OverviewView,
   SidecarImageUse,
   PodDetailView,
@@ -24,7 +26,13 @@ import { buildOwnerIndex, workloadKey } from '../workloads';
 import { indexEvents } from './events';
 import { buildPodEntries, type PodEntry } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
-import { buildSidecarSetEntries, type KeptPlan, type SidecarSetDetailOptions, sidecarSetDetailView } from './sidecarset-summary';
+import {
+  buildSidecarSetEntries,
+  type KeptPlan,
+  type SidecarSetDetailOptions,
+  sidecarSetDetailView,
+  sidecarSetEventKeys,
+} from './sidecarset-summary';
 import { buildWorkloadEntries, sidecarImageUses, workloadFacets } from './workload-rows';
 
 export type { PodEntry } from './pod-entries';
@@ -52,17 +60,19 @@ export interface FleetModel {
 /**
  * Per-object results kept from one build to the next. The cache replaces an object when it changes,
  * so a pod object seen before (under the same SidecarSets, revisions, namespaces and ReplicaSets)
- * has the same status, sidecars, drift and workload; and a SidecarSet whose object and injected pods
- * are all the same has the same plan. At 10,000 pods a change to a few pods then costs a few pods.
+ * has the same status, sidecars, drift and workload; a SidecarSet whose object and injected pods
+ * are all the same has the same plan; and an Event object seen before falls in the same group. At 10,000 pods a change to a few pods then costs a few pods.
  */
 export interface FleetMemo {
   context?: string;
   pods: WeakMap<Pod, PodEntry>;
   plans: Map<string, KeptPlan>;
+  /** Each Event object's group key, normalized once (it depends on nothing but the Event). */
+  events: EventKeysMemo;
 }
 
 export function createFleetMemo(): FleetMemo {
-  return { pods: new WeakMap(), plans: new Map() };
+  return { pods: new WeakMap(), plans: new Map(), events: new WeakMap() };
 }
 
 const objectIds = new WeakMap<object, number>();
@@ -95,7 +105,14 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
     memo.plans.clear();
   }
   const pods = buildPodEntries(snapshot, ctx, buildOwnerIndex(snapshot), memo.pods);
-  const eventsFor = indexEvents(snapshot.events);
+  const events = indexEvents(snapshot.events);
+  // A pod's events belong to its workload; other objects' events (the SidecarSet's) to none.
+  const workloadOfEvent = (ev: KubeEvent) =>
+    ev.involvedObject.kind === 'Pod'
+      ? pods.byKey.get(`${ev.involvedObject.namespace ?? 'default'}/${ev.involvedObject.name}`)?.workload
+      : undefined;
+  // Grouped once per model (per cache revision), not once per request or page of pods.
+  const eventGroups = new Map<string, EventGroups>();
   const sidecarSets = buildSidecarSetEntries(snapshot.sidecarSets, pods.all, pods.byInjector, ctx.namespaceLabels, now, memo.plans);
   const workloads = buildWorkloadEntries(pods.all);
   const facets = workloadFacets(workloads.list);
@@ -110,15 +127,21 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
     workloads: (query, base) => ({ ...base, ...workloadsPage(workloads.list, facets, query) }),
     workloadDetail(ref, base) {
       const w = workloads.byKey.get(workloadKey(ref));
-      return w ? { ...base, ...workloadDetailView(w, eventsFor) } : null;
+      return w ? { ...base, ...workloadDetailView(w, events) } : null;
     },
     sidecarSetDetail(name, base, opts = {}) {
       const e = sidecarSets.get(name);
-      return e ? { ...base, ...sidecarSetDetailView(e, snapshot.revisions, ctx, eventsFor, opts) } : null;
+      if (!e) return null;
+      let groups = eventGroups.get(name);
+      if (!groups) {
+        groups = groupEvents(events.about(sidecarSetEventKeys(e)), { workloadOf: workloadOfEvent, memo: memo.events });
+        eventGroups.set(name, groups);
+      }
+      return { ...base, ...sidecarSetDetailView(e, snapshot.revisions, ctx, groups, opts) };
     },
     podDetail(namespace, name, base) {
       const e = pods.byKey.get(`${namespace}/${name}`);
-      return e ? { ...base, ...podDetailView(e, eventsFor) } : null;
+      return e ? { ...base, ...podDetailView(e, events) } : null;
     },
     sidecarImages: () => {
       images ??= sidecarImageUses(workloads.list);

@@ -5,7 +5,7 @@
  */
 import type { Pod } from '../k8s-types';
 import type { AttentionItem, FleetTotals, OverviewView, PodDetailView, WorkloadDetailView, WorkloadQuery, WorkloadsView } from '../views';
-import { type EventLookup, eventObjectKey } from './events';
+import { type EventIndex, eventObjectKey } from './events';
 import { type PodEntry, podRow } from './pod-entries';
 import { MAX_PAGE_SIZE, type SidecarSetEntry } from './sidecarset-summary';
 import { cmp, matchesQuery, sorter, type WorkloadEntry, type WorkloadFacets } from './workload-rows';
@@ -119,14 +119,14 @@ export function workloadsPage(
   };
 }
 
-export function workloadDetailView(w: WorkloadEntry, eventsFor: EventLookup): Omit<WorkloadDetailView, 'freshness'> {
+export function workloadDetailView(w: WorkloadEntry, events: EventIndex): Omit<WorkloadDetailView, 'freshness'> {
   const podsSorted = [...w.pods].sort((a, b) => cmp(a.pod.metadata.name, b.pod.metadata.name));
   const keys = new Set<string>([eventObjectKey(w.row.kind, w.row.namespace, w.row.name)]);
   for (const p of w.pods) keys.add(eventObjectKey('Pod', p.pod.metadata.namespace, p.pod.metadata.name));
-  return { workload: w.row, pods: podsSorted.map(podRow), events: eventsFor(keys) };
+  return { workload: w.row, pods: podsSorted.map(podRow), events: events.newest(keys) };
 }
 
-export function podDetailView(e: PodEntry, eventsFor: EventLookup): Omit<PodDetailView, 'freshness'> {
+export function podDetailView(e: PodEntry, events: EventIndex): Omit<PodDetailView, 'freshness'> {
   const statuses = new Map(
     [...(e.pod.status?.containerStatuses ?? []), ...(e.pod.status?.initContainerStatuses ?? [])].map((s) => [s.name, s]),
   );
@@ -163,6 +163,6 @@ export function podDetailView(e: PodEntry, eventsFor: EventLookup): Omit<PodDeta
       if (c.message) out.message = c.message;
       return out;
     }),
-    events: eventsFor([eventObjectKey('Pod', e.pod.metadata.namespace, e.pod.metadata.name)]),
+    events: events.newest([eventObjectKey('Pod', e.pod.metadata.namespace, e.pod.metadata.name)]),
   };
 }

@@ -11,6 +11,7 @@ import { revisionImages } from '../rollout-actions';
 import { planRollout, type RolloutPlan } from '../rollout-planner';
 import { rolloutState } from '../rollout-state';
 import type {
+  EventGroups,
   PodGroup,
   RevisionRow,
   RolloutExplanation,
@@ -21,7 +22,6 @@ import type {
   SidecarSetSummary,
   StrategySummary,
 } from '../views';
-import type { EventLookup } from './events';
 import { eventObjectKey } from './events';
 import { type PodEntry, podKey, podRow } from './pod-entries';
 
@@ -186,6 +186,13 @@ function specView(ss: SidecarSet): SidecarSetSpecView {
   return spec;
 }
 
+/** The objects whose events the SidecarSet page shows: the SidecarSet and the pods it injected. */
+export function sidecarSetEventKeys(e: SidecarSetEntry): Set<string> {
+  const keys = new Set<string>([eventObjectKey('SidecarSet', undefined, e.ss.metadata.name)]);
+  for (const p of e.injected) keys.add(eventObjectKey('Pod', p.pod.metadata.namespace, p.pod.metadata.name));
+  return keys;
+}
+
 export interface SidecarSetDetailOptions {
   /** 1-based page of pods shown in every revision group. */
   podsPage?: number;
@@ -197,7 +204,7 @@ export function sidecarSetDetailView(
   e: SidecarSetEntry,
   revisions: readonly ControllerRevision[],
   ctx: SidecarContext,
-  eventsFor: EventLookup,
+  eventGroups: EventGroups,
   opts: SidecarSetDetailOptions,
 ): Omit<SidecarSetDetailView, 'freshness'> {
   const { ss, plan } = e;
@@ -278,16 +285,13 @@ export function sidecarSetDetailView(
     }),
   };
 
-  const eventKeys = new Set<string>([eventObjectKey('SidecarSet', undefined, name)]);
-  for (const p of e.injected) eventKeys.add(eventObjectKey('Pod', p.pod.metadata.namespace, p.pod.metadata.name));
-
   return {
     summary: e.summary,
     spec: specView(ss),
     revisions: revisionRows,
     podGroups,
     podsPageSize: pageSize,
-    events: eventsFor(eventKeys),
+    eventGroups,
     explanation,
   };
 }
