@@ -215,9 +215,7 @@ for (const KUBECTL of BINARIES) {
       expect(bad.code).not.toBe(0);
       // kube-apiserver 1.32 gives no reason (seen on the real control plane): kubectl 1.32 then
       // adds a generic sentence, kubectl 1.20 prints the bare summary.
-      expect(bad.stderr.trim()).toMatch(
-        /^The request is invalid(: the server rejected our request due to an error in our request)?$/,
-      );
+      expect(bad.stderr.trim()).toMatch(/^The request is invalid(: the server rejected our request due to an error in our request)?$/);
       const viewer = await kubectl(
         ['patch', 'deployment', 'web', '-n', 'kubectl-test', '--type', 'merge', '-p', '{"spec":{"replicas":2}}'],
         'sim-viewer',
