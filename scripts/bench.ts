@@ -26,13 +26,13 @@
  *      lists the dashboard sent the API server meanwhile (its own counters: one list and one watch
  *      per resource and cluster, whatever the number of tabs).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 
 const root = path.resolve(__dirname, '..');
@@ -142,11 +142,18 @@ async function startClusters(): Promise<StartedCluster[]> {
   return out;
 }
 
-/** `sh -c` with a time limit; the figure is the wall time, the answer its output. */
-function shell(script: string, env: Record<string, string>): [number, string] {
+/**
+ * A shell pipeline (failing if any part fails); the figure is its wall time, the answer its output.
+ * Asynchronous: the built-in clusters answer from this very process.
+ */
+async function shell(script: string, env: Record<string, string>): Promise<[number, string]> {
   const t0 = performance.now();
-  const outText = execFileSync('sh', ['-c', script], { env: { ...process.env, ...env }, maxBuffer: 1 << 30, encoding: 'utf8' });
-  return [performance.now() - t0, outText.trim()];
+  const { stdout } = await promisify(execFile)('bash', ['-o', 'pipefail', '-c', script], {
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+  return [performance.now() - t0, stdout.trim()];
 }
 
 // What a user runs without the dashboard. Each workload is its pods' owner (the ReplicaSet's
@@ -178,9 +185,12 @@ async function main(): Promise<void> {
   let churn: { stop: () => Promise<number> } | undefined;
   try {
     // 2. What a user does instead --------------------------------------------------------------
-    const [kVersionsMs, kVersions] = shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${JQ_VERSIONS}'`, kubectlEnv);
+    const [kVersionsMs, kVersions] = await shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${JQ_VERSIONS}'`, kubectlEnv);
     console.log(`kubectl get pods -A -o json | jq (versions per workload, ${kVersions} workloads): ${seconds(kVersionsMs)}`);
-    const [kImageMs, kImage] = shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${jqImage(probeImage)}'`, kubectlEnv);
+    const [kImageMs, kImage] = await shell(
+      `kubectl --context ${firstContext} get pods -A -o json | jq '${jqImage(probeImage)}'`,
+      kubectlEnv,
+    );
     console.log(`kubectl get pods -A -o json | jq (pods running ${probeImage}: ${kImage}): ${seconds(kImageMs)}`);
 
     // 3. The dashboard -------------------------------------------------------------------------
