@@ -29,11 +29,11 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
+import { freePort } from '../tools/real-cluster/processes';
 
 const root = path.resolve(__dirname, '..');
 const require = createRequire(__filename);
@@ -93,17 +93,6 @@ function rssMiB(pid: number): number {
   let kb = 0;
   for (const p of tree) kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
   return kb / 1024;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 interface StartedCluster {

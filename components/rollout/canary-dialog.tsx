@@ -9,6 +9,7 @@ import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
 import { ClusterField } from './cluster-field';
+import { ConfirmNameField } from './confirm-name-field';
 import { useCluster } from '@/components/shell/cluster-scope';
 
 type ScopeKind = 'percent' | 'count' | 'namespace' | 'workload' | 'label';
@@ -227,26 +228,17 @@ export function CanaryForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onAp
       </Field>
 
       {wholeFleet && (
-        <Field
-          id={`${id}-confirm`}
+        <ConfirmNameField
+          id={id}
           label={
             <>
               This covers every matched pod: type <code className="font-mono">{ctx.seen.name}</code> to roll out to the whole fleet
             </>
           }
+          value={confirmName}
+          onChange={setConfirmName}
           errors={errors.confirmName}
-        >
-          <input
-            id={`${id}-confirm`}
-            name="confirmName"
-            className={`${inputClass} font-mono`}
-            value={confirmName}
-            onChange={(e) => setConfirmName(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={(errors.confirmName?.length ?? 0) > 0 || undefined}
-          />
-        </Field>
+        />
       )}
 
       <ActionMessage state={state} id={msgId} />

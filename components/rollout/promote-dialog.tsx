@@ -6,11 +6,12 @@ import { Button } from '@/components/ui/button';
 import { partitionReplicas } from '@/lib/fleet/kruise-pod';
 import { formatSelector } from '@/lib/fleet/label-selector';
 import { parseIntOrPercent } from '@/lib/fleet/int-or-percent';
-import { describedBy, Field, inputClass, narrowInputClass } from '@/components/ui/form-field';
+import { describedBy, Field, narrowInputClass } from '@/components/ui/form-field';
 import { ActionMessage, PreviewPanel } from './preview';
 import type { ActionState, RolloutDialogContext } from './types';
 import { usePreviewApply } from './use-rollout';
 import { ClusterField } from './cluster-field';
+import { ConfirmNameField } from './confirm-name-field';
 import { useCluster } from '@/components/shell/cluster-scope';
 
 type Step = '25' | '50' | '75' | 'all' | 'custom';
@@ -113,26 +114,17 @@ export function PromoteForm({ ctx, onApplied }: { ctx: RolloutDialogContext; onA
         </Field>
       )}
       {wholeFleet && (
-        <Field
-          id={`${id}-confirm`}
+        <ConfirmNameField
+          id={id}
           label={
             <>
               Type <code className="font-mono">{name}</code> to roll out to the whole fleet
             </>
           }
+          value={confirmName}
+          onChange={setConfirmName}
           errors={errors.confirmName}
-        >
-          <input
-            id={`${id}-confirm`}
-            name="confirmName"
-            className={`${inputClass} font-mono`}
-            value={confirmName}
-            onChange={(e) => setConfirmName(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={(errors.confirmName?.length ?? 0) > 0 || undefined}
-          />
-        </Field>
+        />
       )}
 
       <ActionMessage state={state} />

@@ -20,9 +20,9 @@ export async function AppShell({ cluster, children }: { cluster?: string; childr
   const registry = clusterRegistry();
   const home = cluster ?? registry.defaultId;
   return (
-    <>
-      <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
-        <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">
+    <Frame
+      header={
+        <>
           <Link
             href={home ? clusterPath(home) : '/'}
             className="flex items-center gap-1.5 font-semibold text-zinc-900 no-underline hover:no-underline dark:text-zinc-50"
@@ -44,7 +44,20 @@ export async function AppShell({ cluster, children }: { cluster?: string; childr
             )}
             <ThemeToggle />
           </div>
-        </div>
+        </>
+      }
+    >
+      {children}
+    </Frame>
+  );
+}
+
+/** The sticky header bar and the main landmark (the skip link's target) every page has. */
+function Frame({ header, children }: { header: ReactNode; children: ReactNode }) {
+  return (
+    <>
+      <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
+        <div className="mx-auto flex max-w-[1600px] flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2">{header}</div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-4 py-4 focus:outline-none">
         {children}
@@ -59,9 +72,9 @@ export async function AppShell({ cluster, children }: { cluster?: string; childr
  */
 export function SignedOutShell({ children }: { children: ReactNode }) {
   return (
-    <>
-      <header className="sticky top-0 z-30 border-b border-zinc-200 bg-white/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
-        <div className="mx-auto flex max-w-[1600px] items-center gap-4 px-4 py-2">
+    <Frame
+      header={
+        <>
           <span className="flex items-center gap-1.5 font-semibold text-zinc-900 dark:text-zinc-50">
             <LayersIcon className="size-5 text-sky-700 dark:text-sky-400" />
             Sidecar Fleet
@@ -69,11 +82,10 @@ export function SignedOutShell({ children }: { children: ReactNode }) {
           <div className="ml-auto">
             <ThemeToggle />
           </div>
-        </div>
-      </header>
-      <main id="main" tabIndex={-1} className="mx-auto max-w-[1600px] px-4 py-4 focus:outline-none">
-        {children}
-      </main>
-    </>
+        </>
+      }
+    >
+      {children}
+    </Frame>
   );
 }

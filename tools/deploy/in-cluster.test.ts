@@ -17,7 +17,8 @@ import { renderChart } from './chart';
 import type { ImageServer } from './image';
 import { helmInstall, type Installed, kubectl, runDir, serviceAccountUser, startInClusterServer } from './install';
 import { sessionCookie, sessionSecretOf } from './session-cookie';
-import { breakRollout, breakRolloutAsync, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
+import { freePort } from '../real-cluster/processes';
+import { breakRollout, breakRolloutAsync, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
 let cluster: RealCluster;
 let kubeconfig: string;

@@ -25,7 +25,8 @@ import {
 } from './install';
 import { sessionCookie } from './session-cookie';
 import { EXPECTED_RULES, type ExpectedRule, expectedGrants } from './rbac-rules';
-import { breakRollout, freePort, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
+import { freePort } from '../real-cluster/processes';
+import { breakRollout, guardedFleet, isPaused, sidecarSetEvents, until } from './test-fleet';
 
 let cluster: RealCluster;
 let kubeconfig: string;

@@ -3,7 +3,6 @@
  * namespace per SidecarSet, a Deployment whose pods it injects, and the rollout guard opted in.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { kubectl } from './install';
 
 export interface SmallFleet {
@@ -142,15 +141,4 @@ export async function until<T>(what: string, check: () => T | Promise<T>, timeou
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 500)})`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }

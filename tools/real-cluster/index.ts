@@ -12,7 +12,6 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { defaultUsers, type SimUser } from '@/lib/sim/apiserver/rbac';
 import { renderKubeconfig, writeKubeconfig } from '@/lib/sim/kubeconfig';
@@ -20,7 +19,7 @@ import { generateClusterTls } from '@/lib/sim/tls';
 import { ApiClient, inParallel } from './api-client';
 import { KRUISE_NAMESPACE, kruiseCrds, kruiseModuleDir, kruiseWebhookConfigurations } from './kruise-manifests';
 import { kwokConfig } from './kwok-stages';
-import { Supervisor } from './processes';
+import { freePort, Supervisor } from './processes';
 import { applyRbac, RoleBindingSync } from './rbac';
 
 export const TOOLS_DIR = __dirname;
@@ -73,17 +72,6 @@ export function ensureBinaries(log: (line: string) => void = () => {}): string {
   const binDir = out.trim().split('\n').pop() as string;
   log(`[real] upstream binaries in ${binDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return binDir;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Thrown from an `until` condition to stop waiting at once. */

@@ -4,6 +4,7 @@
  * nothing behind the next time one starts in the same directory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -104,4 +105,16 @@ export class Supervisor {
     const p = this.procs.find((x) => x.name === name);
     return !!p && p.child.exitCode === null && p.child.signalCode === null;
   }
+}
+
+/** A free loopback TCP port (the OS picks it; a race with another process is possible but rare). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
