@@ -179,11 +179,15 @@ mount -o remount,bind,ro /
 app_mount=$(findmnt -n -o TARGET -T "$app")
 [ "$app_mount" = / ] || mount -o remount,bind,ro "$app_mount"
 mount -t tmpfs -o size=1m,mode=0755 tmpfs /run
-mkdir -p /run/secrets/kubernetes.io/serviceaccount
+mkdir -p /run/secrets/kubernetes.io/serviceaccount /run/app
 mount --bind "$sa_src" /run/secrets/kubernetes.io/serviceaccount
 mount -o remount,bind,ro /run/secrets/kubernetes.io/serviceaccount
+# The laid-out image may sit under /tmp (a checkout there): reach it at /run/app, read-only,
+# before /tmp becomes the pod's own empty tmpfs and hides it.
+mount --bind "$app" /run/app
+mount -o remount,bind,ro /run/app
 mount -t tmpfs -o size=64m,mode=1777 tmpfs /tmp
-cd "$app"
+cd /run/app
 uid=\${user%%:*}; gid=\${user#*:}
 exec setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new-privs env -i "$@"
 `;
