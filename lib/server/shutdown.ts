@@ -2,7 +2,7 @@ import 'server-only';
 import { stopSharedFleetCaches } from '@/lib/k8s/cache';
 import { stopRolloutGuard } from '@/lib/k8s/guard';
 import { startDraining, whenWritesSettled, writesInFlight } from '@/lib/k8s/lifecycle';
-import { logger } from '@/lib/log';
+import { errorFields, logger } from '@/lib/log';
 import { closeServers, requestsInFlight, whenRequestsSettled } from './request-hooks';
 
 /**
@@ -41,9 +41,15 @@ export function installGracefulShutdown(env: NodeJS.ProcessEnv = process.env): b
     const t0 = Date.now();
     log.info({ signal, requestsInFlight: requestsInFlight(), writesInFlight: writesInFlight(), delayMs }, 'shutting down: draining');
     startDraining();
-    stopRolloutGuard();
+    // Whatever fails here, the listener still closes and the process still exits below.
+    try {
+      stopRolloutGuard();
+    } catch (e) {
+      log.warn(errorFields(e), 'stopping the rollout guard failed');
+    }
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    closeServers();
+    const closed = closeServers();
+    log.info({ servers: closed, requestsInFlight: requestsInFlight() }, 'shutting down: listener closed');
     const left = Math.max(0, timeoutMs - (Date.now() - t0));
     const [requestsDone, writesDone] = await Promise.all([whenRequestsSettled(left), whenWritesSettled(left)]);
     const caches = stopSharedFleetCaches();

@@ -395,7 +395,11 @@ describe('graceful shutdown', () => {
             () => false,
           )),
         15_000,
-      );
+      ).catch((e: Error) => {
+        // Say what the server did meanwhile: its shutdown lines.
+        const lines = server.logs().filter((l) => l.component === 'shutdown' || Number(l.level) >= 40);
+        throw new Error(`${e.message}\nserver log: ${JSON.stringify(lines.slice(-10))}`);
+      });
       expect(sidecarSetEvents(kubeconfig, 'held', 'RolloutGuardPaused')).toEqual([]);
       expect(server.logs().some((l) => l.msg === 'shutdown complete: watches closed')).toBe(false);
       hook.release();
