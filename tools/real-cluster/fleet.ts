@@ -163,7 +163,8 @@ async function loadScaleFleet(api: ApiClient, pods: number, log: (line: string) 
   log(
     `[real] scale fleet: ${workloads.length} Deployments created in ${((Date.now() - t0) / 1000).toFixed(1)} s; waiting for ${pods} ready pods`,
   );
-  const deadline = Date.now() + 60_000 + pods * 20;
+  // On 2 cores the control plane made 10-33 ready pods a second: allow 7 per second.
+  const deadline = Date.now() + 120_000 + pods * 150;
   let last = -1;
   for (;;) {
     const list = await api.get('/apis/apps/v1/deployments');
