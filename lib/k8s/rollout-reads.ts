@@ -20,11 +20,15 @@ import { rolloutGuardStatus } from './guard';
  * Whatever reaches a person from it is cut to their visibility. Null when the SidecarSet does not exist.
  */
 export async function rolloutContext(server: FleetSession, name: string, cache?: FleetCache): Promise<RolloutSnapshot | null> {
-  const c = cache ?? fleetReader(server).cache;
+  return rolloutSnapshot(await everyPod(cache ?? fleetReader(server).cache), name);
+}
+
+/** The cache's snapshot once its first lists are complete: what a plan over every pod may read. */
+async function everyPod(c: FleetCache) {
   await c.ready(10_000);
   const listing = c.firstListing();
   if (listing) throw new StillListing(listing);
-  return rolloutSnapshot(c.snapshot(), name);
+  return c.snapshot();
 }
 
 /** A preview over part of the pods would be wrong: refused (503) until the first lists complete. */
@@ -76,8 +80,5 @@ export async function getRolloutDialog(server: FleetSession, name: string): Prom
   const reader = fleetReader(server);
   const v = await requestVisibility(reader, server);
   if (!v.sidecarSets) return null;
-  await reader.cache.ready(10_000);
-  const listing = reader.cache.firstListing();
-  if (listing) throw new StillListing(listing);
-  return visibleDialog(reader.cache.snapshot(), name, v);
+  return visibleDialog(await everyPod(reader.cache), name, v);
 }
