@@ -135,7 +135,7 @@ describe('pod injection', () => {
     expect(sys.map((p) => p.spec.containers.map((c) => c.name))).toEqual([['app'], ['app']]);
     // Only the pod created after the SidecarSet is injected and counted.
     expect(early.map((p) => p.spec.containers.length).sort()).toEqual([1, 2]);
-    await waitForStatus(k, 'everywhere', { matchedPods: 1, updatedPods: 1 });
+    await waitForStatus(k, 'everywhere', { matchedPods: 1, updatedPods: 1, readyPods: 1, updatedReadyPods: 1 });
     await observeTheSidecarSet(k, 'everywhere settled', 'everywhere');
   });
 });
