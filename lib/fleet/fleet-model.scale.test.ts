@@ -63,6 +63,66 @@ describe('aggregation at scale', () => {
     expect(JSON.stringify(w).length).toBeLessThan(100_000);
   });
 
+  it('a changed SidecarSet recomputes the pods it injected, not the fleet, and answers as a cold build does', () => {
+    const snap = scaleSnapshot(4_000, 20);
+    const now = new Date('2026-11-20T10:00:00Z');
+    const memo = createFleetMemo();
+    buildFleetModel(snap, now, memo);
+    const injectedBy = (p: Pod, name: string) => p.metadata.labels?.[`sidecar.fleet/${name}`] === 'on';
+    const mine = snap.pods.find((p) => injectedBy(p, 'ss-00')) as Pod;
+    const other = snap.pods.find((p) => !injectedBy(p, 'ss-00')) as Pod;
+    const [mineBefore, otherBefore] = [memo.pods.get(mine), memo.pods.get(other)];
+    expect(mineBefore && otherBefore).toBeTruthy();
+
+    // A new image for ss-00: a new object, a new hash and a new revision, as Kruise writes them.
+    const sidecarSets = snap.sidecarSets.map((ss) =>
+      ss.metadata.name !== 'ss-00'
+        ? ss
+        : {
+            ...ss,
+            metadata: { ...ss.metadata, annotations: { ...ss.metadata.annotations, 'kruise.io/sidecarset-hash': 'ss-00-newer' } },
+            spec: { ...ss.spec, containers: [{ name: 'agent-0', image: 'registry.example.com/agents/agent-0:3.0' }] },
+          },
+    );
+    const revisions = [
+      ...snap.revisions,
+      {
+        metadata: { name: 'ss-00-newer-rev', namespace: 'kruise-system', labels: { 'kruise.io/sidecarset-name': 'ss-00' } },
+        data: {},
+        revision: 3,
+      },
+    ];
+    const changed = { ...snap, sidecarSets, revisions };
+    const warm = buildFleetModel(changed, now, memo);
+    expect(memo.pods.get(other)).toBe(otherBefore);
+    expect(memo.pods.get(mine)).not.toBe(mineBefore);
+
+    const cold = buildFleetModel(changed, now);
+    const views = (m: ReturnType<typeof buildFleetModel>) => [
+      m.overview({ cluster, freshness }),
+      m.sidecarSetDetail('ss-00', { freshness }),
+      m.sidecarSetDetail('ss-03', { freshness }),
+      m.workloads({ state: 'drift', sort: 'outdated', dir: 'desc', page: 1, pageSize: 50 }, { freshness }),
+    ];
+    const [overview] = views(warm);
+    // Every pod ss-00 injected now runs an older image than its SidecarSet: they are outdated.
+    expect(overview && 'totals' in overview ? overview.totals.outdatedPods : 0).toBeGreaterThan(
+      buildFleetModel(snap, now).overview({ cluster, freshness }).totals.outdatedPods,
+    );
+    expect(views(warm)).toEqual(views(cold));
+
+    // A selector change can move any pod: everything is recomputed, still equal to a cold build.
+    const reselected = {
+      ...changed,
+      sidecarSets: changed.sidecarSets.map((ss) =>
+        ss.metadata.name === 'ss-05' ? { ...ss, spec: { ...ss.spec, selector: { matchLabels: { app: 'app-5' } } } } : ss,
+      ),
+    };
+    const warm2 = buildFleetModel(reselected, now, memo);
+    expect(memo.pods.get(other)).not.toBe(otherBefore);
+    expect(views(warm2)).toEqual(views(buildFleetModel(reselected, now)));
+  });
+
   it('a rollout over 20,000 pods: its 20,000 Events are one group on the SidecarSet page, the answer bounded', () => {
     // (groupEvents itself is measured on 100,000 Events in event-groups.test.ts.)
     // One SidecarSet on every pod.

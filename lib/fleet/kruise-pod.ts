@@ -299,8 +299,12 @@ export function hasSidecarContainers(pod: Pod, ss: SidecarSet): boolean {
 
 /** The pods S counts and may upgrade (Processor.getMatchingPods, pkg/controller/sidecarset/sidecarset_processor.go). */
 export function isMatched(pod: Pod, ss: SidecarSet, namespaceLabels: Record<string, Record<string, string>>): boolean {
+  return matchesNamespace(ss, podNamespace(pod), namespaceLabels) && isMatchedInNamespace(pod, ss);
+}
+
+/** isMatched less the namespace test (which depends on the Namespace objects, not the pod). */
+export function isMatchedInNamespace(pod: Pod, ss: SidecarSet): boolean {
   return (
-    matchesNamespace(ss, podNamespace(pod), namespaceLabels) &&
     matchesSidecarSetSelector(ss, pod.metadata.labels) &&
     isPodActive(pod) &&
     injectedList(pod).includes(ss.metadata.name) &&

@@ -13,7 +13,8 @@ import {
   isConsistent,
   isHotUpgrade,
   isInFlight,
-  isMatched,
+  isMatchedInNamespace,
+  matchesNamespace,
   isReadyForSidecarSet,
   isUpdated,
   isUpgradable,
@@ -33,6 +34,44 @@ export interface PlanInput {
   pods: Pod[];
   /** Namespace name → labels of the Namespace object (for `namespaceSelector`). */
   namespaceLabels: Record<string, Record<string, string>>;
+  /**
+   * Per pod, what this plan found out about it for this SidecarSet object, kept by a caller that
+   * plans the same SidecarSet object again over pods that are never edited (the dashboard's cache
+   * replaces a changed object): a replan then reads each unchanged pod's facts instead of parsing
+   * its annotations and statuses again. Only pod-and-SidecarSet facts are kept; the namespace
+   * test is redone per plan.
+   */
+  facts?: WeakMap<Pod, number>;
+}
+
+// The bits of a pod's facts (PlanInput.facts). KNOWN marks a computed entry.
+const KNOWN = 1;
+const SELECTED = 2; // isMatchedInNamespace
+const UPDATED = 4;
+const CONSISTENT = 8;
+const READY = 16;
+const STRATEGY_SELECTED = 32;
+const UPGRADABLE = 64;
+const IN_FLIGHT = 128;
+const HOT_RESET = 256;
+
+function podFacts(p: Pod, ss: SidecarSet, memo: WeakMap<Pod, number> | undefined): number {
+  let f = memo?.get(p);
+  if (f !== undefined) return f;
+  f = KNOWN;
+  if (isMatchedInNamespace(p, ss)) {
+    f |= SELECTED;
+    const strategy = ss.spec.updateStrategy ?? {};
+    if (isUpdated(p, ss)) f |= UPDATED;
+    if (isConsistent(p, ss)) f |= CONSISTENT;
+    if (isReadyForSidecarSet(p, ss)) f |= READY;
+    if (!strategy.selector || matchesLabelSelector(strategy.selector, p.metadata.labels ?? {})) f |= STRATEGY_SELECTED;
+    if (isUpgradable(p, ss)) f |= UPGRADABLE;
+    if (isInFlight(p, ss)) f |= IN_FLIGHT;
+    if (needsHotUpgradeReset(p, ss)) f |= HOT_RESET;
+  }
+  memo?.set(p, f);
+  return f;
 }
 
 /**
@@ -389,19 +428,32 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
 export function planRollout(input: PlanInput): RolloutPlan {
   const ss = input.sidecarSet;
   const strategy = ss.spec.updateStrategy ?? {};
-  const matched = input.pods
-    .filter((p) => isMatched(p, ss, input.namespaceLabels))
+  const facts = new Map<Pod, number>();
+  const namespaceMatch = new Map<string, boolean>();
+  for (const p of input.pods) {
+    const f = podFacts(p, ss, input.facts);
+    if (!(f & SELECTED)) continue;
+    const ns = podNamespace(p);
+    let inNamespace = namespaceMatch.get(ns);
+    if (inNamespace === undefined) {
+      inNamespace = matchesNamespace(ss, ns, input.namespaceLabels);
+      namespaceMatch.set(ns, inNamespace);
+    }
+    if (inNamespace) facts.set(p, f);
+  }
+  const matched = [...facts.keys()]
     .map((p) => ({ p, k: podKey(p) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((x) => x.p);
+  const has = (p: Pod, bit: number) => ((facts.get(p) ?? 0) & bit) !== 0;
 
   const updated = new Set<Pod>();
   const consistent = new Set<Pod>();
   const ready = new Set<Pod>();
   for (const p of matched) {
-    if (isUpdated(p, ss)) updated.add(p);
-    if (isConsistent(p, ss)) consistent.add(p);
-    if (isReadyForSidecarSet(p, ss)) ready.add(p);
+    if (has(p, UPDATED)) updated.add(p);
+    if (has(p, CONSISTENT)) consistent.add(p);
+    if (has(p, READY)) ready.add(p);
   }
   let readyPods = 0;
   let updatedReadyPods = 0;
@@ -427,11 +479,11 @@ export function planRollout(input: PlanInput): RolloutPlan {
   const eligible: Pod[] = [];
   for (const p of matched) {
     if (updated.has(p)) continue;
-    if (strategy.selector && !matchesLabelSelector(strategy.selector, p.metadata.labels ?? {})) {
+    if (!has(p, STRATEGY_SELECTED)) {
       selectorExcluded.push(p);
-    } else if (!isUpgradable(p, ss)) {
+    } else if (!has(p, UPGRADABLE)) {
       notUpgradable.push(p);
-    } else if (isInFlight(p, ss)) {
+    } else if (has(p, IN_FLIGHT)) {
       inFlight.push(p);
     } else {
       eligible.push(p);
@@ -461,7 +513,7 @@ export function planRollout(input: PlanInput): RolloutPlan {
     }
   }
 
-  const hotUpgradeReset = matched.filter((p) => needsHotUpgradeReset(p, ss));
+  const hotUpgradeReset = matched.filter((p) => has(p, HOT_RESET));
   const notUpdated = matched.length - updated.size;
   const isNotUpdate = strategy.type === 'NotUpdate';
   const paused = strategy.paused === true;

@@ -9,7 +9,8 @@
  */
 import type { ClusterSnapshot, KubeEvent } from '../cluster-state';
 import { type EventKeysMemo, groupEvents } from '../event-groups';
-import type { Pod } from '../k8s-types';
+import { KRUISE, type Pod, type SidecarSet } from '../k8s-types';
+import { canaryBaseOf } from '../kruise-pod';
 import { type SidecarContext, sidecarContext } from '../pod-sidecars';
 import type {
   EventGroups,
@@ -22,7 +23,7 @@ import type {
   WorkloadRef,
   WorkloadsView,
 } from '../views';
-import { buildOwnerIndex, workloadKey } from '../workloads';
+import { buildOwnerIndex, controllerOf, workloadKey } from '../workloads';
 import { indexEvents } from './events';
 import { buildPodEntries, type PodEntry } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
@@ -59,9 +60,12 @@ export interface FleetModel {
 
 /**
  * Per-object results kept from one build to the next. The cache replaces an object when it changes,
- * so a pod object seen before (under the same SidecarSets, revisions, namespaces and ReplicaSets)
- * has the same status, sidecars, drift and workload; a SidecarSet whose object and injected pods
- * are all the same has the same plan; and an Event object seen before falls in the same group. At 10,000 pods a change to a few pods then costs a few pods.
+ * so a pod object seen before has the same status, sidecars, drift and workload as long as what it
+ * depends on is the same: how every SidecarSet selects pods, the namespaces' labels and the
+ * workload owners (`context`), and the SidecarSets that injected it with their revisions (each
+ * entry's stamps). A SidecarSet whose object and injected pods are all the same has the same plan;
+ * an Event object seen before falls in the same group. So a changed pod costs one pod, and a
+ * changed SidecarSet (a new image, partition or status) costs the pods it injected, not the fleet.
  */
 export interface FleetMemo {
   context?: string;
@@ -86,10 +90,58 @@ function objectId(o: object): number {
   return id;
 }
 
-/** Identifies everything a pod's entry depends on besides the pod itself. */
-function contextKey(s: ClusterSnapshot): string {
-  const ids = (list: readonly object[]) => list.map(objectId).join(',');
-  return `${ids(s.sidecarSets)}|${ids(s.revisions)}|${ids(s.namespaces)}|${ids(s.replicaSets)}`;
+/** What of a SidecarSet decides which pods it selects and why it skipped one (drift.ts neverInjectedBy). */
+const matchKeys = new WeakMap<SidecarSet, string>();
+function matchKey(ss: SidecarSet): string {
+  let k = matchKeys.get(ss);
+  if (k === undefined) {
+    const { selector, namespace, namespaceSelector, injectionStrategy } = ss.spec;
+    k = JSON.stringify([
+      ss.metadata.name,
+      ss.metadata.creationTimestamp,
+      selector,
+      namespace,
+      namespaceSelector,
+      injectionStrategy?.paused === true,
+      canaryBaseOf(ss),
+    ]);
+    matchKeys.set(ss, k);
+  }
+  return k;
+}
+
+/** What of a ReplicaSet a pod's workload depends on: its identity and its controller. */
+const ownerKeys = new WeakMap<object, string>();
+function ownerKey(rs: ClusterSnapshot['replicaSets'][number]): string {
+  let k = ownerKeys.get(rs);
+  if (k === undefined) {
+    const c = controllerOf(rs.metadata.ownerReferences);
+    k = `${rs.metadata.namespace}/${rs.metadata.name}/${rs.metadata.uid}>${c ? `${c.apiVersion}/${c.kind}/${c.name}` : ''}`;
+    ownerKeys.set(rs, k);
+  }
+  return k;
+}
+
+/** Identifies what every pod's entry depends on besides the pod and its injectors. */
+function podContextKey(s: ClusterSnapshot): string {
+  return `${s.sidecarSets.map(matchKey).join(',')}|${s.namespaces.map(objectId).join(',')}|${s.replicaSets.map(ownerKey).join(',')}`;
+}
+
+/** Per SidecarSet name, a stamp that changes whenever the object or one of its revisions does. */
+function injectorStamps(s: ClusterSnapshot): Map<string, string> {
+  const revisions = new Map<string, number[]>();
+  for (const r of s.revisions) {
+    const owner = r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] ?? '';
+    const list = revisions.get(owner);
+    if (list) list.push(objectId(r));
+    else revisions.set(owner, [objectId(r)]);
+  }
+  const out = new Map<string, string>();
+  for (const ss of s.sidecarSets) out.set(ss.metadata.name, `${objectId(ss)}:${revisions.get(ss.metadata.name)?.join('.') ?? ''}`);
+  // A revision whose SidecarSet is gone (or unlabelled) can still name a pod's revision.
+  const loose = revisions.get('')?.join('.') ?? '';
+  if (loose) for (const [name, stamp] of out) out.set(name, `${stamp}~${loose}`);
+  return out;
 }
 
 /**
@@ -97,14 +149,33 @@ function contextKey(s: ClusterSnapshot): string {
  * successive builds over the same cache to recompute only what changed.
  */
 export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: FleetMemo = createFleetMemo()): FleetModel {
+  const steps = fleetModelSteps(snapshot, now, memo);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same build in steps: it yields every few thousand objects, so a server can build a model of
+ * 150,000 pods between requests rather than stop answering for the whole build. Hand-written
+ * (generators) because the build must stay a pure function that the tests and the built-in
+ * cluster run in one go.
+ */
+export function* fleetModelSteps(
+  snapshot: ClusterSnapshot,
+  now: Date,
+  memo: FleetMemo = createFleetMemo(),
+): Generator<void, FleetModel, void> {
   const ctx: SidecarContext = sidecarContext(snapshot.sidecarSets, snapshot.revisions, snapshot.namespaces);
-  const context = contextKey(snapshot);
+  const context = podContextKey(snapshot);
   if (memo.context !== context) {
     memo.context = context;
     memo.pods = new WeakMap();
     memo.plans.clear();
   }
-  const pods = buildPodEntries(snapshot, ctx, buildOwnerIndex(snapshot), memo.pods);
+  const pods = yield* buildPodEntries(snapshot, ctx, buildOwnerIndex(snapshot), memo.pods, injectorStamps(snapshot));
+  yield;
   const events = indexEvents(snapshot.events);
   // A pod's events belong to its workload; other objects' events (the SidecarSet's) to none.
   const workloadOfEvent = (ev: KubeEvent) =>
@@ -113,17 +184,17 @@ export function buildFleetModel(snapshot: ClusterSnapshot, now: Date, memo: Flee
       : undefined;
   // Grouped once per model (per cache revision), not once per request or page of pods.
   const eventGroups = new Map<string, EventGroups>();
-  const sidecarSets = buildSidecarSetEntries(snapshot.sidecarSets, pods.all, pods.byInjector, ctx.namespaceLabels, now, memo.plans);
-  const workloads = buildWorkloadEntries(pods.all);
+  const sidecarSets = yield* buildSidecarSetEntries(snapshot.sidecarSets, pods.all, pods.byInjector, ctx.namespaceLabels, now, memo.plans);
+  const workloads = yield* buildWorkloadEntries(pods.all);
+  yield;
   const facets = workloadFacets(workloads.list);
-  let overview: OverviewParts | undefined;
+  yield;
+  // Every page shows it: computed with the model rather than in the first request after it.
+  const overview: OverviewParts = overviewParts(pods.all, sidecarSets, workloads.list);
   let images: SidecarImageUse[] | undefined;
 
   return {
-    overview: (base) => {
-      overview ??= overviewParts(pods.all, sidecarSets, workloads.list);
-      return { ...base, ...overview };
-    },
+    overview: (base) => ({ ...base, ...overview }),
     workloads: (query, base) => ({ ...base, ...workloadsPage(workloads.list, facets, query) }),
     workloadDetail(ref, base) {
       const w = workloads.byKey.get(workloadKey(ref));

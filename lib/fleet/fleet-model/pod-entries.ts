@@ -14,6 +14,8 @@ import { type OwnerIndex, workloadKey, workloadOf } from '../workloads';
 
 export interface PodEntry {
   pod: Pod;
+  /** `namespace/name`. */
+  key: string;
   /** SidecarSets that injected the pod (injected-list plus hash keys). */
   injectors: string[];
   workload: WorkloadRef;
@@ -23,6 +25,8 @@ export interface PodEntry {
   drift: PodDrift;
   active: boolean;
   ready: boolean;
+  /** The stamps of the injectors when the entry was computed (index.ts injectorStamps). */
+  stamps: string[];
 }
 
 export interface PodEntries {
@@ -33,28 +37,38 @@ export interface PodEntries {
   byInjector: Map<string, PodEntry[]>;
 }
 
+/** How many objects a build step handles before it yields (so a server can answer in between). */
+export const STEP = 2_000;
+
 export function podKey(p: Pod): string {
   return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 }
 
-/** Entries for every pod; `kept` holds the entries of pod objects seen before under the same context. */
-export function buildPodEntries(
+/**
+ * Entries for every pod. `kept` holds the entries of pod objects seen before under the same
+ * context; one is reused while each of its injectors has the stamp it had then.
+ */
+export function* buildPodEntries(
   snapshot: ClusterSnapshot,
   ctx: SidecarContext,
   owners: OwnerIndex,
   kept: WeakMap<Pod, PodEntry>,
-): PodEntries {
+  stamps: ReadonlyMap<string, string>,
+): Generator<void, PodEntries, void> {
   const canaries = canaryBases(snapshot.sidecarSets);
   const all: PodEntry[] = [];
   const byKey = new Map<string, PodEntry>();
   const byInjector = new Map<string, PodEntry[]>();
+  let n = 0;
   for (const pod of snapshot.pods) {
+    if (++n % STEP === 0) yield;
     let entry = kept.get(pod);
-    if (!entry) {
+    if (!entry || !sameStamps(entry, stamps)) {
       const workload = workloadOf(pod, owners);
       const sidecars = podSidecars(pod, ctx);
       entry = {
         pod,
+        key: podKey(pod),
         workload,
         wkey: workloadKey(workload),
         status: podStatus(pod),
@@ -63,11 +77,13 @@ export function buildPodEntries(
         active: isPodActive(pod),
         ready: isPodReady(pod),
         injectors: [...new Set([...injectedList(pod), ...sidecars.map((x) => x.sidecarSet)])],
+        stamps: [],
       };
+      entry.stamps = entry.injectors.map((name) => stamps.get(name) ?? '');
       kept.set(pod, entry);
     }
     all.push(entry);
-    byKey.set(podKey(pod), entry);
+    byKey.set(entry.key, entry);
     for (const name of entry.injectors) {
       const list = byInjector.get(name);
       if (list) list.push(entry);
@@ -75,6 +91,11 @@ export function buildPodEntries(
     }
   }
   return { all, byKey, byInjector };
+}
+
+function sameStamps(e: PodEntry, stamps: ReadonlyMap<string, string>): boolean {
+  for (let i = 0; i < e.injectors.length; i++) if (e.stamps[i] !== (stamps.get(e.injectors[i] as string) ?? '')) return false;
+  return true;
 }
 
 export function podRow(e: PodEntry): PodRow {

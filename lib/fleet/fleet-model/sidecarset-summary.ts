@@ -2,7 +2,7 @@
  * Per SidecarSet: the planner over the pods it injected, its rollout state and summary, and the
  * detail view (spec, revisions, pods by revision, why the rollout stands where it does).
  */
-import type { ControllerRevision, SidecarSet } from '../k8s-types';
+import type { ControllerRevision, Pod, SidecarSet } from '../k8s-types';
 import { KRUISE } from '../k8s-types';
 import { canaryBaseOf, isUpdated, upgradeTypeOf } from '../kruise-pod';
 import { formatSelector } from '../label-selector';
@@ -44,6 +44,8 @@ export interface SidecarSetEntry {
 /** A SidecarSet's plan kept from one build to the next while its object and injected pods stay the same. */
 export interface KeptPlan {
   ss: SidecarSet;
+  /** The planner's per-pod facts for this SidecarSet object (PlanInput.facts). */
+  facts: WeakMap<Pod, number>;
   pods: readonly unknown[];
   plan: RolloutPlan;
   state: RolloutState;
@@ -86,14 +88,14 @@ export function summarizeContainers(ss: SidecarSet): SidecarContainerSummary[] {
 }
 
 /** One entry per SidecarSet (sorted by name), reusing kept plans whose inputs did not change. */
-export function buildSidecarSetEntries(
+export function* buildSidecarSetEntries(
   sidecarSets: readonly SidecarSet[],
   pods: readonly PodEntry[],
   byInjector: Map<string, PodEntry[]>,
   namespaceLabels: Record<string, Record<string, string>>,
   now: Date,
   kept: Map<string, KeptPlan>,
-): Map<string, SidecarSetEntry> {
+): Generator<void, Map<string, SidecarSetEntry>, void> {
   const neverInjectedCount = new Map<string, number>();
   for (const p of pods) {
     for (const n of p.drift.neverInjected) neverInjectedCount.set(n.sidecarSet, (neverInjectedCount.get(n.sidecarSet) ?? 0) + 1);
@@ -107,8 +109,10 @@ export function buildSidecarSetEntries(
     const neverInjected = neverInjectedCount.get(name) ?? 0;
     let k = kept.get(name);
     if (!k || k.ss !== ss || !samePods(k.pods, injectedPods)) {
-      const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels });
-      k = { ss, pods: injectedPods, plan, state: rolloutState(ss, plan, { neverInjected, now }), neverInjected, bucket };
+      yield;
+      const facts = k?.ss === ss ? k.facts : new WeakMap<Pod, number>();
+      const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels, facts });
+      k = { ss, facts, pods: injectedPods, plan, state: rolloutState(ss, plan, { neverInjected, now }), neverInjected, bucket };
       kept.set(name, k);
     } else if (k.neverInjected !== neverInjected || k.bucket !== bucket) {
       k.state = rolloutState(ss, k.plan, { neverInjected, now });

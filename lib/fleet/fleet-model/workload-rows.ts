@@ -3,7 +3,7 @@
  * over all rows, and the filter and sort orders the workloads grid asks for.
  */
 import type { Facet, HealthClass, SidecarImageUse, SidecarVersionCount, WorkloadQuery, WorkloadRow, WorkloadSortKey } from '../views';
-import type { PodEntry } from './pod-entries';
+import { type PodEntry, STEP } from './pod-entries';
 
 export interface WorkloadEntry {
   row: WorkloadRow;
@@ -100,9 +100,13 @@ function addPod(w: WorkloadEntry, p: PodEntry): void {
 }
 
 /** One entry per workload, sorted by namespace, name and kind; also by workload key. */
-export function buildWorkloadEntries(pods: readonly PodEntry[]): { list: WorkloadEntry[]; byKey: Map<string, WorkloadEntry> } {
+export function* buildWorkloadEntries(
+  pods: readonly PodEntry[],
+): Generator<void, { list: WorkloadEntry[]; byKey: Map<string, WorkloadEntry> }, void> {
   const byKey = new Map<string, WorkloadEntry>();
+  let n = 0;
   for (const p of pods) {
+    if (++n % STEP === 0) yield;
     let w = byKey.get(p.wkey);
     if (!w) {
       w = emptyEntry(p);
