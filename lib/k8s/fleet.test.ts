@@ -156,3 +156,51 @@ describe('Kruise-driven views on the built-in cluster', () => {
     expect(pod?.containers.map((c) => c.name)).toEqual(['log-agent', 'web']);
   });
 });
+
+describe('models rebuilt behind the requests (a big cluster)', () => {
+  it('the pulse reports the revision the views answer from, and reaches a change with no other request', async () => {
+    // Every rebuild behind the requests, and at most one every 2 s: as on a cluster of 150,000 pods.
+    const slow = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 2_000 });
+    try {
+      await api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
+        apiVersion: 'apps.kruise.io/v1beta1',
+        kind: 'SidecarSet',
+        metadata: { name: 'quiet-ss' },
+        spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name: 'quiet', image: 'docker.io/library/busybox:1.36' }] },
+      });
+      await eventually(
+        'quiet-ss in the overview',
+        () => slow.getOverview(),
+        (o) => summary(o, 'quiet-ss') !== undefined,
+      );
+      await api(
+        'PATCH',
+        '/apis/apps.kruise.io/v1beta1/sidecarsets/quiet-ss',
+        [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.37' }],
+        'application/json-patch+json',
+      );
+      // The cache has the change; the model (built under 2 s ago) does not yet.
+      const arrived = await eventually(
+        'the cache to hold the new image',
+        async () => ({
+          revision: slow.cache.revision,
+          image: slow.cache.snapshot().sidecarSets.find((s) => s.metadata.name === 'quiet-ss')?.spec.containers?.[0]?.image,
+        }),
+        (c) => c.image === 'docker.io/library/busybox:1.37',
+      );
+      const early = summary(await slow.getOverview(), 'quiet-ss');
+      const earlyPulse = await slow.getFleetPulse();
+      if (early?.containers[0]?.image !== 'docker.io/library/busybox:1.37') expect(earlyPulse.revision).toBeLessThan(arrived.revision);
+      // Only the pulse is asked from here: the rebuild comes when due, and the pulse moves with it.
+      await eventually(
+        'the pulse to reach the change',
+        () => slow.getFleetPulse(),
+        (p) => p.revision >= arrived.revision,
+        10_000,
+      );
+      expect(summary(await slow.getOverview(), 'quiet-ss')?.containers[0]?.image).toBe('docker.io/library/busybox:1.37');
+    } finally {
+      slow.stop();
+    }
+  });
+});

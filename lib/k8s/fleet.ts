@@ -1,5 +1,5 @@
 import 'server-only';
-import { buildFleetModel, createFleetMemo, type FleetModel, type SidecarSetDetailOptions } from '@/lib/fleet/fleet-model';
+import { createFleetMemo, type FleetMemo, type FleetModel, fleetModelSteps, type SidecarSetDetailOptions } from '@/lib/fleet/fleet-model';
 export type { SidecarSetDetailOptions };
 import type {
   ClusterFleetView,
@@ -26,7 +26,8 @@ import { type FleetClient, type Identity, NO_CLUSTER_MESSAGE, NoClusterConfigure
  * The read functions the pages call. All of them answer from the shared watch cache (one per
  * configured cluster per server process): a page view never lists the cluster. The aggregated
  * model is rebuilt only when the cache changed (and at least every MODEL_MAX_AGE_MS, since
- * "stuck for N minutes" depends on the clock), so concurrent requests share one computation.
+ * "stuck for N minutes" depends on the clock), so concurrent requests share one computation; a
+ * slow build (a big cluster) runs in slices behind the requests, which answer from the last model.
  *
  * Every function takes the server's session on one configured cluster (clusterSession). The cache
  * and the model are the server's (its kubeconfig context or service account); what each person is
@@ -81,8 +82,11 @@ export interface FleetReader {
   getPodDetail(namespace: string, name: string, v?: Visibility): Promise<PodDetailView | null>;
   /** This cluster's column of the across-clusters view: its SidecarSets and the sidecar images it runs. */
   getClusterFleet(v?: Visibility): Promise<ClusterFleetView>;
-  /** Cheap: the cache revision and freshness, for live pages deciding whether to refetch. */
-  getFleetPulse(): Promise<FleetPulse>;
+  /**
+   * Cheap: the revision the views answer from and the freshness, for live pages deciding whether
+   * to refetch (a view fetched after the revision moved shows it).
+   */
+  getFleetPulse(v?: Visibility): Promise<FleetPulse>;
   /** Called (throttled to 4/s) whenever the cache changes. Returns the unsubscribe function. */
   subscribe(listener: (pulse: FleetPulse) => void): () => void;
   /** Stops a reader's private cache; a no-op for the shared one. */
@@ -96,6 +100,41 @@ export interface FleetReaderOptions {
   firstSyncWaitMs?: number;
   /** Least time between two model rebuilds (default 250 ms; never less than twice the last build's time). */
   minRebuildMs?: number;
+  /** A rebuild that took less than this (default 40 ms) runs inside the next request; a slower one behind the requests. */
+  fastBuildMs?: number;
+}
+
+/** A build that took less than this runs inside the request that needs it (a small cluster is always current). */
+const FAST_BUILD_MS = 40;
+/** How long a model build runs before it lets the server answer requests (a big cluster's builds are sliced). */
+const BUILD_SLICE_MS = 8;
+
+/** Runs a model build in slices of BUILD_SLICE_MS, yielding to the event loop between them. */
+async function runSliced<T>(steps: Generator<void, T, void>): Promise<T> {
+  let slice = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - slice >= BUILD_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
+}
+
+interface Built {
+  /** The cache revision the model was built from: what the pulse reports, so a tab refetches when the views change. */
+  revision: number;
+  at: number;
+  model: FleetModel;
+}
+
+/** One visibility's models: the last built, the one being built, and what is kept between builds. */
+interface ModelSlot {
+  memo: FleetMemo;
+  built?: Built;
+  building?: Promise<Built>;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 export function createFleetReader(session: FleetSession, opts: FleetReaderOptions = {}): FleetReader {
@@ -103,28 +142,80 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
   cache.start();
   const waitMs = opts.firstSyncWaitMs ?? FIRST_SYNC_WAIT_MS;
   // One model per visibility (everything, and each distinct cut of it), rebuilt as the cache changes.
-  const memos = new Map<string, { revision: number; at: number; model: FleetModel }>();
+  const slots = new Map<string, ModelSlot>();
   const MAX_MODELS = 16;
-  const perObject = createFleetMemo();
 
   let lastBuildMs = 0;
+  const minInterval = () => Math.max(opts.minRebuildMs ?? 250, 2 * lastBuildMs);
+
+  const rebuild = (v: Visibility, slot: ModelSlot): Promise<Built> => {
+    if (slot.building) return slot.building;
+    const revision = cache.revision;
+    const at = Date.now();
+    const t0 = performance.now();
+    const steps = fleetModelSteps(visibleSnapshot(cache.snapshot(), v), new Date(at), slot.memo);
+    slot.building = runSliced(steps)
+      .then((model) => {
+        lastBuildMs = performance.now() - t0;
+        slot.built = { revision, at, model };
+        return slot.built;
+      })
+      .finally(() => {
+        slot.building = undefined;
+      });
+    return slot.building;
+  };
+
+  const slotFor = (v: Visibility): ModelSlot => {
+    let slot = slots.get(v.key);
+    if (!slot) {
+      if (slots.size >= MAX_MODELS) {
+        const [oldest, dropped] = slots.entries().next().value as [string, ModelSlot];
+        if (dropped.timer) clearTimeout(dropped.timer);
+        slots.delete(oldest);
+      }
+      slot = { memo: createFleetMemo() };
+      slots.set(v.key, slot);
+    }
+    return slot;
+  };
+
+  /**
+   * The model a request answers from. A big fleet changes all the time (kubelet status updates):
+   * a model is rebuilt at most every max(minRebuildMs, 2 × the last build's time), so aggregation
+   * takes at most about half the server's time. A fast build runs in the request; a slow one runs
+   * in slices behind the requests, which meanwhile answer from the last model (at most one build
+   * behind, and the pulse says which revision that is).
+   */
   const model = async (v: Visibility = SEE_EVERYTHING): Promise<FleetModel> => {
     await cache.ready(waitMs);
-    const rev = cache.revision;
+    const slot = slotFor(v);
+    const built = slot.built;
+    if (!built) return (await rebuild(v, slot)).model;
     const now = Date.now();
-    // A big fleet changes all the time (kubelet status updates): rebuild at most every
-    // max(minRebuildMs, 2 × the last build's time), so aggregation never takes more than about
-    // half the server's time; requests in between share the model, at most that much behind.
-    const minInterval = Math.max(opts.minRebuildMs ?? 250, 2 * lastBuildMs);
-    const memo = memos.get(v.key);
-    const due = !memo || now - memo.at > MODEL_MAX_AGE_MS || (memo.revision !== rev && now - memo.at >= minInterval);
-    if (!due) return memo.model;
-    const t0 = performance.now();
-    const built = { revision: rev, at: now, model: buildFleetModel(visibleSnapshot(cache.snapshot(), v), new Date(now), perObject) };
-    lastBuildMs = performance.now() - t0;
-    if (!memos.has(v.key) && memos.size >= MAX_MODELS) memos.delete(memos.keys().next().value as string);
-    memos.set(v.key, built);
+    const moved = built.revision !== cache.revision;
+    const due = now - built.at > MODEL_MAX_AGE_MS || (moved && now - built.at >= minInterval());
+    if (due) {
+      const next = rebuild(v, slot);
+      if (lastBuildMs < (opts.fastBuildMs ?? FAST_BUILD_MS)) return (await next).model;
+    } else if (moved && !slot.timer) {
+      // Not yet due: rebuild when it is, so the pulse moves without another change or request.
+      slot.timer = setTimeout(
+        () => {
+          slot.timer = undefined;
+          void rebuild(v, slot);
+        },
+        minInterval() - (now - built.at),
+      );
+      slot.timer.unref?.();
+    }
     return built.model;
+  };
+
+  /** The revision the views of this visibility answer from (the pulse's), starting a rebuild when one is due. */
+  const viewRevision = async (v: Visibility): Promise<number> => {
+    await model(v);
+    return slotFor(v).built?.revision ?? cache.revision;
   };
 
   /** Freshness as a person sees it: no error naming a namespace they may not list pods in. */
@@ -185,14 +276,15 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
       const cluster = clusterInfo();
       return { cluster, sidecarSets: m.overview({ cluster, freshness: f }).sidecarSets, images: m.sidecarImages(), freshness: f };
     },
-    async getFleetPulse() {
-      await cache.ready(waitMs);
-      return { revision: cache.revision, freshness: cache.freshness() };
+    async getFleetPulse(v) {
+      const revision = await viewRevision(v ?? SEE_EVERYTHING);
+      return { revision, freshness: freshness(v) };
     },
     subscribe(listener) {
       return cache.subscribe(() => listener({ revision: cache.revision, freshness: cache.freshness() }));
     },
     stop() {
+      for (const slot of slots.values()) if (slot.timer) clearTimeout(slot.timer);
       if (opts.privateCache) cache.stop();
     },
   };
@@ -279,8 +371,7 @@ export async function getClusterFleet(server: FleetSession): Promise<ClusterFlee
 
 export async function getFleetPulse(server: FleetSession): Promise<FleetPulse> {
   const reader = fleetReader(server);
-  await requestVisibility(reader, server);
-  return reader.getFleetPulse();
+  return reader.getFleetPulse(await requestVisibility(reader, server));
 }
 
 export function subscribeFleet(listener: (pulse: FleetPulse) => void, session: FleetSession): () => void {
