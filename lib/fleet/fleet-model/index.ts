@@ -144,6 +144,9 @@ function injectorStamps(s: ClusterSnapshot): Map<string, string> {
   return out;
 }
 
+/** SidecarSet pages kept per model (each SidecarSet's first pages, as open tabs ask for them). */
+const MAX_KEPT_DETAILS = 200;
+
 /**
  * Builds the model; `now` is the clock used for "stuck for N minutes". Pass the same `memo` to
  * successive builds over the same cache to recompute only what changed.
@@ -184,6 +187,7 @@ export function* fleetModelSteps(
       : undefined;
   // Grouped once per model (per cache revision), not once per request or page of pods.
   const eventGroups = new Map<string, EventGroups>();
+  const details = new Map<string, Omit<SidecarSetDetailView, 'freshness'>>();
   const sidecarSets = yield* buildSidecarSetEntries(snapshot.sidecarSets, pods.all, pods.byInjector, ctx.namespaceLabels, now, memo.plans);
   const workloads = yield* buildWorkloadEntries(pods.all);
   yield;
@@ -203,12 +207,20 @@ export function* fleetModelSteps(
     sidecarSetDetail(name, base, opts = {}) {
       const e = sidecarSets.get(name);
       if (!e) return null;
-      let groups = eventGroups.get(name);
-      if (!groups) {
-        groups = groupEvents(events.about(sidecarSetEventKeys(e)), { workloadOf: workloadOfEvent, memo: memo.events });
-        eventGroups.set(name, groups);
+      // Every open tab of a SidecarSet asks for the same page after each change: computed once per model.
+      const key = `${name}\u0000${opts.podsPage ?? ''}\u0000${opts.podsPageSize ?? ''}`;
+      let view = details.get(key);
+      if (!view) {
+        let groups = eventGroups.get(name);
+        if (!groups) {
+          groups = groupEvents(events.about(sidecarSetEventKeys(e)), { workloadOf: workloadOfEvent, memo: memo.events });
+          eventGroups.set(name, groups);
+        }
+        view = sidecarSetDetailView(e, snapshot.revisions, ctx, groups, opts);
+        if (details.size >= MAX_KEPT_DETAILS) details.clear();
+        details.set(key, view);
       }
-      return { ...base, ...sidecarSetDetailView(e, snapshot.revisions, ctx, groups, opts) };
+      return { ...base, ...view };
     },
     podDetail(namespace, name, base) {
       const e = pods.byKey.get(`${namespace}/${name}`);

@@ -246,7 +246,7 @@ export function sidecarSetDetailView(
   const page = Math.max(Math.trunc(opts.podsPage ?? 1), 1);
   const podGroups: PodGroup[] = [...groups.values()]
     .map((g) => {
-      const sorted = g.pods.sort((x, y) => cmp(podKey(x.pod), podKey(y.pod)));
+      const sorted = g.pods.sort((x, y) => cmp(x.key, y.key));
       const pg: PodGroup = {
         revision: g.revision,
         updated: g.updated,
