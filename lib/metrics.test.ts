@@ -4,7 +4,7 @@ import { fleetMetrics } from './metrics';
 
 /** lib/k8s reports facts (lib/k8s/telemetry.ts); the registry turns them into Prometheus series. */
 describe('fleet metrics', () => {
-  it('count lists and pages, watch restarts, 410 relists, actions and guard decisions', async () => {
+  it('count lists and pages, watch restarts, 410 relists, actions, guard decisions and model builds', async () => {
     const { registry } = fleetMetrics();
     emit({ type: 'list', resource: 'pods', pages: 3, ok: true });
     emit({ type: 'list', resource: 'pods', pages: 1, ok: false, errorKind: 'Forbidden' });
@@ -15,6 +15,7 @@ describe('fleet metrics', () => {
     emit({ type: 'action', action: 'pause', result: 'ok' });
     emit({ type: 'action', action: 'canary', result: 'conflict' });
     emit({ type: 'guard', sidecarSet: 'mesh', decision: 'lost-race' });
+    emit({ type: 'model', seconds: 0.3, pods: 150_000 });
     const text = await registry.metrics();
     const lines = text.split('\n');
     for (const want of [
@@ -26,6 +27,10 @@ describe('fleet metrics', () => {
       'sidecar_fleet_actions_total{action="pause",result="ok"} 1',
       'sidecar_fleet_actions_total{action="canary",result="conflict"} 1',
       'sidecar_fleet_guard_decisions_total{decision="lost-race"} 1',
+      'sidecar_fleet_model_build_seconds_bucket{le="0.25"} 0',
+      'sidecar_fleet_model_build_seconds_bucket{le="0.5"} 1',
+      'sidecar_fleet_model_build_seconds_count 1',
+      'sidecar_fleet_model_pods 150000',
     ]) {
       expect(lines).toContain(want);
     }

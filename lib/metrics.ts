@@ -114,6 +114,17 @@ export function fleetMetrics(): FleetMetrics {
     labelNames: ['decision'],
     registers,
   });
+  const modelBuilds = new Histogram({
+    name: 'sidecar_fleet_model_build_seconds',
+    help: 'Time to aggregate the cache into the views after a change (a slow build runs in slices behind the requests).',
+    buckets: [0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers,
+  });
+  const modelPods = new Gauge({
+    name: 'sidecar_fleet_model_pods',
+    help: 'Pods in the last model built (all clusters).',
+    registers,
+  });
   const requestDuration = new Histogram({
     name: 'sidecar_fleet_http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by method, route (the app route pattern) and status.',
@@ -140,6 +151,10 @@ export function fleetMetrics(): FleetMetrics {
         break;
       case 'guard':
         guard.inc({ decision: s.decision });
+        break;
+      case 'model':
+        modelBuilds.observe(s.seconds);
+        modelPods.set(s.pods);
         break;
     }
   });

@@ -9,7 +9,8 @@
  * Flags: --cluster builtin|real (default builtin), --pods N per cluster (default 10000),
  * --clusters K (default 2: the first on --cluster, the others built-in clusters of the same size),
  * --viewers V concurrent simulated tabs (default 200), --viewer-seconds S (default 60),
- * --churn R pod changes per second during the live measurements (default 100), --rounds R.
+ * --churn R pod changes per second during the live measurements (default 100), --rounds R,
+ * --compare off to skip the kubectl + jq runs (minutes at 150,000 pods) while iterating.
  *
  * It measures, in one run:
  *   1. the cluster(s) start-up (the real one: nodes, SidecarSets and Deployments made through its API;
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     churn: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '20' },
     port: { type: 'string', default: '0' },
+    compare: { type: 'string', default: 'on' },
   },
 });
 const kind = args.cluster === 'real' ? 'real' : 'builtin';
@@ -174,12 +176,14 @@ async function main(): Promise<void> {
   let churn: { stop: () => Promise<number> } | undefined;
   try {
     // 2. What a user does instead --------------------------------------------------------------
-    const [kVersionsMs, kVersions] = await shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${JQ_VERSIONS}'`, kubectlEnv);
+    const compare = args.compare !== 'off';
+    const [kVersionsMs, kVersions] = compare
+      ? await shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${JQ_VERSIONS}'`, kubectlEnv)
+      : [Number.NaN, 'skipped'];
     console.log(`kubectl get pods -A -o json | jq (versions per workload, ${kVersions} workloads): ${seconds(kVersionsMs)}`);
-    const [kImageMs, kImage] = await shell(
-      `kubectl --context ${firstContext} get pods -A -o json | jq '${jqImage(probeImage)}'`,
-      kubectlEnv,
-    );
+    const [kImageMs, kImage] = compare
+      ? await shell(`kubectl --context ${firstContext} get pods -A -o json | jq '${jqImage(probeImage)}'`, kubectlEnv)
+      : [Number.NaN, 'skipped'];
     console.log(`kubectl get pods -A -o json | jq (pods running ${probeImage}: ${kImage}): ${seconds(kImageMs)}`);
 
     // 3. The dashboard -------------------------------------------------------------------------
@@ -276,6 +280,13 @@ async function main(): Promise<void> {
     table.push({
       what: `${viewers} open tabs for ${viewerSeconds} s`,
       dashboard: `${stats(all)}, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
+    });
+    const builds = await counter(base, 'sidecar_fleet_model_build_seconds_count');
+    const buildSeconds = await counter(base, 'sidecar_fleet_model_build_seconds_sum');
+    console.log(`model builds so far: ${builds}, mean ${((buildSeconds / Math.max(1, builds)) * 1000).toFixed(0)} ms`);
+    table.push({
+      what: 'model build after changes (mean, sliced)',
+      dashboard: `${((buildSeconds / Math.max(1, builds)) * 1000).toFixed(0)} ms over ${builds} builds`,
     });
     const rssEnd = rssMiB(next.pid as number);
     console.log(`server RSS at the end: ${rssEnd.toFixed(0)} MiB`);

@@ -20,6 +20,7 @@ import { authSettings } from './auth/settings';
 import { visibilityFor } from './visibility';
 import { type CacheOptions, FleetCache, sharedFleetCache } from './cache';
 import { clusterClient, clusterRegistry, requireCluster } from './clusters';
+import { emit } from './telemetry';
 import { type FleetClient, type Identity, NO_CLUSTER_MESSAGE, NoClusterConfiguredError } from './config';
 
 /**
@@ -153,10 +154,11 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     const revision = cache.revision;
     const at = Date.now();
     const t0 = performance.now();
-    const steps = fleetModelSteps(visibleSnapshot(cache.snapshot(), v), new Date(at), slot.memo);
-    slot.building = runSliced(steps)
+    const snapshot = visibleSnapshot(cache.snapshot(), v);
+    slot.building = runSliced(fleetModelSteps(snapshot, new Date(at), slot.memo))
       .then((model) => {
         lastBuildMs = performance.now() - t0;
+        emit({ type: 'model', seconds: lastBuildMs / 1000, pods: snapshot.pods.length });
         slot.built = { revision, at, model };
         return slot.built;
       })

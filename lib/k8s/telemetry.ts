@@ -19,7 +19,9 @@ export type FleetSignal =
   /** A rollout action reached the cluster (or was refused on the way): its outcome. */
   | { type: 'action'; action: string; result: string }
   /** The rollout guard tried to pause a SidecarSet. */
-  | { type: 'guard'; sidecarSet: string; decision: 'paused' | 'lost-race' | 'failed' };
+  | { type: 'guard'; sidecarSet: string; decision: 'paused' | 'lost-race' | 'failed' }
+  /** A fleet model was built from the cache: how long it took (sliced builds: start to end) and over how many pods. */
+  | { type: 'model'; seconds: number; pods: number };
 
 type Listener = (signal: FleetSignal) => void;
 const LISTENERS = Symbol.for('sidecar-fleet.telemetry');
