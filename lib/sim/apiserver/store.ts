@@ -408,7 +408,13 @@ export class MemStore implements Store {
         );
       }
     }
-    const key = MemStore.key(meta.namespace, meta.name);
+    let key = MemStore.key(meta.namespace, meta.name);
+    // A generated name that is taken is drawn again, up to 8 times (RetryGenerateName, on by default
+    // since Kubernetes 1.31: staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go).
+    for (let retry = 0; meta.generateName && retry < 8 && this.map(resource).has(key); retry++) {
+      meta.name = `${meta.generateName}${randomSuffix()}`;
+      key = MemStore.key(meta.namespace, meta.name);
+    }
     if (this.map(resource).has(key)) throw alreadyExists(def, meta.name);
 
     obj = this.convert(resource, obj, this.storageApiVersion(def));

@@ -253,8 +253,15 @@ function seedScale(store: MemStore, total: number, opts: SeedOptions): void {
     };
     const rs = store.create('apps/replicasets', rsObj, { user: ADMIN, keepStatus: true });
     const tpl = (rs.spec as { template: Record<string, unknown> }).template;
+    const taken = new Set<string>();
     for (let p = 0; p < replicas; p++) {
-      const template = podFromTemplate(rs, tpl, { name: `${rs.metadata.name}-${randomSuffix()}` }, {});
+      // Five random letters, as the ReplicaSet controller's generateName: at 150,000 pods two of a
+      // ReplicaSet's pods draw the same name now and then, and the controller tries another.
+      let podName: string;
+      do podName = `${rs.metadata.name}-${randomSuffix()}`;
+      while (taken.has(podName));
+      taken.add(podName);
+      const template = podFromTemplate(rs, tpl, { name: podName }, {});
       // Admission (sidecar injection) once, as a dry run, so the Running status covers the
       // injected containers too; then stored as is.
       const pod = clone(store.create('pods', template, { user: ADMIN, dryRun: true })) as unknown as Pod;
