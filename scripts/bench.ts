@@ -10,7 +10,8 @@
  * --clusters K (default 2: the first on --cluster, the others built-in clusters of the same size),
  * --viewers V concurrent simulated tabs (default 200), --viewer-seconds S (default 60),
  * --churn R pod changes per second during the live measurements (default 100), --rounds R,
- * --compare off to skip the kubectl + jq runs (minutes at 150,000 pods) while iterating.
+ * --compare off to skip the kubectl + jq runs (minutes at 150,000 pods) while iterating,
+ * --profile DIR to write the dashboard server's CPU profile there (open it in Chrome's DevTools).
  *
  * It measures, in one run:
  *   1. the cluster(s) start-up (the real one: nodes, SidecarSets and Deployments made through its API;
@@ -49,6 +50,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '20' },
     port: { type: 'string', default: '0' },
     compare: { type: 'string', default: 'on' },
+    profile: { type: 'string' },
   },
 });
 const kind = args.cluster === 'real' ? 'real' : 'builtin';
@@ -331,7 +333,11 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, eve
   }
 }
 
-/** Pod annotations changed at `perSecond` (spread over the first cluster's pods), until stopped. */
+/**
+ * Pod changes at `perSecond` (spread over the first cluster's pods), until stopped: a label the
+ * dashboard keeps (a change only to what it trims away, such as another annotation, is dropped by
+ * its cache and would cost it nothing), so each one is a new pod object to aggregate.
+ */
 function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promise<number> } {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   let stopped = false;
@@ -349,7 +355,7 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promis
         const t = targets[n % targets.length] as { ns: string; name: string };
         const p = core
           .patchNamespacedPod(
-            { name: t.name, namespace: t.ns, body: { metadata: { annotations: { 'bench.sidecarfleet.io/churn': String(n) } } } },
+            { name: t.name, namespace: t.ns, body: { metadata: { labels: { 'bench.sidecarfleet.io/churn': String(n % 10) } } } },
             k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
           )
           .then(() => written++)
@@ -464,9 +470,16 @@ async function counter(base: string, name: string): Promise<number> {
 
 /** `next start` on a kubeconfig. */
 function startDashboard(port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  return spawn(process.execPath, [...profile, require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
-    env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, ...env, NODE_ENV: 'production', SIDECAR_FLEET_GUARD: 'off' },
+    env: {
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...process.env,
+      ...env,
+      NODE_ENV: 'production',
+      SIDECAR_FLEET_GUARD: 'off',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

@@ -179,7 +179,6 @@ describe('the shared watch cache', () => {
       'name',
       'namespace',
       'uid',
-      'resourceVersion',
       'generation',
       'creationTimestamp',
       'deletionTimestamp',
@@ -215,6 +214,23 @@ describe('the shared watch cache', () => {
       () => r.cache.pods.values().find((p) => p.metadata.name === 'watch-me')?.metadata.labels?.track,
       (v) => v === 'canary',
     );
+    // An update of what the cache does not keep (another annotation) is dropped: same object, same revision.
+    const kept = r.cache.pods.values().find((p) => p.metadata.name === 'watch-me');
+    const revision = r.cache.revision;
+    const unchanged = podsState(r).unchanged;
+    await api(
+      'PATCH',
+      '/api/v1/namespaces/shop/pods/watch-me',
+      { metadata: { annotations: { 'example.com/note': 'not kept' } } },
+      'application/merge-patch+json',
+    );
+    await eventually(
+      'the update to arrive',
+      async () => podsState(r).unchanged,
+      (n) => n === unchanged + 1,
+    );
+    expect(r.cache.pods.values().find((p) => p.metadata.name === 'watch-me')).toBe(kept);
+    expect(r.cache.revision).toBe(revision);
     await api('DELETE', '/api/v1/namespaces/shop/pods/watch-me');
     await eventually(
       'the deletion',

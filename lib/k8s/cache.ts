@@ -1,4 +1,5 @@
 import 'server-only';
+import { isDeepStrictEqual } from 'node:util';
 import type { ClusterSnapshot, KubeEvent, WorkloadObject } from '@/lib/fleet/cluster-state';
 import type { ControllerRevision, Namespace, ObjectMeta, Pod, SidecarSet } from '@/lib/fleet/k8s-types';
 import { KRUISE } from '@/lib/fleet/k8s-types';
@@ -54,6 +55,8 @@ export interface ResourceState {
   watches: number;
   /** 410s seen (HTTP status or in-stream ERROR), each followed by a relist. */
   expired: number;
+  /** Updates dropped because the kept object did not change (only trimmed-away fields did). */
+  unchanged: number;
   items: number;
   /** During the first list: the objects listed so far, and the server's count of all (when it tells). */
   listed?: number;
@@ -158,7 +161,17 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     /** Told whenever this resource starts waiting out a backoff; it wakes us when the server is back. */
     private readonly probe?: RecoveryProbe,
   ) {
-    this.state = { resource: def.name, synced: false, watching: false, lists: 0, lastListPages: 0, watches: 0, expired: 0, items: 0 };
+    this.state = {
+      resource: def.name,
+      synced: false,
+      watching: false,
+      lists: 0,
+      lastListPages: 0,
+      watches: 0,
+      expired: 0,
+      unchanged: 0,
+      items: 0,
+    };
     if (def.namespace) this.state.namespace = def.namespace;
   }
 
@@ -313,8 +326,16 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
           case 'ADDED':
           case 'MODIFIED': {
             const t = this.def.trim(obj);
-            this.items.set(keyOf(t.metadata), t);
+            const key = keyOf(t.metadata);
             this.rv = obj?.metadata?.resourceVersion ?? this.rv;
+            // An update of what the dashboard does not keep (a ReplicaSet's status, a pod's other
+            // annotations) trims to an equal object: the views cannot change, so nothing is redone.
+            const before = this.items.get(key);
+            if (before && isDeepStrictEqual(before, t)) {
+              this.state.unchanged++;
+              break;
+            }
+            this.items.set(key, t);
             this.changed();
             break;
           }

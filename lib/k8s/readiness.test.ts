@@ -6,7 +6,18 @@ const NOW = Date.parse('2026-11-30T10:00:00Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
 
 function resource(name: ResourceState['resource'], patch: Partial<ResourceState> = {}): ResourceState {
-  return { resource: name, synced: true, watching: true, lists: 1, lastListPages: 1, watches: 1, expired: 0, items: 3, ...patch };
+  return {
+    resource: name,
+    synced: true,
+    watching: true,
+    lists: 1,
+    lastListPages: 1,
+    watches: 1,
+    expired: 0,
+    unchanged: 0,
+    items: 3,
+    ...patch,
+  };
 }
 
 function state(

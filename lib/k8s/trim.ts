@@ -66,7 +66,10 @@ function meta(m: Raw, keepAnnotation?: (key: string) => boolean): ObjectMeta {
   const out: ObjectMeta = { name: String(m?.name ?? '') };
   if (m?.namespace) out.namespace = intern(m.namespace);
   if (m?.uid) out.uid = m.uid;
-  if (m?.resourceVersion) out.resourceVersion = m.resourceVersion;
+  // No resourceVersion: nothing reads a pod's, and without it an update that changes only what
+  // is trimmed away (managedFields, other annotations, a ReplicaSet's status) leaves an equal
+  // object, which the cache drops (cache.ts). SidecarSets keep theirs (trimSidecarSet): writes
+  // are guarded by it.
   if (typeof m?.generation === 'number') out.generation = m.generation;
   if (m?.creationTimestamp) out.creationTimestamp = intern(m.creationTimestamp);
   if (m?.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
