@@ -94,6 +94,36 @@ test('an image patched with kubectl shows on the open SidecarSet page without re
   await expectNoReload(page);
 });
 
+test('an open page gets its changes pushed over one live stream and polls nothing meanwhile', async ({ page }) => {
+  const ss = new SidecarSetPage(page, ssName);
+  await ss.goto();
+  // The view's stream is up (its first view arrived): the page stopped polling.
+  await expect(page.locator('html')).toHaveAttribute('data-live-streams', '1');
+  await expect(ss.spec).toContainText('registry.example/e2e-agent:1.1.0');
+  await markDocument(page);
+  // From here, the view and its pulse come only from the stream.
+  const polled: string[] = [];
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.endsWith('/pulse') || p.endsWith(`/sidecarsets/${ssName}`)) polled.push(p);
+  });
+
+  kubectl([
+    'patch',
+    'sidecarset.apps.kruise.io',
+    ssName,
+    '--type',
+    'json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: 'registry.example/e2e-agent:1.2.0' }]),
+  ]);
+
+  await expect(ss.spec).toContainText('registry.example/e2e-agent:1.2.0', { timeout: 5_000 });
+  await expect(ss.revisions.getByRole('rowheader', { name: /#3/ })).toBeVisible({ timeout: 10_000 });
+  expect(polled).toEqual([]);
+  await expectNoReload(page);
+});
+
 test('a pod that starts failing shows as failing on its open page without reload', async ({ page }) => {
   const podName = podNames[1]!;
   await page.goto(clusterPath(`/pods/default/${podName}`));

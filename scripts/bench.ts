@@ -11,7 +11,8 @@
  * --viewers V concurrent simulated tabs (default 200), --viewer-seconds S (default 60),
  * --churn R pod changes per second during the live measurements (default 100), --rounds R,
  * --compare off to skip the kubectl + jq runs (minutes at 150,000 pods) while iterating,
- * --profile DIR to write the dashboard server's CPU profile there (open it in Chrome's DevTools).
+ * --profile DIR to write the dashboard server's CPU profile there (open it in Chrome's DevTools),
+ * --tabs push|poll: tabs on the live stream (default, as the pages run) or polling the pulse.
  *
  * It measures, in one run:
  *   1. the cluster(s) start-up (the real one: nodes, SidecarSets and Deployments made through its API;
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '0' },
     compare: { type: 'string', default: 'on' },
     profile: { type: 'string' },
+    tabs: { type: 'string', default: 'push' },
   },
 });
 const kind = args.cluster === 'real' ? 'real' : 'builtin';
@@ -262,12 +264,13 @@ async function main(): Promise<void> {
     churn = startChurn(kc, churnRate);
     const seen: number[] = [];
     for (let i = 0; i < 5; i++) seen.push(await imageChangeSeen(kc, base, id, i));
-    console.log(`an image change shown by the SidecarSet view, under ${churnRate} pod changes/s: ${stats(seen)}`);
+    console.log(`an image change shown by an open SidecarSet page (pushed), under ${churnRate} pod changes/s: ${stats(seen)}`);
     table.push({ what: `change visible under ${churnRate} pod changes/s`, dashboard: stats(seen) });
 
     // 5. Open tabs -----------------------------------------------------------------------------
     const listsBefore = await counter(base, 'sidecar_fleet_list_pages_total');
-    const load = await simulateViewers(base, id, viewers, viewerSeconds * 1000);
+    const tabMode = args.tabs === 'poll' ? 'poll' : 'push';
+    const load = await simulateViewers(base, id, viewers, viewerSeconds * 1000, tabMode);
     const listsAfter = await counter(base, 'sidecar_fleet_list_pages_total');
     const written = await churn.stop();
     churn = undefined;
@@ -276,12 +279,13 @@ async function main(): Promise<void> {
     }
     const all = Object.values(load.latency).flat();
     console.log(
-      `${viewers} tabs: ${all.length} requests (${(all.length / viewerSeconds).toFixed(0)}/s), ${load.errors} errors; ` +
+      `${viewers} tabs (${tabMode}): ${all.length} requests (${(all.length / viewerSeconds).toFixed(0)}/s), ` +
+        `${load.pushes} views pushed, ${load.errors} errors; ` +
         `list pages sent to the API server meanwhile: ${listsAfter - listsBefore}; pod changes written: ${written}`,
     );
     table.push({
-      what: `${viewers} open tabs for ${viewerSeconds} s`,
-      dashboard: `${stats(all)}, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
+      what: `${viewers} open tabs (${tabMode}) for ${viewerSeconds} s`,
+      dashboard: `${stats(all)}, ${load.pushes} pushes, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
     });
     const builds = await counter(base, 'sidecar_fleet_model_build_seconds_count');
     const buildSeconds = await counter(base, 'sidecar_fleet_model_build_seconds_sum');
@@ -377,7 +381,10 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promis
   };
 }
 
-/** Changes the first bench SidecarSet's image (paused, so no pod restarts) and times until the dashboard shows it. */
+/**
+ * Changes the first bench SidecarSet's image (paused, so no pod restarts) and times until an open
+ * SidecarSet page shows it: the view pushed on its live stream.
+ */
 async function imageChangeSeen(kc: k8s.KubeConfig, base: string, cluster: string, i: number): Promise<number> {
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const name = 'bench-agent-00';
@@ -386,47 +393,85 @@ async function imageChangeSeen(kc: k8s.KubeConfig, base: string, cluster: string
     spec: { containers: Array<{ name: string; image: string }> };
   };
   const containers = ss.spec.containers.map((c, k) => (k === 0 ? { ...c, image } : c));
-  const t0 = performance.now();
-  await custom.patchClusterCustomObject(
-    {
-      group: 'apps.kruise.io',
-      version: 'v1beta1',
-      plural: 'sidecarsets',
-      name,
-      body: { spec: { updateStrategy: { paused: true }, containers } },
-    },
-    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-  );
-  await until(
-    async () => {
-      const text = await (await fetch(`${base}/api/c/${cluster}/sidecarsets/${name}`)).text();
-      return text.includes(image) ? true : undefined;
-    },
-    60_000,
-    50,
-  );
-  return performance.now() - t0;
+  const abort = new AbortController();
+  let opened!: () => void;
+  const open = new Promise<void>((r) => {
+    opened = r;
+  });
+  let t0 = 0;
+  const shown = new Promise<number>((resolve, reject) => {
+    readEvents(`${base}/api/c/${cluster}/live?view=${encodeURIComponent(`/sidecarsets/${name}`)}`, abort.signal, (event, data) => {
+      if (event !== 'view') return;
+      opened();
+      if (t0 && data.includes(image)) resolve(performance.now() - t0);
+    }).catch((e) => (abort.signal.aborted ? undefined : reject(e)));
+  });
+  const timeout = setTimeout(() => abort.abort(), 120_000);
+  try {
+    await open;
+    t0 = performance.now();
+    await custom.patchClusterCustomObject(
+      {
+        group: 'apps.kruise.io',
+        version: 'v1beta1',
+        plural: 'sidecarsets',
+        name,
+        body: { spec: { updateStrategy: { paused: true }, containers } },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    return await shown;
+  } finally {
+    clearTimeout(timeout);
+    abort.abort();
+  }
+}
+
+/** Reads Server-Sent Events from a live stream, calling `onEvent` per event, until it ends or `signal` aborts. */
+async function readEvents(url: string, signal: AbortSignal, onEvent: (event: string, data: string) => void): Promise<void> {
+  const r = await fetch(url, { signal });
+  if (!r.ok || !r.body) throw new Error(`live stream: HTTP ${r.status}`);
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, { stream: true });
+    for (let end = buf.indexOf('\n\n'); end >= 0; end = buf.indexOf('\n\n')) {
+      const block = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      let event = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) event = line.slice(7);
+        else if (line.startsWith('data: ')) data += line.slice(6);
+      }
+      if (data) onEvent(event, data);
+    }
+  }
 }
 
 /**
- * Tabs that behave like the live pages (lib/query/options.ts): the pulse every 1.5 s, the view
- * refetched when the pulse's revision moved, and a server-rendered page load every ~30 s.
+ * Tabs that behave like the live pages (lib/query/use-live-query.ts). `push` (what the pages do):
+ * each tab holds its view's live stream, which the server writes to when the view changes, and
+ * loads the server-rendered page every ~30 s. `poll` (a page whose stream failed): the pulse every
+ * 1.5 s, the view refetched when the pulse's revision moves, and the page now and then.
  */
 async function simulateViewers(
   base: string,
   cluster: string,
   count: number,
   durationMs: number,
-): Promise<{ latency: Record<string, number[]>; errors: number }> {
-  const latency: Record<string, number[]> = { pulse: [], view: [], page: [] };
+  mode: 'push' | 'poll',
+): Promise<{ latency: Record<string, number[]>; errors: number; pushes: number }> {
+  const latency: Record<string, number[]> = mode === 'push' ? { 'stream open': [], page: [] } : { pulse: [], view: [], page: [] };
   let errors = 0;
+  let pushes = 0;
   const end = Date.now() + durationMs;
-  const get = async (kindOf: 'pulse' | 'view' | 'page', url: string): Promise<string | undefined> => {
+  const get = async (kindOf: string, url: string): Promise<string | undefined> => {
     const t0 = performance.now();
     try {
       const r = await fetch(`${base}${url}`);
       const body = await r.text();
-      (latency[kindOf] as number[]).push(performance.now() - t0);
+      latency[kindOf]?.push(performance.now() - t0);
       if (!r.ok) errors++;
       return body;
     } catch {
@@ -434,31 +479,65 @@ async function simulateViewers(
       return undefined;
     }
   };
-  const tab = async (k: number) => {
-    // Spread the tabs' clocks as real tabs are.
-    await new Promise((r) => setTimeout(r, (k * 1500) / count));
-    let revision: unknown;
+  const viewOf = (k: number) => (k % 2 ? '/overview' : `/sidecarsets/bench-agent-${String(k % 50).padStart(2, '0')}`);
+  const pages = async () => {
     let nextPage = Date.now() + Math.random() * 30_000;
     while (Date.now() < end) {
-      const started = Date.now();
-      const pulse = await get('pulse', `/api/c/${cluster}/pulse`);
-      const rev = pulse ? (JSON.parse(pulse) as { revision?: unknown }).revision : undefined;
-      if (rev !== revision) {
-        revision = rev;
-        await get(
-          'view',
-          k % 2 ? `/api/c/${cluster}/overview` : `/api/c/${cluster}/sidecarsets/bench-agent-${String(k % 50).padStart(2, '0')}`,
-        );
-      }
-      if (Date.now() >= nextPage) {
-        nextPage = Date.now() + 20_000 + Math.random() * 20_000;
-        await get('page', `/c/${cluster}`);
-      }
-      await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - started))));
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(nextPage, end) - Date.now())));
+      if (Date.now() >= end) break;
+      nextPage = Date.now() + 20_000 + Math.random() * 20_000;
+      await get('page', `/c/${cluster}`);
     }
   };
-  await Promise.all(Array.from({ length: count }, (_, k) => tab(k)));
-  return { latency, errors };
+  const pushTab = async (k: number) => {
+    const abort = new AbortController();
+    const stop = setTimeout(() => abort.abort(), Math.max(0, end - Date.now()));
+    const stream = (async () => {
+      while (Date.now() < end) {
+        const t0 = performance.now();
+        let first = true;
+        try {
+          await readEvents(`${base}/api/c/${cluster}/live?view=${encodeURIComponent(viewOf(k))}`, abort.signal, (event) => {
+            if (event !== 'view') return;
+            if (first) latency['stream open']?.push(performance.now() - t0);
+            else pushes++;
+            first = false;
+          });
+        } catch {
+          if (!abort.signal.aborted) errors++;
+        }
+      }
+    })();
+    await pages();
+    clearTimeout(stop);
+    abort.abort();
+    await stream;
+  };
+  const pollTab = async (k: number) => {
+    let revision: unknown;
+    const polling = (async () => {
+      while (Date.now() < end) {
+        const started = Date.now();
+        const pulse = await get('pulse', `/api/c/${cluster}/pulse`);
+        const rev = pulse ? (JSON.parse(pulse) as { revision?: unknown }).revision : undefined;
+        if (rev !== revision) {
+          revision = rev;
+          await get('view', `/api/c/${cluster}${viewOf(k)}`);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - started))));
+      }
+    })();
+    await pages();
+    await polling;
+  };
+  await Promise.all(
+    Array.from({ length: count }, async (_, k) => {
+      // Spread the tabs' clocks as real tabs are.
+      await new Promise((r) => setTimeout(r, (k * 1500) / count));
+      await (mode === 'push' ? pushTab(k) : pollTab(k));
+    }),
+  );
+  return { latency, errors, pushes };
 }
 
 async function counter(base: string, name: string): Promise<number> {

@@ -13,6 +13,7 @@ import type {
 import type { AcrossClustersView, ImageSearchView } from '@/lib/fleet/across-clusters';
 import type { RolloutDialogContext, RolloutPanel } from '@/lib/fleet/rollout-preview';
 import { fetchJson, HttpError } from './fetch-json';
+import { isStreaming } from './streaming';
 import { type WorkloadDetailPage, workloadQueryKey, workloadQueryString } from './workload-query';
 
 /**
@@ -114,53 +115,58 @@ export function pulseOptions(cluster: string) {
     queryKey: queryKeys.pulse(cluster),
     queryFn: ({ signal }) => fetchJson<FleetPulse>(api(cluster, '/pulse'), signal),
     ...live,
+    // A pushed view brings its pulse (live-stream.ts): no polling while one is up.
+    refetchInterval: () => (isStreaming(cluster) ? false : LIVE_INTERVAL_MS),
   });
+}
+
+/** A view's query: fetched from its JSON route, and named by its path for the live stream (`meta.live`). */
+function viewQuery<T>(cluster: string, path: string) {
+  return {
+    queryFn: ({ signal }: { signal: AbortSignal }) => fetchJson<T>(api(cluster, path), signal),
+    meta: { live: path },
+    ...view,
+  };
 }
 
 export function overviewOptions(cluster: string) {
   return queryOptions({
     queryKey: queryKeys.overview(cluster),
-    queryFn: ({ signal }) => fetchJson<OverviewView>(api(cluster, '/overview'), signal),
-    ...view,
+    ...viewQuery<OverviewView>(cluster, '/overview'),
   });
 }
 
 export function workloadsOptions(cluster: string, q: WorkloadQuery) {
   return queryOptions({
     queryKey: queryKeys.workloads(cluster, q),
-    queryFn: ({ signal }) => fetchJson<WorkloadsView>(api(cluster, `/workloads${workloadQueryString(q)}`), signal),
+    ...viewQuery<WorkloadsView>(cluster, `/workloads${workloadQueryString(q)}`),
     // A new filter keeps the previous rows on screen until its page arrives (no empty flash).
     placeholderData: keepPreviousData,
-    ...view,
   });
 }
 
 export function workloadDetailOptions(cluster: string, ref: WorkloadRef, page: number) {
   return queryOptions({
     queryKey: queryKeys.workload(cluster, ref, page),
-    queryFn: ({ signal }) =>
-      fetchJson<WorkloadDetailPage>(
-        api(cluster, `/workloads/${enc(ref.namespace)}/${enc(ref.kind)}/${enc(ref.name)}${page > 1 ? `?page=${page}` : ''}`),
-        signal,
-      ),
+    ...viewQuery<WorkloadDetailPage>(
+      cluster,
+      `/workloads/${enc(ref.namespace)}/${enc(ref.kind)}/${enc(ref.name)}${page > 1 ? `?page=${page}` : ''}`,
+    ),
     placeholderData: keepPreviousData,
-    ...view,
   });
 }
 
 export function sidecarSetOptions(cluster: string, name: string) {
   return queryOptions({
     queryKey: queryKeys.sidecarSet(cluster, name),
-    queryFn: ({ signal }) => fetchJson<SidecarSetDetailView>(api(cluster, `/sidecarsets/${enc(name)}`), signal),
-    ...view,
+    ...viewQuery<SidecarSetDetailView>(cluster, `/sidecarsets/${enc(name)}`),
   });
 }
 
 export function podOptions(cluster: string, namespace: string, name: string) {
   return queryOptions({
     queryKey: queryKeys.pod(cluster, namespace, name),
-    queryFn: ({ signal }) => fetchJson<PodDetailView>(api(cluster, `/pods/${enc(namespace)}/${enc(name)}`), signal),
-    ...view,
+    ...viewQuery<PodDetailView>(cluster, `/pods/${enc(namespace)}/${enc(name)}`),
   });
 }
 

@@ -3,7 +3,8 @@
 import { type QueryKey, type UseQueryOptions, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { Freshness } from '@/lib/fleet/views';
-import { pulseOptions } from './options';
+import { useLiveStream } from './live-stream';
+import { pulseOptions, queryKeys } from './options';
 
 export interface LiveQueryResult<T> {
   data: T | undefined;
@@ -19,29 +20,34 @@ export interface LiveQueryResult<T> {
 }
 
 /**
- * A view of one cluster kept live by its pulse: the cheap pulse is polled every 1.5 s and the view refetched
- * only when the cache's revision or liveness changed (plus its own slow interval). A 100 KB
+ * A view of one cluster kept live. Pushed when it can be: the server sends the view again whenever
+ * it changes over one stream (live-stream.ts), and nothing is polled. Otherwise (no stream yet, a
+ * stream that failed) by its pulse: the cheap pulse is polled every 1.5 s and the view refetched
+ * only when the views' revision or liveness changed (plus its own slow interval). A 100 KB
  * SidecarSet view is not re-sent and re-rendered every 1.5 s when nothing moved.
  */
 export function useLiveQuery<T extends { freshness: Freshness }, K extends QueryKey>(
   cluster: string,
   options: UseQueryOptions<T, Error, T, K>,
 ): LiveQueryResult<T> {
-  const query = useQuery(options);
+  const live = (options.meta as { live?: string } | undefined)?.live;
+  const pushed = useLiveStream(cluster, live, options.queryKey, queryKeys.pulse(cluster));
+  const query = useQuery(pushed ? { ...options, refetchInterval: false } : options);
   const pulse = useQuery(pulseOptions(cluster));
   const revision = pulse.data?.revision;
-  const live = pulse.data?.freshness.live;
+  const isLive = pulse.data?.freshness.live;
   const seen = useRef<{ revision: number; live: boolean } | null>(null);
   const { refetch } = query;
 
   useEffect(() => {
-    if (revision === undefined || live === undefined) return;
+    if (revision === undefined || isLive === undefined) return;
     const before = seen.current;
-    seen.current = { revision, live };
+    seen.current = { revision, live: isLive };
     // The first pulse only sets the baseline: a server-rendered view older than staleTime is
-    // already refetched on mount, so refetching here too would fetch it twice.
-    if (before && (before.revision !== revision || before.live !== live)) void refetch();
-  }, [revision, live, refetch]);
+    // already refetched on mount, so refetching here too would fetch it twice. A pushed view
+    // arrives with its pulse: nothing to fetch.
+    if (!pushed && before && (before.revision !== revision || before.live !== isLive)) void refetch();
+  }, [revision, isLive, refetch, pushed]);
 
   const pulseNewer = pulse.dataUpdatedAt > query.dataUpdatedAt;
   return {

@@ -1,7 +1,8 @@
-import { getOverview } from '@/lib/k8s/fleet';
+import type { NextRequest } from 'next/server';
 import { inCluster } from '../../../_lib/cluster-route';
-import { answer } from '../../../_lib/respond';
+import { answerView } from '../../../_lib/views';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string }> }) {
-  return inCluster(ctx.params, (session) => answer(() => getOverview(session), 'no overview'));
+/** One view of the cluster as JSON (app/api/_lib/views.ts says which read serves it). */
+export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: string }> }) {
+  return inCluster(ctx.params, (session) => answerView(req, session));
 }

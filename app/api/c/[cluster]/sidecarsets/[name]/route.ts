@@ -1,9 +1,8 @@
-import { getSidecarSetDetail } from '@/lib/k8s/fleet';
+import type { NextRequest } from 'next/server';
 import { inCluster } from '../../../../_lib/cluster-route';
-import { answer } from '../../../../_lib/respond';
+import { answerView } from '../../../../_lib/views';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string; name: string }> }) {
-  return inCluster(ctx.params, (session, { name }) =>
-    answer(() => getSidecarSetDetail(name, undefined, session), `SidecarSet ${name} not found in cluster ${session.cluster?.name}`),
-  );
+/** One view of the cluster as JSON (app/api/_lib/views.ts says which read serves it). */
+export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: string; name: string }> }) {
+  return inCluster(ctx.params, (session) => answerView(req, session));
 }

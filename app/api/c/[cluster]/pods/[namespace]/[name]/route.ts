@@ -1,9 +1,8 @@
-import { getPodDetail } from '@/lib/k8s/fleet';
+import type { NextRequest } from 'next/server';
 import { inCluster } from '../../../../../_lib/cluster-route';
-import { answer } from '../../../../../_lib/respond';
+import { answerView } from '../../../../../_lib/views';
 
-export async function GET(_req: Request, ctx: { params: Promise<{ cluster: string; namespace: string; name: string }> }) {
-  return inCluster(ctx.params, (session, { namespace, name }) =>
-    answer(() => getPodDetail(namespace, name, session), `Pod ${namespace}/${name} not found in cluster ${session.cluster?.name}`),
-  );
+/** One view of the cluster as JSON (app/api/_lib/views.ts says which read serves it). */
+export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: string; namespace: string; name: string }> }) {
+  return inCluster(ctx.params, (session) => answerView(req, session));
 }
