@@ -1,5 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { getFleetPulse, type FleetSession } from '@/lib/k8s/fleet';
+import { isDraining } from '@/lib/k8s/lifecycle';
 import { authSettings } from '@/lib/k8s/auth/settings';
 import { logger } from '@/lib/log';
 import { inCluster } from '../../../_lib/cluster-route';
@@ -14,8 +15,10 @@ import { viewRead } from '../../../_lib/views';
  * 200 tabs of one SidecarSet cost one computation of its view per change (the model memoizes it).
  *
  * The stream ends after STREAM_MAX_MS (the browser reconnects through the sign-in check, so a
- * session that expired or access that was revoked stops the pushes), and at the first failed read
- * (`event: failed`, after which the page falls back to fetching, which shows the error as usual).
+ * session that expired or access that was revoked stops the pushes), within CHECK_MS of a
+ * shutdown starting (the browser reconnects to another replica; a graceful shutdown does not wait
+ * for open streams), and at the first failed read (`event: failed`, after which the page falls
+ * back to fetching, which shows the error as usual).
  */
 const CHECK_MS = 250;
 const HEARTBEAT_MS = 15_000;
@@ -84,10 +87,17 @@ function stream(
       const opened = Date.now();
       let sent: { revision: number; live: boolean; errors: number; listing: string } | undefined;
       let lastWrite = 0;
-      const send = (event: string, data: string) => {
-        controller.enqueue(encoder.encode(`event: ${event}\ndata: ${data}\n\n`));
-        lastWrite = Date.now();
+      const write = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+          lastWrite = Date.now();
+        } catch {
+          // The client went away between two checks.
+          closed = true;
+        }
       };
+      const send = (event: string, data: string) => write(`event: ${event}\ndata: ${data}\n\n`);
       const close = () => {
         if (closed) return;
         closed = true;
@@ -99,9 +109,9 @@ function stream(
         }
       };
       req.signal.addEventListener('abort', close);
-      controller.enqueue(encoder.encode('retry: 3000\n\n'));
+      write('retry: 3000\n\n');
       const tick = async () => {
-        if (closed) return;
+        if (closed) return close();
         try {
           const pulse = await getFleetPulse(session);
           const f = pulse.freshness;
@@ -123,10 +133,9 @@ function stream(
             send('pulse', JSON.stringify(pulse));
             sent = now;
           } else if (Date.now() - lastWrite > HEARTBEAT_MS) {
-            controller.enqueue(encoder.encode(': still here\n\n'));
-            lastWrite = Date.now();
+            write(': still here\n\n');
           }
-          if (Date.now() - opened > STREAM_MAX_MS) return close();
+          if (Date.now() - opened > STREAM_MAX_MS || isDraining()) return close();
         } catch (e) {
           log.debug({ err: e instanceof Error ? e.message : String(e) }, 'live view failed; the page falls back to fetching');
           send('failed', JSON.stringify({ status: 0 }));
