@@ -203,4 +203,28 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
       slow.stop();
     }
   });
+
+  it('an object created a moment ago is not "not found" because the last model predates it', async () => {
+    // Rebuilt at most once a minute: the overview keeps the model of the first request.
+    const frozen = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 60_000 });
+    try {
+      await frozen.getOverview();
+      await api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
+        apiVersion: 'apps.kruise.io/v1beta1',
+        kind: 'SidecarSet',
+        metadata: { name: 'fresh-ss' },
+        spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name: 'fresh', image: 'docker.io/library/busybox:1.36' }] },
+      });
+      await eventually(
+        'the cache to hold fresh-ss',
+        async () => frozen.cache.snapshot().sidecarSets.some((s) => s.metadata.name === 'fresh-ss'),
+        (has) => has,
+      );
+      expect(summary(await frozen.getOverview(), 'fresh-ss')).toBeUndefined();
+      expect((await frozen.getSidecarSetDetail('fresh-ss'))?.summary.name).toBe('fresh-ss');
+      expect(await frozen.getSidecarSetDetail('never-made')).toBeNull();
+    } finally {
+      frozen.stop();
+    }
+  });
 });
