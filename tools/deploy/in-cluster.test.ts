@@ -378,7 +378,12 @@ describe('graceful shutdown', () => {
       );
       // Asynchronously: the webhook answers from this process, which a synchronous kubectl would block.
       await breakRolloutAsync(kubeconfig, 'held');
-      await until('the guard to pause and send its Event (held by the webhook)', () => hook.seen() > 0, 60_000);
+      // Under a full CI run KWOK and Kruise are slow to fail the pods; on a timeout, say where it stood.
+      await until('the guard to pause and send its Event (held by the webhook)', () => hook.seen() > 0, 120_000).catch((e: Error) => {
+        const guardLog = server.logs().filter((l) => l.component === 'rollout-guard' || l.component === 'rollout');
+        const status = kubectl(kubeconfig, ['get', 'sidecarset', 'held', '-o', 'jsonpath={.spec.updateStrategy}{" "}{.status}']);
+        throw new Error(`${e.message}\nSidecarSet held: ${status}\nthe server's guard log: ${JSON.stringify(guardLog.slice(-10))}`);
+      });
       expect(isPaused(kubeconfig, 'held')).toBe(true);
       server.stop('SIGTERM');
       const draining = await until('the server to start draining', () =>
