@@ -60,6 +60,18 @@ test.afterAll(() => {
   kubectl(['delete', 'sidecarset.apps.kruise.io', ssName, '--ignore-not-found', '--wait=false']);
 });
 
+function setAgentImage(image: string): void {
+  kubectl([
+    'patch',
+    'sidecarset.apps.kruise.io',
+    ssName,
+    '--type',
+    'json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: image }]),
+  ]);
+}
+
 /** Marks the document; the mark is gone if the page reloads. */
 async function markDocument(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -78,15 +90,7 @@ test('an image patched with kubectl shows on the open SidecarSet page without re
   await expect(ss.podsByRevision).toContainText(podNames[0]!);
   await markDocument(page);
 
-  kubectl([
-    'patch',
-    'sidecarset.apps.kruise.io',
-    ssName,
-    '--type',
-    'json',
-    '-p',
-    JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: 'registry.example/e2e-agent:1.1.0' }]),
-  ]);
+  setAgentImage('registry.example/e2e-agent:1.1.0');
 
   await expect(ss.spec).toContainText('registry.example/e2e-agent:1.1.0', { timeout: 5_000 });
   // The controller records a second revision, and the page shows it too.
@@ -108,15 +112,7 @@ test('an open page gets its changes pushed over one live stream and polls nothin
     if (p.endsWith('/pulse') || p.endsWith(`/sidecarsets/${ssName}`)) polled.push(p);
   });
 
-  kubectl([
-    'patch',
-    'sidecarset.apps.kruise.io',
-    ssName,
-    '--type',
-    'json',
-    '-p',
-    JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: 'registry.example/e2e-agent:1.2.0' }]),
-  ]);
+  setAgentImage('registry.example/e2e-agent:1.2.0');
 
   await expect(ss.spec).toContainText('registry.example/e2e-agent:1.2.0', { timeout: 5_000 });
   await expect(ss.revisions.getByRole('rowheader', { name: /#3/ })).toBeVisible({ timeout: 10_000 });

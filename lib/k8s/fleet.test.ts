@@ -157,17 +157,22 @@ describe('Kruise-driven views on the built-in cluster', () => {
   });
 });
 
+/** A SidecarSet that selects no pod: its changes are the only ones it causes. */
+function createIdleSidecarSet(name: string) {
+  return api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
+    apiVersion: 'apps.kruise.io/v1beta1',
+    kind: 'SidecarSet',
+    metadata: { name },
+    spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name: 'idle', image: 'docker.io/library/busybox:1.36' }] },
+  });
+}
+
 describe('models rebuilt behind the requests (a big cluster)', () => {
   it('the pulse reports the revision the views answer from, and reaches a change with no other request', async () => {
     // Every rebuild behind the requests, and at most one every 2 s: as on a cluster of 150,000 pods.
     const slow = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 2_000 });
     try {
-      await api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
-        apiVersion: 'apps.kruise.io/v1beta1',
-        kind: 'SidecarSet',
-        metadata: { name: 'quiet-ss' },
-        spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name: 'quiet', image: 'docker.io/library/busybox:1.36' }] },
-      });
+      await createIdleSidecarSet('quiet-ss');
       await eventually(
         'quiet-ss in the overview',
         () => slow.getOverview(),
@@ -209,12 +214,7 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
     const frozen = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 60_000 });
     try {
       await frozen.getOverview();
-      await api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
-        apiVersion: 'apps.kruise.io/v1beta1',
-        kind: 'SidecarSet',
-        metadata: { name: 'fresh-ss' },
-        spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name: 'fresh', image: 'docker.io/library/busybox:1.36' }] },
-      });
+      await createIdleSidecarSet('fresh-ss');
       await eventually(
         'the cache to hold fresh-ss',
         async () => frozen.cache.snapshot().sidecarSets.some((s) => s.metadata.name === 'fresh-ss'),
