@@ -163,7 +163,7 @@ function createIdleSidecarSet(name: string) {
     apiVersion: 'apps.kruise.io/v1beta1',
     kind: 'SidecarSet',
     metadata: { name },
-    spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name: 'idle', image: 'docker.io/library/busybox:1.36' }] },
+    spec: { selector: { matchLabels: { app: 'nothing' } }, containers: [{ name, image: 'docker.io/library/busybox:1.36' }] },
   });
 }
 
