@@ -379,7 +379,7 @@ describe('graceful shutdown', () => {
       // Asynchronously: the webhook answers from this process, which a synchronous kubectl would block.
       await breakRolloutAsync(kubeconfig, 'held');
       // Under a full CI run KWOK and Kruise are slow to fail the pods; on a timeout, say where it stood.
-      await until('the guard to pause and send its Event (held by the webhook)', () => hook.seen() > 0, 120_000).catch((e: Error) => {
+      await until('the guard to pause and send its Event (held by the webhook)', () => hook.seen() > 0, 90_000).catch((e: Error) => {
         const guardLog = server.logs().filter((l) => l.component === 'rollout-guard' || l.component === 'rollout');
         const status = kubectl(kubeconfig, ['get', 'sidecarset', 'held', '-o', 'jsonpath={.spec.updateStrategy}{" "}{.status}']);
         throw new Error(`${e.message}\nSidecarSet held: ${status}\nthe server's guard log: ${JSON.stringify(guardLog.slice(-10))}`);
@@ -419,5 +419,5 @@ describe('graceful shutdown', () => {
       kubectl(kubeconfig, ['delete', 'validatingwebhookconfiguration', 'deploy-tests-hold', '--ignore-not-found']);
       await hook.close();
     }
-  }, 120_000);
+  }, 180_000);
 });
