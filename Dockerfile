@@ -29,12 +29,17 @@ FROM ${NODE_IMAGE} AS runtime
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
       /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-*
 WORKDIR /app
+# KEEP_ALIVE_TIMEOUT (Next's standalone server): idle connections outlive those of what stands in
+# front (ingress-nginx and cloud load balancers keep theirs 60 s), so the client side always closes
+# first. Node's 5 s default lets a request reach a connection the server is closing: a 502 behind a
+# proxy, "other side closed" for a direct client.
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
     HOSTNAME=0.0.0.0 \
     SIDECAR_FLEET_HOST=0.0.0.0 \
-    NEXT_MANUAL_SIG_HANDLE=true
+    NEXT_MANUAL_SIG_HANDLE=true \
+    KEEP_ALIVE_TIMEOUT=65000
 # Owned by root and not writable by the user the server runs as.
 COPY --from=build /image/app /app
 # The image's own `node` user (uid 1000), by number so Kubernetes' runAsNonRoot can check it.

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger, setLogSink, setRequestUser } from '@/lib/log';
 import { fleetMetrics } from '@/lib/metrics';
-import { installRequestHooks, requestsInFlight, whenRequestsSettled } from './request-hooks';
+import { closeServers, installRequestHooks, requestsInFlight, whenRequestsSettled } from './request-hooks';
 
 /**
  * The hooks on a real HTTP server (as Next's is): request ids through async work, the access line,
@@ -92,5 +92,44 @@ describe('request hooks', () => {
     await waiting;
     expect(settled).toBe(true);
     expect(requestsInFlight()).toBe(0);
+  });
+
+  // Last: it closes the server.
+  it('on close, end idle keep-alive connections at once and busy ones after their request', async () => {
+    server.keepAliveTimeout = 65_000; // as the image sets it (Dockerfile, KEEP_ALIVE_TIMEOUT)
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+    const get = (path: string) =>
+      new Promise<{ res: http.IncomingMessage; socket: import('node:net').Socket; body: string }>((resolve, reject) => {
+        http
+          .get(`${base}${path}`, { agent }, (res) => {
+            const socket = res.socket;
+            let body = '';
+            res.on('data', (c) => {
+              body += c;
+            });
+            res.on('end', () => resolve({ res, socket, body }));
+          })
+          .on('error', reject);
+      });
+    const closed = (socket: import('node:net').Socket) =>
+      new Promise<void>((r) => (socket.destroyed ? r() : socket.once('close', () => r())));
+    // Two kept-alive connections: one with a request in flight, then one idle (the agent would
+    // reuse an idle one for the request, so the busy one goes first).
+    const busy = get('/g?tag=busy&gate=g2');
+    await expect.poll(() => gates.has('g2')).toBe(true);
+    const idle = await get('/g?tag=idle');
+    expect(idle.res.headers.connection).toBe('keep-alive');
+    let idleClosed = false;
+    void closed(idle.socket).then(() => {
+      idleClosed = true;
+    });
+    closeServers();
+    await expect.poll(() => idleClosed).toBe(true);
+    gates.get('g2')?.();
+    const answered = await busy;
+    expect(answered.body).toBe('ok');
+    expect(answered.socket).not.toBe(idle.socket);
+    await closed(answered.socket);
+    agent.destroy();
   });
 });

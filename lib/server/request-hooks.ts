@@ -19,6 +19,8 @@ interface HooksState {
   servers: Set<Server>;
   inFlight: number;
   idle: Array<() => void>;
+  /** closeServers() was called: no connection is kept alive past its current request. */
+  closing: boolean;
 }
 
 const KEY = Symbol.for('sidecar-fleet.request-hooks');
@@ -33,7 +35,7 @@ const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
 export function installRequestHooks(): void {
   const g = globalThis as Holder;
   if (g[KEY]) return;
-  const state: HooksState = { servers: new Set(), inFlight: 0, idle: [] };
+  const state: HooksState = { servers: new Set(), inFlight: 0, idle: [], closing: false };
   g[KEY] = state;
   const { requestDuration } = fleetMetrics();
   diagnostics.subscribe('http.server.request.start', (message) => {
@@ -42,6 +44,9 @@ export function installRequestHooks(): void {
     const incoming = request.headers['x-request-id'];
     const reqId = typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-Id', reqId);
+    // Shutting down: a request that came on a kept-alive connection is answered, and the
+    // connection closes after it, so the client's next request goes to another replica.
+    if (state.closing) response.setHeader('Connection', 'close');
     const urlPath = (request.url ?? '/').split('?')[0] ?? '/';
     const method = request.method ?? 'GET';
     // The request's handler is called right after this hook, in the same synchronous execution.
@@ -61,16 +66,27 @@ export function installRequestHooks(): void {
       else if (response.statusCode >= 500) log.warn(fields, 'request failed');
       else if (method !== 'GET' && method !== 'HEAD') log.info(fields, 'request');
       else log.debug(fields, 'request');
+      // A connection whose request began before the shutdown is idle now: close it too.
+      if (state.closing) server.closeIdleConnections();
       if (state.inFlight === 0) for (const fn of state.idle.splice(0)) fn();
     });
   });
 }
 
-/** Stops accepting connections on every server seen so far (idle keep-alive connections close too). */
+/**
+ * Stops accepting connections on every server seen so far. Idle keep-alive connections close now,
+ * busy ones after their request (server.close() alone would leave those open for the keep-alive
+ * timeout, 65 s in the image, still answering).
+ */
 export function closeServers(): number {
   const state = (globalThis as Holder)[KEY];
-  for (const s of state?.servers ?? []) s.close();
-  return state?.servers.size ?? 0;
+  if (!state) return 0;
+  state.closing = true;
+  for (const s of state.servers) {
+    s.close();
+    s.closeIdleConnections();
+  }
+  return state.servers.size;
 }
 
 /** Resolves true once no request is in flight, or false after `timeoutMs`. */

@@ -201,6 +201,8 @@ describe('the image, in-cluster, as the chart service account', () => {
     expect(ready).toEqual({ status: 'ready', reasons: [], degraded: [] });
     const health = await json<{ status: string }>('/healthz');
     expect(health.body.status).toBe('ok');
+    // The image keeps idle connections longer than a proxy in front does (Dockerfile, KEEP_ALIVE_TIMEOUT).
+    expect(health.headers.get('keep-alive')).toBe('timeout=65');
     const info = await json<{ source: string; user: string; server: string; auth: unknown }>('/api/c/in-cluster/cluster');
     expect(info.body).toMatchObject({ source: 'in-cluster', user: 'admin', server: cluster.url, auth: { mode: 'token', signedIn: true } });
     const overview = await json<{ sidecarSets: Array<{ name: string }>; freshness: { live: boolean; errors: unknown[] } }>(
