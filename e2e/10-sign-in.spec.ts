@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { sealData } from 'iron-session';
-import { createFixture, NEW_IMAGE, RolloutPage, sidecarSet, sidecarSetEvents } from './rollout-support';
+import { SidecarSetPage } from './pages/sidecarset-page';
+import { createFixture, NEW_IMAGE, OLD_IMAGE, RolloutPage, sidecarSet, sidecarSetEvents } from './rollout-support';
 import { kubectl } from './support/cluster';
 import { apiPath, clusterPath, TOKEN_SESSION_SECRET, tokenBaseURL } from './support/env';
 import { tokenFor } from './support/users';
@@ -19,6 +20,36 @@ async function signIn(page: Page, token: string): Promise<void> {
   await expect(page.getByRole('region', { name: 'Cluster' })).toContainText('signed in with a token', { timeout: 20_000 });
 }
 
+/**
+ * The first view a live stream pushes (`event: view`), read in the page (its session cookie) and
+ * then closed; undefined when the stream answered with an error status or a `failed` event.
+ */
+async function firstLiveView(page: Page, view: string): Promise<string | undefined> {
+  const url = `${apiPath('/live')}?view=${encodeURIComponent(view)}`;
+  return page.evaluate(async (u) => {
+    const ctl = new AbortController();
+    const res = await fetch(u, { signal: ctl.signal });
+    if (!res.ok || !res.body) return undefined;
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return undefined;
+        text += value;
+        for (const block of text.split('\n\n').slice(0, -1)) {
+          const lines = block.split('\n');
+          const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
+          if (lines.includes('event: view')) return data;
+          if (lines.includes('event: failed')) return undefined;
+        }
+      }
+    } finally {
+      ctl.abort();
+    }
+  }, url);
+}
+
 test('signed out: pages send to the sign-in page, API routes and server actions answer 401', async ({ page, request }) => {
   await page.goto(clusterPath('/workloads?ns=payments'));
   await expect(page).toHaveURL(new RegExp(`/sign-in\\?next=${encodeURIComponent(clusterPath('/workloads?ns=payments'))}$`));
@@ -31,6 +62,7 @@ test('signed out: pages send to the sign-in page, API routes and server actions 
     apiPath('/workloads'),
     apiPath('/pulse'),
     apiPath('/sidecarsets/istio-proxy'),
+    apiPath('/live?view=/overview'),
   ]) {
     const r = await request.get(path);
     expect(r.status(), path).toBe(401);
@@ -86,6 +118,30 @@ test('the viewer sees read-only pages, and a forged action is refused and change
   expect(sidecarSetEvents(fx)).toHaveLength(0);
 });
 
+test('a signed-in page gets its changes pushed over its live stream, and polls nothing meanwhile', async ({ page }) => {
+  const fx = await createFixture('tok-live', [{ name: 'web', replicas: 1 }]);
+  await signIn(page, tokenFor('viewer').token);
+  const ss = new SidecarSetPage(page, fx.name);
+  await ss.goto();
+  await expect(page.locator('html')).toHaveAttribute('data-live-streams', '1');
+  await expect(ss.spec).toContainText(OLD_IMAGE);
+  const polled: string[] = [];
+  page.on('request', (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.endsWith('/pulse') || p.endsWith(`/sidecarsets/${fx.name}`)) polled.push(p);
+  });
+  kubectl([
+    'patch',
+    'sidecarset',
+    fx.name,
+    '--type=json',
+    '-p',
+    JSON.stringify([{ op: 'replace', path: '/spec/containers/0/image', value: NEW_IMAGE }]),
+  ]);
+  await expect(ss.spec).toContainText(NEW_IMAGE, { timeout: 10_000 });
+  expect(polled).toEqual([]);
+});
+
 test('the admin starts a canary, and the audit Event names the admin', async ({ page }) => {
   const fx = await createFixture('tok-admin', [{ name: 'web', replicas: 4 }]);
   const admin = tokenFor('admin');
@@ -129,6 +185,12 @@ test('the restricted user sees no pod of a namespace it may not read, on any pag
   for (const route of routes) {
     const res = await page.request.get(route);
     const body = await res.text();
+    // The same view pushed over its live stream is cut to the person's access in the same way.
+    const view = route.startsWith(apiPath('/')) && !route.endsWith('/dialog') ? route.slice(apiPath('').length) : undefined;
+    const pushed = view ? await firstLiveView(page, view) : undefined;
+    if (view) expect(pushed === undefined, `${route} pushed`).toBe(res.status() !== 200);
+    for (const name of hidden.filter((n) => !route.includes(n)))
+      expect(pushed?.includes(name) ?? false, `${route} pushed pod ${name}`).toBe(false);
     // A route may repeat the name its own URL carries (the person typed it); any other is a leak.
     for (const name of hidden.filter((n) => !route.includes(n))) expect(body.includes(name), `${route} names pod ${name}`).toBe(false);
     if (route.startsWith(clusterPath('/pods/payments/')) || route.startsWith(apiPath('/pods/payments/')))

@@ -16,6 +16,7 @@ test('without an identity the proxy vouches for, nothing is answered', async ({ 
   expect(page.status()).toBe(401);
   expect(await page.text()).toContain('Sign in through the proxy in front of this dashboard');
   expect((await request.get(apiPath('/overview'))).status()).toBe(401);
+  expect((await request.get(apiPath('/live?view=/overview'))).status()).toBe(401);
   // Identity headers without the secret, or with a wrong one, are ignored.
   for (const secret of [undefined, 'wrong-secret-of-some-length']) {
     const r = await request.get(apiPath('/overview'), {
@@ -42,6 +43,8 @@ test('identity headers with the secret act as that user through impersonation: t
   const badge = page.getByRole('region', { name: 'Cluster' });
   await expect(badge).toContainText('as editor ·');
   await expect(badge).toContainText('via the sign-in proxy');
+  // The page's live stream is up as the same person: changes are pushed to it.
+  await expect(page.locator('html')).toHaveAttribute('data-live-streams', '1');
   await ui.button('Pause rollout').click();
   await expect(page.getByText(`Paused ${fx.name}`)).toBeVisible();
   expect(sidecarSet(fx).spec.updateStrategy?.paused).toBe(true);
