@@ -58,58 +58,118 @@ function internLabels(labels: Record<string, unknown>): Readonly<Record<string, 
   return frozen;
 }
 
+/**
+ * One frozen list per distinct list of containers or owner references: the pods of a ReplicaSet
+ * have the same ones (its template, its owner), so 150,000 pods need a few thousand lists.
+ */
+const lists = new Map<string, readonly unknown[]>();
+
+function internList<T>(items: T[]): T[] {
+  const key = JSON.stringify(items);
+  const hit = lists.get(key);
+  if (hit) return hit as T[];
+  if (lists.size >= MAX_INTERNED / 4) lists.clear();
+  for (const item of items) Object.freeze(item);
+  const frozen = Object.freeze(items);
+  lists.set(key, frozen);
+  return frozen as T[];
+}
+
+/** One frozen object per distinct set of kept annotations (already interned strings). */
+const annotationSets = new Map<string, Readonly<Record<string, string>>>();
+
+function internAnnotations(kept: Record<string, string>): Readonly<Record<string, string>> {
+  const key = JSON.stringify(kept);
+  const hit = annotationSets.get(key);
+  if (hit) return hit;
+  if (annotationSets.size >= MAX_INTERNED / 4) annotationSets.clear();
+  const frozen = Object.freeze(kept);
+  annotationSets.set(key, frozen);
+  return frozen;
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? intern(v) : undefined;
 }
 
 function meta(m: Raw, keepAnnotation?: (key: string) => boolean): ObjectMeta {
-  const out: ObjectMeta = { name: String(m?.name ?? '') };
-  if (m?.namespace) out.namespace = intern(m.namespace);
-  if (m?.uid) out.uid = m.uid;
-  // No resourceVersion: nothing reads a pod's, and without it an update that changes only what
-  // is trimmed away (managedFields, other annotations, a ReplicaSet's status) leaves an equal
-  // object, which the cache drops (cache.ts). SidecarSets keep theirs (trimSidecarSet): writes
-  // are guarded by it.
-  if (typeof m?.generation === 'number') out.generation = m.generation;
-  if (m?.creationTimestamp) out.creationTimestamp = intern(m.creationTimestamp);
-  if (m?.deletionTimestamp) out.deletionTimestamp = m.deletionTimestamp;
-  if (m?.labels && typeof m.labels === 'object') out.labels = internLabels(m.labels) as Record<string, string>;
+  let annotations: Record<string, string> | undefined;
   if (keepAnnotation && m?.annotations && typeof m.annotations === 'object') {
-    let kept: Record<string, string> | undefined;
     for (const [k, v] of Object.entries(m.annotations as Record<string, string>)) {
       if (keepAnnotation(k)) {
-        kept ??= {};
-        kept[intern(k)] = intern(v);
+        annotations ??= {};
+        annotations[intern(k)] = intern(v);
       }
     }
-    // Frozen: cached objects are never edited, and kruise-pod memoises annotation parses per
-    // frozen object (no re-parsing of the hash JSON on every predicate call).
-    if (kept) out.annotations = Object.freeze(kept) as Record<string, string>;
   }
-  if (Array.isArray(m?.ownerReferences) && m.ownerReferences.length) {
-    out.ownerReferences = m.ownerReferences.map((o: Raw) => {
-      const ref: NonNullable<ObjectMeta['ownerReferences']>[number] = {
-        apiVersion: intern(o.apiVersion),
-        kind: intern(o.kind),
-        name: intern(o.name),
-        uid: intern(o.uid),
-      };
-      if (o.controller) ref.controller = true;
-      return ref;
-    });
-  }
-  return out;
+  // One literal with every field (see below): the fields stay inside the object.
+  return {
+    name: String(m?.name ?? ''),
+    namespace: m?.namespace ? intern(m.namespace) : undefined,
+    uid: m?.uid || undefined,
+    // No resourceVersion: nothing reads a pod's, and without it an update that changes only what
+    // is trimmed away (managedFields, other annotations, a ReplicaSet's status) leaves an equal
+    // object, which the cache drops (cache.ts). SidecarSets keep theirs (trimSidecarSet): writes
+    // are guarded by it.
+    generation: typeof m?.generation === 'number' ? m.generation : undefined,
+    creationTimestamp: m?.creationTimestamp ? intern(m.creationTimestamp) : undefined,
+    deletionTimestamp: m?.deletionTimestamp || undefined,
+    labels: m?.labels && typeof m.labels === 'object' ? (internLabels(m.labels) as Record<string, string>) : undefined,
+    // Shared and frozen like label sets: the pods of one SidecarSet revision carry the same ones,
+    // and kruise-pod memoises annotation parses per frozen object (no re-parsing of the hash JSON
+    // on every predicate call).
+    annotations: annotations && (internAnnotations(annotations) as Record<string, string>),
+    ownerReferences:
+      Array.isArray(m?.ownerReferences) && m.ownerReferences.length
+        ? internList(
+            m.ownerReferences.map((o: Raw) => ({
+              apiVersion: intern(o.apiVersion),
+              kind: intern(o.kind),
+              name: intern(o.name),
+              uid: intern(o.uid),
+              controller: o.controller ? true : undefined,
+            })),
+          )
+        : undefined,
+  };
 }
 
+/*
+ * The per-pod objects below are each made by one object literal naming every field they can have
+ * (an absent one is undefined): V8 then keeps the fields inside the object. Fields added after
+ * the literal go to a separate backing store, which cost about 40 bytes more per object, and there
+ * are 10 of these objects per pod. JSON, and the cache's equality test, treat an undefined field
+ * as absent.
+ */
+
 function container(c: Raw, init: boolean): Container {
-  const out: Container = { name: intern(String(c?.name ?? '')) };
-  if (c?.image !== undefined) out.image = intern(c.image);
-  if (init && c?.restartPolicy) out.restartPolicy = intern(c.restartPolicy);
-  return out;
+  return {
+    name: intern(String(c?.name ?? '')),
+    image: typeof c?.image === 'string' ? intern(c.image) : undefined,
+    restartPolicy: init && c?.restartPolicy ? intern(c.restartPolicy) : undefined,
+  };
+}
+
+/**
+ * A running container's state, `{ running: { startedAt } }`, is two objects per container; the
+ * containers started in the same second share one (frozen: cached objects are never edited).
+ */
+const runningStates = new Map<string, ContainerState>();
+
+function runningState(startedAt: string | undefined): ContainerState {
+  const key = startedAt ?? '';
+  let hit = runningStates.get(key);
+  if (!hit) {
+    if (runningStates.size >= MAX_INTERNED / 4) runningStates.clear();
+    hit = Object.freeze({ running: Object.freeze({ startedAt: str(startedAt) }) });
+    runningStates.set(key, hit);
+  }
+  return hit;
 }
 
 function state(s: Raw): ContainerState | undefined {
   if (!s || typeof s !== 'object') return undefined;
+  if (s.running && !s.waiting && !s.terminated) return runningState(s.running.startedAt);
   const out: ContainerState = {};
   if (s.waiting)
     out.waiting = {
@@ -129,55 +189,58 @@ function state(s: Raw): ContainerState | undefined {
 }
 
 function containerStatus(c: Raw): ContainerStatus {
-  const out: ContainerStatus = {
+  const last = c?.lastState?.terminated;
+  return {
     name: intern(String(c?.name ?? '')),
     image: intern(String(c?.image ?? '')),
     imageID: intern(String(c?.imageID ?? '')),
     ready: c?.ready === true,
     restartCount: Number(c?.restartCount ?? 0),
+    started: typeof c?.started === 'boolean' ? c.started : undefined,
+    state: state(c?.state),
+    // lastState only matters for "terminated recently" (kubectl's restart age); keep it tiny.
+    lastState: last ? { terminated: { exitCode: Number(last.exitCode ?? 0), reason: str(last.reason) } } : undefined,
   };
-  if (typeof c?.started === 'boolean') out.started = c.started;
-  const st = state(c?.state);
-  if (st) out.state = st;
-  // lastState only matters for "terminated recently" (kubectl's restart age); keep it tiny.
-  if (c?.lastState?.terminated) {
-    out.lastState = { terminated: { exitCode: Number(c.lastState.terminated.exitCode ?? 0), reason: str(c.lastState.terminated.reason) } };
-  }
-  return out;
 }
 
 function condition(c: Raw): PodCondition {
-  const out: PodCondition = { type: String(c?.type ?? ''), status: String(c?.status ?? 'Unknown') };
-  if (c?.reason) out.reason = c.reason;
-  // SidecarSetUpgradable carries its per-SidecarSet verdict as JSON in the message.
-  if (c?.message) out.message = String(c.message).slice(0, 2000);
-  if (c?.lastTransitionTime) out.lastTransitionTime = c.lastTransitionTime;
-  return out;
+  // A pod's conditions mostly changed in the same second or two: their words and times are shared.
+  return {
+    type: intern(String(c?.type ?? '')),
+    status: intern(String(c?.status ?? 'Unknown')),
+    reason: c?.reason ? intern(String(c.reason)) : undefined,
+    // SidecarSetUpgradable carries its per-SidecarSet verdict as JSON in the message.
+    message: c?.message ? String(c.message).slice(0, 2000) : undefined,
+    lastTransitionTime: str(c?.lastTransitionTime),
+  };
 }
 
 export function trimPod(raw: Raw): Pod {
   const spec = raw?.spec ?? {};
-  const pod: Pod = {
-    metadata: meta(raw?.metadata, (k) => KEPT_POD_ANNOTATION.test(k)),
-    spec: { containers: Array.isArray(spec.containers) ? spec.containers.map((c: Raw) => container(c, false)) : [] },
-  };
-  if (Array.isArray(spec.initContainers) && spec.initContainers.length) {
-    pod.spec.initContainers = spec.initContainers.map((c: Raw) => container(c, true));
-  }
-  if (spec.nodeName) pod.spec.nodeName = intern(spec.nodeName);
   const st = raw?.status;
-  if (st) {
-    const status: NonNullable<Pod['status']> = {};
-    if (st.phase) status.phase = intern(st.phase);
-    if (st.reason) status.reason = intern(st.reason);
-    if (Array.isArray(st.conditions)) status.conditions = st.conditions.map(condition);
-    if (Array.isArray(st.containerStatuses)) status.containerStatuses = st.containerStatuses.map(containerStatus);
-    if (Array.isArray(st.initContainerStatuses) && st.initContainerStatuses.length) {
-      status.initContainerStatuses = st.initContainerStatuses.map(containerStatus);
-    }
-    pod.status = status;
-  }
-  return pod;
+  return {
+    metadata: meta(raw?.metadata, (k) => KEPT_POD_ANNOTATION.test(k)),
+    spec: {
+      containers: internList(Array.isArray(spec.containers) ? spec.containers.map((c: Raw) => container(c, false)) : []),
+      initContainers:
+        Array.isArray(spec.initContainers) && spec.initContainers.length
+          ? internList(spec.initContainers.map((c: Raw) => container(c, true)))
+          : undefined,
+      nodeName: spec.nodeName ? intern(spec.nodeName) : undefined,
+    },
+    status: st
+      ? {
+          phase: st.phase ? intern(st.phase) : undefined,
+          reason: st.reason ? intern(st.reason) : undefined,
+          conditions: Array.isArray(st.conditions) ? st.conditions.map(condition) : undefined,
+          containerStatuses: Array.isArray(st.containerStatuses) ? st.containerStatuses.map(containerStatus) : undefined,
+          initContainerStatuses:
+            Array.isArray(st.initContainerStatuses) && st.initContainerStatuses.length
+              ? st.initContainerStatuses.map(containerStatus)
+              : undefined,
+        }
+      : undefined,
+  };
 }
 
 export function trimNamespace(raw: Raw): Namespace {

@@ -40,6 +40,40 @@ export interface PodEntries {
 /** How many objects a build step handles before it yields (so a server can answer in between). */
 export const STEP = 2_000;
 
+/**
+ * Values most pods share, one frozen copy each: a workload's ref and key (its 40 pods would each
+ * have their own) and status summaries (most pods are "Running 3/3"). At 150,000 pods that is
+ * 300,000 objects and strings fewer. Bounded; it starts over when full.
+ */
+const shared = new Map<string, unknown>();
+const MAX_SHARED = 100_000;
+
+function share<T>(key: string, make: () => T): T {
+  const hit = shared.get(key);
+  if (hit !== undefined) return hit as T;
+  if (shared.size >= MAX_SHARED) shared.clear();
+  const value = Object.freeze(make());
+  shared.set(key, value);
+  return value;
+}
+
+function sharedWorkload(ref: WorkloadRef): { workload: WorkloadRef; wkey: string } {
+  const wkey = workloadKey(ref);
+  return share(`w\u0000${wkey}`, () => ({ workload: Object.freeze(ref), wkey }));
+}
+
+function sharedStatus(s: PodStatusSummary): PodStatusSummary {
+  return share(
+    `s\u0000${s.status}\u0000${s.ready}\u0000${s.readyContainers}\u0000${s.totalContainers}\u0000${s.restarts}\u0000${s.health}`,
+    () => s,
+  );
+}
+
+/** A sidecar's state, shared by the pods where it is the same (most pods of a rollout step). */
+function sharedSidecar(s: PodSidecarState): PodSidecarState {
+  return share(`c\u0000${JSON.stringify(s)}`, () => s);
+}
+
 export function podKey(p: Pod): string {
   return `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 }
@@ -64,14 +98,14 @@ export function* buildPodEntries(
     if (++n % STEP === 0) yield;
     let entry = kept.get(pod);
     if (!entry || !sameStamps(entry, stamps)) {
-      const workload = workloadOf(pod, owners);
-      const sidecars = podSidecars(pod, ctx);
+      const { workload, wkey } = sharedWorkload(workloadOf(pod, owners));
+      const sidecars = podSidecars(pod, ctx).map(sharedSidecar);
       entry = {
         pod,
         key: podKey(pod),
         workload,
-        wkey: workloadKey(workload),
-        status: podStatus(pod),
+        wkey,
+        status: sharedStatus(podStatus(pod)),
         sidecars,
         drift: podDrift(pod, sidecars, snapshot.sidecarSets, ctx.namespaceLabels, canaries),
         active: isPodActive(pod),
