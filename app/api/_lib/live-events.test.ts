@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { FleetPulse } from '@/lib/fleet/views';
+import { liveEvents } from './live-events';
+
+/** A live view's events, driven by a pulse whose revision the test moves. */
+function source() {
+  let revision = 1;
+  const pulse = async (): Promise<FleetPulse> => ({ revision, freshness: { live: true, errors: [], generatedAt: '' } });
+  const views: string[] = [];
+  const ctl = new AbortController();
+  const stream = liveEvents({
+    pulse,
+    view: async (at) => {
+      views.push(at);
+      return JSON.stringify({ revision: Number(at.split('|')[0]) });
+    },
+    signal: ctl.signal,
+    ending: () => false,
+    checkMs: 5,
+  });
+  return { stream, views, bump: () => revision++, abort: () => ctl.abort() };
+}
+
+/** Reads the next chunk as text. */
+function reader(stream: ReadableStream<Uint8Array>): () => Promise<string> {
+  const r = stream.getReader();
+  const decoder = new TextDecoder();
+  return async () => decoder.decode((await r.read()).value ?? new Uint8Array(), { stream: true });
+}
+
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+/** The `view` events among chunks read so far. */
+function viewsIn(text: string): number[] {
+  return [...text.matchAll(/event: view\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1] as string).revision);
+}
+
+describe('live events', () => {
+  it('push the view at once and again on each change, with the pulse after it', async () => {
+    const s = source();
+    const read = reader(s.stream);
+    let text = '';
+    const readUntil = async (done: () => boolean) => {
+      while (!done()) text += await read();
+    };
+    await readUntil(() => viewsIn(text).length === 1);
+    s.bump();
+    await readUntil(() => viewsIn(text).length === 2 && text.endsWith('\n\n') && /event: pulse[^]*$/.test(text));
+    expect(viewsIn(text)).toEqual([1, 2]);
+    expect(text.indexOf('event: pulse')).toBeGreaterThan(text.indexOf('event: view'));
+    s.abort();
+  });
+
+  it('hold at most one unread view for a client that stopped reading, and give it the latest when it reads', async () => {
+    const s = source();
+    const read = reader(s.stream);
+    // The first view is read; then the client stalls while the views change 20 times.
+    let text = '';
+    while (viewsIn(text).length === 0) text += await read();
+    for (let i = 0; i < 20; i++) {
+      s.bump();
+      await tick(10);
+    }
+    // Only the views the stream could hand over were computed, not one per change.
+    expect(s.views.length).toBeLessThanOrEqual(3);
+    // Reading again: the latest revision arrives without the ones in between.
+    await tick();
+    for (let i = 0; i < 50 && !viewsIn(text).includes(21); i++) {
+      text += await read();
+    }
+    const seen = viewsIn(text);
+    expect(seen.at(-1)).toBe(21);
+    expect(seen.length).toBeLessThanOrEqual(4);
+    s.abort();
+  });
+});
