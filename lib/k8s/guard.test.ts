@@ -137,7 +137,8 @@ describe('rollout guard', () => {
     const note = JSON.parse(paused.metadata.annotations?.['sidecarfleet.io/guard-paused'] ?? '{}');
     expect(note.message).toMatch(/^1 of 1 updated pods are failing \((ErrImagePull|ImagePullBackOff) on 1; maxFailedPods 0 allows 0\)/);
     expect(note.hash).toBe(paused.metadata.annotations?.['kruise.io/sidecarset-hash']);
-    expect(g.status('guarded')?.lastAction?.outcome).toBe('paused');
+    // The guard hears its PATCH answered a moment after the API server (and this test) see it.
+    await waitFor('the guard to record its pause', async () => g.status('guarded')?.lastAction?.outcome === 'paused');
     const events = await guardEvents('guarded');
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'SidecarSet', name: 'guarded' } });
@@ -164,7 +165,7 @@ describe('rollout guard', () => {
       await waitFor('the guard to watch the SidecarSet', async () => rolloutGuardStatus(s.client, 'early'));
       await setImage('early', 'docker.io/library/busybox:1.37-broken');
       await waitFor('the guard to pause', async () => (await getSidecarSet('early')).spec.updateStrategy?.paused === true);
-      expect(rolloutGuardStatus(s.client, 'early')?.lastAction?.outcome).toBe('paused');
+      await waitFor('the guard to record its pause', async () => rolloutGuardStatus(s.client, 'early')?.lastAction?.outcome === 'paused');
     } finally {
       stopRolloutGuard();
       dropSharedFleetCache(s.client);

@@ -103,6 +103,8 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
       );
       const message = `Rollout guard paused ${name}: ${verdict.message}`;
       log(message);
+      // Paused from here on, whatever becomes of the audit Event below.
+      setAction(name, { at, outcome: 'paused', message });
       const ev = await writeRolloutEvent(session, {
         sidecarSet: raw?.metadata ?? ss.metadata,
         apiVersion: `apps.kruise.io/${version}`,
@@ -111,7 +113,6 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
         message: `Rollout guard (${hostname()} as ${session.identity.user}) paused the rollout: ${verdict.message}`,
       });
       if (!ev.ok) log(`paused ${name} but could not write its Event: ${ev.error.message}`);
-      setAction(name, { at, outcome: 'paused', message });
     } catch (e) {
       const err = toK8sError(e);
       if (err.code === 409 || err.code === 422) {
