@@ -11,6 +11,7 @@ import type {
   SidecarSet,
 } from '@/lib/fleet/k8s-types';
 import type { KubeEvent, WorkloadObject } from '@/lib/fleet/cluster-state';
+import { sharedValues } from '@/lib/fleet/shared-values';
 
 /**
  * Trimming happens before an object enters the cache, so 10,000 pods cost a few MB rather than a
@@ -32,7 +33,7 @@ const KEPT_POD_ANNOTATION = /^(kruise\.io\/sidecarset-|version\.sidecarset\.krui
  */
 const MAX_INTERNED = 400_000;
 const strings = new Map<string, string>();
-const labelSets = new Map<string, Readonly<Record<string, string>>>();
+const labelSets = sharedValues<Readonly<Record<string, string>>>(MAX_INTERNED / 4);
 
 export function intern(s: string): string;
 export function intern(s: string | undefined): string | undefined;
@@ -47,46 +48,28 @@ export function intern(s: string | undefined): string | undefined {
 
 /** One frozen object per distinct label set (keys in the order the server sent them). */
 function internLabels(labels: Record<string, unknown>): Readonly<Record<string, string>> {
-  const key = JSON.stringify(labels);
-  const hit = labelSets.get(key);
-  if (hit) return hit;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) out[intern(k)] = intern(String(v));
-  if (labelSets.size >= MAX_INTERNED / 4) labelSets.clear();
-  const frozen = Object.freeze(out);
-  labelSets.set(key, frozen);
-  return frozen;
+  return labelSets.get(JSON.stringify(labels), () => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(labels)) out[intern(k)] = intern(String(v));
+    return out;
+  });
 }
 
 /**
  * One frozen list per distinct list of containers or owner references: the pods of a ReplicaSet
  * have the same ones (its template, its owner), so 150,000 pods need a few thousand lists.
  */
-const lists = new Map<string, readonly unknown[]>();
+const lists = sharedValues<readonly unknown[]>(MAX_INTERNED / 4);
 
 function internList<T>(items: T[]): T[] {
-  const key = JSON.stringify(items);
-  const hit = lists.get(key);
-  if (hit) return hit as T[];
-  if (lists.size >= MAX_INTERNED / 4) lists.clear();
-  for (const item of items) Object.freeze(item);
-  const frozen = Object.freeze(items);
-  lists.set(key, frozen);
-  return frozen as T[];
+  return lists.get(JSON.stringify(items), () => {
+    for (const item of items) Object.freeze(item);
+    return items;
+  }) as T[];
 }
 
 /** One frozen object per distinct set of kept annotations (already interned strings). */
-const annotationSets = new Map<string, Readonly<Record<string, string>>>();
-
-function internAnnotations(kept: Record<string, string>): Readonly<Record<string, string>> {
-  const key = JSON.stringify(kept);
-  const hit = annotationSets.get(key);
-  if (hit) return hit;
-  if (annotationSets.size >= MAX_INTERNED / 4) annotationSets.clear();
-  const frozen = Object.freeze(kept);
-  annotationSets.set(key, frozen);
-  return frozen;
-}
+const annotationSets = sharedValues<Readonly<Record<string, string>>>(MAX_INTERNED / 4);
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? intern(v) : undefined;
@@ -118,7 +101,7 @@ function meta(m: Raw, keepAnnotation?: (key: string) => boolean): ObjectMeta {
     // Shared and frozen like label sets: the pods of one SidecarSet revision carry the same ones,
     // and kruise-pod memoises annotation parses per frozen object (no re-parsing of the hash JSON
     // on every predicate call).
-    annotations: annotations && (internAnnotations(annotations) as Record<string, string>),
+    annotations: annotations && (annotationSets.get(JSON.stringify(annotations), () => annotations) as Record<string, string>),
     ownerReferences:
       Array.isArray(m?.ownerReferences) && m.ownerReferences.length
         ? internList(
@@ -154,17 +137,10 @@ function container(c: Raw, init: boolean): Container {
  * A running container's state, `{ running: { startedAt } }`, is two objects per container; the
  * containers started in the same second share one (frozen: cached objects are never edited).
  */
-const runningStates = new Map<string, ContainerState>();
+const runningStates = sharedValues<ContainerState>(MAX_INTERNED / 4);
 
 function runningState(startedAt: string | undefined): ContainerState {
-  const key = startedAt ?? '';
-  let hit = runningStates.get(key);
-  if (!hit) {
-    if (runningStates.size >= MAX_INTERNED / 4) runningStates.clear();
-    hit = Object.freeze({ running: Object.freeze({ startedAt: str(startedAt) }) });
-    runningStates.set(key, hit);
-  }
-  return hit;
+  return runningStates.get(startedAt ?? '', () => ({ running: Object.freeze({ startedAt: str(startedAt) }) }));
 }
 
 function state(s: Raw): ContainerState | undefined {

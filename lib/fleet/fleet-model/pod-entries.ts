@@ -7,6 +7,7 @@ import { canaryBases, type PodDrift, podDrift } from '../drift';
 import type { Pod } from '../k8s-types';
 import { injectedList } from '../kruise-pod';
 import { podSidecars, type SidecarContext } from '../pod-sidecars';
+import { sharedValues } from '../shared-values';
 import { isPodActive, isPodReady } from '../pod-readiness';
 import { type PodStatusSummary, podStatus } from '../pod-status';
 import type { PodRow, PodSidecarState, WorkloadRef } from '../views';
@@ -45,33 +46,25 @@ export const STEP = 2_000;
  * have their own) and status summaries (most pods are "Running 3/3"). At 150,000 pods that is
  * 300,000 objects and strings fewer. Bounded; it starts over when full.
  */
-const shared = new Map<string, unknown>();
-const MAX_SHARED = 100_000;
-
-function share<T>(key: string, make: () => T): T {
-  const hit = shared.get(key);
-  if (hit !== undefined) return hit as T;
-  if (shared.size >= MAX_SHARED) shared.clear();
-  const value = Object.freeze(make());
-  shared.set(key, value);
-  return value;
-}
+const workloads = sharedValues<{ workload: WorkloadRef; wkey: string }>(100_000);
+const statuses = sharedValues<PodStatusSummary>(100_000);
+const sidecarStates = sharedValues<PodSidecarState>(100_000);
 
 function sharedWorkload(ref: WorkloadRef): { workload: WorkloadRef; wkey: string } {
   const wkey = workloadKey(ref);
-  return share(`w\u0000${wkey}`, () => ({ workload: Object.freeze(ref), wkey }));
+  return workloads.get(wkey, () => ({ workload: Object.freeze(ref), wkey }));
 }
 
 function sharedStatus(s: PodStatusSummary): PodStatusSummary {
-  return share(
-    `s\u0000${s.status}\u0000${s.ready}\u0000${s.readyContainers}\u0000${s.totalContainers}\u0000${s.restarts}\u0000${s.health}`,
+  return statuses.get(
+    `${s.status}\u0000${s.ready}\u0000${s.readyContainers}\u0000${s.totalContainers}\u0000${s.restarts}\u0000${s.health}`,
     () => s,
   );
 }
 
 /** A sidecar's state, shared by the pods where it is the same (most pods of a rollout step). */
 function sharedSidecar(s: PodSidecarState): PodSidecarState {
-  return share(`c\u0000${JSON.stringify(s)}`, () => s);
+  return sidecarStates.get(JSON.stringify(s), () => s);
 }
 
 export function podKey(p: Pod): string {
