@@ -99,6 +99,11 @@ interface ResourceDef<T> {
   labelSelector?: string;
   // biome-ignore lint/suspicious/noExplicitAny: raw API JSON, handed to the trimmer
   trim: (raw: any) => T;
+  /**
+   * A change a person makes and waits to see (a SidecarSet's spec), as opposed to the churn of a
+   * running fleet: it moves `priorityRevision`, and the model is rebuilt without waiting its turn.
+   */
+  priority?(before: T | undefined, after: T | undefined): boolean;
 }
 
 interface ListBody {
@@ -138,6 +143,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private listing: Map<string, T> | undefined;
   /** Bumped on every change to `items` (and on state changes), for memoizing views. */
   revision = 0;
+  /** Bumped on every change `def.priority` marks, and on every complete list (which may hold one). */
+  priorityRevision = 0;
   private rv = '';
   private stopped = false;
   private started = false;
@@ -291,6 +298,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     this.watchedSinceList = false;
     this.state.synced = true;
     this.state.lastError = undefined;
+    if (this.def.priority) this.priorityRevision++;
     this.changed();
     this.releaseWaiters();
     this.watch();
@@ -336,12 +344,15 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
               break;
             }
             this.items.set(key, t);
+            if (this.def.priority?.(before, t)) this.priorityRevision++;
             this.changed();
             break;
           }
           case 'DELETED': {
             const t = this.def.trim(obj);
-            this.items.delete(keyOf(t.metadata));
+            const key = keyOf(t.metadata);
+            if (this.def.priority?.(this.items.get(key), undefined)) this.priorityRevision++;
+            this.items.delete(key);
             this.rv = obj?.metadata?.resourceVersion ?? this.rv;
             this.changed();
             break;
@@ -697,7 +708,13 @@ export class FleetCache {
     if (d.kruiseVersion && !this.sidecarsets) {
       this.sidecarsets = new ResourceCache<SidecarSet>(
         this.client,
-        { name: 'sidecarsets', path: `/apis/apps.kruise.io/${d.kruiseVersion}/sidecarsets`, trim: trimSidecarSet },
+        {
+          name: 'sidecarsets',
+          path: `/apis/apps.kruise.io/${d.kruiseVersion}/sidecarsets`,
+          trim: trimSidecarSet,
+          // Created, deleted, or its spec changed (image, partition, paused): someone is watching for it.
+          priority: (before, after) => !before || !after || before.metadata.generation !== after.metadata.generation,
+        },
         this.opts,
         () => this.notify(),
         undefined,
@@ -760,6 +777,11 @@ export class FleetCache {
     let r = this.discoveryRevision;
     for (const c of this.all()) r += c.revision;
     return r;
+  }
+
+  /** Changes with the changes a person waits to see (see ResourceDef.priority): SidecarSets made, removed or edited. */
+  get priorityRevision(): number {
+    return this.sidecarsets?.priorityRevision ?? 0;
   }
 
   snapshot(): ClusterSnapshot {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OverviewView, SidecarSetSummary } from '@/lib/fleet/views';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 import { createFleetClient, type FleetClient } from './config';
-import { createFleetReader, type FleetReader, sessionFor } from './fleet';
+import { ABANDONED, createFleetReader, type FleetReader, runSliced, sessionFor } from './fleet';
 import { requestJson } from './http';
 import { eventually as poll } from '@/lib/test-support/poll';
 
@@ -157,6 +157,16 @@ describe('Kruise-driven views on the built-in cluster', () => {
   });
 });
 
+/** A pod no SidecarSet selects (as the fleet's churn makes). */
+function createPod(name: string, app: string) {
+  return api('POST', '/api/v1/namespaces/shop/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'shop', labels: { app } },
+    spec: { containers: [{ name: 'main', image: 'registry.example.com/shop/other:1.0' }] },
+  });
+}
+
 /** A SidecarSet that selects no pod: its changes are the only ones it causes. */
 function createIdleSidecarSet(name: string) {
   return api('POST', '/apis/apps.kruise.io/v1beta1/sidecarsets', {
@@ -172,30 +182,21 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
     // Every rebuild behind the requests, and at most one every 2 s: as on a cluster of 150,000 pods.
     const slow = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 2_000 });
     try {
-      await createIdleSidecarSet('quiet-ss');
-      await eventually(
-        'quiet-ss in the overview',
+      const first = await eventually(
+        'a first model',
         () => slow.getOverview(),
-        (o) => summary(o, 'quiet-ss') !== undefined,
+        (o) => o.totals.pods > 0,
       );
-      await api(
-        'PATCH',
-        '/apis/apps.kruise.io/v1beta1/sidecarsets/quiet-ss',
-        [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.37' }],
-        'application/json-patch+json',
-      );
-      // The cache has the change; the model (built under 2 s ago) does not yet.
+      // A pod, as a running fleet makes them all the time: it waits its turn (unlike a SidecarSet edit, below).
+      await createPod('churn-0', 'other');
       const arrived = await eventually(
-        'the cache to hold the new image',
-        async () => ({
-          revision: slow.cache.revision,
-          image: slow.cache.snapshot().sidecarSets.find((s) => s.metadata.name === 'quiet-ss')?.spec.containers?.[0]?.image,
-        }),
-        (c) => c.image === 'docker.io/library/busybox:1.37',
+        'the cache to hold the new pod',
+        async () => ({ revision: slow.cache.revision, pods: slow.cache.snapshot().pods.length }),
+        (c) => c.pods === first.totals.pods + 1,
       );
-      const early = summary(await slow.getOverview(), 'quiet-ss');
+      const early = await slow.getOverview();
       const earlyPulse = await slow.getFleetPulse();
-      if (early?.containers[0]?.image !== 'docker.io/library/busybox:1.37') expect(earlyPulse.revision).toBeLessThan(arrived.revision);
+      if (early.totals.pods === first.totals.pods) expect(earlyPulse.revision).toBeLessThan(arrived.revision);
       // Only the pulse is asked from here: the rebuild comes when due, and the pulse moves with it.
       await eventually(
         'the pulse to reach the change',
@@ -203,10 +204,80 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
         (p) => p.revision >= arrived.revision,
         10_000,
       );
-      expect(summary(await slow.getOverview(), 'quiet-ss')?.containers[0]?.image).toBe('docker.io/library/busybox:1.37');
+      expect((await slow.getOverview()).totals.pods).toBe(first.totals.pods + 1);
     } finally {
       slow.stop();
     }
+  });
+
+  it('a SidecarSet made or edited is built at once; the churn of pods waits its turn', async () => {
+    // Rebuilt at most once a minute, except for the changes a person makes.
+    const frozen = createFleetReader(sessionFor(admin), { privateCache: true, minRebuildMs: 60_000 });
+    try {
+      await frozen.getOverview();
+      await createIdleSidecarSet('edited-ss');
+      await eventually(
+        'the cache to hold edited-ss',
+        async () => frozen.cache.snapshot().sidecarSets.some((s) => s.metadata.name === 'edited-ss'),
+        (has) => has,
+      );
+      expect(summary(await frozen.getOverview(), 'edited-ss')?.containers[0]?.image).toBe('docker.io/library/busybox:1.36');
+
+      const pods = frozen.cache.snapshot().pods.length;
+      await createPod('churn-1', 'other');
+      const podArrived = await eventually(
+        'the cache to hold the new pod',
+        async () => ({ revision: frozen.cache.revision, pods: frozen.cache.snapshot().pods.length }),
+        (c) => c.pods === pods + 1,
+      );
+      expect((await frozen.getFleetPulse()).revision).toBeLessThan(podArrived.revision);
+      expect((await frozen.getOverview()).totals.pods).toBe(pods);
+
+      await api(
+        'PATCH',
+        '/apis/apps.kruise.io/v1beta1/sidecarsets/edited-ss',
+        [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.37' }],
+        'application/json-patch+json',
+      );
+      const edited = await eventually(
+        'the cache to hold the new image',
+        async () => ({
+          revision: frozen.cache.revision,
+          image: frozen.cache.snapshot().sidecarSets.find((s) => s.metadata.name === 'edited-ss')?.spec.containers?.[0]?.image,
+        }),
+        (c) => c.image === 'docker.io/library/busybox:1.37',
+      );
+      const priority = frozen.cache.priorityRevision;
+      const after = await frozen.getOverview();
+      expect(summary(after, 'edited-ss')?.containers[0]?.image).toBe('docker.io/library/busybox:1.37');
+      // The pod that waited comes with it: a build takes everything the cache has.
+      expect(after.totals.pods).toBe(pods + 1);
+      expect((await frozen.getFleetPulse()).revision).toBeGreaterThanOrEqual(edited.revision);
+      // Kruise's status write that follows (observedGeneration) is the controller's churn, not a person's change.
+      await eventually(
+        "Kruise's status for the edit",
+        async () => frozen.cache.snapshot().sidecarSets.find((s) => s.metadata.name === 'edited-ss'),
+        (ss) => ss?.status?.observedGeneration === ss?.metadata.generation,
+      );
+      expect(frozen.cache.priorityRevision).toBe(priority);
+    } finally {
+      frozen.stop();
+    }
+  });
+
+  it('a sliced build can be given up between its slices, and otherwise runs to its end', async () => {
+    function* steps(): Generator<void, string, void> {
+      for (let i = 0; i < 50; i++) {
+        const t = performance.now();
+        while (performance.now() - t < 1) {}
+        yield;
+      }
+      return 'built';
+    }
+    let asked = 0;
+    expect(await runSliced(steps(), { sliceMs: 2, abandon: () => ++asked >= 3 })).toBe(ABANDONED);
+    expect(asked).toBe(3);
+    expect(await runSliced(steps(), { sliceMs: 2, abandon: () => false })).toBe('built');
   });
 
   it('an object created a moment ago is not "not found" because the last model predates it', async () => {
