@@ -48,6 +48,15 @@ async function main(): Promise<void> {
     console.error(`--fleet must be empty, demo or scale:N, not "${values.fleet}"`);
     process.exit(2);
   }
+  // Ctrl-C while it starts (a scale fleet loads for minutes) stops what was started, rather than
+  // leaving an API server and its controllers running behind us.
+  const starting = new AbortController();
+  const abortStart = () => {
+    console.log('Stopping the real control plane…');
+    starting.abort();
+  };
+  process.once('SIGINT', abortStart);
+  process.once('SIGTERM', abortStart);
   const cluster = await startRealCluster({
     fleet: values.fleet,
     dir: values.dir,
@@ -57,7 +66,14 @@ async function main(): Promise<void> {
     kubeletDelayMs: values['kubelet-delay-ms'] ? Number(values['kubelet-delay-ms']) : undefined,
     kruise: !values['no-kruise'],
     log,
+    signal: starting.signal,
+  }).catch((e: unknown) => {
+    if (!starting.signal.aborted) throw e;
+    console.log('Stopped before the control plane was ready.');
+    process.exit(130);
   });
+  process.off('SIGINT', abortStart);
+  process.off('SIGTERM', abortStart);
   console.log(`Real control plane: ${cluster.url}`);
   console.log(`Kubeconfig: ${cluster.kubeconfigPath}`);
   console.log(`  kubectl --kubeconfig ${cluster.kubeconfigPath} get sidecarsets,pods -A`);

@@ -44,6 +44,8 @@ export interface RealClusterOptions {
   /** Fixed bearer tokens per user (random otherwise). */
   tokens?: Partial<Record<string, string>>;
   log?: (line: string) => void;
+  /** Aborted while starting (Ctrl-C during a long fleet load): every process started is stopped, and the start fails. */
+  signal?: AbortSignal;
 }
 
 export interface RealCluster {
@@ -118,6 +120,8 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
   const supervisor = new Supervisor(dir, log);
   mkdirSync(dir, { recursive: true });
   supervisor.reapLeftovers();
+  const onAbort = () => void supervisor.stopAll();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   for (const sub of ['etcd', 'pki', 'logs', 'kruise-certs', 'kubeconfigs']) rmSync(path.join(dir, sub), { recursive: true, force: true });
   for (const sub of ['pki', 'logs', 'kruise-certs', 'kubeconfigs']) mkdirSync(path.join(dir, sub), { recursive: true });
 
@@ -407,6 +411,7 @@ export async function startRealCluster(opts: RealClusterOptions = {}): Promise<R
       await loadFleetOverApi(admin, opts.fleet, { log, nodes });
       mark('fleet', phase);
     }
+    opts.signal?.removeEventListener('abort', onAbort);
     log(`[real] control plane ${url} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s (${JSON.stringify(timings)})`);
 
     let stopped = false;

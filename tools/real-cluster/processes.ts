@@ -45,6 +45,8 @@ export class Supervisor {
   }
 
   start(name: string, command: string, args: string[], env: Record<string, string> = {}): Supervised {
+    // Stopped while the control plane was starting: start nothing more.
+    if (this.stopping) throw new Error(`real cluster: stopping, ${name} not started`);
     const logPath = path.join(this.dir, 'logs', `${name}.log`);
     const fd = openSync(logPath, 'a');
     const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
