@@ -324,9 +324,11 @@ async function main(): Promise<void> {
 
     // 5. Open tabs -----------------------------------------------------------------------------
     const listsBefore = await counter(base, 'sidecar_fleet_list_pages_total');
+    const pausesBefore = await serverPauses(base);
     const tabMode = args.tabs === 'poll' ? 'poll' : 'push';
     const load = await simulateViewers(base, id, viewers, viewerSeconds * 1000, tabMode);
     const listsAfter = await counter(base, 'sidecar_fleet_list_pages_total');
+    const pausesAfter = await serverPauses(base);
     const written = await churn.stop();
     churn = undefined;
     for (const [k, samples] of Object.entries(load.latency)) {
@@ -342,6 +344,13 @@ async function main(): Promise<void> {
       what: `${viewers} open tabs (${tabMode}) for ${viewerSeconds} s`,
       dashboard: `${stats(all)}, ${load.pushes} pushes, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
     });
+    // Where a tail latency comes from: the server's event loop stalls and its garbage collector.
+    const pauses =
+      `event-loop delay p99 ${pausesAfter.lagP99Ms.toFixed(0)} ms, max ${pausesAfter.lagMaxMs.toFixed(0)} ms; ` +
+      `GC ${(pausesAfter.gcSeconds - pausesBefore.gcSeconds).toFixed(1)} s, of it ${pausesAfter.majorCount - pausesBefore.majorCount} ` +
+      `major collections taking ${(pausesAfter.majorSeconds - pausesBefore.majorSeconds).toFixed(1)} s`;
+    console.log(`server during the tabs: ${pauses}`);
+    table.push({ what: 'server during the tabs', dashboard: pauses });
     const builds = await counter(base, 'sidecar_fleet_model_build_seconds_count');
     const buildSeconds = await counter(base, 'sidecar_fleet_model_build_seconds_sum');
     console.log(`model builds so far: ${builds}, mean ${((buildSeconds / Math.max(1, builds)) * 1000).toFixed(0)} ms`);
@@ -595,11 +604,30 @@ async function simulateViewers(
   return { latency, errors, pushes };
 }
 
-async function counter(base: string, name: string): Promise<number> {
+/**
+ * The server's GC totals (prom-client's default metrics) and its event-loop delay since the last
+ * scrape (prom-client resets that histogram on each one, so a read before the tabs starts it).
+ */
+async function serverPauses(base: string) {
   const text = await (await fetch(`${base}/metrics`)).text();
+  return {
+    gcSeconds: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_sum'),
+    majorSeconds: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_sum{kind="major"}'),
+    majorCount: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_count{kind="major"}'),
+    lagP99Ms: metricSum(text, 'sidecar_fleet_nodejs_eventloop_lag_p99_seconds') * 1000,
+    lagMaxMs: metricSum(text, 'sidecar_fleet_nodejs_eventloop_lag_max_seconds') * 1000,
+  };
+}
+
+/** The sum of the samples whose line starts with `prefix` (a name, or a name and its labels). */
+function metricSum(text: string, prefix: string): number {
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(name)) sum += Number(line.split(' ').pop());
+  for (const line of text.split('\n')) if (line.startsWith(prefix)) sum += Number(line.split(' ').pop());
   return sum;
+}
+
+async function counter(base: string, name: string): Promise<number> {
+  return metricSum(await (await fetch(`${base}/metrics`)).text(), name);
 }
 
 /** `next start` on a kubeconfig. */
