@@ -331,11 +331,13 @@ async function main(): Promise<void> {
 
     // 5. Open tabs -----------------------------------------------------------------------------
     const listsBefore = await counter(base, 'sidecar_fleet_list_pages_total');
-    const pausesBefore = await serverPauses(base);
+    const metricsBefore = await metricsText(base);
+    const pausesBefore = serverPauses(metricsBefore);
     const tabMode = args.tabs === 'poll' ? 'poll' : 'push';
     const load = await tabsProcess(base, id, viewers, viewerSeconds * 1000, tabMode);
     const listsAfter = await counter(base, 'sidecar_fleet_list_pages_total');
-    const pausesAfter = await serverPauses(base);
+    const metricsAfter = await metricsText(base);
+    const pausesAfter = serverPauses(metricsAfter);
     const written = await churn.stop();
     churn = undefined;
     for (const [k, samples] of Object.entries(load.latency)) {
@@ -358,6 +360,11 @@ async function main(): Promise<void> {
       `major collections taking ${(pausesAfter.majorSeconds - pausesBefore.majorSeconds).toFixed(1)} s`;
     console.log(`server during the tabs: ${pauses}`);
     table.push({ what: 'server during the tabs', dashboard: pauses });
+    // The same page loads timed by the server itself (its request-duration histogram): what the
+    // tabs' figure adds beyond it is the client's own wait for a CPU on this machine.
+    const served = serverLatency(metricsBefore, metricsAfter, '/c/[cluster]');
+    console.log(`page loads as the server timed them: ${served}`);
+    table.push({ what: 'page loads, server-side time', dashboard: served });
     const builds = await counter(base, 'sidecar_fleet_model_build_seconds_count');
     const buildSeconds = await counter(base, 'sidecar_fleet_model_build_seconds_sum');
     console.log(`model builds so far: ${builds}, mean ${((buildSeconds / Math.max(1, builds)) * 1000).toFixed(0)} ms`);
@@ -519,8 +526,7 @@ async function tabsProcess(base: string, cluster: string, count: number, duratio
  * The server's GC totals (prom-client's default metrics) and its event-loop delay since the last
  * scrape (prom-client resets that histogram on each one, so a read before the tabs starts it).
  */
-async function serverPauses(base: string) {
-  const text = await (await fetch(`${base}/metrics`)).text();
+function serverPauses(text: string) {
   return {
     gcSeconds: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_sum'),
     majorSeconds: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_sum{kind="major"}'),
@@ -528,6 +534,36 @@ async function serverPauses(base: string) {
     lagP99Ms: metricSum(text, 'sidecar_fleet_nodejs_eventloop_lag_p99_seconds') * 1000,
     lagMaxMs: metricSum(text, 'sidecar_fleet_nodejs_eventloop_lag_max_seconds') * 1000,
   };
+}
+
+const metricsText = async (base: string) => (await fetch(`${base}/metrics`)).text();
+
+/**
+ * p50 and p99 of the server's own time for GET `route` between two scrapes, as the bounds of the
+ * histogram buckets they fall in (sidecar_fleet_http_request_duration_seconds).
+ */
+function serverLatency(before: string, after: string, route: string): string {
+  const buckets = (text: string) => {
+    const byLe = new Map<number, number>();
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('sidecar_fleet_http_request_duration_seconds_bucket{')) continue;
+      if (!line.includes(`route="${route}"`) || !line.includes('method="GET"')) continue;
+      const le = /le="([^"]+)"/.exec(line)?.[1];
+      if (!le) continue;
+      const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+      byLe.set(bound, (byLe.get(bound) ?? 0) + Number(line.split(' ').pop()));
+    }
+    return byLe;
+  };
+  const b0 = buckets(before);
+  const delta = [...buckets(after)].map(([le, n]) => [le, n - (b0.get(le) ?? 0)] as const).sort((a, b) => a[0] - b[0]);
+  const total = delta.at(-1)?.[1] ?? 0;
+  if (!total) return 'no requests';
+  const at = (q: number) => {
+    const le = delta.find(([, n]) => n >= q * total)?.[0] ?? Number.POSITIVE_INFINITY;
+    return le === Number.POSITIVE_INFINITY ? 'over the last bucket' : `at most ${le * 1000} ms`;
+  };
+  return `p50 ${at(0.5)}, p99 ${at(0.99)} (n=${total})`;
 }
 
 /** The sum of the samples whose line starts with `prefix` (a name, or a name and its labels). */
@@ -538,7 +574,7 @@ function metricSum(text: string, prefix: string): number {
 }
 
 async function counter(base: string, name: string): Promise<number> {
-  return metricSum(await (await fetch(`${base}/metrics`)).text(), name);
+  return metricSum(await metricsText(base), name);
 }
 
 /** `next start` on a kubeconfig. */
