@@ -330,14 +330,12 @@ async function main(): Promise<void> {
     table.push({ what: `change visible under ${churnRate} pod changes/s`, dashboard: `${stats(seen)}; the PATCH alone ${stats(patches)}` });
 
     // 5. Open tabs -----------------------------------------------------------------------------
-    const listsBefore = await counter(base, 'sidecar_fleet_list_pages_total');
     const metricsBefore = await metricsText(base);
-    const pausesBefore = serverPauses(metricsBefore);
+    const listsBefore = metricSum(metricsBefore, 'sidecar_fleet_list_pages_total');
     const tabMode = args.tabs === 'poll' ? 'poll' : 'push';
     const load = await tabsProcess(base, id, viewers, viewerSeconds * 1000, tabMode);
-    const listsAfter = await counter(base, 'sidecar_fleet_list_pages_total');
     const metricsAfter = await metricsText(base);
-    const pausesAfter = serverPauses(metricsAfter);
+    const listsAfter = metricSum(metricsAfter, 'sidecar_fleet_list_pages_total');
     const written = await churn.stop();
     churn = undefined;
     for (const [k, samples] of Object.entries(load.latency)) {
@@ -353,11 +351,12 @@ async function main(): Promise<void> {
       what: `${viewers} open tabs (${tabMode}) for ${viewerSeconds} s`,
       dashboard: `${stats(all)}, ${load.pushes} pushes, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
     });
-    // Where a tail latency comes from: the server's event loop stalls and its garbage collector.
+    // Where a tail latency comes from: the server's garbage collector (prom-client's GC metrics).
+    const during = (prefix: string) => metricSum(metricsAfter, prefix) - metricSum(metricsBefore, prefix);
     const pauses =
-      `event-loop delay p99 ${pausesAfter.lagP99Ms.toFixed(0)} ms, max ${pausesAfter.lagMaxMs.toFixed(0)} ms; ` +
-      `GC ${(pausesAfter.gcSeconds - pausesBefore.gcSeconds).toFixed(1)} s, of it ${pausesAfter.majorCount - pausesBefore.majorCount} ` +
-      `major collections taking ${(pausesAfter.majorSeconds - pausesBefore.majorSeconds).toFixed(1)} s`;
+      `GC ${during('sidecar_fleet_nodejs_gc_duration_seconds_sum').toFixed(1)} s, of it ` +
+      `${during('sidecar_fleet_nodejs_gc_duration_seconds_count{kind="major"}')} major collections taking ` +
+      `${during('sidecar_fleet_nodejs_gc_duration_seconds_sum{kind="major"}').toFixed(1)} s`;
     console.log(`server during the tabs: ${pauses}`);
     table.push({ what: 'server during the tabs', dashboard: pauses });
     // The same page loads timed by the server itself (its request-duration histogram): what the
@@ -520,20 +519,6 @@ async function tabsProcess(base: string, cluster: string, count: number, duratio
     { cwd: root, maxBuffer: 64 * 1024 * 1024 },
   );
   return JSON.parse(stdout.trim().split('\n').pop() as string) as TabsResult;
-}
-
-/**
- * The server's GC totals (prom-client's default metrics) and its event-loop delay since the last
- * scrape (prom-client resets that histogram on each one, so a read before the tabs starts it).
- */
-function serverPauses(text: string) {
-  return {
-    gcSeconds: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_sum'),
-    majorSeconds: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_sum{kind="major"}'),
-    majorCount: metricSum(text, 'sidecar_fleet_nodejs_gc_duration_seconds_count{kind="major"}'),
-    lagP99Ms: metricSum(text, 'sidecar_fleet_nodejs_eventloop_lag_p99_seconds') * 1000,
-    lagMaxMs: metricSum(text, 'sidecar_fleet_nodejs_eventloop_lag_max_seconds') * 1000,
-  };
 }
 
 const metricsText = async (base: string) => (await fetch(`${base}/metrics`)).text();
