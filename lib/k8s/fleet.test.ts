@@ -210,61 +210,6 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
     }
   });
 
-  it('a SidecarSet made or edited is built at once; the churn of pods waits its turn', async () => {
-    // Rebuilt at most once a minute, except for the changes a person makes.
-    const frozen = createFleetReader(sessionFor(admin), { privateCache: true, minRebuildMs: 60_000 });
-    try {
-      await frozen.getOverview();
-      await createIdleSidecarSet('edited-ss');
-      await eventually(
-        'the cache to hold edited-ss',
-        async () => frozen.cache.snapshot().sidecarSets.some((s) => s.metadata.name === 'edited-ss'),
-        (has) => has,
-      );
-      expect(summary(await frozen.getOverview(), 'edited-ss')?.containers[0]?.image).toBe('docker.io/library/busybox:1.36');
-
-      const pods = frozen.cache.snapshot().pods.length;
-      await createPod('churn-1', 'other');
-      const podArrived = await eventually(
-        'the cache to hold the new pod',
-        async () => ({ revision: frozen.cache.revision, pods: frozen.cache.snapshot().pods.length }),
-        (c) => c.pods === pods + 1,
-      );
-      expect((await frozen.getFleetPulse()).revision).toBeLessThan(podArrived.revision);
-      expect((await frozen.getOverview()).totals.pods).toBe(pods);
-
-      await api(
-        'PATCH',
-        '/apis/apps.kruise.io/v1beta1/sidecarsets/edited-ss',
-        [{ op: 'replace', path: '/spec/containers/0/image', value: 'docker.io/library/busybox:1.37' }],
-        'application/json-patch+json',
-      );
-      const edited = await eventually(
-        'the cache to hold the new image',
-        async () => ({
-          revision: frozen.cache.revision,
-          image: frozen.cache.snapshot().sidecarSets.find((s) => s.metadata.name === 'edited-ss')?.spec.containers?.[0]?.image,
-        }),
-        (c) => c.image === 'docker.io/library/busybox:1.37',
-      );
-      const priority = frozen.cache.priorityRevision;
-      const after = await frozen.getOverview();
-      expect(summary(after, 'edited-ss')?.containers[0]?.image).toBe('docker.io/library/busybox:1.37');
-      // The pod that waited comes with it: a build takes everything the cache has.
-      expect(after.totals.pods).toBe(pods + 1);
-      expect((await frozen.getFleetPulse()).revision).toBeGreaterThanOrEqual(edited.revision);
-      // Kruise's status write that follows (observedGeneration) is the controller's churn, not a person's change.
-      await eventually(
-        "Kruise's status for the edit",
-        async () => frozen.cache.snapshot().sidecarSets.find((s) => s.metadata.name === 'edited-ss'),
-        (ss) => ss?.status?.observedGeneration === ss?.metadata.generation,
-      );
-      expect(frozen.cache.priorityRevision).toBe(priority);
-    } finally {
-      frozen.stop();
-    }
-  });
-
   it('a sliced build can be given up between its slices, and otherwise runs to its end', async () => {
     function* steps(): Generator<void, string, void> {
       for (let i = 0; i < 50; i++) {
