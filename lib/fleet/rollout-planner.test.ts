@@ -451,3 +451,46 @@ describe('planRollout: pods Kruise ranks equally at a cut', () => {
     expect(p.selectionTie).toBeUndefined();
   });
 });
+
+describe('planRollout: the order of matched pods', () => {
+  // Namespaces where one is the start of another: the '/' after the shorter one decides.
+  const labels = { 'kubernetes.io/metadata.name': 'x' };
+  const namespaceLabels = Object.fromEntries(['a', 'a-b', 'a0', 'ab', 'b'].map((n) => [n, labels]));
+  const pods = [
+    logPod('web-2', { namespace: 'ab' }),
+    logPod('web-1', { namespace: 'a0' }),
+    logPod('web-3', { namespace: 'a' }),
+    logPod('web-1', { namespace: 'a-b' }),
+    logPod('web-10', { namespace: 'a' }),
+    logPod('web-1', { namespace: 'b' }),
+    logPod('web-1', { namespace: 'a' }),
+  ];
+  const keys = (list: Pod[]) => list.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+  const byKey = [...keys(pods)].sort();
+
+  it('is namespace/name order, whatever order the pods come in', () => {
+    const ss = logSidecarSet({ maxUnavailable: 100 });
+    expect(byKey).toEqual(['a-b/web-1', 'a/web-1', 'a/web-10', 'a/web-3', 'a0/web-1', 'ab/web-2', 'b/web-1']);
+    const scrambled = planRollout({ sidecarSet: ss, pods, namespaceLabels });
+    expect(keys(scrambled.matched)).toEqual(byKey);
+    // Each pod keeps its own facts through the sort: all are old, so all are candidates.
+    expect(scrambled.status.matchedPods).toBe(7);
+    expect(scrambled.candidates).toHaveLength(7);
+
+    const inOrder = planRollout({ sidecarSet: ss, pods: [...byKey.map((k) => pods[keys(pods).indexOf(k)] as Pod)], namespaceLabels });
+    expect(keys(inOrder.matched)).toEqual(byKey);
+    expect(keys(inOrder.nextRound)).toEqual(keys(scrambled.nextRound));
+  });
+
+  it('keeps each pod with its own facts when some are updated', () => {
+    const mixed = [
+      logPod('z', { namespace: 'a', state: 'updated' }),
+      logPod('y', { namespace: 'a' }),
+      logPod('x', { namespace: 'a-b', state: 'updated' }),
+    ];
+    const p = planRollout({ sidecarSet: logSidecarSet({ maxUnavailable: 100 }), pods: mixed, namespaceLabels });
+    expect(keys(p.matched)).toEqual(['a-b/x', 'a/y', 'a/z']);
+    expect(p.status.updatedPods).toBe(2);
+    expect(keys(p.candidates)).toEqual(['a/y']);
+  });
+});

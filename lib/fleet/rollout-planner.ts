@@ -424,11 +424,47 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
   return statuses.length > 0 && pod.spec.containers.every((c) => idle.has(c.name) || statuses.some((s) => s.name === c.name && s.ready));
 }
 
+/**
+ * The order of `namespace/name` keys without building them (the planner runs over every pod of
+ * every SidecarSet at each model build). A namespace has no '/', so where two namespaces differ
+ * the keys differ at the same place, or at the '/' ending the shorter one.
+ */
+export function comparePodKeys(a: Pod, b: Pod): number {
+  const na = podNamespace(a);
+  const nb = podNamespace(b);
+  if (na === nb) {
+    const x = a.metadata.name;
+    const y = b.metadata.name;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (nb.startsWith(na)) return '/' < (nb[na.length] as string) ? -1 : 1;
+  if (na.startsWith(nb)) return (na[nb.length] as string) < '/' ? -1 : 1;
+  return na < nb ? -1 : 1;
+}
+
+/**
+ * Sorts `pods` by namespace/name in place, moving each pod's `bits` with it. A list already in
+ * that order (a cache's lists come from the API server in key order) costs one pass.
+ */
+function sortByKey(pods: Pod[], bits: number[]): void {
+  let sorted = true;
+  for (let i = 1; i < pods.length && sorted; i++) sorted = comparePodKeys(pods[i - 1] as Pod, pods[i] as Pod) <= 0;
+  if (sorted) return;
+  const pairs = pods.map((p, i) => ({ p, f: bits[i] as number }));
+  pairs.sort((x, y) => comparePodKeys(x.p, y.p));
+  for (let i = 0; i < pairs.length; i++) {
+    pods[i] = (pairs[i] as { p: Pod }).p;
+    bits[i] = (pairs[i] as { f: number }).f;
+  }
+}
+
 /** Plans the next round of a SidecarSet (UpdateSidecarSet in pkg/controller/sidecarset/sidecarset_processor.go). */
 export function planRollout(input: PlanInput): RolloutPlan {
   const ss = input.sidecarSet;
   const strategy = ss.spec.updateStrategy ?? {};
-  const facts = new Map<Pod, number>();
+  // The matched pods (sorted by namespace/name) and, at the same index, their facts.
+  const matched: Pod[] = [];
+  const bits: number[] = [];
   const namespaceMatch = new Map<string, boolean>();
   for (const p of input.pods) {
     const f = podFacts(p, ss, input.facts);
@@ -439,56 +475,52 @@ export function planRollout(input: PlanInput): RolloutPlan {
       inNamespace = matchesNamespace(ss, ns, input.namespaceLabels);
       namespaceMatch.set(ns, inNamespace);
     }
-    if (inNamespace) facts.set(p, f);
+    if (inNamespace) {
+      matched.push(p);
+      bits.push(f);
+    }
   }
-  const matched = [...facts.keys()]
-    .map((p) => ({ p, k: podKey(p) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map((x) => x.p);
-  const has = (p: Pod, bit: number) => ((facts.get(p) ?? 0) & bit) !== 0;
+  sortByKey(matched, bits);
 
-  const updated = new Set<Pod>();
-  const consistent = new Set<Pod>();
-  const ready = new Set<Pod>();
-  for (const p of matched) {
-    if (has(p, UPDATED)) updated.add(p);
-    if (has(p, CONSISTENT)) consistent.add(p);
-    if (has(p, READY)) ready.add(p);
-  }
+  let updatedPods = 0;
   let readyPods = 0;
   let updatedReadyPods = 0;
   let unavailable = 0;
-  for (const p of matched) {
-    const ok = consistent.has(p) && ready.has(p);
-    if (ok) readyPods++;
-    if (updated.has(p)) {
-      if (ok) updatedReadyPods++;
-      else unavailable++;
-    }
-  }
-  const status: RolloutStatusCounts = {
-    matchedPods: matched.length,
-    updatedPods: updated.size,
-    readyPods,
-    updatedReadyPods,
-  };
-
   const selectorExcluded: Pod[] = [];
   const notUpgradable: Pod[] = [];
   const inFlight: Pod[] = [];
   const eligible: Pod[] = [];
-  for (const p of matched) {
-    if (updated.has(p)) continue;
-    if (!has(p, STRATEGY_SELECTED)) {
+  const hotUpgradeReset: Pod[] = [];
+  /** Eligible pods that are ready: only they use the unavailability budget. */
+  const readyEligible = new Set<Pod>();
+  for (let i = 0; i < matched.length; i++) {
+    const p = matched[i] as Pod;
+    const f = bits[i] as number;
+    const ok = (f & CONSISTENT) !== 0 && (f & READY) !== 0;
+    if (ok) readyPods++;
+    if (f & HOT_RESET) hotUpgradeReset.push(p);
+    if (f & UPDATED) {
+      updatedPods++;
+      if (ok) updatedReadyPods++;
+      else unavailable++;
+    } else if (!(f & STRATEGY_SELECTED)) {
       selectorExcluded.push(p);
-    } else if (!has(p, UPGRADABLE)) {
+    } else if (!(f & UPGRADABLE)) {
       notUpgradable.push(p);
-    } else if (has(p, IN_FLIGHT)) {
+    } else if (f & IN_FLIGHT) {
       inFlight.push(p);
     } else {
       eligible.push(p);
+      if (f & READY) readyEligible.add(p);
     }
   }
+  const status: RolloutStatusCounts = {
+    matchedPods: matched.length,
+    updatedPods,
+    readyPods,
+    updatedReadyPods,
+  };
+
   const candidates = sortCandidates(eligible, matched, ss);
 
   const partition = partitionReplicas(strategy.partition, matched.length);
@@ -499,7 +531,7 @@ export function planRollout(input: PlanInput): RolloutPlan {
   if (take > 0) {
     let used = unavailable;
     for (const c of candidates.slice(0, take)) {
-      if (!ready.has(c)) {
+      if (!readyEligible.has(c)) {
         // Not-ready pods never use budget.
         selection.push(c);
         continue;
@@ -513,11 +545,10 @@ export function planRollout(input: PlanInput): RolloutPlan {
     }
   }
 
-  const hotUpgradeReset = matched.filter((p) => has(p, HOT_RESET));
-  const notUpdated = matched.length - updated.size;
+  const notUpdated = matched.length - updatedPods;
   const isNotUpdate = strategy.type === 'NotUpdate';
   const paused = strategy.paused === true;
-  const complete = updated.size >= matched.length;
+  const complete = updatedPods >= matched.length;
 
   let nextRound: Pod[] = selection;
   const blockedBy: BlockReason[] = [];

@@ -25,15 +25,23 @@ export interface SidecarFailure {
   message?: string;
 }
 
-/** Updated matched pods whose sidecar container of S is failing, with the container's reason. */
-export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan, updated: ReadonlySet<Pod>): SidecarFailure[] {
+/** Updated matched pods (those not in `notUpdated`) whose sidecar container of S is failing, with the container's reason. */
+export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan, notUpdated: ReadonlySet<Pod>): SidecarFailure[] {
   const out: SidecarFailure[] = [];
+  const containers = ss.spec.containers ?? [];
   for (const pod of plan.matched) {
-    if (!updated.has(pod)) continue;
+    if (notUpdated.has(pod)) continue;
     const statuses = pod.status?.containerStatuses ?? [];
-    for (const c of ss.spec.containers ?? []) {
+    for (const c of containers) {
       const podName = isHotUpgrade(c) ? workingHotUpgradeContainer(pod, c.name) : c.name;
-      const f = containerFailure(statuses.find((s) => s.name === podName));
+      let st: (typeof statuses)[number] | undefined;
+      for (const s of statuses) {
+        if (s.name === podName) {
+          st = s;
+          break;
+        }
+      }
+      const f = containerFailure(st);
       if (f) {
         out.push({ pod, container: c.name, ...f });
         break;
@@ -72,8 +80,7 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const reasons: RolloutReason[] = [];
   // Every matched pod the planner did not list as not updated is updated (no re-parsing of hashes).
   const notUpdated = new Set<Pod>([...plan.candidates, ...plan.notUpgradable, ...plan.inFlight, ...plan.selectorExcluded]);
-  const updatedSet = new Set(plan.matched.filter((p) => !notUpdated.has(p)));
-  const failing = failingUpdatedPods(ss, plan, updatedSet);
+  const failing = failingUpdatedPods(ss, plan, notUpdated);
 
   let failingAdded = false;
   const addFailing = () => {
@@ -177,7 +184,7 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const longUnavailable = (): number => {
     const failingPods = new Set(failing.map((f) => f.pod));
     return plan.matched.filter((p) => {
-      if (!updatedSet.has(p) || failingPods.has(p)) return false;
+      if (notUpdated.has(p) || failingPods.has(p)) return false;
       const ready = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
       const since = time(podSidecarSetHashes(p)[name]?.updateTimestamp);
       return !ready && since > 0 && now - since > STUCK_AFTER_MS;

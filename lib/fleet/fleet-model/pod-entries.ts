@@ -31,6 +31,7 @@ export interface PodEntry {
 }
 
 export interface PodEntries {
+  /** In `namespace/name` order. */
   all: PodEntry[];
   /** By `namespace/name`. */
   byKey: Map<string, PodEntry>;
@@ -85,7 +86,7 @@ export function* buildPodEntries(
   const canaries = canaryBases(snapshot.sidecarSets);
   const all: PodEntry[] = [];
   const byKey = new Map<string, PodEntry>();
-  const byInjector = new Map<string, PodEntry[]>();
+  let sorted = true;
   let n = 0;
   for (const pod of snapshot.pods) {
     if (++n % STEP === 0) yield;
@@ -109,8 +110,18 @@ export function* buildPodEntries(
       entry.stamps = entry.injectors.map((name) => stamps.get(name) ?? '');
       kept.set(pod, entry);
     }
+    if (sorted && all.length > 0 && (all[all.length - 1] as PodEntry).key > entry.key) sorted = false;
     all.push(entry);
     byKey.set(entry.key, entry);
+  }
+  // In key order, so every SidecarSet's pods reach the planner already sorted (the API server
+  // lists in key order; only pods created since are out of place, which the sort takes in a pass).
+  if (!sorted) {
+    yield;
+    all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+  const byInjector = new Map<string, PodEntry[]>();
+  for (const entry of all) {
     for (const name of entry.injectors) {
       const list = byInjector.get(name);
       if (list) list.push(entry);
