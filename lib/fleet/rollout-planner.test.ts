@@ -469,7 +469,7 @@ describe('planRollout: the order of matched pods', () => {
   const byKey = [...keys(pods)].sort();
 
   it('is namespace/name order, whatever order the pods come in', () => {
-    const ss = logSidecarSet({ maxUnavailable: 100 });
+    const ss = logSidecarSet({ updateStrategy: { maxUnavailable: 100 } });
     expect(byKey).toEqual(['a-b/web-1', 'a/web-1', 'a/web-10', 'a/web-3', 'a0/web-1', 'ab/web-2', 'b/web-1']);
     const scrambled = planRollout({ sidecarSet: ss, pods, namespaceLabels });
     expect(keys(scrambled.matched)).toEqual(byKey);
@@ -488,7 +488,7 @@ describe('planRollout: the order of matched pods', () => {
       logPod('y', { namespace: 'a' }),
       logPod('x', { namespace: 'a-b', state: 'updated' }),
     ];
-    const p = planRollout({ sidecarSet: logSidecarSet({ maxUnavailable: 100 }), pods: mixed, namespaceLabels });
+    const p = planRollout({ sidecarSet: logSidecarSet({ updateStrategy: { maxUnavailable: 100 } }), pods: mixed, namespaceLabels });
     expect(keys(p.matched)).toEqual(['a-b/x', 'a/y', 'a/z']);
     expect(p.status.updatedPods).toBe(2);
     expect(keys(p.candidates)).toEqual(['a/y']);
