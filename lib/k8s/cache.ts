@@ -618,6 +618,8 @@ export class FleetCache {
   private discovering: Promise<void> | undefined;
   private listeners = new Set<() => void>();
   private notifyTimer: NodeJS.Timeout | undefined;
+  /** The priorityRevision the listeners last heard. */
+  private heardPriority = 0;
   private stopped = false;
   private readonly opts: Required<CacheOptions>;
   private discoveryRevision = 0;
@@ -859,24 +861,35 @@ export class FleetCache {
     return out;
   }
 
-  /** Listeners hear about changes at most every 250 ms (a 10,000-pod fleet changes constantly). */
+  /**
+   * Listeners hear about the fleet's changes at most every 250 ms (a 10,000-pod fleet changes
+   * constantly), and about a person's change (ResourceDef.priority: a SidecarSet made, deleted or
+   * edited) at once.
+   */
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
   private notify(): void {
-    if (this.notifyTimer || this.listeners.size === 0) return;
-    this.notifyTimer = setTimeout(() => {
-      this.notifyTimer = undefined;
-      for (const fn of this.listeners) {
-        try {
-          fn();
-        } catch {
-          // A listener's failure (a closed SSE stream) must not stop the others.
+    if (this.listeners.size === 0) return;
+    const urgent = this.priorityRevision !== this.heardPriority;
+    if (this.notifyTimer && !urgent) return;
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = setTimeout(
+      () => {
+        this.notifyTimer = undefined;
+        this.heardPriority = this.priorityRevision;
+        for (const fn of this.listeners) {
+          try {
+            fn();
+          } catch {
+            // A listener's failure (a closed SSE stream) must not stop the others.
+          }
         }
-      }
-    }, 250);
+      },
+      urgent ? 0 : 250,
+    );
     this.notifyTimer.unref?.();
   }
 

@@ -90,6 +90,11 @@ export interface FleetReader {
   getFleetPulse(v?: Visibility): Promise<FleetPulse>;
   /** Called (throttled to 4/s) whenever the cache changes. Returns the unsubscribe function. */
   subscribe(listener: (pulse: FleetPulse) => void): () => void;
+  /**
+   * Called whenever a model is built (the views' revision may have moved), so a live stream asks
+   * at once rather than at its next check. Returns the unsubscribe function.
+   */
+  onBuilt(listener: () => void): () => void;
   /** Stops a reader's private cache; a no-op for the shared one. */
   stop(): void;
 }
@@ -145,6 +150,7 @@ interface Built {
 
 /** One visibility's models: the last built, the one being built, and what is kept between builds. */
 interface ModelSlot {
+  v: Visibility;
   memo: FleetMemo;
   built?: Built;
   building?: Promise<Built>;
@@ -160,6 +166,7 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
   const MAX_MODELS = 16;
 
   let lastBuildMs = 0;
+  const builtListeners = new Set<() => void>();
   const minInterval = () => Math.max(opts.minRebuildMs ?? 250, 2 * lastBuildMs);
 
   /**
@@ -183,6 +190,13 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
         lastBuildMs = performance.now() - t0;
         emit({ type: 'model', seconds: lastBuildMs / 1000, pods: snapshot.pods.length });
         slot.built = { revision, priority, at, model };
+        for (const fn of builtListeners) {
+          try {
+            fn();
+          } catch {
+            // A listener's failure (a closed stream) must not stop the others.
+          }
+        }
         return slot.built;
       }
     };
@@ -200,7 +214,7 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
         if (dropped.timer) clearTimeout(dropped.timer);
         slots.delete(oldest);
       }
-      slot = { memo: createFleetMemo() };
+      slot = { v, memo: createFleetMemo() };
       slots.set(v.key, slot);
     }
     return slot;
@@ -240,6 +254,14 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     }
     return built.model;
   };
+
+  // A person's change is built as soon as the cache hears of it, not at the next request: the
+  // cache tells its listeners of one at once (FleetCache.subscribe).
+  const unsubscribeUrgent = cache.subscribe(() => {
+    for (const slot of slots.values()) {
+      if (slot.built && slot.built.priority !== cache.priorityRevision) void model(slot.v).catch(() => {});
+    }
+  });
 
   /**
    * An object's page: "not found" only from a model that has every change the cache has (one just
@@ -325,7 +347,13 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     subscribe(listener) {
       return cache.subscribe(() => listener({ revision: cache.revision, freshness: cache.freshness() }));
     },
+    onBuilt(listener) {
+      builtListeners.add(listener);
+      return () => builtListeners.delete(listener);
+    },
     stop() {
+      unsubscribeUrgent();
+      builtListeners.clear();
       for (const slot of slots.values()) if (slot.timer) clearTimeout(slot.timer);
       if (opts.privateCache) cache.stop();
     },
@@ -418,4 +446,9 @@ export async function getFleetPulse(server: FleetSession): Promise<FleetPulse> {
 
 export function subscribeFleet(listener: (pulse: FleetPulse) => void, session: FleetSession): () => void {
   return fleetReader(session).subscribe(listener);
+}
+
+/** Calls `listener` whenever the session's cluster has a new model (its views may have changed). */
+export function onModelBuilt(listener: () => void, session: FleetSession): () => void {
+  return fleetReader(session).onBuilt(listener);
 }
