@@ -75,4 +75,35 @@ describe('live events', () => {
     expect(seen.length).toBeLessThanOrEqual(4);
     s.abort();
   });
+
+  it('check at once when woken (a model was built), not at the next check', async () => {
+    let revision = 1;
+    let wake: (() => void) | undefined;
+    const ctl = new AbortController();
+    const stream = liveEvents({
+      pulse: async () => ({ revision, freshness: { live: true, errors: [], generatedAt: '' } }),
+      view: async (at) => JSON.stringify({ revision: Number(at.split('|')[0]) }),
+      signal: ctl.signal,
+      ending: () => false,
+      // Longer than the test's timeout: only the wake can bring the second view in time.
+      checkMs: 60_000,
+      wake: (fn) => {
+        wake = fn;
+        return () => {
+          wake = undefined;
+        };
+      },
+    });
+    const read = reader(stream);
+    let text = '';
+    // Everything sent read (the view and its pulse), so the stream is not held back.
+    while (!(viewsIn(text).length === 1 && text.includes('event: pulse') && text.endsWith('\n\n'))) text += await read();
+    revision = 2;
+    wake?.();
+    while (viewsIn(text).length < 2) text += await read();
+    expect(viewsIn(text)).toEqual([1, 2]);
+    ctl.abort();
+    // Closing the stream unsubscribes.
+    expect(wake).toBeUndefined();
+  });
 });

@@ -3,7 +3,8 @@ import type { FleetPulse } from '@/lib/fleet/views';
 /**
  * The Server-Sent Events of one live view (app/api/c/[cluster]/live/route.ts): `event: view` with
  * the view's JSON and `event: pulse` with the pulse, first at once and then whenever the views'
- * revision or the cluster's freshness changes, checked every `checkMs`. Hand-written: what no SSE
+ * revision or the cluster's freshness changes, checked every `checkMs` and at once when `wake`
+ * says a new model was built. Hand-written: what no SSE
  * library does is coalesce, so that a client that stopped reading gets the latest view when it
  * reads again, and the server holds at most one unread view per stream meanwhile.
  *
@@ -19,6 +20,8 @@ export interface LiveEventsOptions {
   signal: AbortSignal;
   ending: () => boolean;
   checkMs?: number;
+  /** Subscribes to "the views may have changed" (a model was built); returns the unsubscribe. */
+  wake?: (fn: () => void) => () => void;
   heartbeatMs?: number;
   maxMs?: number;
   /** A failed read, for the server's log. */
@@ -30,26 +33,34 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  let unwake: (() => void) | undefined;
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const opened = Date.now();
       let sent: string | undefined;
       let lastWrite = 0;
+      // The reconnect delay goes out with the first write: each write is one chunk, and a chunk
+      // not yet read holds the next view back (see backedUp), so the first view must not wait
+      // behind a chunk of its own.
+      let prefix = 'retry: 3000\n\n';
       const write = (text: string) => {
         if (closed) return;
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(encoder.encode(prefix + text));
+          prefix = '';
           lastWrite = Date.now();
         } catch {
           // The client went away between two checks.
           closed = true;
         }
       };
-      const send = (event: string, data: string) => write(`event: ${event}\ndata: ${data}\n\n`);
+      const event = (name: string, data: string) => `event: ${name}\ndata: ${data}\n\n`;
+      const send = (name: string, data: string) => write(event(name, data));
       const close = () => {
         if (closed) return;
         closed = true;
         if (timer) clearTimeout(timer);
+        unwake?.();
         try {
           controller.close();
         } catch {
@@ -57,9 +68,18 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
         }
       };
       opts.signal.addEventListener('abort', close);
-      write('retry: 3000\n\n');
+      // A check under way when woken checks again as soon as it ends.
+      let checking = false;
+      let woken = false;
+      const schedule = (ms: number) => {
+        if (closed) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => void tick(), ms);
+      };
       const tick = async () => {
         if (closed) return close();
+        checking = true;
+        woken = false;
         try {
           // A client that has not read what was sent (a slow link, a stalled tab) is sent nothing
           // more until it has; then it gets the latest view, not every change since it stalled.
@@ -74,9 +94,9 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
                 send('failed', JSON.stringify({ status: 404 }));
                 return close();
               }
-              // The view first: the page counts its stream as up on it, then the pulse stops the polling.
-              send('view', json);
-              send('pulse', JSON.stringify(pulse));
+              // The view first: the page counts its stream as up on it, then the pulse stops the
+              // polling. One chunk, so a client that has read it is ready for the next.
+              write(event('view', json) + event('pulse', JSON.stringify(pulse)));
               sent = at;
             } else if (Date.now() - lastWrite > heartbeatMs) {
               write(': still here\n\n');
@@ -87,14 +107,21 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
           opts.onError?.(e);
           send('failed', JSON.stringify({ status: 0 }));
           return close();
+        } finally {
+          checking = false;
         }
-        timer = setTimeout(() => void tick(), checkMs);
+        schedule(woken ? 0 : checkMs);
       };
+      unwake = opts.wake?.(() => {
+        if (checking) woken = true;
+        else schedule(0);
+      });
       void tick();
     },
     cancel() {
       closed = true;
       if (timer) clearTimeout(timer);
+      unwake?.();
     },
   });
 }

@@ -1,5 +1,5 @@
 import { type NextRequest, NextResponse } from 'next/server';
-import { getFleetPulse, type FleetSession } from '@/lib/k8s/fleet';
+import { getFleetPulse, type FleetSession, onModelBuilt } from '@/lib/k8s/fleet';
 import { isDraining } from '@/lib/k8s/lifecycle';
 import { authSettings } from '@/lib/k8s/auth/settings';
 import { logger } from '@/lib/log';
@@ -63,6 +63,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: st
       pulse: () => getFleetPulse(session),
       view: (at) => viewJson(session, path, at, view.read),
       signal: req.signal,
+      wake: (fn) => onModelBuilt(fn, session),
       ending: isDraining,
       onError: (e) => log.debug({ err: e instanceof Error ? e.message : String(e) }, 'live view failed; the page falls back to fetching'),
     });
