@@ -12,7 +12,9 @@
  * --churn R pod changes per second during the live measurements (default 100), --rounds R,
  * --compare off to skip the kubectl + jq runs (minutes at 150,000 pods) while iterating,
  * --profile DIR to write the dashboard server's CPU profile there (open it in Chrome's DevTools),
- * --tabs push|poll: tabs on the live stream (default, as the pages run) or polling the pulse.
+ * --tabs push|poll: tabs on the live stream (default, as the pages run) or polling the pulse,
+ * --server-heap-mb M to give the dashboard server's V8 heap that budget (--max-old-space-size), as
+ *   the chart does from its memory limit.
  *
  * It measures, in one run:
  *   1. the cluster(s) start-up (the real one: nodes, SidecarSets and Deployments made through its API;
@@ -54,6 +56,7 @@ const { values: args } = parseArgs({
     compare: { type: 'string', default: 'on' },
     profile: { type: 'string' },
     tabs: { type: 'string', default: 'push' },
+    'server-heap-mb': { type: 'string' },
   },
 });
 const kind = args.cluster === 'real' ? 'real' : 'builtin';
@@ -311,7 +314,10 @@ async function main(): Promise<void> {
       table.push({ what: label, dashboard: `${stats(samples)}, ${(bytes / 1024).toFixed(0)} KiB` });
     }
     const rssSynced = rssMiB(next.pid as number);
-    console.log(`server RSS, ${clusters.length} cluster(s) of ${pods} pods synced: ${rssSynced.toFixed(0)} MiB`);
+    const heapSynced = await heapUsedMiB(base);
+    console.log(
+      `server RSS, ${clusters.length} cluster(s) of ${pods} pods synced: ${rssSynced.toFixed(0)} MiB (V8 heap in use ${heapSynced.toFixed(0)} MiB)`,
+    );
 
     // 4. Live under churn ----------------------------------------------------------------------
     const kc = new k8s.KubeConfig();
@@ -372,10 +378,11 @@ async function main(): Promise<void> {
       dashboard: `${((buildSeconds / Math.max(1, builds)) * 1000).toFixed(0)} ms over ${builds} builds`,
     });
     const rssEnd = rssMiB(next.pid as number);
-    console.log(`server RSS at the end: ${rssEnd.toFixed(0)} MiB`);
+    const heapEnd = await heapUsedMiB(base);
+    console.log(`server RSS at the end: ${rssEnd.toFixed(0)} MiB (V8 heap in use ${heapEnd.toFixed(0)} MiB)`);
     table.push({
-      what: `server RSS (${clusters.length} x ${pods} pods)`,
-      dashboard: `${rssSynced.toFixed(0)} MiB synced, ${rssEnd.toFixed(0)} MiB after the tabs`,
+      what: `server RSS (${clusters.length} x ${pods} pods)${args['server-heap-mb'] ? `, heap budget ${args['server-heap-mb']} MiB` : ''}`,
+      dashboard: `${rssSynced.toFixed(0)} MiB synced, ${rssEnd.toFixed(0)} MiB after the tabs (V8 heap in use ${heapSynced.toFixed(0)}, then ${heapEnd.toFixed(0)} MiB)`,
     });
   } finally {
     if (churn) await churn.stop();
@@ -558,6 +565,11 @@ function metricSum(text: string, prefix: string): number {
   return sum;
 }
 
+/** The server's V8 heap in use (prom-client's nodejs_heap_size_used_bytes), garbage not yet collected included. */
+async function heapUsedMiB(base: string): Promise<number> {
+  return (await counter(base, 'sidecar_fleet_nodejs_heap_size_used_bytes')) / 1024 / 1024;
+}
+
 async function counter(base: string, name: string): Promise<number> {
   return metricSum(await metricsText(base), name);
 }
@@ -565,7 +577,8 @@ async function counter(base: string, name: string): Promise<number> {
 /** `next start` on a kubeconfig. */
 function startDashboard(port: number, env: Record<string, string>): ChildProcess {
   const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
-  return spawn(process.execPath, [...profile, require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const heap = args['server-heap-mb'] ? [`--max-old-space-size=${Number(args['server-heap-mb'])}`] : [];
+  return spawn(process.execPath, [...profile, ...heap, require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
     env: {
       NEXT_TELEMETRY_DISABLED: '1',
