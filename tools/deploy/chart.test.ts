@@ -213,3 +213,19 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('node scripts/image-layout.mjs /image');
   });
 });
+
+describe('the server heap', () => {
+  const heapOption = (set: string[]) => podOf(render(set)).env.get('NODE_OPTIONS')?.value;
+
+  it('is heapPercent of the memory limit, so Node collects garbage before the limit rather than being killed at it', () => {
+    expect(heapOption([])).toBe('--max-old-space-size=384');
+    expect(heapOption(['resources.limits.memory=1536Mi'])).toBe('--max-old-space-size=1152');
+    expect(heapOption(['resources.limits.memory=2Gi', 'heapPercent=50'])).toBe('--max-old-space-size=1024');
+  });
+
+  it("is left to Node's default with heapPercent 0 or a limit not in Mi or Gi", () => {
+    expect(heapOption(['heapPercent=0'])).toBeUndefined();
+    expect(heapOption(['resources.limits.memory=1G'])).toBeUndefined();
+    expect(() => render(['heapPercent=95'])).toThrow(/heapPercent/);
+  });
+});

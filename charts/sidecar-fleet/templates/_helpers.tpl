@@ -48,3 +48,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- fail "auth.mode=proxy needs auth.proxy.existingSecret: the Secret holding the secret your proxy sends" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The V8 heap budget in MiB: heapPercent of resources.limits.memory given in Mi or Gi; empty otherwise. */}}
+{{- define "sidecar-fleet.heapMiB" -}}
+{{- $limit := toString (dig "limits" "memory" "" .Values.resources) -}}
+{{- $mib := 0 -}}
+{{- if regexMatch "^[0-9]+Gi$" $limit -}}{{- $mib = mul (atoi (trimSuffix "Gi" $limit)) 1024 -}}
+{{- else if regexMatch "^[0-9]+Mi$" $limit -}}{{- $mib = atoi (trimSuffix "Mi" $limit) -}}
+{{- end -}}
+{{- if and (gt (int $mib) 0) (gt (int .Values.heapPercent) 0) -}}{{- div (mul $mib .Values.heapPercent) 100 -}}{{- end -}}
+{{- end -}}
