@@ -79,7 +79,8 @@ function stats(samples: number[]): string {
   return `p50 ${pct(samples, 0.5).toFixed(1)} ms, p99 ${pct(samples, 0.99).toFixed(1)} ms (n=${samples.length})`;
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** A duration; NaN for a comparison skipped with --compare off. */
+const seconds = (ms: number) => (Number.isNaN(ms) ? 'not run (--compare off)' : `${(ms / 1000).toFixed(1)} s`);
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
