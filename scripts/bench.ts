@@ -579,17 +579,21 @@ async function counter(base: string, name: string): Promise<number> {
 function startDashboard(port: number, env: Record<string, string>): ChildProcess {
   const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
   const heap = args['server-heap-mb'] ? [`--max-old-space-size=${Number(args['server-heap-mb'])}`] : [];
-  return spawn(process.execPath, [...profile, ...heap, require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: {
-      NEXT_TELEMETRY_DISABLED: '1',
-      ...process.env,
-      ...env,
-      NODE_ENV: 'production',
-      SIDECAR_FLEET_GUARD: 'off',
+  return spawn(
+    process.execPath,
+    [...profile, ...heap, require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: root,
+      env: {
+        NEXT_TELEMETRY_DISABLED: '1',
+        ...process.env,
+        ...env,
+        NODE_ENV: 'production',
+        SIDECAR_FLEET_GUARD: 'off',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
 }
 
 async function stopDashboard(child: ChildProcess): Promise<void> {
