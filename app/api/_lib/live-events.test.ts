@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import type { FleetPulse } from '@/lib/fleet/views';
 import { liveEvents } from './live-events';
@@ -105,5 +106,38 @@ describe('live events', () => {
     ctl.abort();
     // Closing the stream unsubscribes.
     expect(wake).toBeUndefined();
+  });
+
+  it("check in the request's context when woken from another (a model build's)", async () => {
+    // The request's context is where its cookies say who is asking (next/headers).
+    const who = new AsyncLocalStorage<string>();
+    const askedAs: Array<string | undefined> = [];
+    let revision = 1;
+    let wake: (() => void) | undefined;
+    const ctl = new AbortController();
+    const stream = who.run('the person', () =>
+      liveEvents({
+        pulse: async () => {
+          askedAs.push(who.getStore());
+          return { revision, freshness: { live: true, errors: [], generatedAt: '' } };
+        },
+        view: async (at) => JSON.stringify({ revision: Number(at.split('|')[0]) }),
+        signal: ctl.signal,
+        ending: () => false,
+        checkMs: 60_000,
+        wake: (fn) => {
+          wake = fn;
+          return () => {};
+        },
+      }),
+    );
+    const read = reader(stream);
+    let text = '';
+    while (!(viewsIn(text).length === 1 && text.endsWith('\n\n'))) text += await read();
+    revision = 2;
+    who.run('the model build', () => wake?.());
+    while (viewsIn(text).length < 2) text += await read();
+    expect(askedAs).toEqual(['the person', 'the person']);
+    ctl.abort();
   });
 });

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { FleetPulse } from '@/lib/fleet/views';
 
 /**
@@ -71,10 +72,13 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
       // A check under way when woken checks again as soon as it ends.
       let checking = false;
       let woken = false;
+      // Every check runs in the request's context (its cookies say who is asking), also one
+      // scheduled from a wake, which comes from the model build's context.
+      const inRequest = AsyncResource.bind(() => void tick());
       const schedule = (ms: number) => {
         if (closed) return;
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => void tick(), ms);
+        timer = setTimeout(inRequest, ms);
       };
       const tick = async () => {
         if (closed) return close();
