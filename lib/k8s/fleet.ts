@@ -91,8 +91,9 @@ export interface FleetReader {
   /** Called (throttled to 4/s) whenever the cache changes. Returns the unsubscribe function. */
   subscribe(listener: (pulse: FleetPulse) => void): () => void;
   /**
-   * Called whenever a model is built (the views' revision may have moved), so a live stream asks
-   * at once rather than at its next check. Returns the unsubscribe function.
+   * Called when a model with a person's change (see model()) is built, so a live stream asks at
+   * once rather than at its next check. The fleet's churn is not announced: streams see it at
+   * their next check, so 200 streams do not all wake on every build. Returns the unsubscribe.
    */
   onBuilt(listener: () => void): () => void;
   /** Stops a reader's private cache; a no-op for the shared one. */
@@ -189,14 +190,16 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
         if (model === ABANDONED) continue;
         lastBuildMs = performance.now() - t0;
         emit({ type: 'model', seconds: lastBuildMs / 1000, pods: snapshot.pods.length });
+        const announce = slot.built !== undefined && slot.built.priority !== priority;
         slot.built = { revision, priority, at, model };
-        for (const fn of builtListeners) {
-          try {
-            fn();
-          } catch {
-            // A listener's failure (a closed stream) must not stop the others.
+        if (announce)
+          for (const fn of builtListeners) {
+            try {
+              fn();
+            } catch {
+              // A listener's failure (a closed stream) must not stop the others.
+            }
           }
-        }
         return slot.built;
       }
     };
@@ -448,7 +451,7 @@ export function subscribeFleet(listener: (pulse: FleetPulse) => void, session: F
   return fleetReader(session).subscribe(listener);
 }
 
-/** Calls `listener` whenever the session's cluster has a new model (its views may have changed). */
+/** Calls `listener` when the session's cluster has a model with a person's change (FleetReader.onBuilt). */
 export function onModelBuilt(listener: () => void, session: FleetSession): () => void {
   return fleetReader(session).onBuilt(listener);
 }

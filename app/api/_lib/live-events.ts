@@ -4,8 +4,8 @@ import type { FleetPulse } from '@/lib/fleet/views';
 /**
  * The Server-Sent Events of one live view (app/api/c/[cluster]/live/route.ts): `event: view` with
  * the view's JSON and `event: pulse` with the pulse, first at once and then whenever the views'
- * revision or the cluster's freshness changes, checked every `checkMs` and at once when `wake`
- * says a new model was built. Hand-written: what no SSE
+ * revision or the cluster's freshness changes, checked every `checkMs`, and at once when `wake`
+ * says a model with a person's change was built. Hand-written: what no SSE
  * library does is coalesce, so that a client that stopped reading gets the latest view when it
  * reads again, and the server holds at most one unread view per stream meanwhile.
  *
@@ -21,7 +21,7 @@ export interface LiveEventsOptions {
   signal: AbortSignal;
   ending: () => boolean;
   checkMs?: number;
-  /** Subscribes to "the views may have changed" (a model was built); returns the unsubscribe. */
+  /** Subscribes to "the views may have changed" (a model with a person's change was built); returns the unsubscribe. */
   wake?: (fn: () => void) => () => void;
   heartbeatMs?: number;
   maxMs?: number;
