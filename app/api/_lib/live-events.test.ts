@@ -77,67 +77,64 @@ describe('live events', () => {
     s.abort();
   });
 
-  it('check at once when woken (a model was built), not at the next check', async () => {
-    let revision = 1;
-    let wake: (() => void) | undefined;
+  /** A stream whose own check is a minute away (longer than a test's timeout): only a wake brings a second view in time. */
+  function wakeable(onPulse: () => void = () => {}) {
+    const state = { revision: 1, wake: undefined as (() => void) | undefined };
     const ctl = new AbortController();
     const stream = liveEvents({
-      pulse: async () => ({ revision, freshness: { live: true, errors: [], generatedAt: '' } }),
+      pulse: async () => {
+        onPulse();
+        return { revision: state.revision, freshness: { live: true, errors: [], generatedAt: '' } };
+      },
       view: async (at) => JSON.stringify({ revision: Number(at.split('|')[0]) }),
       signal: ctl.signal,
       ending: () => false,
-      // Longer than the test's timeout: only the wake can bring the second view in time.
       checkMs: 60_000,
       wake: (fn) => {
-        wake = fn;
+        state.wake = fn;
         return () => {
-          wake = undefined;
+          state.wake = undefined;
         };
       },
     });
     const read = reader(stream);
     let text = '';
-    // Everything sent read (the view and its pulse), so the stream is not held back.
-    while (!(viewsIn(text).length === 1 && text.includes('event: pulse') && text.endsWith('\n\n'))) text += await read();
-    revision = 2;
-    wake?.();
-    while (viewsIn(text).length < 2) text += await read();
-    expect(viewsIn(text)).toEqual([1, 2]);
-    ctl.abort();
+    return {
+      state,
+      abort: () => ctl.abort(),
+      /** Reads until `n` views and the pulse after the last have arrived, so the stream is not held back. */
+      async views(n: number): Promise<number[]> {
+        while (
+          !(viewsIn(text).length >= n && text.lastIndexOf('event: pulse') > text.lastIndexOf('event: view') && text.endsWith('\n\n'))
+        ) {
+          text += await read();
+        }
+        return viewsIn(text);
+      },
+    };
+  }
+
+  it('check at once when woken (a model with a change was built), not at the next check', async () => {
+    const s = wakeable();
+    await s.views(1);
+    s.state.revision = 2;
+    s.state.wake?.();
+    expect(await s.views(2)).toEqual([1, 2]);
+    s.abort();
     // Closing the stream unsubscribes.
-    expect(wake).toBeUndefined();
+    expect(s.state.wake).toBeUndefined();
   });
 
   it("check in the request's context when woken from another (a model build's)", async () => {
     // The request's context is where its cookies say who is asking (next/headers).
     const who = new AsyncLocalStorage<string>();
     const askedAs: Array<string | undefined> = [];
-    let revision = 1;
-    let wake: (() => void) | undefined;
-    const ctl = new AbortController();
-    const stream = who.run('the person', () =>
-      liveEvents({
-        pulse: async () => {
-          askedAs.push(who.getStore());
-          return { revision, freshness: { live: true, errors: [], generatedAt: '' } };
-        },
-        view: async (at) => JSON.stringify({ revision: Number(at.split('|')[0]) }),
-        signal: ctl.signal,
-        ending: () => false,
-        checkMs: 60_000,
-        wake: (fn) => {
-          wake = fn;
-          return () => {};
-        },
-      }),
-    );
-    const read = reader(stream);
-    let text = '';
-    while (!(viewsIn(text).length === 1 && text.endsWith('\n\n'))) text += await read();
-    revision = 2;
-    who.run('the model build', () => wake?.());
-    while (viewsIn(text).length < 2) text += await read();
+    const s = who.run('the person', () => wakeable(() => askedAs.push(who.getStore())));
+    await s.views(1);
+    s.state.revision = 2;
+    who.run('the model build', () => s.state.wake?.());
+    await s.views(2);
     expect(askedAs).toEqual(['the person', 'the person']);
-    ctl.abort();
+    s.abort();
   });
 });
