@@ -429,7 +429,7 @@ export function needsHotUpgradeReset(pod: Pod, ss: SidecarSet): boolean {
  * every SidecarSet at each model build). A namespace has no '/', so where two namespaces differ
  * the keys differ at the same place, or at the '/' ending the shorter one.
  */
-export function comparePodKeys(a: Pod, b: Pod): number {
+function comparePodKeys(a: Pod, b: Pod): number {
   const na = podNamespace(a);
   const nb = podNamespace(b);
   if (na === nb) {
