@@ -34,14 +34,7 @@ export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan, notUpdated
     const statuses = pod.status?.containerStatuses ?? [];
     for (const c of containers) {
       const podName = isHotUpgrade(c) ? workingHotUpgradeContainer(pod, c.name) : c.name;
-      let st: (typeof statuses)[number] | undefined;
-      for (const s of statuses) {
-        if (s.name === podName) {
-          st = s;
-          break;
-        }
-      }
-      const f = containerFailure(st);
+      const f = containerFailure(statuses.find((s) => s.name === podName));
       if (f) {
         out.push({ pod, container: c.name, ...f });
         break;
