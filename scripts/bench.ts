@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   const probeImage = 'ghcr.io/acme/bench-agent:1.3.0';
 
   let next: ChildProcess | undefined;
-  let churn: { stop: () => Promise<number> } | undefined;
+  let churn: ReturnType<typeof startChurn> | undefined;
   try {
     // 2. What a user does instead --------------------------------------------------------------
     const compare = args.compare !== 'off';
@@ -340,10 +340,12 @@ async function main(): Promise<void> {
     const metricsBefore = await metricsText(base);
     const listsBefore = metricSum(metricsBefore, 'sidecar_fleet_list_pages_total');
     const tabMode = args.tabs === 'poll' ? 'poll' : 'push';
+    const madeBefore = churn.made();
     const load = await tabsProcess(base, id, viewers, viewerSeconds * 1000, tabMode);
     const metricsAfter = await metricsText(base);
     const listsAfter = metricSum(metricsAfter, 'sidecar_fleet_list_pages_total');
-    const written = await churn.stop();
+    const changesPerSecond = (churn.made() - madeBefore) / viewerSeconds;
+    await churn.stop();
     churn = undefined;
     for (const [k, samples] of Object.entries(load.latency)) {
       console.log(`${viewers} tabs for ${viewerSeconds} s, ${k}: ${stats(samples)}`);
@@ -352,11 +354,12 @@ async function main(): Promise<void> {
     console.log(
       `${viewers} tabs (${tabMode}): ${all.length} requests (${(all.length / viewerSeconds).toFixed(0)}/s), ` +
         `${load.pushes} views pushed, ${load.errors} errors; ` +
-        `list pages sent to the API server meanwhile: ${listsAfter - listsBefore}; pod changes written: ${written}`,
+        `list pages sent to the API server meanwhile: ${listsAfter - listsBefore}; ` +
+        `pod changes made meanwhile (a new resourceVersion): ${changesPerSecond.toFixed(0)}/s`,
     );
     table.push({
       what: `${viewers} open tabs (${tabMode}) for ${viewerSeconds} s`,
-      dashboard: `${stats(all)}, ${load.pushes} pushes, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server`,
+      dashboard: `${stats(all)}, ${load.pushes} pushes, ${load.errors} errors, ${listsAfter - listsBefore} lists to the API server, ${changesPerSecond.toFixed(0)} pod changes/s`,
     });
     // Where a tail latency comes from: the server's garbage collector (prom-client's GC metrics).
     const during = (prefix: string) => metricSum(metricsAfter, prefix) - metricSum(metricsBefore, prefix);
@@ -427,10 +430,11 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, eve
  * dashboard keeps (a change only to what it trims away, such as another annotation, is dropped by
  * its cache and would cost it nothing), so each one is a new pod object to aggregate.
  */
-function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promise<number> } {
+function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number; stop: () => Promise<number> } {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   let stopped = false;
   let written = 0;
+  const versions = new Map<string, string>();
   const run = (async () => {
     const list = await core.listPodForAllNamespaces({ limit: 2000 });
     const targets = list.items.map((p) => ({ ns: p.metadata?.namespace as string, name: p.metadata?.name as string }));
@@ -442,12 +446,22 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promis
       const due = Math.floor(((Date.now() - t0) / 1000) * perSecond);
       while (n < due && inFlight.size < 50) {
         const t = targets[n % targets.length] as { ns: string; name: string };
+        // A new value on every pass over the targets: a patch that sets the value a pod already has
+        // changes nothing, and the API server announces nothing (the churn of stops 13 to 17 wrote
+        // `n % 10`, the same value per pod from the second pass on: real churn for 20 s only).
+        const value = String(Math.floor(n / targets.length) % 10);
         const p = core
           .patchNamespacedPod(
-            { name: t.name, namespace: t.ns, body: { metadata: { labels: { 'bench.sidecarfleet.io/churn': String(n % 10) } } } },
+            { name: t.name, namespace: t.ns, body: { metadata: { labels: { 'bench.sidecarfleet.io/churn': value } } } },
             k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
           )
-          .then(() => written++)
+          .then((pod) => {
+            // Counted only when the API server changed the pod (a new resourceVersion).
+            const key = `${t.ns}/${t.name}`;
+            const rv = pod.metadata?.resourceVersion;
+            if (rv !== versions.get(key)) written++;
+            if (rv) versions.set(key, rv);
+          })
           .catch(() => {})
           .finally(() => inFlight.delete(p));
         inFlight.add(p);
@@ -458,6 +472,7 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { stop: () => Promis
     await Promise.all(inFlight);
   })();
   return {
+    made: () => written,
     stop: async () => {
       stopped = true;
       await run;
