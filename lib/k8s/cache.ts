@@ -616,6 +616,8 @@ export class FleetCache {
   sidecarsets: ResourceCache<SidecarSet> | undefined;
   discovery: Discovery | undefined;
   private discovering: Promise<void> | undefined;
+  /** The first discovery finished (ready() then waits for the lists only). */
+  private discovered = false;
   private listeners = new Set<() => void>();
   private notifyTimer: NodeJS.Timeout | undefined;
   /** The priorityRevision the listeners last heard. */
@@ -699,7 +701,9 @@ export class FleetCache {
   start(): void {
     if (this.discovering) return;
     for (const c of this.all()) c.start();
-    this.discovering = this.runDiscovery();
+    this.discovering = this.runDiscovery().then(() => {
+      this.discovered = true;
+    });
   }
 
   private async runDiscovery(): Promise<void> {
@@ -768,7 +772,12 @@ export class FleetCache {
   async ready(ms = 10_000): Promise<void> {
     this.start();
     const deadline = Date.now() + ms;
-    await Promise.race([this.discovering, new Promise((r) => setTimeout(r, ms))]);
+    // Asked by every pulse of every open stream (hundreds a second): once discovery is done, no
+    // timer per call (one that outlived the race held its promise for `ms`).
+    if (!this.discovered) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.discovering, new Promise((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+    }
     const left = Math.max(0, deadline - Date.now());
     await Promise.all(this.all().map((c) => c.whenSettled(left)));
     for (const c of this.all()) c.poke();

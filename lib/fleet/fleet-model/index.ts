@@ -24,16 +24,10 @@ import type {
   WorkloadsView,
 } from '../views';
 import { buildOwnerIndex, controllerOf, workloadKey } from '../workloads';
-import { indexEvents } from './events';
+import { eventObject, indexEvents } from './events';
 import { buildPodEntries, type PodEntry } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
-import {
-  buildSidecarSetEntries,
-  type KeptPlan,
-  type SidecarSetDetailOptions,
-  sidecarSetDetailView,
-  sidecarSetEventKeys,
-} from './sidecarset-summary';
+import { buildSidecarSetEntries, type KeptPlan, type SidecarSetDetailOptions, sidecarSetDetailView } from './sidecarset-summary';
 import { buildWorkloadEntries, sidecarImageUses, workloadFacets } from './workload-rows';
 
 export type { PodEntry } from './pod-entries';
@@ -213,7 +207,11 @@ export function* fleetModelSteps(
       if (!view) {
         let groups = eventGroups.get(name);
         if (!groups) {
-          groups = groupEvents(events.about(sidecarSetEventKeys(e)), { workloadOf: workloadOfEvent, memo: memo.events });
+          // The SidecarSet's own events and those of the pods it injected.
+          groups = groupEvents(events.about(eventObject('SidecarSet', undefined, name), e.injected), {
+            workloadOf: workloadOfEvent,
+            memo: memo.events,
+          });
           eventGroups.set(name, groups);
         }
         view = sidecarSetDetailView(e, snapshot.revisions, ctx, groups, opts);

@@ -5,7 +5,7 @@
  */
 import type { Pod } from '../k8s-types';
 import type { AttentionItem, FleetTotals, OverviewView, PodDetailView, WorkloadDetailView, WorkloadQuery, WorkloadsView } from '../views';
-import { type EventIndex, eventObjectKey } from './events';
+import { type EventIndex, eventObject } from './events';
 import { type PodEntry, podRow } from './pod-entries';
 import { MAX_PAGE_SIZE, type SidecarSetEntry } from './sidecarset-summary';
 import { cmp, matchesQuery, sorter, type WorkloadEntry, type WorkloadFacets } from './workload-rows';
@@ -121,9 +121,11 @@ export function workloadsPage(
 
 export function workloadDetailView(w: WorkloadEntry, events: EventIndex): Omit<WorkloadDetailView, 'freshness'> {
   const podsSorted = [...w.pods].sort((a, b) => cmp(a.pod.metadata.name, b.pod.metadata.name));
-  const keys = new Set<string>([eventObjectKey(w.row.kind, w.row.namespace, w.row.name)]);
-  for (const p of w.pods) keys.add(eventObjectKey('Pod', p.pod.metadata.namespace, p.pod.metadata.name));
-  return { workload: w.row, pods: podsSorted.map(podRow), events: events.newest(keys) };
+  return {
+    workload: w.row,
+    pods: podsSorted.map(podRow),
+    events: events.newest(eventObject(w.row.kind, w.row.namespace, w.row.name), w.pods),
+  };
 }
 
 export function podDetailView(e: PodEntry, events: EventIndex): Omit<PodDetailView, 'freshness'> {
@@ -163,6 +165,6 @@ export function podDetailView(e: PodEntry, events: EventIndex): Omit<PodDetailVi
       if (c.message) out.message = c.message;
       return out;
     }),
-    events: events.newest([eventObjectKey('Pod', e.pod.metadata.namespace, e.pod.metadata.name)]),
+    events: events.newest(undefined, [e]),
   };
 }

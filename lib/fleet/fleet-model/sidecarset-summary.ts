@@ -22,7 +22,6 @@ import type {
   SidecarSetSummary,
   StrategySummary,
 } from '../views';
-import { eventObjectKey } from './events';
 import { type PodEntry, podKey, podRow } from './pod-entries';
 
 export const SIDECARSET_PODS_PAGE_SIZE = 100;
@@ -188,13 +187,6 @@ function specView(ss: SidecarSet): SidecarSetSpecView {
   const canaryOf = canaryBaseOf(ss);
   if (canaryOf) spec.canaryOf = canaryOf;
   return spec;
-}
-
-/** The objects whose events the SidecarSet page shows: the SidecarSet and the pods it injected. */
-export function sidecarSetEventKeys(e: SidecarSetEntry): Set<string> {
-  const keys = new Set<string>([eventObjectKey('SidecarSet', undefined, e.ss.metadata.name)]);
-  for (const p of e.injected) keys.add(eventObjectKey('Pod', p.pod.metadata.namespace, p.pod.metadata.name));
-  return keys;
 }
 
 export interface SidecarSetDetailOptions {
