@@ -1,11 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import type { FleetPulse } from '@/lib/fleet/views';
-import { liveEvents } from './live-events';
+import { type LiveView, liveEvents } from './live-events';
+
+/** The view at a pulse: it shows the pulse's revision unless `shows` says what it shows. */
+function viewAt(at: string, shows?: number): LiveView {
+  const content = JSON.stringify({ revision: shows ?? Number(at.split('|')[0]) });
+  return { content, json: () => content };
+}
 
 /** A live view's events, driven by a pulse whose revision the test moves. */
 function source() {
   let revision = 1;
+  const state = { shows: undefined as number | undefined };
   const pulse = async (): Promise<FleetPulse> => ({ revision, freshness: { live: true, errors: [], generatedAt: '' } });
   const views: string[] = [];
   const ctl = new AbortController();
@@ -13,13 +20,13 @@ function source() {
     pulse,
     view: async (at) => {
       views.push(at);
-      return JSON.stringify({ revision: Number(at.split('|')[0]) });
+      return viewAt(at, state.shows);
     },
     signal: ctl.signal,
     ending: () => false,
     checkMs: 5,
   });
-  return { stream, views, bump: () => revision++, abort: () => ctl.abort() };
+  return { stream, views, state, bump: () => revision++, abort: () => ctl.abort() };
 }
 
 /** Reads the next chunk as text. */
@@ -51,6 +58,27 @@ describe('live events', () => {
     );
     expect(viewsIn(text)).toEqual([1, 2]);
     expect(text.indexOf('event: pulse')).toBeGreaterThan(text.indexOf('event: view'));
+    s.abort();
+  });
+
+  it('send the pulse alone when the view shows what it showed (the churn of pods it does not show)', async () => {
+    const s = source();
+    s.state.shows = 7;
+    const read = reader(s.stream);
+    let text = '';
+    const pulses = () => text.split('event: pulse').length - 1;
+    while (pulses() < 1) text += await read();
+    // Two new revisions, the view the same: a pulse for each, no view.
+    s.bump();
+    while (pulses() < 2) text += await read();
+    s.bump();
+    while (pulses() < 3) text += await read();
+    expect(viewsIn(text)).toEqual([7]);
+    // What it shows changes: the view goes out again.
+    s.state.shows = 8;
+    s.bump();
+    while (viewsIn(text).length < 2) text += await read();
+    expect(viewsIn(text)).toEqual([7, 8]);
     s.abort();
   });
 
@@ -86,7 +114,7 @@ describe('live events', () => {
         onPulse();
         return { revision: state.revision, freshness: { live: true, errors: [], generatedAt: '' } };
       },
-      view: async (at) => JSON.stringify({ revision: Number(at.split('|')[0]) }),
+      view: async (at) => viewAt(at),
       signal: ctl.signal,
       ending: () => false,
       checkMs: 60_000,

@@ -4,7 +4,8 @@ import type { FleetPulse } from '@/lib/fleet/views';
 /**
  * The Server-Sent Events of one live view (app/api/c/[cluster]/live/route.ts): `event: view` with
  * the view's JSON and `event: pulse` with the pulse, first at once and then whenever the views'
- * revision or the cluster's freshness changes, checked every `checkMs`, and at once when `wake`
+ * revision or the cluster's freshness changes (the pulse alone when the view shows nothing new),
+ * checked every `checkMs`, and at once when `wake`
  * says a model with a person's change was built. Hand-written: what no SSE
  * library does is coalesce, so that a client that stopped reading gets the latest view when it
  * reads again, and the server holds at most one unread view per stream meanwhile.
@@ -13,11 +14,17 @@ import type { FleetPulse } from '@/lib/fleet/views';
  * (`signal`), and at the first failed read (`event: failed`; the page then falls back to fetching,
  * which shows the error as usual).
  */
+/** A view to send: what it shows apart from its freshness, and its JSON (asked only when that changed). */
+export interface LiveView {
+  content: string;
+  json: () => string;
+}
+
 export interface LiveEventsOptions {
   /** The pulse: cheap, asked every checkMs. */
   pulse: () => Promise<FleetPulse>;
-  /** The view's JSON at the pulse given (null: not found). */
-  view: (at: string) => Promise<string | null>;
+  /** The view at the pulse given (null: not found). */
+  view: (at: string) => Promise<LiveView | null>;
   signal: AbortSignal;
   ending: () => boolean;
   checkMs?: number;
@@ -39,6 +46,7 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
     start(controller) {
       const opened = Date.now();
       let sent: string | undefined;
+      let sentContent: string | undefined;
       let lastWrite = 0;
       // The reconnect delay goes out with the first write: each write is one chunk, and a chunk
       // not yet read holds the next view back (see backedUp), so the first view must not wait
@@ -93,15 +101,19 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
             const f = pulse.freshness;
             const at = `${pulse.revision}|${f.live}|${f.errors.length}|${JSON.stringify(f.listing ?? null)}`;
             if (at !== sent) {
-              const json = await opts.view(at);
-              if (json === null) {
+              const view = await opts.view(at);
+              if (view === null) {
                 send('failed', JSON.stringify({ status: 404 }));
                 return close();
               }
               // The view first: the page counts its stream as up on it, then the pulse stops the
-              // polling. One chunk, so a client that has read it is ready for the next.
-              write(event('view', json) + event('pulse', JSON.stringify(pulse)));
+              // polling. One chunk, so a client that has read it is ready for the next. A view
+              // that shows what the last one showed is not sent again (under a big fleet's churn,
+              // most are): the pulse alone brings the newer freshness, which the page shows.
+              const pulseEvent = event('pulse', JSON.stringify(pulse));
+              write(view.content === sentContent ? pulseEvent : event('view', view.json()) + pulseEvent);
               sent = at;
+              sentContent = view.content;
             } else if (Date.now() - lastWrite > heartbeatMs) {
               write(': still here\n\n');
             }

@@ -5,7 +5,7 @@ import { authSettings } from '@/lib/k8s/auth/settings';
 import { logger } from '@/lib/log';
 import { inCluster } from '../../../_lib/cluster-route';
 import { answer, errorJson } from '../../../_lib/respond';
-import { liveEvents } from '../../../_lib/live-events';
+import { type LiveView, liveEvents } from '../../../_lib/live-events';
 import { viewRead } from '../../../_lib/views';
 
 /**
@@ -23,31 +23,36 @@ import { viewRead } from '../../../_lib/views';
 const log = logger('live');
 
 /**
- * Local mode (everyone sees what the server's identity sees): the streams of one view share its
- * JSON, serialized once per revision rather than once per open tab. In token and proxy modes each
+ * Local mode (everyone sees what the server's identity sees): the streams of one view share it,
+ * serialized once per revision rather than once per open tab. In token and proxy modes each
  * person's view is cut to their access, so each stream serializes its own.
  */
-const shared = new Map<string, { at: string; json: string }>();
+const shared = new Map<string, { at: string; view: LiveView }>();
 const MAX_SHARED = 500;
 
-async function viewJson(
+async function liveView(
   session: FleetSession,
   path: string,
   at: string,
   read: (s: FleetSession) => Promise<unknown | null>,
-): Promise<string | null> {
+): Promise<LiveView | null> {
   const local = authSettings().mode === 'local';
   const key = `${session.client.key}\u0000${path}`;
   const hit = local ? shared.get(key) : undefined;
-  if (hit?.at === at) return hit.json;
-  const body = await read(session);
+  if (hit?.at === at) return hit.view;
+  const body = (await read(session)) as Record<string, unknown> | null;
   if (body === null) return null;
-  const json = JSON.stringify(body);
+  const { freshness: _freshness, ...shown } = body;
+  let content = JSON.stringify(shown);
+  // The same string when nothing shown changed, so each stream compares it at a glance.
+  if (hit?.view.content === content) content = hit.view.content;
+  let json: string | undefined;
+  const view: LiveView = { content, json: () => (json ??= JSON.stringify(body)) };
   if (local) {
     if (shared.size >= MAX_SHARED) shared.clear();
-    shared.set(key, { at, json });
+    shared.set(key, { at, view });
   }
-  return json;
+  return view;
 }
 
 export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: string }> }) {
@@ -61,7 +66,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: st
     if (!first.ok) return first;
     const events = liveEvents({
       pulse: () => getFleetPulse(session),
-      view: (at) => viewJson(session, path, at, view.read),
+      view: (at) => liveView(session, path, at, view.read),
       signal: req.signal,
       wake: (fn) => onModelBuilt(fn, session),
       ending: isDraining,
