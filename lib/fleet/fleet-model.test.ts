@@ -348,6 +348,21 @@ describe('buildFleetModel on the fixture fleet', () => {
     expect(m.sidecarSetDetail('nope', { freshness })).toBeNull();
   });
 
+  it('pod detail finds every pod, whatever order the pods were listed in', () => {
+    const snapshot = fleetSnapshot();
+    const keys = snapshot.pods.map((p) => [p.metadata.namespace ?? 'default', p.metadata.name] as const);
+    expect(keys.length).toBeGreaterThan(10);
+    // Listed in reverse: the entries are put back in key order, which the lookup relies on.
+    const shuffled = buildFleetModel({ ...snapshot, pods: [...snapshot.pods].reverse() }, NOW);
+    for (const m of [model(), shuffled]) {
+      for (const [namespace, name] of keys) expect(m.podDetail(namespace, name, { freshness })?.pod.name).toBe(name);
+      for (const [namespace, name] of keys) {
+        expect(m.podDetail(namespace, `${name}-x`, { freshness })).toBeNull();
+        expect(m.podDetail(`${namespace}-x`, name, { freshness })).toBeNull();
+      }
+    }
+  });
+
   it('SidecarSet detail: spec, revisions with pod counts, pods by revision, events, the why', () => {
     const d = model().sidecarSetDetail('cfg-ss', { freshness }, { podsPageSize: 1 });
     expect(d && { ...d, summary: d.summary.name, podGroups: d.podGroups.map((g) => ({ ...g, pods: g.pods.map((p) => p.name) })) }).toEqual({

@@ -177,7 +177,7 @@ export function* fleetModelSteps(
   // A pod's events belong to its workload; other objects' events (the SidecarSet's) to none.
   const workloadOfEvent = (ev: KubeEvent) =>
     ev.involvedObject.kind === 'Pod'
-      ? pods.byKey.get(`${ev.involvedObject.namespace ?? 'default'}/${ev.involvedObject.name}`)?.workload
+      ? pods.get(`${ev.involvedObject.namespace ?? 'default'}/${ev.involvedObject.name}`)?.workload
       : undefined;
   // Grouped once per model (per cache revision), not once per request or page of pods.
   const eventGroups = new Map<string, EventGroups>();
@@ -221,7 +221,7 @@ export function* fleetModelSteps(
       return { ...base, ...view };
     },
     podDetail(namespace, name, base) {
-      const e = pods.byKey.get(`${namespace}/${name}`);
+      const e = pods.get(`${namespace}/${name}`);
       return e ? { ...base, ...podDetailView(e, events) } : null;
     },
     sidecarImages: () => {

@@ -33,8 +33,11 @@ export interface PodEntry {
 export interface PodEntries {
   /** In `namespace/name` order. */
   all: PodEntry[];
-  /** By `namespace/name`. */
-  byKey: Map<string, PodEntry>;
+  /**
+   * By `namespace/name`: a binary search of `all`. A Map of 150,000 keys, filled anew for every
+   * build, took 80 ms of each (a profile under 100 pod changes a second), for a lookup per pod page.
+   */
+  get(key: string): PodEntry | undefined;
   /** By the name of a SidecarSet that injected them. */
   byInjector: Map<string, PodEntry[]>;
 }
@@ -85,7 +88,6 @@ export function* buildPodEntries(
 ): Generator<void, PodEntries, void> {
   const canaries = canaryBases(snapshot.sidecarSets);
   const all: PodEntry[] = [];
-  const byKey = new Map<string, PodEntry>();
   let sorted = true;
   let n = 0;
   for (const pod of snapshot.pods) {
@@ -112,10 +114,10 @@ export function* buildPodEntries(
     }
     if (sorted && all.length > 0 && (all[all.length - 1] as PodEntry).key > entry.key) sorted = false;
     all.push(entry);
-    byKey.set(entry.key, entry);
   }
-  // In key order, so every SidecarSet's pods reach the planner already sorted (the API server
-  // lists in key order; only pods created since are out of place, which the sort takes in a pass).
+  // In key order, so that get() can search it and every SidecarSet's pods reach the planner
+  // already sorted (the API server lists in key order; only pods created since are out of place,
+  // which the sort takes in a pass).
   if (!sorted) {
     yield;
     all.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -128,7 +130,19 @@ export function* buildPodEntries(
       else byInjector.set(name, [entry]);
     }
   }
-  return { all, byKey, byInjector };
+  const get = (key: string): PodEntry | undefined => {
+    let lo = 0;
+    let hi = all.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const e = all[mid] as PodEntry;
+      if (e.key === key) return e;
+      if (e.key < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  };
+  return { all, get, byInjector };
 }
 
 function sameStamps(e: PodEntry, stamps: ReadonlyMap<string, string>): boolean {

@@ -206,18 +206,34 @@ export function sidecarSetDetailView(
   const { ss, plan } = e;
   const name = ss.metadata.name;
   // Pods on each revision, counted over the active pods this SidecarSet injected.
-  const groups = new Map<string, { revision: string | null; pods: PodEntry[]; updated: boolean }>();
+  type Group = { revision: string | null; pods: PodEntry[]; updated: boolean };
+  const groups = new Map<string, Group>();
   const podsOnRevision = new Map<string, number>();
+  // Pods come in runs of one revision (a rollout step): the run's group and count are carried
+  // rather than looked up per pod (3,000 pods per page, recomputed after each build under churn).
+  let last: Group | undefined;
+  let run = 0;
+  const endRun = () => {
+    if (last?.revision && run > 0) podsOnRevision.set(last.revision, (podsOnRevision.get(last.revision) ?? 0) + run);
+    run = 0;
+  };
   for (const p of e.injected) {
     const s = p.sidecars.find((x) => x.sidecarSet === name);
     const revision = s?.revision ?? null;
     const updated = isUpdated(p.pod, ss);
-    const gk = `${revision ?? ''}\u0000${updated}`;
-    const g = groups.get(gk);
-    if (g) g.pods.push(p);
-    else groups.set(gk, { revision, pods: [p], updated });
-    if (revision) podsOnRevision.set(revision, (podsOnRevision.get(revision) ?? 0) + 1);
+    if (last?.revision !== revision || last.updated !== updated) {
+      endRun();
+      const gk = `${revision ?? ''}\u0000${updated}`;
+      last = groups.get(gk);
+      if (!last) {
+        last = { revision, pods: [], updated };
+        groups.set(gk, last);
+      }
+    }
+    last.pods.push(p);
+    run++;
   }
+  endRun();
   const revisionRows: RevisionRow[] = revisions
     .filter((r) => r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] === name)
     .sort((x, y) => y.revision - x.revision)
