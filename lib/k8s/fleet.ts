@@ -105,7 +105,10 @@ export interface FleetReaderOptions {
   privateCache?: boolean;
   cacheOptions?: CacheOptions;
   firstSyncWaitMs?: number;
-  /** Least time between two model rebuilds (default 250 ms; never less than twice the last build's time). */
+  /**
+   * Least time between two model rebuilds (default 250 ms; never less than twice the last build's
+   * time, nor than SLOW_REBUILD_MS for a build slow enough to run behind the requests).
+   */
   minRebuildMs?: number;
   /** A rebuild that took less than this (default 100 ms) runs inside the next request; a slower one behind the requests. */
   fastBuildMs?: number;
@@ -113,6 +116,13 @@ export interface FleetReaderOptions {
 
 /** A build that took less than this runs inside the request that needs it (a small cluster is always current). */
 const FAST_BUILD_MS = 100;
+/**
+ * Least time between two slow builds. Without it a cheaper build only meant more builds (twice its
+ * time apart), the same share of the server's time, and no faster answers: at 150,000 pods under
+ * 100 pod changes a second, builds of 380 ms ran 119 times a minute. A change still shows within
+ * about 1.5 s (this, then the build).
+ */
+const SLOW_REBUILD_MS = 1_000;
 /** How long a model build runs before it lets the server answer requests (a big cluster's builds are sliced). */
 const BUILD_SLICE_MS = 8;
 
@@ -168,7 +178,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
 
   let lastBuildMs = 0;
   const builtListeners = new Set<() => void>();
-  const minInterval = () => Math.max(opts.minRebuildMs ?? 250, 2 * lastBuildMs);
+  const fastBuildMs = opts.fastBuildMs ?? FAST_BUILD_MS;
+  const minInterval = () => Math.max(opts.minRebuildMs ?? 250, lastBuildMs < fastBuildMs ? 0 : SLOW_REBUILD_MS, 2 * lastBuildMs);
 
   /**
    * Builds the model of what the cache holds now. A build under way when a person's change arrives
@@ -225,8 +236,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
 
   /**
    * The model a request answers from. A big fleet changes all the time (kubelet status updates):
-   * a model is rebuilt at most every max(minRebuildMs, 2 × the last build's time), so aggregation
-   * takes at most about half the server's time. A change a person made (a SidecarSet edited) is
+   * a model is rebuilt at most every max(minRebuildMs, 2 × the last build's time, and 1 s for a
+   * slow build), so aggregation takes at most about half the server's time. A change a person made (a SidecarSet edited) is
    * due at once. A fast build runs in the request; a slow one runs in slices behind the requests,
    * which meanwhile answer from the last model (at most one build behind, and the pulse says which
    * revision that is).
@@ -243,7 +254,7 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     const due = now - built.at > MODEL_MAX_AGE_MS || urgent || (moved && now - built.at >= minInterval());
     if (due) {
       const next = rebuild(v, slot);
-      if (lastBuildMs < (opts.fastBuildMs ?? FAST_BUILD_MS)) return (await next).model;
+      if (lastBuildMs < fastBuildMs) return (await next).model;
     } else if (moved && !slot.timer) {
       // Not yet due: rebuild when it is, so the pulse moves without another change or request.
       slot.timer = setTimeout(
