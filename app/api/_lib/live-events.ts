@@ -5,21 +5,15 @@ import type { FleetPulse } from '@/lib/fleet/views';
  * The Server-Sent Events of one live view (app/api/c/[cluster]/live/route.ts): `event: view` with
  * the view's JSON and `event: pulse` with the pulse, first at once and then whenever the views'
  * revision or the cluster's freshness changes (the pulse alone when the view shows nothing new),
- * checked every `checkMs`, and at once when `wake`
- * says a model with a person's change was built. Hand-written: what no SSE
- * library does is coalesce, so that a client that stopped reading gets the latest view when it
- * reads again, and the server holds at most one unread view per stream meanwhile.
+ * checked every `checkMs`, and at once when `wake` says a model with a person's change was built.
+ * Hand-written: what no SSE library does is coalesce, so that a client that stopped reading gets
+ * the latest view when it reads again, and the server holds at most one unread view per stream
+ * meanwhile.
  *
  * The stream ends after `maxMs`, when `ending()` says so (a shutdown), when the client goes away
  * (`signal`), and at the first failed read (`event: failed`; the page then falls back to fetching,
  * which shows the error as usual).
  */
-/** A view to send: what it shows apart from its freshness, and its JSON (asked only when that changed). */
-export interface LiveView {
-  content: string;
-  json: () => string;
-}
-
 export interface LiveEventsOptions {
   /** The pulse: cheap, asked every checkMs. */
   pulse: () => Promise<FleetPulse>;
@@ -34,6 +28,12 @@ export interface LiveEventsOptions {
   maxMs?: number;
   /** A failed read, for the server's log. */
   onError?: (e: unknown) => void;
+}
+
+/** A view to send: what it shows apart from its freshness, and its JSON (asked only when that changed). */
+export interface LiveView {
+  content: string;
+  json: () => string;
 }
 
 export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> {
