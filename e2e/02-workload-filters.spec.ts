@@ -11,6 +11,8 @@ test('filters, search and sort live in the URL and survive a reload', async ({ p
   const ns = namespaces[0]!;
   await workloads.namespace.selectOption(ns);
   await expect(page).toHaveURL(new RegExp(`[?&]ns=${ns}(&|$)`));
+  // The rows of every namespace stay on screen until the filtered ones arrive.
+  await workloads.loaded();
   await expect(workloads.rows().first()).toBeVisible();
   for (const row of await workloads.rows().all()) {
     await expect(row.getByRole('cell').first()).toHaveText(ns);

@@ -33,6 +33,14 @@ export class WorkloadsPage {
     await waitForLiveShell(this.page);
   }
 
+  /**
+   * Waits until the grid shows the current filters' rows: while they load, the last rows stay on
+   * screen, dimmed and marked busy.
+   */
+  async loaded(): Promise<void> {
+    await expect(this.grid.locator('xpath=ancestor::div[@aria-busy][1]')).toHaveAttribute('aria-busy', 'false');
+  }
+
   /** Data rows (each has a row header: the workload's name). */
   rows(): Locator {
     return this.grid.getByRole('row').filter({ has: this.page.getByRole('rowheader') });
