@@ -430,7 +430,7 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, eve
  * dashboard keeps (a change only to what it trims away, such as another annotation, is dropped by
  * its cache and would cost it nothing), so each one is a new pod object to aggregate.
  */
-function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number; stop: () => Promise<number> } {
+function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number; stop: () => Promise<void> } {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   let stopped = false;
   let written = 0;
@@ -476,7 +476,6 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number
     stop: async () => {
       stopped = true;
       await run;
-      return written;
     },
   };
 }

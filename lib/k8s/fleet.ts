@@ -237,8 +237,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
   /**
    * The model a request answers from. A big fleet changes all the time (kubelet status updates):
    * a model is rebuilt at most every max(minRebuildMs, 2 × the last build's time, and 1 s for a
-   * slow build), so aggregation takes at most about half the server's time. A change a person made (a SidecarSet edited) is
-   * due at once. A fast build runs in the request; a slow one runs in slices behind the requests,
+   * slow build), so aggregation takes at most about half the server's time. A change a person
+   * made (a SidecarSet edited) is due at once. A fast build runs in the request; a slow one runs in slices behind the requests,
    * which meanwhile answer from the last model (at most one build behind, and the pulse says which
    * revision that is).
    */

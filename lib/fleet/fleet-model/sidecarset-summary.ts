@@ -208,21 +208,14 @@ export function sidecarSetDetailView(
   // Pods on each revision, counted over the active pods this SidecarSet injected.
   type Group = { revision: string | null; pods: PodEntry[]; updated: boolean };
   const groups = new Map<string, Group>();
-  const podsOnRevision = new Map<string, number>();
-  // Pods come in runs of one revision (a rollout step): the run's group and count are carried
-  // rather than looked up per pod (3,000 pods per page, recomputed after each build under churn).
+  // Pods come in runs of one revision (a rollout step): a run's group is looked up once, not per
+  // pod (3,000 pods per page, recomputed after each build under churn).
   let last: Group | undefined;
-  let run = 0;
-  const endRun = () => {
-    if (last?.revision && run > 0) podsOnRevision.set(last.revision, (podsOnRevision.get(last.revision) ?? 0) + run);
-    run = 0;
-  };
   for (const p of e.injected) {
     const s = p.sidecars.find((x) => x.sidecarSet === name);
     const revision = s?.revision ?? null;
     const updated = isUpdated(p.pod, ss);
     if (last?.revision !== revision || last.updated !== updated) {
-      endRun();
       const gk = `${revision ?? ''}\u0000${updated}`;
       last = groups.get(gk);
       if (!last) {
@@ -231,9 +224,11 @@ export function sidecarSetDetailView(
       }
     }
     last.pods.push(p);
-    run++;
   }
-  endRun();
+  const podsOnRevision = new Map<string, number>();
+  for (const g of groups.values()) {
+    if (g.revision) podsOnRevision.set(g.revision, (podsOnRevision.get(g.revision) ?? 0) + g.pods.length);
+  }
   const revisionRows: RevisionRow[] = revisions
     .filter((r) => r.metadata.labels?.[KRUISE.revisionSidecarSetLabel] === name)
     .sort((x, y) => y.revision - x.revision)
