@@ -225,6 +225,39 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
     expect(await runSliced(steps(), { sliceMs: 2, abandon: () => false })).toBe('built');
   });
 
+  it('a sliced build waits between its slices while it gives way, and goes on when the answers are done', async () => {
+    let made = 0;
+    function* steps(): Generator<void, string, void> {
+      for (let i = 0; i < 20; i++) {
+        const t = performance.now();
+        while (performance.now() - t < 1) {}
+        made++;
+        yield;
+      }
+      return 'built';
+    }
+    let answering = true;
+    let answered!: () => void;
+    const done = new Promise<void>((r) => {
+      answered = r;
+    });
+    const build = runSliced(steps(), { sliceMs: 2, giveWay: () => (answering ? done : undefined) });
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+    };
+    // Unhindered, each turn of the event loop would run another slice of about 2 steps.
+    await turns(3);
+    const stalled = made;
+    expect(stalled).toBeGreaterThan(0);
+    expect(stalled).toBeLessThan(20);
+    await turns(10);
+    expect(made).toBe(stalled);
+    answering = false;
+    answered();
+    expect(await build).toBe('built');
+    expect(made).toBe(20);
+  });
+
   it('an object created a moment ago is not "not found" because the last model predates it', async () => {
     // Rebuilt at most once a minute: the overview keeps the model of the first request.
     const frozen = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 60_000 });

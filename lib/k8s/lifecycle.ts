@@ -2,14 +2,17 @@ import 'server-only';
 
 /**
  * The server process's life, as far as the cluster door cares: writes in flight (a rollout action's
- * patch and audit Event, a guard pause), which a graceful shutdown lets finish, and whether the
- * process is draining (readiness then says so, and no new guard pause starts).
+ * patch and audit Event, a guard pause), which a graceful shutdown lets finish; whether the
+ * process is draining (readiness then says so, and no new guard pause starts); and the answers
+ * being computed (pages and reads), which a model build gives way to (lib/k8s/fleet.ts).
  * On globalThis: Next gives route handlers and instrumentation.ts separate module copies.
  */
 interface Lifecycle {
   writes: number;
   draining: boolean;
   idle: Array<() => void>;
+  answers: number;
+  answered: Array<() => void>;
 }
 
 const KEY = Symbol.for('sidecar-fleet.lifecycle');
@@ -17,7 +20,7 @@ type Holder = { [KEY]?: Lifecycle };
 
 function state(): Lifecycle {
   const g = globalThis as Holder;
-  g[KEY] ??= { writes: 0, draining: false, idle: [] };
+  g[KEY] ??= { writes: 0, draining: false, idle: [], answers: 0, answered: [] };
   return g[KEY];
 }
 
@@ -56,4 +59,42 @@ export function startDraining(): void {
 
 export function isDraining(): boolean {
   return state().draining;
+}
+
+/**
+ * An answer started (a page or a read; lib/server/request-hooks.ts counts every request but the
+ * live streams, which stay open). Returns the function that says it ended; calling it twice counts once.
+ */
+export function answerStarted(): () => void {
+  const s = state();
+  s.answers++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    s.answers--;
+    if (s.answers === 0) for (const fn of s.answered.splice(0)) fn();
+  };
+}
+
+export function answersInFlight(): number {
+  return state().answers;
+}
+
+/** Resolves once no answer is being computed, or after `maxMs` with some still under way. */
+export function whenAnswered(maxMs: number): Promise<void> {
+  const s = state();
+  if (s.answers === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      const i = s.answered.indexOf(done);
+      if (i >= 0) s.answered.splice(i, 1);
+      resolve();
+    }, maxMs);
+    s.answered.push(done);
+  });
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger, setLogSink, setRequestUser } from '@/lib/log';
+import { answersInFlight, whenAnswered } from '@/lib/k8s/lifecycle';
 import { fleetMetrics } from '@/lib/metrics';
 import { closeServers, installRequestHooks, requestsInFlight, whenRequestsSettled } from './request-hooks';
 
@@ -92,6 +93,40 @@ describe('request hooks', () => {
     await waiting;
     expect(settled).toBe(true);
     expect(requestsInFlight()).toBe(0);
+  });
+
+  it('count answers under way, which model builds give way to, but not live streams', async () => {
+    const live = fetch(`${base}/api/c/demo/live?tag=stream&gate=g3`);
+    await expect.poll(() => gates.has('g3')).toBe(true);
+    expect(requestsInFlight()).toBe(1);
+    expect(answersInFlight()).toBe(0);
+    const page = fetch(`${base}/c/demo?tag=page&gate=g4`);
+    await expect.poll(() => gates.has('g4')).toBe(true);
+    expect(answersInFlight()).toBe(1);
+    let answered = false;
+    const waiting = whenAnswered(60_000).then(() => {
+      answered = true;
+    });
+    // Still under way after the live stream ends.
+    gates.get('g3')?.();
+    await live;
+    expect(answered).toBe(false);
+    gates.get('g4')?.();
+    await page;
+    await waiting;
+    expect(answered).toBe(true);
+    expect(answersInFlight()).toBe(0);
+  });
+
+  it('stop waiting for answers after the time given', async () => {
+    const page = fetch(`${base}/c/demo?tag=stuck&gate=g5`);
+    await expect.poll(() => gates.has('g5')).toBe(true);
+    const t = performance.now();
+    await whenAnswered(50);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(45);
+    expect(answersInFlight()).toBe(1);
+    gates.get('g5')?.();
+    await page;
   });
 
   // Last: it closes the server.

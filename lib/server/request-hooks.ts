@@ -2,6 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { answerStarted } from '@/lib/k8s/lifecycle';
 import { enterRequest, logger } from '@/lib/log';
 import { fleetMetrics } from '@/lib/metrics';
 import { routeOf } from './routes';
@@ -12,7 +13,9 @@ import { routeOf } from './routes';
  *   - a request id (a sane incoming X-Request-Id, else a new one), echoed in the response and
  *     carried by every log line written while the request is handled (lib/log.ts);
  *   - its latency in sidecar_fleet_http_request_duration_seconds, by route pattern and status;
- *   - the requests in flight and the HTTP servers, which a graceful shutdown closes and waits for.
+ *   - the requests in flight and the HTTP servers, which a graceful shutdown closes and waits for;
+ *   - the answers being computed (every request but a live stream), which model builds give way to
+ *     (lib/k8s/lifecycle.ts answerStarted).
  */
 
 interface HooksState {
@@ -28,6 +31,9 @@ type Holder = { [KEY]?: HooksState };
 const log = logger('http');
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** A live view's stream (app/api/c/[cluster]/live): open for minutes, so not an answer being computed. */
+const LIVE_STREAM = /^\/api\/c\/[^/]+\/live$/;
 
 /** Ids we accept from a proxy in front of us: short, printable, no spaces. */
 const SANE_ID = /^[\w.:@/+=-]{1,128}$/;
@@ -53,8 +59,10 @@ export function installRequestHooks(): void {
     enterRequest({ reqId, method, path: urlPath });
     const started = process.hrtime.bigint();
     state.inFlight++;
+    const answered = LIVE_STREAM.test(urlPath) ? undefined : answerStarted();
     response.once('close', () => {
       state.inFlight--;
+      answered?.();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = response.writableFinished ? String(response.statusCode) : 'aborted';
       const route = routeOf(urlPath);
