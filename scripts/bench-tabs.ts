@@ -12,6 +12,13 @@ export interface TabsResult {
   latency: Record<string, number[]>;
   errors: number;
   pushes: number;
+  /**
+   * The page loads that started once every tab had its stream open (push) or had started (poll):
+   * the steady state, apart from the herd of 200 streams opening within 1.5 s.
+   */
+  settledPages: number[];
+  /** The tabs' own CPU time (this process), since it shares the machine with the dashboard. */
+  cpuSeconds: number;
 }
 
 /** Reads Server-Sent Events from a live stream, calling `onEvent` per event, until it ends or `signal` aborts. */
@@ -53,12 +60,17 @@ export async function simulateViewers(
   let errors = 0;
   let pushes = 0;
   const end = Date.now() + durationMs;
+  // When the last tab's stream opened (or, polling, the last tab started), and each page load's start.
+  let settled = Number.POSITIVE_INFINITY;
+  let opened = 0;
+  const pageStarts: number[] = [];
   const get = async (kindOf: string, url: string): Promise<string | undefined> => {
     const t0 = performance.now();
     try {
       const r = await fetch(`${base}${url}`);
       const body = await r.text();
       latency[kindOf]?.push(performance.now() - t0);
+      if (kindOf === 'page') pageStarts.push(t0);
       if (!r.ok) errors++;
       return body;
     } catch {
@@ -86,8 +98,10 @@ export async function simulateViewers(
         try {
           await readEvents(`${base}/api/c/${cluster}/live?view=${encodeURIComponent(viewOf(k))}`, abort.signal, (event) => {
             if (event !== 'view') return;
-            if (first) latency['stream open']?.push(performance.now() - t0);
-            else pushes++;
+            if (first) {
+              latency['stream open']?.push(performance.now() - t0);
+              if (++opened === count) settled = performance.now();
+            } else pushes++;
             first = false;
           });
         } catch {
@@ -124,10 +138,13 @@ export async function simulateViewers(
     Array.from({ length: count }, async (_, k) => {
       // Spread the tabs' clocks as real tabs are.
       await new Promise((r) => setTimeout(r, (k * 1500) / count));
+      if (mode === 'poll' && k === count - 1) settled = performance.now();
       await (mode === 'push' ? pushTab(k) : pollTab(k));
     }),
   );
-  return { latency, errors, pushes };
+  const settledPages = (latency.page ?? []).filter((_, i) => (pageStarts[i] as number) >= settled);
+  const cpu = process.cpuUsage();
+  return { latency, errors, pushes, settledPages, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 async function main(): Promise<void> {

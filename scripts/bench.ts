@@ -27,9 +27,11 @@
  *   4. live under churn: R pod changes per second written to the API server while a SidecarSet's
  *      image is changed; the time until the dashboard's SidecarSet view shows the new image;
  *   5. V simulated open tabs for S seconds (the pulse every 1.5 s, a view refetch when the pulse's
- *      revision moves, a page load now and then): latency percentiles and errors, and how many
- *      lists the dashboard sent the API server meanwhile (its own counters: one list and one watch
- *      per resource and cluster, whatever the number of tabs).
+ *      revision moves, a page load now and then): latency percentiles (also of the page loads once
+ *      every tab is open) and errors, how many lists the dashboard sent the API server meanwhile
+ *      (its own counters: one list and one watch per resource and cluster, whatever the number of
+ *      tabs), and the CPU time each process took meanwhile, with how long the dashboard's event
+ *      loop waited for a core.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -88,8 +90,8 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, v];
 }
 
-function rssMiB(pid: number): number {
-  // next start may run the server in a child process: sum the whole process tree.
+/** A process and its children: next start may run the server in a child process. */
+function processTree(pid: number): number[] {
   const tree = [pid];
   try {
     tree.push(
@@ -101,9 +103,54 @@ function rssMiB(pid: number): number {
   } catch {
     // no children
   }
+  return tree;
+}
+
+function rssMiB(pid: number): number {
   let kb = 0;
-  for (const p of tree) kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+  for (const p of processTree(pid)) kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
   return kb / 1024;
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times (100 on every Linux this runs on). */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time on this machine (Linux /proc), to tell a slow answer of the dashboard's from one that
+ * waited for a core: the machine's busy time, the dashboard's process tree, its busiest process's
+ * main thread (the event loop: how long it ran, and how long it was ready to run but waited for a
+ * core, from schedstat), and this process. Seconds.
+ */
+interface CpuSample {
+  machineBusy: number;
+  dashboard: number;
+  loopRan: number;
+  loopWaited: number;
+  bench: number;
+}
+
+function cpuSample(dashboardPid: number): CpuSample {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+  const machineBusy = (fields.slice(0, 8).reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0)) / TICKS_PER_SECOND;
+  let dashboard = 0;
+  let loop = { ran: 0, waited: 0 };
+  for (const p of processTree(dashboardPid)) {
+    // The fields after the command (which may hold spaces), from the state on: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    const rest = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    dashboard += ((rest[11] ?? 0) + (rest[12] ?? 0)) / TICKS_PER_SECOND;
+    const [ran = 0, waited = 0] = readFileSync(`/proc/${p}/schedstat`, 'utf8')
+      .trim()
+      .split(' ')
+      .map((n) => Number(n) / 1e9);
+    if (ran > loop.ran) loop = { ran, waited };
+  }
+  const self = process.cpuUsage();
+  return { machineBusy, dashboard, loopRan: loop.ran, loopWaited: loop.waited, bench: (self.user + self.system) / 1e6 };
 }
 
 interface StartedCluster {
@@ -341,7 +388,9 @@ async function main(): Promise<void> {
     const listsBefore = metricSum(metricsBefore, 'sidecar_fleet_list_pages_total');
     const tabMode = args.tabs === 'poll' ? 'poll' : 'push';
     const madeBefore = churn.made();
+    const cpuBefore = cpuSample(next.pid as number);
     const load = await tabsProcess(base, id, viewers, viewerSeconds * 1000, tabMode);
+    const cpuAfter = cpuSample(next.pid as number);
     const metricsAfter = await metricsText(base);
     const listsAfter = metricSum(metricsAfter, 'sidecar_fleet_list_pages_total');
     const changesPerSecond = (churn.made() - madeBefore) / viewerSeconds;
@@ -350,6 +399,7 @@ async function main(): Promise<void> {
     for (const [k, samples] of Object.entries(load.latency)) {
       console.log(`${viewers} tabs for ${viewerSeconds} s, ${k}: ${stats(samples)}`);
     }
+    console.log(`${viewers} tabs for ${viewerSeconds} s, page, once every tab's stream was open: ${stats(load.settledPages)}`);
     const all = Object.values(load.latency).flat();
     console.log(
       `${viewers} tabs (${tabMode}): ${all.length} requests (${(all.length / viewerSeconds).toFixed(0)}/s), ` +
@@ -369,6 +419,18 @@ async function main(): Promise<void> {
       `${during('sidecar_fleet_nodejs_gc_duration_seconds_sum{kind="major"}').toFixed(1)} s`;
     console.log(`server during the tabs: ${pauses}`);
     table.push({ what: 'server during the tabs', dashboard: pauses });
+    table.push({ what: 'page loads once every tab was open', dashboard: stats(load.settledPages) });
+    // Where else it comes from: this machine's cores, shared by the dashboard, the cluster(s), the
+    // churn and the tabs.
+    const used = (k: keyof CpuSample) => cpuAfter[k] - cpuBefore[k];
+    const others = used('machineBusy') - used('dashboard') - used('bench') - load.cpuSeconds;
+    const cpu =
+      `${used('machineBusy').toFixed(0)} s busy of ${cpus().length} cores x ${viewerSeconds} s; dashboard ${used('dashboard').toFixed(0)} s ` +
+      `(its event loop ran ${used('loopRan').toFixed(0)} s and waited ${used('loopWaited').toFixed(0)} s for a core); ` +
+      `${kind === 'builtin' ? 'the built-in cluster and the churn' : 'the churn'} (the bench process) ${used('bench').toFixed(0)} s; ` +
+      `the tabs ${load.cpuSeconds.toFixed(0)} s; everything else ${Math.max(0, others).toFixed(0)} s`;
+    console.log(`CPU during the tabs: ${cpu}`);
+    table.push({ what: 'CPU during the tabs', dashboard: cpu });
     // The same page loads timed by the server itself (its request-duration histogram): what the
     // tabs' figure adds beyond it is the client's own wait for a CPU on this machine.
     const served = serverLatency(metricsBefore, metricsAfter, '/c/[cluster]');
