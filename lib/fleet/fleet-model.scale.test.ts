@@ -123,6 +123,36 @@ describe('aggregation at scale', () => {
     expect(views(warm2)).toEqual(views(buildFleetModel(reselected, now)));
   });
 
+  it('a changed or deleted pod recomputes the row of its workload, not the others, and answers as a cold build does', () => {
+    const snap = scaleSnapshot(4_000, 20);
+    const now = new Date('2026-11-20T10:00:00Z');
+    const memo = createFleetMemo();
+    buildFleetModel(snap, now, memo);
+    const entryOf = (p: Pod) => memo.workloads.get(memo.pods.get(p)?.wkey ?? '');
+    const [first, second, far] = [snap.pods[0] as Pod, snap.pods[1] as Pod, snap.pods[2_000] as Pod];
+    const [mineBefore, farBefore] = [entryOf(first), entryOf(far)];
+    expect(mineBefore && farBefore && mineBefore !== farBefore).toBe(true);
+    expect(entryOf(second)).toBe(mineBefore);
+
+    // A kubelet update: the first pod went not ready; the second pod is gone.
+    const pods = snap.pods
+      .filter((p) => p !== second)
+      .map((p) => (p === first ? { ...p, status: { ...p.status, conditions: [{ type: 'Ready', status: 'False' }] } } : p));
+    const changed = { ...snap, pods };
+    const warm = buildFleetModel(changed, now, memo);
+    expect(entryOf(far)).toBe(farBefore);
+    const mineAfter = entryOf(pods[0] as Pod);
+    expect(mineAfter).not.toBe(mineBefore);
+    expect(mineAfter?.row.pods).toBe((mineBefore?.row.pods ?? 0) - 1);
+
+    const all = (m: ReturnType<typeof buildFleetModel>) => [
+      m.workloads({ page: 1, pageSize: 500 }, { freshness }),
+      m.workloads({ state: 'drift', sort: 'outdated', dir: 'desc', page: 1, pageSize: 50 }, { freshness }),
+      m.overview({ cluster, freshness }),
+    ];
+    expect(all(warm)).toEqual(all(buildFleetModel(changed, now)));
+  });
+
   it('a rollout over 20,000 pods: its 20,000 Events are one group on the SidecarSet page, the answer bounded', () => {
     // (groupEvents itself is measured on 100,000 Events in event-groups.test.ts.)
     // One SidecarSet on every pod.

@@ -28,7 +28,7 @@ import { eventObject, indexEvents } from './events';
 import { buildPodEntries, type PodEntry } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
 import { buildSidecarSetEntries, type KeptPlan, type SidecarSetDetailOptions, sidecarSetDetailView } from './sidecarset-summary';
-import { buildWorkloadEntries, sidecarImageUses, workloadFacets } from './workload-rows';
+import { buildWorkloadEntries, sidecarImageUses, type WorkloadEntry, workloadFacets } from './workload-rows';
 
 export type { PodEntry } from './pod-entries';
 export { DEFAULT_PAGE_SIZE } from './queries';
@@ -65,12 +65,14 @@ export interface FleetMemo {
   context?: string;
   pods: WeakMap<Pod, PodEntry>;
   plans: Map<string, KeptPlan>;
+  /** Each workload's entry by workload key, reused while its pod entries are the same. */
+  workloads: ReadonlyMap<string, WorkloadEntry>;
   /** Each Event object's group key, normalized once (it depends on nothing but the Event). */
   events: EventKeysMemo;
 }
 
 export function createFleetMemo(): FleetMemo {
-  return { pods: new WeakMap(), plans: new Map(), events: new WeakMap() };
+  return { pods: new WeakMap(), plans: new Map(), workloads: new Map(), events: new WeakMap() };
 }
 
 const objectIds = new WeakMap<object, number>();
@@ -170,6 +172,7 @@ export function* fleetModelSteps(
     memo.context = context;
     memo.pods = new WeakMap();
     memo.plans.clear();
+    memo.workloads = new Map();
   }
   const pods = yield* buildPodEntries(snapshot, ctx, buildOwnerIndex(snapshot), memo.pods, injectorStamps(snapshot));
   yield;
@@ -183,7 +186,8 @@ export function* fleetModelSteps(
   const eventGroups = new Map<string, EventGroups>();
   const details = new Map<string, Omit<SidecarSetDetailView, 'freshness'>>();
   const sidecarSets = yield* buildSidecarSetEntries(snapshot.sidecarSets, pods.all, pods.byInjector, ctx.namespaceLabels, now, memo.plans);
-  const workloads = yield* buildWorkloadEntries(pods.all);
+  const workloads = yield* buildWorkloadEntries(pods.all, memo.workloads);
+  memo.workloads = workloads.byKey;
   yield;
   const facets = workloadFacets(workloads.list);
   yield;

@@ -145,6 +145,13 @@ export function* buildPodEntries(
   return { all, get, byInjector };
 }
 
+/** The same items in the same order (entries and objects are replaced, never changed, so identity says it). */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameStamps(e: PodEntry, stamps: ReadonlyMap<string, string>): boolean {
   for (let i = 0; i < e.injectors.length; i++) if (e.stamps[i] !== (stamps.get(e.injectors[i] as string) ?? '')) return false;
   return true;

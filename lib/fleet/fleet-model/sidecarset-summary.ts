@@ -22,7 +22,7 @@ import type {
   SidecarSetSummary,
   StrategySummary,
 } from '../views';
-import { type PodEntry, podKey, podRow } from './pod-entries';
+import { type PodEntry, podKey, podRow, sameItems } from './pod-entries';
 
 export const SIDECARSET_PODS_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
@@ -54,12 +54,6 @@ export interface KeptPlan {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function samePods(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export function summarizeStrategy(ss: SidecarSet): StrategySummary {
@@ -107,7 +101,7 @@ export function* buildSidecarSetEntries(
     const injectedPods = injected.map((e) => e.pod);
     const neverInjected = neverInjectedCount.get(name) ?? 0;
     let k = kept.get(name);
-    if (!k || k.ss !== ss || !samePods(k.pods, injectedPods)) {
+    if (!k || k.ss !== ss || !sameItems(k.pods, injectedPods)) {
       yield;
       const facts = k?.ss === ss ? k.facts : new WeakMap<Pod, number>();
       const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels, facts });
