@@ -165,4 +165,74 @@ describe('live events', () => {
     expect(askedAs).toEqual(['the person', 'the person']);
     s.abort();
   });
+
+  /** A stream whose view may stall and whose checks after the first may be made to wait. */
+  function gated() {
+    const state = { revision: 1, opened: 0, giveWayAsked: 0, stall: false, wait: undefined as Promise<void> | undefined };
+    const views: string[] = [];
+    const stream = liveEvents({
+      pulse: async () => ({ revision: state.revision, freshness: { live: true, errors: [], generatedAt: '' } }),
+      view: (at) => {
+        views.push(at);
+        return state.stall ? new Promise<LiveView>(() => {}) : Promise.resolve(viewAt(at));
+      },
+      signal: new AbortController().signal,
+      ending: () => false,
+      checkMs: 1,
+      opened: () => state.opened++,
+      giveWay: () => {
+        state.giveWayAsked++;
+        return state.wait;
+      },
+    });
+    const r = stream.getReader();
+    const decoder = new TextDecoder();
+    const read = async () => decoder.decode((await r.read()).value ?? new Uint8Array(), { stream: true });
+    return { read, cancel: () => r.cancel(), views, state };
+  }
+
+  it('say once that the stream is open, when its first view is sent', async () => {
+    const s = gated();
+    let text = '';
+    while (viewsIn(text).length < 1) text += await s.read();
+    expect(s.state.opened).toBe(1);
+    s.state.revision = 2;
+    while (viewsIn(text).length < 2) text += await s.read();
+    expect(s.state.opened).toBe(1);
+    // The first check does not give way (the stream is itself an answer under way then); the next ones ask.
+    expect(s.state.giveWayAsked).toBeGreaterThan(0);
+    await s.cancel();
+    expect(s.state.opened).toBe(1);
+  });
+
+  it('say that the stream is open when it is cancelled before its first view', async () => {
+    const s = gated();
+    s.state.stall = true;
+    void s.read().catch(() => {});
+    await expect.poll(() => s.views.length).toBe(1);
+    expect(s.state.opened).toBe(0);
+    await s.cancel();
+    expect(s.state.opened).toBe(1);
+  });
+
+  it('wait for what giveWay returns before a check after the first view', async () => {
+    const s = gated();
+    let text = '';
+    while (viewsIn(text).length < 1) text += await s.read();
+    let release!: () => void;
+    s.state.wait = new Promise<void>((r) => {
+      release = r;
+    });
+    const asked = s.state.giveWayAsked;
+    s.state.revision = 2;
+    await expect.poll(() => s.state.giveWayAsked).toBeGreaterThan(asked);
+    // Checks every 1 ms: unhindered, the view at revision 2 would be asked within these turns.
+    await tick(30);
+    expect(s.views).toHaveLength(1);
+    s.state.wait = undefined;
+    release();
+    while (viewsIn(text).length < 2) text += await s.read();
+    expect(viewsIn(text)).toEqual([1, 2]);
+    await s.cancel();
+  });
 });

@@ -28,6 +28,13 @@ export interface LiveEventsOptions {
   maxMs?: number;
   /** A failed read, for the server's log. */
   onError?: (e: unknown) => void;
+  /** Called once, when the first view has been sent or the stream ended before it (the stream is open). */
+  opened?: () => void;
+  /**
+   * Asked before each check after the first view: a promise to wait for first (the answers under
+   * way, so a page being rendered does not queue behind 200 streams' checks), or nothing.
+   */
+  giveWay?: () => Promise<void> | undefined;
 }
 
 /** A view to send: what it shows apart from its freshness, and its JSON (asked only when that changed). */
@@ -42,6 +49,12 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   let unwake: (() => void) | undefined;
+  let announced = false;
+  const announceOpen = () => {
+    if (announced) return;
+    announced = true;
+    opts.opened?.();
+  };
   return new ReadableStream<Uint8Array>({
     start(controller) {
       const opened = Date.now();
@@ -66,6 +79,7 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
       const event = (name: string, data: string) => `event: ${name}\ndata: ${data}\n\n`;
       const send = (name: string, data: string) => write(event(name, data));
       const close = () => {
+        announceOpen();
         if (closed) return;
         closed = true;
         if (timer) clearTimeout(timer);
@@ -93,6 +107,11 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
         checking = true;
         woken = false;
         try {
+          if (sent !== undefined) {
+            const wait = opts.giveWay?.();
+            if (wait) await wait;
+            if (closed) return close();
+          }
           // A client that has not read what was sent (a slow link, a stalled tab) is sent nothing
           // more until it has; then it gets the latest view, not every change since it stalled.
           const backedUp = (controller.desiredSize ?? 1) <= 0;
@@ -114,6 +133,7 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
               write(view.content === sentContent ? pulseEvent : event('view', view.json()) + pulseEvent);
               sent = at;
               sentContent = view.content;
+              announceOpen();
             } else if (Date.now() - lastWrite > heartbeatMs) {
               write(': still here\n\n');
             }
@@ -135,6 +155,7 @@ export function liveEvents(opts: LiveEventsOptions): ReadableStream<Uint8Array> 
       void tick();
     },
     cancel() {
+      announceOpen();
       closed = true;
       if (timer) clearTimeout(timer);
       unwake?.();

@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from 'next/server';
 import { getFleetPulse, type FleetSession, onModelBuilt } from '@/lib/k8s/fleet';
-import { isDraining } from '@/lib/k8s/lifecycle';
+import { answersInFlight, answerStarted, isDraining, whenAnswered } from '@/lib/k8s/lifecycle';
 import { authSettings } from '@/lib/k8s/auth/settings';
 import { logger } from '@/lib/log';
 import { inCluster } from '../../../_lib/cluster-route';
@@ -29,6 +29,15 @@ const log = logger('live');
  */
 const shared = new Map<string, { at: string; view: LiveView }>();
 const MAX_SHARED = 500;
+
+/**
+ * How long an open stream's check waits for the pages and reads under way. A change then reaches an
+ * open page up to this much later; a page load does not wait behind the checks of 200 streams,
+ * which each recompute their view after a model build (150,000 pods: 50 SidecarSet pages).
+ */
+const GIVE_WAY_MS = 250;
+
+const giveWay = () => (answersInFlight() > 0 ? whenAnswered(GIVE_WAY_MS) : undefined);
 
 async function liveView(
   session: FleetSession,
@@ -64,7 +73,12 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ cluster: st
     // usual error status (401, 403, 503), not a stream.
     const first = await answer(() => getFleetPulse(session), 'no cluster');
     if (!first.ok) return first;
+    // Until its first view is sent, a stream is an answer under way (lib/server/request-hooks.ts
+    // counts the rest of it as none): a model build gives way to 200 tabs opening at once.
+    const opening = answerStarted();
     const events = liveEvents({
+      opened: opening,
+      giveWay,
       pulse: () => getFleetPulse(session),
       view: (at) => liveView(session, path, at, view.read),
       signal: req.signal,
