@@ -67,7 +67,10 @@ describe('aggregation at scale', () => {
     const snap = scaleSnapshot(4_000, 20);
     const now = new Date('2026-11-20T10:00:00Z');
     const memo = createFleetMemo();
-    buildFleetModel(snap, now, memo);
+    const m0 = buildFleetModel(snap, now, memo);
+    // Pages computed before the change, which the memo keeps.
+    m0.sidecarSetDetail('ss-00', { freshness });
+    m0.sidecarSetDetail('ss-03', { freshness });
     const injectedBy = (p: Pod, name: string) => p.metadata.labels?.[`sidecar.fleet/${name}`] === 'on';
     const mine = snap.pods.find((p) => injectedBy(p, 'ss-00')) as Pod;
     const other = snap.pods.find((p) => !injectedBy(p, 'ss-00')) as Pod;
@@ -151,6 +154,51 @@ describe('aggregation at scale', () => {
       m.overview({ cluster, freshness }),
     ];
     expect(all(warm)).toEqual(all(buildFleetModel(changed, now)));
+  });
+
+  it('a SidecarSet page is computed again only when its pods, plan, revisions or events changed', () => {
+    const snap = scaleSnapshot(4_000, 20);
+    const now = new Date('2026-11-20T10:00:00Z');
+    const memo = createFleetMemo();
+    const injectedBy = (p: Pod, name: string) => p.metadata.labels?.[`sidecar.fleet/${name}`] === 'on';
+    const page = (m: ReturnType<typeof buildFleetModel>) => m.sidecarSetDetail('ss-03', { freshness });
+    const before = page(buildFleetModel(snap, now, memo));
+    // A pod ss-03 did not inject changed: its page is the one computed before.
+    const other = snap.pods.findIndex((p) => !injectedBy(p, 'ss-03'));
+    const withOther = { ...snap, pods: snap.pods.map((p, i) => (i === other ? { ...p, status: { ...p.status, phase: 'Failed' } } : p)) };
+    const kept = page(buildFleetModel(withOther, now, memo));
+    expect(kept?.podGroups).toBe(before?.podGroups);
+    expect(kept).toEqual(page(buildFleetModel(withOther, now)));
+    // One of its pods on the page failed: computed again, as a cold build has it.
+    const key = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
+    let mine = -1;
+    withOther.pods.forEach((p, i) => {
+      if (injectedBy(p, 'ss-03') && (mine < 0 || key(p) < key(withOther.pods[mine] as Pod))) mine = i;
+    });
+    const withMine = {
+      ...withOther,
+      pods: withOther.pods.map((p, i) => (i === mine ? { ...p, status: { ...p.status, phase: 'Failed' } } : p)),
+    };
+    const changed = page(buildFleetModel(withMine, now, memo));
+    expect(changed?.podGroups).not.toBe(before?.podGroups);
+    expect(changed).toEqual(page(buildFleetModel(withMine, now)));
+    expect(changed).not.toEqual(kept);
+    // An Event about one of its pods: the same pods and plan, new event groups.
+    // (One still running: a failed pod is no longer among the pods it shows.)
+    const pod = withMine.pods.find((p, i) => i !== mine && injectedBy(p, 'ss-03')) as Pod;
+    const event: KubeEvent = {
+      metadata: { name: `${pod.metadata.name}.pull`, namespace: pod.metadata.namespace },
+      type: 'Warning',
+      reason: 'Failed',
+      message: 'Failed to pull image',
+      involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
+      count: 1,
+      lastTimestamp: '2026-11-20T09:59:00Z',
+    };
+    const withEvent = { ...withMine, events: [...withMine.events, event] };
+    const evented = page(buildFleetModel(withEvent, now, memo));
+    expect(evented?.eventGroups).toEqual(page(buildFleetModel(withEvent, now))?.eventGroups);
+    expect(evented?.eventGroups).not.toEqual(changed?.eventGroups);
   });
 
   it('a rollout over 20,000 pods: its 20,000 Events are one group on the SidecarSet page, the answer bounded', () => {

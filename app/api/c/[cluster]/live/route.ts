@@ -27,7 +27,14 @@ const log = logger('live');
  * serialized once per revision rather than once per open tab. In token and proxy modes each
  * person's view is cut to their access, so each stream serializes its own.
  */
-const shared = new Map<string, { at: string; view: LiveView }>();
+const shared = new Map<string, { at: string; view: LiveView; shown: Record<string, unknown> }>();
+
+/** The same fields with the same values (a model reuses what did not change: a SidecarSet page's parts). */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => a[k] === b[k]);
+}
 const MAX_SHARED = 500;
 
 /**
@@ -52,14 +59,15 @@ async function liveView(
   const body = (await read(session)) as Record<string, unknown> | null;
   if (body === null) return null;
   const { freshness: _freshness, ...shown } = body;
-  let content = JSON.stringify(shown);
-  // The same string when nothing shown changed, so each stream compares it at a glance.
+  // Serialized only when some part is new; the same string when nothing shown changed, so each
+  // stream compares it at a glance.
+  let content = hit && sameFields(hit.shown, shown) ? hit.view.content : JSON.stringify(shown);
   if (hit?.view.content === content) content = hit.view.content;
   let json: string | undefined;
   const view: LiveView = { content, json: () => (json ??= JSON.stringify(body)) };
   if (local) {
     if (shared.size >= MAX_SHARED) shared.clear();
-    shared.set(key, { at, view });
+    shared.set(key, { at, view, shown });
   }
   return view;
 }
