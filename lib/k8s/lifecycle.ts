@@ -40,17 +40,30 @@ export function writesInFlight(): number {
   return state().writes;
 }
 
+/**
+ * Resolves true once `count` is 0 (at once, or when a waiter in `waiters` is called), or false
+ * after `ms`, when its waiter is taken out of the list again.
+ */
+function untilNone(count: number, waiters: Array<() => void>, ms: number): Promise<boolean> {
+  if (count === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(t);
+      resolve(true);
+    };
+    const t = setTimeout(() => {
+      const i = waiters.indexOf(done);
+      if (i >= 0) waiters.splice(i, 1);
+      resolve(false);
+    }, ms);
+    waiters.push(done);
+  });
+}
+
 /** Resolves true when no write is in flight, or false after `timeoutMs` with some still running. */
 export function whenWritesSettled(timeoutMs: number): Promise<boolean> {
   const s = state();
-  if (s.writes === 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), timeoutMs);
-    s.idle.push(() => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
+  return untilNone(s.writes, s.idle, timeoutMs);
 }
 
 export function startDraining(): void {
@@ -81,20 +94,8 @@ export function answersInFlight(): number {
   return state().answers;
 }
 
-/** Resolves once no answer is being computed, or after `maxMs` with some still under way. */
-export function whenAnswered(maxMs: number): Promise<void> {
+/** Resolves true once no answer is being computed, or false after `maxMs` with some still under way. */
+export function whenAnswered(maxMs: number): Promise<boolean> {
   const s = state();
-  if (s.answers === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    const t = setTimeout(() => {
-      const i = s.answered.indexOf(done);
-      if (i >= 0) s.answered.splice(i, 1);
-      resolve();
-    }, maxMs);
-    s.answered.push(done);
-  });
+  return untilNone(s.answers, s.answered, maxMs);
 }

@@ -34,7 +34,7 @@ export interface LiveEventsOptions {
    * Asked before each check after the first view: a promise to wait for first (the answers under
    * way, so a page being rendered does not queue behind 200 streams' checks), or nothing.
    */
-  giveWay?: () => Promise<void> | undefined;
+  giveWay?: () => Promise<unknown> | undefined;
 }
 
 /** A view to send: what it shows apart from its freshness, and its JSON (asked only when that changed). */
