@@ -225,7 +225,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
           giveWay,
         });
         if (model === ABANDONED) continue;
-        lastBuildMs = performance.now() - t0;
+        // The build's own time, without the time it gave way: what the cadence and the metric are about.
+        lastBuildMs = performance.now() - t0 - gaveWayMs;
         emit({ type: 'model', seconds: lastBuildMs / 1000, pods: snapshot.pods.length });
         const announce = slot.built !== undefined && slot.built.priority !== priority;
         slot.built = { revision, priority, at, model };

@@ -20,7 +20,7 @@ export type FleetSignal =
   | { type: 'action'; action: string; result: string }
   /** The rollout guard tried to pause a SidecarSet. */
   | { type: 'guard'; sidecarSet: string; decision: 'paused' | 'lost-race' | 'failed' }
-  /** A fleet model was built from the cache: how long it took (sliced builds: start to end) and over how many pods. */
+  /** A fleet model was built from the cache: how long it took (sliced builds: start to end, less the time they gave way to requests) and over how many pods. */
   | { type: 'model'; seconds: number; pods: number };
 
 type Listener = (signal: FleetSignal) => void;

@@ -28,6 +28,7 @@ const log = logger('live');
  * person's view is cut to their access, so each stream serializes its own.
  */
 const shared = new Map<string, { at: string; view: LiveView; shown: Record<string, unknown> }>();
+const MAX_SHARED = 500;
 
 /** The same fields with the same values (a model reuses what did not change: a SidecarSet page's parts). */
 function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
@@ -35,7 +36,6 @@ function sameFields(a: Record<string, unknown>, b: Record<string, unknown>): boo
   if (keys.length !== Object.keys(b).length) return false;
   return keys.every((k) => a[k] === b[k]);
 }
-const MAX_SHARED = 500;
 
 /**
  * How long an open stream's check waits for the pages and reads under way. A change then reaches an
