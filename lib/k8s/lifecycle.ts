@@ -42,9 +42,10 @@ export function writesInFlight(): number {
 
 /**
  * Resolves true once `count` is 0 (at once, or when a waiter in `waiters` is called), or false
- * after `ms`, when its waiter is taken out of the list again.
+ * after `ms`, when its waiter is taken out of the list again. For counts of work in flight: writes
+ * and answers here, requests in lib/server/request-hooks.ts.
  */
-function untilNone(count: number, waiters: Array<() => void>, ms: number): Promise<boolean> {
+export function untilNone(count: number, waiters: Array<() => void>, ms: number): Promise<boolean> {
   if (count === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = () => {

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { answerStarted } from '@/lib/k8s/lifecycle';
+import { answerStarted, untilNone } from '@/lib/k8s/lifecycle';
 import { enterRequest, logger } from '@/lib/log';
 import { fleetMetrics } from '@/lib/metrics';
 import { routeOf } from './routes';
@@ -100,14 +100,7 @@ export function closeServers(): number {
 /** Resolves true once no request is in flight, or false after `timeoutMs`. */
 export function whenRequestsSettled(timeoutMs: number): Promise<boolean> {
   const state = (globalThis as Holder)[KEY];
-  if (!state || state.inFlight === 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), timeoutMs);
-    state.idle.push(() => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
+  return state ? untilNone(state.inFlight, state.idle, timeoutMs) : Promise.resolve(true);
 }
 
 export function requestsInFlight(): number {
