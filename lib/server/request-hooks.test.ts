@@ -40,6 +40,13 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const handled = (tag: string) => lines.find((l) => l.component === 'test' && l.tag === tag);
 
+/** A request the server holds at `gate` until the test opens it: resolves, once it is held, to the open function and the response. */
+async function held(path: string, gate: string): Promise<{ open: () => void; response: Promise<Response> }> {
+  const response = fetch(`${base}${path}${path.includes('?') ? '&' : '?'}gate=${gate}`);
+  await expect.poll(() => gates.has(gate)).toBe(true);
+  return { open: () => gates.get(gate)?.(), response };
+}
+
 describe('request hooks', () => {
   it('give each request an id, echoed in X-Request-Id and carried by every line it logs', async () => {
     const [slow, fast] = await Promise.all([
@@ -79,8 +86,7 @@ describe('request hooks', () => {
   });
 
   it('count requests in flight until they end', async () => {
-    const pending = fetch(`${base}/f?tag=gated&gate=g1`);
-    await expect.poll(() => gates.has('g1')).toBe(true);
+    const gated = await held('/f?tag=gated', 'g1');
     expect(requestsInFlight()).toBe(1);
     let settled: boolean | undefined;
     const waiting = whenRequestsSettled(5_000).then((v) => {
@@ -88,45 +94,42 @@ describe('request hooks', () => {
     });
     await new Promise((r) => setTimeout(r, 50));
     expect(settled).toBeUndefined();
-    gates.get('g1')?.();
-    await pending;
+    gated.open();
+    await gated.response;
     await waiting;
     expect(settled).toBe(true);
     expect(requestsInFlight()).toBe(0);
   });
 
   it('count answers under way, which model builds give way to, but not live streams', async () => {
-    const live = fetch(`${base}/api/c/demo/live?tag=stream&gate=g3`);
-    await expect.poll(() => gates.has('g3')).toBe(true);
+    const live = await held('/api/c/demo/live?tag=stream', 'g3');
     expect(requestsInFlight()).toBe(1);
     expect(answersInFlight()).toBe(0);
-    const page = fetch(`${base}/c/demo?tag=page&gate=g4`);
-    await expect.poll(() => gates.has('g4')).toBe(true);
+    const page = await held('/c/demo?tag=page', 'g4');
     expect(answersInFlight()).toBe(1);
     let answered = false;
     const waiting = whenAnswered(60_000).then(() => {
       answered = true;
     });
     // Still under way after the live stream ends.
-    gates.get('g3')?.();
-    await live;
+    live.open();
+    await live.response;
     expect(answered).toBe(false);
-    gates.get('g4')?.();
-    await page;
+    page.open();
+    await page.response;
     await waiting;
     expect(answered).toBe(true);
     expect(answersInFlight()).toBe(0);
   });
 
   it('stop waiting for answers after the time given', async () => {
-    const page = fetch(`${base}/c/demo?tag=stuck&gate=g5`);
-    await expect.poll(() => gates.has('g5')).toBe(true);
+    const page = await held('/c/demo?tag=stuck', 'g5');
     const t = performance.now();
     await whenAnswered(50);
     expect(performance.now() - t).toBeGreaterThanOrEqual(45);
     expect(answersInFlight()).toBe(1);
-    gates.get('g5')?.();
-    await page;
+    page.open();
+    await page.response;
   });
 
   // Last: it closes the server.
