@@ -19,6 +19,9 @@
  *   CPU limit of N has, once the kubectl + jq runs are done: the cluster(s), the churn and the tabs
  *   then run on the other cores, so the server's figures no longer include waiting for a core
  *   they hold (at 150,000 built-in pods the cluster and its churn take as much CPU as the server).
+ * --others-nice N to run the cluster(s) and the churn at Linux nice N (1 to 19) from the dashboard's
+ *   start on, the server and the tabs staying at 0: the server then gets a core whenever it is
+ *   ready to run, its own threads (GC, compiler) included, nearly as with the cluster on other machines.
  *
  * It measures, in one run:
  *   1. the cluster(s) start-up (the real one: nodes, SidecarSets and Deployments made through its API;
@@ -38,9 +41,9 @@
  *      loop waited for a core.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, setPriority } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
@@ -64,6 +67,7 @@ const { values: args } = parseArgs({
     tabs: { type: 'string', default: 'push' },
     'server-heap-mb': { type: 'string' },
     'server-cores': { type: 'string' },
+    'others-nice': { type: 'string' },
   },
 });
 const kind = args.cluster === 'real' ? 'real' : 'builtin';
@@ -143,6 +147,29 @@ function pinTree(pid: number, cores: string): void {
     // no children
   }
   for (const c of children) pinTree(c, cores);
+}
+
+/** The niceness --others-nice asks for, if any. */
+function othersNice(): number | undefined {
+  if (args['others-nice'] === undefined) return undefined;
+  const n = Number(args['others-nice']);
+  if (!Number.isInteger(n) || n < 1 || n > 19) throw new Error('--others-nice must be from 1 to 19');
+  return n;
+}
+
+/**
+ * Sets every thread of a process and of its descendants to `nice` (Linux's nice is per thread;
+ * threads and children started later inherit it from the one that starts them).
+ */
+function reniceTree(pid: number, nice: number): void {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      setPriority(Number(tid), nice);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  for (const c of processTree(pid).slice(1)) reniceTree(c, nice);
 }
 
 /** Linux's USER_HZ, the unit of /proc's CPU times (100 on every Linux this runs on). */
@@ -322,8 +349,14 @@ async function main(): Promise<void> {
       );
       table.push({ what: 'cores', dashboard: `server ${cores.server}; cluster(s), churn and tabs ${cores.others}` });
     }
+    const nice = othersNice();
+    if (nice !== undefined) {
+      reniceTree(process.pid, nice);
+      console.log(`the cluster(s) and the churn run at nice ${nice}; the dashboard server and the tabs at 0`);
+      table.push({ what: 'priorities', dashboard: `server and tabs nice 0; cluster(s) and churn nice ${nice}` });
+    }
     const t0 = performance.now();
-    next = startDashboard(port, { KUBECONFIG: kubeconfigPath, SIDECAR_FLEET_CONTEXTS: '*-admin' }, cores?.server);
+    next = startDashboard(port, { KUBECONFIG: kubeconfigPath, SIDECAR_FLEET_CONTEXTS: '*-admin' }, cores?.server, nice);
     const id = await firstClusterId(base, next);
     // The first overview a person gets after a start, whatever it says about its completeness.
     const firstOverview = await until(async () => {
@@ -638,11 +671,21 @@ async function imageChangeSeen(
 
 /** The simulated tabs (scripts/bench-tabs.ts) in a process of their own, with an event loop the bench's cluster and churn do not hold up. */
 async function tabsProcess(base: string, cluster: string, count: number, durationMs: number, mode: 'push' | 'poll'): Promise<TabsResult> {
-  const { stdout } = await promisify(execFile)(
+  const tabs = [
     process.execPath,
-    [require.resolve('tsx/cli'), path.join(root, 'scripts', 'bench-tabs.ts'), base, cluster, String(count), String(durationMs), mode],
-    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-  );
+    require.resolve('tsx/cli'),
+    path.join(root, 'scripts', 'bench-tabs.ts'),
+    base,
+    cluster,
+    String(count),
+    String(durationMs),
+    mode,
+  ];
+  // Back at nice 0 under --others-nice: the tabs time the answers, and a tab waiting for a core
+  // would count its own wait as the server's.
+  const nice = othersNice();
+  const [command, ...argv] = nice ? ['nice', '-n', String(-nice), ...tabs] : tabs;
+  const { stdout } = await promisify(execFile)(command as string, argv, { cwd: root, maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split('\n').pop() as string) as TabsResult;
 }
 
@@ -692,8 +735,11 @@ async function counter(base: string, name: string): Promise<number> {
   return metricSum(await metricsText(base), name);
 }
 
-/** `next start` on a kubeconfig, on the cores given (taskset execs it: the pid is the server's). */
-function startDashboard(port: number, env: Record<string, string>, cores?: string): ChildProcess {
+/**
+ * `next start` on a kubeconfig, on the cores given (taskset execs it: the pid is the server's), and
+ * back at nice 0 when the bench runs at `nice` (nice execs it too).
+ */
+function startDashboard(port: number, env: Record<string, string>, cores?: string, nice?: number): ChildProcess {
   const profile = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
   const heap = args['server-heap-mb'] ? [`--max-old-space-size=${Number(args['server-heap-mb'])}`] : [];
   const node = [
@@ -707,7 +753,8 @@ function startDashboard(port: number, env: Record<string, string>, cores?: strin
     '-H',
     '127.0.0.1',
   ];
-  const [command, ...argv] = cores ? ['taskset', '-c', cores, ...node] : node;
+  const pinned = cores ? ['taskset', '-c', cores, ...node] : node;
+  const [command, ...argv] = nice ? ['nice', '-n', String(-nice), ...pinned] : pinned;
   return spawn(command as string, argv, {
     cwd: root,
     env: {
