@@ -210,6 +210,26 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
     }
   });
 
+  it('the pulses asked at one revision within a moment are one answer, and a change is asked anew', async () => {
+    const first = reader.getFleetPulse();
+    // As 200 open tabs' streams checking together: one pass over the cache's state, not 200.
+    expect(reader.getFleetPulse()).toBe(first);
+    const before = await first;
+    await createPod('pulse-0', 'other');
+    const arrived = await eventually(
+      'the cache to hold the new pod',
+      async () => reader.cache.revision,
+      (r) => r > before.revision,
+    );
+    // The cache moved: not the shared answer, however soon after it; the pulse then reaches the change.
+    expect(reader.getFleetPulse()).not.toBe(first);
+    await eventually(
+      'the pulse to reach the change',
+      () => reader.getFleetPulse(),
+      (p) => p.revision >= arrived,
+    );
+  });
+
   it('a sliced build can be given up between its slices, and otherwise runs to its end', async () => {
     function* steps(): Generator<void, string, void> {
       for (let i = 0; i < 50; i++) {
