@@ -14,6 +14,7 @@ import {
   isUpgradable,
   podNamespace,
   podSidecarSetHashes,
+  workingHotUpgradeContainer,
   workingHotUpgradeContainers,
 } from './kruise-pod';
 import { isNativeSidecar } from './containers';
@@ -91,6 +92,20 @@ export function upgradableVerdicts(pod: Pod): Record<string, boolean> {
   } catch {
     return {};
   }
+}
+
+/**
+ * The first of S's sidecar containers failing on the pod (for a hot-upgrade sidecar, its working
+ * twin), with the reason; undefined when none is.
+ */
+export function sidecarFailureOf(pod: Pod, ss: SidecarSet): { container: string; reason: string; message?: string } | undefined {
+  const statuses = pod.status?.containerStatuses ?? [];
+  for (const c of ss.spec.containers ?? []) {
+    const podName = isHotUpgrade(c) ? workingHotUpgradeContainer(pod, c.name) : c.name;
+    const f = containerFailure(statuses.find((s) => s.name === podName));
+    if (f) return { container: c.name, ...f };
+  }
+  return undefined;
 }
 
 /** The reason a container is failing, from its waiting (or last terminated) state; undefined when fine. */

@@ -28,6 +28,7 @@ import { KRUISE } from './k8s-types';
 import { isPodReady, podReadyTime } from './pod-readiness';
 import { sidecarSetHashInput } from './kruise-hash';
 import { matchesLabelSelector } from './label-selector';
+import { sidecarFailureOf } from './pod-sidecars';
 
 export interface PlanInput {
   sidecarSet: SidecarSet;
@@ -54,6 +55,7 @@ const STRATEGY_SELECTED = 32;
 const UPGRADABLE = 64;
 const IN_FLIGHT = 128;
 const HOT_RESET = 256;
+const SIDECAR_FAILING = 512; // sidecarFailureOf
 
 function podFacts(p: Pod, ss: SidecarSet, memo: WeakMap<Pod, number> | undefined): number {
   let f = memo?.get(p);
@@ -69,6 +71,7 @@ function podFacts(p: Pod, ss: SidecarSet, memo: WeakMap<Pod, number> | undefined
     if (isUpgradable(p, ss)) f |= UPGRADABLE;
     if (isInFlight(p, ss)) f |= IN_FLIGHT;
     if (needsHotUpgradeReset(p, ss)) f |= HOT_RESET;
+    if (sidecarFailureOf(p, ss)) f |= SIDECAR_FAILING;
   }
   memo?.set(p, f);
   return f;
@@ -119,6 +122,12 @@ export interface RolloutPlan {
   inFlight: Pod[];
   /** Not updated but outside `updateStrategy.selector`. */
   selectorExcluded: Pod[];
+  /**
+   * Updated pods on which a sidecar container of S is failing (sidecarFailureOf), in `matched`
+   * order: marked as the pods are counted, so the rollout's state does not read every pod's
+   * statuses again.
+   */
+  failingUpdated: Pod[];
   /** Pods whose idle hot-upgrade twin the controller resets this round (flipHotUpgradingContainers, sidecarset_hotupgrade.go). */
   hotUpgradeReset: Pod[];
   /** CalculatePartitionReplicas (pkg/util/tools.go): how many candidates stay on the old version. */
@@ -491,6 +500,7 @@ export function planRollout(input: PlanInput): RolloutPlan {
   const inFlight: Pod[] = [];
   const eligible: Pod[] = [];
   const hotUpgradeReset: Pod[] = [];
+  const failingUpdated: Pod[] = [];
   /** Eligible pods that are ready: only they use the unavailability budget. */
   const readyEligible = new Set<Pod>();
   for (let i = 0; i < matched.length; i++) {
@@ -501,6 +511,7 @@ export function planRollout(input: PlanInput): RolloutPlan {
     if (f & HOT_RESET) hotUpgradeReset.push(p);
     if (f & UPDATED) {
       updatedPods++;
+      if (f & SIDECAR_FAILING) failingUpdated.push(p);
       if (ok) updatedReadyPods++;
       else unavailable++;
     } else if (!(f & STRATEGY_SELECTED)) {
@@ -582,6 +593,7 @@ export function planRollout(input: PlanInput): RolloutPlan {
     inFlight,
     selectorExcluded,
     hotUpgradeReset,
+    failingUpdated,
     partition,
     maxUnavailable,
     unavailable,

@@ -4,9 +4,9 @@
  */
 import { formatSelector, matchesLabelSelector } from './label-selector';
 import type { Pod, SidecarSet } from './k8s-types';
-import { isHotUpgrade, podSidecarSetHashes, workingHotUpgradeContainer } from './kruise-pod';
+import { podSidecarSetHashes } from './kruise-pod';
 import type { RolloutPlan } from './rollout-planner';
-import { containerFailure } from './pod-sidecars';
+import { sidecarFailureOf } from './pod-sidecars';
 import type { RolloutReason, RolloutState, RolloutStateKind } from './views';
 
 /** An updated pod that has been unavailable this long without a failing reason counts as stuck. */
@@ -25,21 +25,12 @@ export interface SidecarFailure {
   message?: string;
 }
 
-/** Updated matched pods (those not in `notUpdated`) whose sidecar container of S is failing, with the container's reason. */
-export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan, notUpdated: ReadonlySet<Pod>): SidecarFailure[] {
+/** Updated matched pods whose sidecar container of S is failing, with the container's reason (the planner marks them). */
+export function failingUpdatedPods(ss: SidecarSet, plan: RolloutPlan): SidecarFailure[] {
   const out: SidecarFailure[] = [];
-  const containers = ss.spec.containers ?? [];
-  for (const pod of plan.matched) {
-    if (notUpdated.has(pod)) continue;
-    const statuses = pod.status?.containerStatuses ?? [];
-    for (const c of containers) {
-      const podName = isHotUpgrade(c) ? workingHotUpgradeContainer(pod, c.name) : c.name;
-      const f = containerFailure(statuses.find((s) => s.name === podName));
-      if (f) {
-        out.push({ pod, container: c.name, ...f });
-        break;
-      }
-    }
+  for (const pod of plan.failingUpdated) {
+    const f = sidecarFailureOf(pod, ss);
+    if (f) out.push({ pod, ...f });
   }
   return out;
 }
@@ -71,9 +62,7 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const strategy = ss.spec.updateStrategy ?? {};
   const { matchedPods: matched, updatedPods: updated } = plan.status;
   const reasons: RolloutReason[] = [];
-  // Every matched pod the planner did not list as not updated is updated (no re-parsing of hashes).
-  const notUpdated = new Set<Pod>([...plan.candidates, ...plan.notUpgradable, ...plan.inFlight, ...plan.selectorExcluded]);
-  const failing = failingUpdatedPods(ss, plan, notUpdated);
+  const failing = failingUpdatedPods(ss, plan);
 
   let failingAdded = false;
   const addFailing = () => {
@@ -175,6 +164,8 @@ export function rolloutState(ss: SidecarSet, plan: RolloutPlan, ctx: RolloutCont
   const now = ctx.now.getTime();
   // Only asked when the budget is what holds the rollout.
   const longUnavailable = (): number => {
+    // Every matched pod the planner did not list as not updated is updated (no re-parsing of hashes).
+    const notUpdated = new Set<Pod>([...plan.candidates, ...plan.notUpgradable, ...plan.inFlight, ...plan.selectorExcluded]);
     const failingPods = new Set(failing.map((f) => f.pod));
     return plan.matched.filter((p) => {
       if (notUpdated.has(p) || failingPods.has(p)) return false;
