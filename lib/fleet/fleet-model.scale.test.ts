@@ -74,7 +74,7 @@ describe('aggregation at scale', () => {
     const injectedBy = (p: Pod, name: string) => p.metadata.labels?.[`sidecar.fleet/${name}`] === 'on';
     const mine = snap.pods.find((p) => injectedBy(p, 'ss-00')) as Pod;
     const other = snap.pods.find((p) => !injectedBy(p, 'ss-00')) as Pod;
-    const [mineBefore, otherBefore] = [memo.pods.get(mine), memo.pods.get(other)];
+    const [mineBefore, otherBefore] = [memo.pods.kept.get(mine), memo.pods.kept.get(other)];
     expect(mineBefore && otherBefore).toBeTruthy();
 
     // A new image for ss-00: a new object, a new hash and a new revision, as Kruise writes them.
@@ -97,8 +97,8 @@ describe('aggregation at scale', () => {
     ];
     const changed = { ...snap, sidecarSets, revisions };
     const warm = buildFleetModel(changed, now, memo);
-    expect(memo.pods.get(other)).toBe(otherBefore);
-    expect(memo.pods.get(mine)).not.toBe(mineBefore);
+    expect(memo.pods.kept.get(other)).toBe(otherBefore);
+    expect(memo.pods.kept.get(mine)).not.toBe(mineBefore);
 
     const cold = buildFleetModel(changed, now);
     const views = (m: ReturnType<typeof buildFleetModel>) => [
@@ -122,7 +122,7 @@ describe('aggregation at scale', () => {
       ),
     };
     const warm2 = buildFleetModel(reselected, now, memo);
-    expect(memo.pods.get(other)).not.toBe(otherBefore);
+    expect(memo.pods.kept.get(other)).not.toBe(otherBefore);
     expect(views(warm2)).toEqual(views(buildFleetModel(reselected, now)));
   });
 
@@ -131,7 +131,7 @@ describe('aggregation at scale', () => {
     const now = new Date('2026-11-20T10:00:00Z');
     const memo = createFleetMemo();
     buildFleetModel(snap, now, memo);
-    const entryOf = (p: Pod) => memo.workloads.get(memo.pods.get(p)?.wkey ?? '');
+    const entryOf = (p: Pod) => memo.workloads.byKey.get(memo.pods.kept.get(p)?.wkey ?? '');
     const [first, second, far] = [snap.pods[0] as Pod, snap.pods[1] as Pod, snap.pods[2_000] as Pod];
     const [mineBefore, farBefore] = [entryOf(first), entryOf(far)];
     expect(mineBefore && farBefore && mineBefore !== farBefore).toBe(true);
@@ -154,6 +154,52 @@ describe('aggregation at scale', () => {
       m.overview({ cluster, freshness }),
     ];
     expect(all(warm)).toEqual(all(buildFleetModel(changed, now)));
+  });
+
+  it('pods replaced in place (the churn of a running fleet) recompute only their workloads and SidecarSets, as a cold build answers', () => {
+    const snap = scaleSnapshot(4_000, 20);
+    const now = new Date('2026-11-20T10:00:00Z');
+    const memo = createFleetMemo();
+    const m0 = buildFleetModel(snap, now, memo);
+    m0.sidecarSetDetail('ss-00', { freshness });
+    const entryOf = (p: Pod) => memo.workloads.byKey.get(memo.pods.kept.get(p)?.wkey ?? '');
+    const views = (m: ReturnType<typeof buildFleetModel>) => [
+      m.overview({ cluster, freshness }),
+      m.workloads({ page: 1, pageSize: 500 }, { freshness }),
+      m.workloads({ state: 'drift', sort: 'outdated', dir: 'desc', page: 1, pageSize: 50 }, { freshness }),
+      // Every pod of every SidecarSet (600 each), so a replaced pod's row is among them.
+      ...snap.sidecarSets.flatMap((ss) =>
+        [1, 2].map((podsPage) => m.sidecarSetDetail(ss.metadata.name, { freshness }, { podsPage, podsPageSize: 500 })),
+      ),
+      m.podDetail(snap.pods[10]?.metadata.namespace ?? '', snap.pods[10]?.metadata.name ?? '', { freshness }),
+    ];
+
+    // Kubelet updates replace pods where they are: one goes not ready, another's sidecar fails.
+    const far = snap.pods[3_000] as Pod;
+    const [farBefore, mineBefore] = [entryOf(far), entryOf(snap.pods[10] as Pod)];
+    const pods = snap.pods.map((p, i) => {
+      if (i === 10) return { ...p, status: { ...p.status, conditions: [{ type: 'Ready', status: 'False' }] } };
+      if (i === 500) {
+        const statuses = (p.status?.containerStatuses ?? []).map((c, k) =>
+          k === 1 ? { ...c, ready: false, state: { waiting: { reason: 'ImagePullBackOff', message: 'no such image' } } } : c,
+        );
+        return { ...p, status: { ...p.status, containerStatuses: statuses } };
+      }
+      return p;
+    }) as Pod[];
+    const changed = { ...snap, pods };
+    const warm = buildFleetModel(changed, now, memo);
+    expect(entryOf(far)).toBe(farBefore);
+    expect(entryOf(pods[10] as Pod)).not.toBe(mineBefore);
+    expect(views(warm)).toEqual(views(buildFleetModel(changed, now)));
+    // Nothing changed since: the same answers again.
+    expect(views(buildFleetModel({ ...changed, pods: [...pods] }, now, memo))).toEqual(views(warm));
+
+    // A pod adopted by another workload (its owner changed) and a pod added: no longer in place.
+    const moved = pods.map((p, i) => (i === 20 ? { ...p, metadata: { ...p.metadata, ownerReferences: [] } } : p)) as Pod[];
+    const added = { ...(pods[30] as Pod), metadata: { ...(pods[30] as Pod).metadata, name: 'zz-added' } };
+    const reshaped = { ...snap, pods: [...moved, added] };
+    expect(views(buildFleetModel(reshaped, now, memo))).toEqual(views(buildFleetModel(reshaped, now)));
   });
 
   it('a SidecarSet page is computed again only when its pods, plan, revisions or events changed', () => {

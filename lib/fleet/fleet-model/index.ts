@@ -9,7 +9,7 @@
  */
 import type { ClusterSnapshot, KubeEvent } from '../cluster-state';
 import { type EventKeysMemo, groupEvents } from '../event-groups';
-import { KRUISE, type Pod, type SidecarSet } from '../k8s-types';
+import { KRUISE, type SidecarSet } from '../k8s-types';
 import { canaryBaseOf } from '../kruise-pod';
 import { type SidecarContext, sidecarContext } from '../pod-sidecars';
 import type {
@@ -25,7 +25,7 @@ import type {
 } from '../views';
 import { buildOwnerIndex, controllerOf, workloadKey } from '../workloads';
 import { eventObject, indexEvents } from './events';
-import { buildPodEntries, type PodEntry, sameItems } from './pod-entries';
+import { buildPodEntries, createPodEntriesMemo, type PodEntriesMemo, type PodEntry, sameItems } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
 import { buildSidecarSetEntries, type KeptPlan, type SidecarSetDetailOptions, sidecarSetDetailView } from './sidecarset-summary';
 import { buildWorkloadEntries, sidecarImageUses, type WorkloadEntry, workloadFacets } from './workload-rows';
@@ -63,10 +63,10 @@ export interface FleetModel {
  */
 export interface FleetMemo {
   context?: string;
-  pods: WeakMap<Pod, PodEntry>;
+  pods: PodEntriesMemo;
   plans: Map<string, KeptPlan>;
-  /** Each workload's entry by workload key, reused while its pod entries are the same. */
-  workloads: ReadonlyMap<string, WorkloadEntry>;
+  /** The workloads' entries (by key, and sorted), each reused while its pod entries are the same. */
+  workloads: { byKey: ReadonlyMap<string, WorkloadEntry>; list?: readonly WorkloadEntry[] };
   /** Each SidecarSet's page as last computed, reused while what it shows is the same (KeptDetail). */
   details: Map<string, KeptDetail>;
   /** Each Event object's group key, normalized once (it depends on nothing but the Event). */
@@ -74,7 +74,7 @@ export interface FleetMemo {
 }
 
 export function createFleetMemo(): FleetMemo {
-  return { pods: new WeakMap(), plans: new Map(), workloads: new Map(), details: new Map(), events: new WeakMap() };
+  return { pods: createPodEntriesMemo(), plans: new Map(), workloads: { byKey: new Map() }, details: new Map(), events: new WeakMap() };
 }
 
 /**
@@ -191,9 +191,9 @@ export function* fleetModelSteps(
   const context = podContextKey(snapshot);
   if (memo.context !== context) {
     memo.context = context;
-    memo.pods = new WeakMap();
+    memo.pods = createPodEntriesMemo();
     memo.plans.clear();
-    memo.workloads = new Map();
+    memo.workloads = { byKey: new Map() };
     memo.details.clear();
   }
   const stamps = injectorStamps(snapshot);
@@ -206,9 +206,9 @@ export function* fleetModelSteps(
       ? pods.get(`${ev.involvedObject.namespace ?? 'default'}/${ev.involvedObject.name}`)?.workload
       : undefined;
   const details = new Map<string, Omit<SidecarSetDetailView, 'freshness'>>();
-  const sidecarSets = yield* buildSidecarSetEntries(snapshot.sidecarSets, pods.all, pods.byInjector, ctx.namespaceLabels, now, memo.plans);
-  const workloads = yield* buildWorkloadEntries(pods.all, memo.workloads);
-  memo.workloads = workloads.byKey;
+  const sidecarSets = yield* buildSidecarSetEntries(snapshot.sidecarSets, pods, ctx.namespaceLabels, now, memo.plans);
+  const workloads = yield* buildWorkloadEntries(pods, memo.workloads);
+  memo.workloads = workloads;
   yield;
   const facets = workloadFacets(workloads.list);
   yield;

@@ -22,7 +22,7 @@ import type {
   SidecarSetSummary,
   StrategySummary,
 } from '../views';
-import { type PodEntry, podKey, podRow, sameItems } from './pod-entries';
+import { type PodEntries, type PodEntry, podKey, podRow, sameItems } from './pod-entries';
 
 export const SIDECARSET_PODS_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
@@ -46,6 +46,9 @@ export interface KeptPlan {
   /** The planner's per-pod facts for this SidecarSet object (PlanInput.facts). */
   facts: WeakMap<Pod, number>;
   pods: readonly unknown[];
+  /** The entries the pods came from, and the active ones among them (SidecarSetEntry.injected). */
+  entries: readonly PodEntry[];
+  active: PodEntry[];
   plan: RolloutPlan;
   state: RolloutState;
   neverInjected: number;
@@ -83,8 +86,7 @@ export function summarizeContainers(ss: SidecarSet): SidecarContainerSummary[] {
 /** One entry per SidecarSet (sorted by name), reusing kept plans whose inputs did not change. */
 export function* buildSidecarSetEntries(
   sidecarSets: readonly SidecarSet[],
-  pods: readonly PodEntry[],
-  byInjector: Map<string, PodEntry[]>,
+  { all: pods, byInjector, podsByInjector }: Pick<PodEntries, 'all' | 'byInjector' | 'podsByInjector'>,
   namespaceLabels: Record<string, Record<string, string>>,
   now: Date,
   kept: Map<string, KeptPlan>,
@@ -98,19 +100,35 @@ export function* buildSidecarSetEntries(
   for (const ss of [...sidecarSets].sort((a, b) => cmp(a.metadata.name, b.metadata.name))) {
     const name = ss.metadata.name;
     const injected = byInjector.get(name) ?? [];
-    const injectedPods = injected.map((e) => e.pod);
+    const injectedPods = podsByInjector.get(name) ?? [];
     const neverInjected = neverInjectedCount.get(name) ?? 0;
     let k = kept.get(name);
-    if (!k || k.ss !== ss || !sameItems(k.pods, injectedPods)) {
+    // The lists of the SidecarSets whose pods did not change are the last build's (PodEntries).
+    if (!k || k.ss !== ss || (k.pods !== injectedPods && !sameItems(k.pods, injectedPods))) {
       yield;
       const facts = k?.ss === ss ? k.facts : new WeakMap<Pod, number>();
       const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels, facts });
-      k = { ss, facts, pods: injectedPods, plan, state: rolloutState(ss, plan, { neverInjected, now }), neverInjected, bucket };
+      k = {
+        ss,
+        facts,
+        pods: injectedPods,
+        entries: injected,
+        active: injected.filter((e) => e.active),
+        plan,
+        state: rolloutState(ss, plan, { neverInjected, now }),
+        neverInjected,
+        bucket,
+      };
       kept.set(name, k);
     } else if (k.neverInjected !== neverInjected || k.bucket !== bucket) {
       k.state = rolloutState(ss, k.plan, { neverInjected, now });
       k.neverInjected = neverInjected;
       k.bucket = bucket;
+    }
+    if (k.entries !== injected) {
+      // The same pods, from entries made again (an injector's revision changed, say).
+      k.entries = injected;
+      k.active = injected.filter((e) => e.active);
     }
     const { plan, state } = k;
     const summary: SidecarSetSummary = {
@@ -130,7 +148,7 @@ export function* buildSidecarSetEntries(
     if (ss.spec.namespaceSelector) summary.namespaceSelector = formatSelector(ss.spec.namespaceSelector);
     if (ss.status?.latestRevision) summary.latestRevision = ss.status.latestRevision;
     if (ss.metadata.creationTimestamp) summary.createdAt = ss.metadata.creationTimestamp;
-    entries.set(name, { ss, plan, state, summary, injected: injected.filter((e) => e.active), neverInjected });
+    entries.set(name, { ss, plan, state, summary, injected: k.active, neverInjected });
   }
   return entries;
 }
