@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeEvent } from './cluster-state';
-import { buildFleetModel, createFleetMemo } from './fleet-model';
+import { buildFleetModel, createFleetMemo, fleetModelSteps } from './fleet-model';
 import type { Pod } from './k8s-types';
 import { scaleSnapshot } from './scale-fleet.test-support';
 import type { Freshness } from './views';
@@ -194,6 +194,15 @@ describe('aggregation at scale', () => {
     expect(views(warm)).toEqual(views(buildFleetModel(changed, now)));
     // Nothing changed since: the same answers again.
     expect(views(buildFleetModel({ ...changed, pods: [...pods] }, now, memo))).toEqual(views(warm));
+
+    // A build given up once its pods were done (a newer change came): the next one still sees
+    // what that one had changed.
+    const failed = (p: Pod) => ({ ...p, status: { ...p.status, phase: 'Failed' } }) as Pod;
+    const step1 = { ...snap, pods: pods.map((p, i) => (i === 40 ? failed(p) : p)) };
+    const given = fleetModelSteps(step1, now, memo);
+    while (memo.pods.last?.pods !== step1.pods) given.next();
+    const step2 = { ...snap, pods: step1.pods.map((p, i) => (i === 41 ? failed(p) : p)) };
+    expect(views(buildFleetModel(step2, now, memo))).toEqual(views(buildFleetModel(step2, now)));
 
     // A pod adopted by another workload (its owner changed) and a pod added: no longer in place.
     const moved = pods.map((p, i) => (i === 20 ? { ...p, metadata: { ...p.metadata, ownerReferences: [] } } : p)) as Pod[];

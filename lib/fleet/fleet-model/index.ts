@@ -28,7 +28,7 @@ import { eventObject, indexEvents } from './events';
 import { buildPodEntries, createPodEntriesMemo, type PodEntriesMemo, type PodEntry, sameItems } from './pod-entries';
 import { type OverviewParts, overviewParts, podDetailView, workloadDetailView, workloadsPage } from './queries';
 import { buildSidecarSetEntries, type KeptPlan, type SidecarSetDetailOptions, sidecarSetDetailView } from './sidecarset-summary';
-import { buildWorkloadEntries, sidecarImageUses, type WorkloadEntry, workloadFacets } from './workload-rows';
+import { buildWorkloadEntries, type KeptWorkloads, sidecarImageUses, workloadFacets } from './workload-rows';
 
 export type { PodEntry } from './pod-entries';
 export { DEFAULT_PAGE_SIZE } from './queries';
@@ -66,7 +66,7 @@ export interface FleetMemo {
   pods: PodEntriesMemo;
   plans: Map<string, KeptPlan>;
   /** The workloads' entries (by key, and sorted), each reused while its pod entries are the same. */
-  workloads: { byKey: ReadonlyMap<string, WorkloadEntry>; list?: readonly WorkloadEntry[] };
+  workloads: KeptWorkloads;
   /** Each SidecarSet's page as last computed, reused while what it shows is the same (KeptDetail). */
   details: Map<string, KeptDetail>;
   /** Each Event object's group key, normalized once (it depends on nothing but the Event). */

@@ -48,6 +48,8 @@ export interface PodEntries {
    * old entry with its new one. Undefined when anything else may have changed.
    */
   replaced?: ReadonlyArray<readonly [PodEntry, PodEntry]>;
+  /** The last build's `all`, which `replaced` is relative to. */
+  base?: readonly PodEntry[];
 }
 
 /**
@@ -171,7 +173,8 @@ export function* buildPodEntries(
   if (last && aligned && j !== last.pods.length) aligned = false;
   let result: PodEntries;
   if (last && aligned) {
-    result = replaced.length === 0 ? { ...last.result, replaced } : { ...swapped(last.result, replaced), replaced };
+    const base = last.result.all;
+    result = replaced.length === 0 ? { ...last.result, replaced, base } : { ...swapped(last.result, replaced), replaced, base };
   } else {
     yield;
     result = indexed(entries);

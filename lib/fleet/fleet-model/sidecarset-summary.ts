@@ -86,7 +86,7 @@ export function summarizeContainers(ss: SidecarSet): SidecarContainerSummary[] {
 /** One entry per SidecarSet (sorted by name), reusing kept plans whose inputs did not change. */
 export function* buildSidecarSetEntries(
   sidecarSets: readonly SidecarSet[],
-  { all: pods, byInjector, podsByInjector }: Pick<PodEntries, 'all' | 'byInjector' | 'podsByInjector'>,
+  { all: pods, byInjector, podsByInjector, replaced }: Pick<PodEntries, 'all' | 'byInjector' | 'podsByInjector' | 'replaced'>,
   namespaceLabels: Record<string, Record<string, string>>,
   now: Date,
   kept: Map<string, KeptPlan>,
@@ -96,6 +96,7 @@ export function* buildSidecarSetEntries(
     for (const n of p.drift.neverInjected) neverInjectedCount.set(n.sidecarSet, (neverInjectedCount.get(n.sidecarSet) ?? 0) + 1);
   }
   const bucket = Math.floor(now.getTime() / STATE_BUCKET_MS);
+  const replacedOnly = replaced !== undefined;
   const entries = new Map<string, SidecarSetEntry>();
   for (const ss of [...sidecarSets].sort((a, b) => cmp(a.metadata.name, b.metadata.name))) {
     const name = ss.metadata.name;
@@ -103,8 +104,10 @@ export function* buildSidecarSetEntries(
     const injectedPods = podsByInjector.get(name) ?? [];
     const neverInjected = neverInjectedCount.get(name) ?? 0;
     let k = kept.get(name);
-    // The lists of the SidecarSets whose pods did not change are the last build's (PodEntries).
-    if (!k || k.ss !== ss || (k.pods !== injectedPods && !sameItems(k.pods, injectedPods))) {
+    // The lists of the SidecarSets whose pods did not change are the last build's when the pods
+    // were only replaced in place (PodEntries.replaced): then another list has other pods.
+    const samePods = k !== undefined && (k.pods === injectedPods || (!replacedOnly && sameItems(k.pods, injectedPods)));
+    if (!k || k.ss !== ss || !samePods) {
       yield;
       const facts = k?.ss === ss ? k.facts : new WeakMap<Pod, number>();
       const plan = planRollout({ sidecarSet: ss, pods: injectedPods, namespaceLabels, facts });
@@ -125,6 +128,8 @@ export function* buildSidecarSetEntries(
       k.neverInjected = neverInjected;
       k.bucket = bucket;
     }
+    // The same pods in another list: kept, so that the next build knows it by identity.
+    k.pods = injectedPods;
     if (k.entries !== injected) {
       // The same pods, from entries made again (an injector's revision changed, say).
       k.entries = injected;

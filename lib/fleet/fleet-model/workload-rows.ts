@@ -12,6 +12,8 @@ export interface WorkloadEntry {
   images: Set<string>;
   /** Lower-cased text the search box matches. */
   search: string;
+  /** Pods with a sidecar (for the fleet's totals, summed over workloads rather than pods). */
+  injectedPods: number;
 }
 
 export interface WorkloadFacets {
@@ -46,12 +48,14 @@ function emptyEntry(p: PodEntry, pods: PodEntry[]): WorkloadEntry {
     sidecarSets: new Set(),
     images: new Set(),
     search: '',
+    injectedPods: 0,
   };
 }
 
 function addPod(w: WorkloadEntry, p: PodEntry): void {
   const row = w.row;
   row.pods++;
+  if (p.sidecars.length) w.injectedPods++;
   if (p.ready) row.readyPods++;
   row.health = worstHealth(row.health, p.status.health);
   if (p.status.health === 'failing') row.failingPods = (row.failingPods ?? 0) + 1;
@@ -113,6 +117,13 @@ function workloadEntry(pods: PodEntry[]): WorkloadEntry {
   return w;
 }
 
+/** The workloads' entries by key and sorted, and the pod entries (PodEntries.all) they were built from. */
+export interface KeptWorkloads {
+  byKey: ReadonlyMap<string, WorkloadEntry>;
+  list?: readonly WorkloadEntry[];
+  from?: readonly PodEntry[];
+}
+
 /** The order of the workloads list: namespace, name, kind. */
 function compareWorkloads(a: WorkloadEntry, b: WorkloadEntry): number {
   return cmp(a.row.namespace, b.row.namespace) || cmp(a.row.name, b.row.name) || cmp(a.row.kind, b.row.kind);
@@ -126,12 +137,13 @@ function compareWorkloads(a: WorkloadEntry, b: WorkloadEntry): number {
  * (PodEntries.replaced), only their workloads are computed again, and the rest is not walked.
  */
 export function* buildWorkloadEntries(
-  pods: Pick<PodEntries, 'all' | 'replaced'>,
-  kept: { byKey: ReadonlyMap<string, WorkloadEntry>; list?: readonly WorkloadEntry[] } = { byKey: new Map() },
-): Generator<void, { list: WorkloadEntry[]; byKey: Map<string, WorkloadEntry> }, void> {
-  if (pods.replaced && kept.list) {
+  pods: Pick<PodEntries, 'all' | 'replaced' | 'base'>,
+  kept: KeptWorkloads = { byKey: new Map() },
+): Generator<void, Required<KeptWorkloads>, void> {
+  // Only over the pods it was built from (a build given up halfway leaves it a build behind).
+  if (pods.replaced && kept.list && kept.from === pods.base) {
     const patched = replacedIn(kept.list, kept.byKey, pods.replaced);
-    if (patched) return patched;
+    if (patched) return { ...patched, from: pods.all };
   }
   const podsOf = new Map<string, PodEntry[]>();
   let n = 0;
@@ -156,7 +168,7 @@ export function* buildWorkloadEntries(
     list.push(w);
   }
   list.sort(compareWorkloads);
-  return { list, byKey };
+  return { list, byKey, from: pods.all };
 }
 
 /** The last build's workloads with the pods' replaced entries swapped in (each keeps its workload); undefined if one is not found. */
