@@ -230,6 +230,28 @@ describe('models rebuilt behind the requests (a big cluster)', () => {
     );
   });
 
+  it('a pulse asked right after a model is built tells that model, however soon after another', async () => {
+    // Rebuilt only when someone waits for it: the pulse's sharing is all that is left to see.
+    const r = createFleetReader(sessionFor(admin), { privateCache: true, fastBuildMs: 0, minRebuildMs: 60_000 });
+    try {
+      await r.getOverview();
+      // A namespace: a change no controller follows with another.
+      await api('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pulse-ns' } });
+      const moved = await eventually(
+        'the cache to hold the namespace',
+        async () => ({ revision: r.cache.revision, has: r.cache.snapshot().namespaces.some((n) => n.metadata.name === 'pulse-ns') }),
+        (c) => c.has,
+      );
+      const stale = await r.getFleetPulse();
+      expect(stale.revision).toBeLessThan(moved.revision);
+      // Asking for an object the last model does not know waits for a build of what the cache holds.
+      expect(await r.getSidecarSetDetail('never-made')).toBeNull();
+      expect((await r.getFleetPulse()).revision).toBe(moved.revision);
+    } finally {
+      r.stop();
+    }
+  });
+
   it('a sliced build can be given up between its slices, and otherwise runs to its end', async () => {
     function* steps(): Generator<void, string, void> {
       for (let i = 0; i < 50; i++) {

@@ -140,8 +140,8 @@ const GIVE_WAY_MS = 500;
  * How long one pulse answers everyone asking at the same cache revision with the same visibility.
  * Each open tab's live stream checks the pulse every 250 ms: 200 tabs asked 800 pulses a second,
  * each a pass over every resource's state (6 % of the server's time at 150,000 pods under churn).
- * A change to the cache is never hidden by it (a new revision asks anew); a change of freshness
- * alone (an error, a lost watch) shows at most this much later.
+ * A change to the cache or a new model is never hidden by it (each asks anew); a change of
+ * freshness alone (an error, a lost watch) shows at most this much later.
  */
 const PULSE_SHARE_MS = 100;
 
@@ -199,6 +199,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
   // One model per visibility (everything, and each distinct cut of it), rebuilt as the cache changes.
   const slots = new Map<string, ModelSlot>();
   const MAX_MODELS = 16;
+  /** The pulse shared per visibility (PULSE_SHARE_MS), until the cache moves or a model is built. */
+  const pulses = new Map<string, { at: number; revision: number; pulse: Promise<FleetPulse> }>();
 
   let lastBuildMs = 0;
   /**
@@ -248,6 +250,8 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
         emit({ type: 'model', seconds: lastBuildMs / 1000, pods: snapshot.pods.length });
         const announce = slot.built !== undefined && slot.built.priority !== priority;
         slot.built = { revision, priority, at, model };
+        // A stream woken by this build must not be told the last model's revision.
+        pulses.delete(v.key);
         if (announce)
           for (const fn of builtListeners) {
             try {
@@ -361,7 +365,6 @@ export function createFleetReader(session: FleetSession, opts: FleetReaderOption
     return { ...f, errors: f.errors.filter((e) => e.namespace === undefined || inScope(v.pods, e.namespace)) };
   };
 
-  const pulses = new Map<string, { at: number; revision: number; pulse: Promise<FleetPulse> }>();
   const pulse = (v: Visibility): Promise<FleetPulse> => {
     const now = performance.now();
     const hit = pulses.get(v.key);
