@@ -127,8 +127,9 @@ function podEntry(
 
 /**
  * Entries for every pod. An entry is reused while its pod object is the same and each of its
- * injectors has the stamp it had then (a pod whose injector changed is made again in place). Under a running fleet's churn the cache's pods come in the
- * same order as for the last build with a few objects replaced: a pod at the same place as then
+ * injectors has the stamp it had then (a pod whose injector changed is made again in place).
+ * Under a running fleet's churn the cache's pods come in the same order as for the last build
+ * with a few objects replaced: a pod at the same place as then
  * takes its entry from there (no lookup by object, which at 150,000 pods was a third of a build's
  * time: the entries are all over the heap), and the sorted list and the lists per injector are the
  * last build's with the replaced entries swapped in.
@@ -191,7 +192,8 @@ export function* buildPodEntries(
   let result: PodEntries;
   if (last && aligned) {
     const base = last.result.all;
-    result = replaced.length === 0 ? { ...last.result, replaced, base } : { ...swapped(last.result, replaced), replaced, base };
+    const lists = replaced.length === 0 ? last.result : swapped(last.result, replaced);
+    result = lists ? { ...lists, replaced, base } : indexed(entries);
   } else {
     yield;
     result = indexed(entries);
@@ -225,14 +227,20 @@ function indexed(entries: PodEntry[]): PodEntries {
   return { all, get: (key) => all[indexOfKey(all, key)], byInjector, podsByInjector };
 }
 
-/** `last` with each old entry replaced by its new one (same key and injectors), copying only the lists that change. */
-function swapped(last: PodEntries, replaced: ReadonlyArray<readonly [PodEntry, PodEntry]>): PodEntries {
+/**
+ * `last` with each old entry replaced by its new one (same key and injectors), copying only the
+ * lists that change; undefined if an old entry is not where it should be (then the caller makes
+ * every list anew rather than trust them).
+ */
+function swapped(last: PodEntries, replaced: ReadonlyArray<readonly [PodEntry, PodEntry]>): PodEntries | undefined {
   const all = last.all.slice();
   const byInjector = new Map(last.byInjector);
   const podsByInjector = new Map(last.podsByInjector);
   const copied = new Set<string>();
   for (const [was, now] of replaced) {
-    all[indexOfKey(all, was.key)] = now;
+    const at = indexOfKey(all, was.key);
+    if (all[at] !== was) return undefined;
+    all[at] = now;
     for (const name of now.injectors) {
       let list = byInjector.get(name) as PodEntry[];
       let pods = podsByInjector.get(name) as Pod[];
@@ -244,6 +252,7 @@ function swapped(last: PodEntries, replaced: ReadonlyArray<readonly [PodEntry, P
         podsByInjector.set(name, pods);
       }
       const i = indexOfKey(list, was.key);
+      if (list[i] !== was) return undefined;
       list[i] = now;
       pods[i] = now.pod;
     }
