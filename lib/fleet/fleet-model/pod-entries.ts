@@ -158,7 +158,7 @@ export function* buildPodEntries(
   let n = 0;
   /** Whether `now` takes the place of `was` in every list (same pod name, workload and injectors). */
   const inPlace = (was: PodEntry | undefined, now: PodEntry) =>
-    was !== undefined && was.key === now.key && was.wkey === now.wkey && sameNames(was.injectors, now.injectors);
+    was !== undefined && was.key === now.key && was.wkey === now.wkey && sameItems(was.injectors, now.injectors);
   for (const pod of snapshot.pods) {
     if (++n % STEP === 0) yield;
     if (aligned && (last as NonNullable<typeof last>).pods[j] === pod) {
@@ -272,10 +272,6 @@ function indexOfKey(sorted: readonly PodEntry[], key: string): number {
     else hi = mid - 1;
   }
   return -1;
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The same items in the same order (entries and objects are replaced, never changed, so identity says it). */
