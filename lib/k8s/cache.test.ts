@@ -140,25 +140,23 @@ describe('the shared watch cache', () => {
     expect(pulse.freshness.errors).toEqual([]);
   });
 
+  /** Every option of a ResourceCache of its own, 10 pods a page. */
+  const TEN_A_PAGE = {
+    pageSize: 10,
+    watchTimeoutSeconds: 5,
+    backoffInitialMs: 100,
+    backoffMaxMs: 800,
+    authRetryMs: 60_000,
+    staleGraceMs: 300,
+    probeIntervalMs: 1000,
+  };
+
   it('serves its first list page by page, marked partial until the last page', async () => {
     const seen: Array<{ values: number; listed?: number; total?: number; synced: boolean }> = [];
-    const rc: ResourceCache<Pod> = new ResourceCache<Pod>(
-      admin,
-      { name: 'pods', path: '/api/v1/pods', trim: trimPod },
-      {
-        pageSize: 10,
-        watchTimeoutSeconds: 5,
-        backoffInitialMs: 100,
-        backoffMaxMs: 800,
-        authRetryMs: 60_000,
-        staleGraceMs: 300,
-        probeIntervalMs: 1000,
-      },
-      () => {
-        const s = rc.states()[0] as ResourceState;
-        seen.push({ values: rc.values().length, listed: s.listed, total: s.listTotal, synced: s.synced });
-      },
-    );
+    const rc: ResourceCache<Pod> = new ResourceCache<Pod>(admin, { name: 'pods', path: '/api/v1/pods', trim: trimPod }, TEN_A_PAGE, () => {
+      const s = rc.states()[0] as ResourceState;
+      seen.push({ values: rc.values().length, listed: s.listed, total: s.listTotal, synced: s.synced });
+    });
     rc.start();
     await rc.whenSettled(10_000);
     rc.stop();
@@ -168,6 +166,28 @@ describe('the shared watch cache', () => {
     expect(partial.every((s) => s.listed === s.values && s.total === SHOP_PODS + 3)).toBe(true);
     // Then the whole list, no longer marked.
     expect(seen.at(-1)).toEqual({ values: SHOP_PODS + 3, listed: undefined, total: undefined, synced: true });
+  });
+
+  it('stops a first wait at once when the pace of the list says it cannot end in time', async () => {
+    // 63 pods, 10 a page, each page answered after 500 ms: the list takes 3.5 s at the least. After
+    // the second page its pace says so, which is past a 2.5 s wait: the wait ends with 20 pods (at
+    // the end of the wait, 2.5 s, four or five pages would be in). The test above covers the other
+    // side: a list that ends in time is waited for to its last page.
+    cluster.setFaults({ latencyMs: 500 });
+    const rc = new ResourceCache<Pod>(admin, { name: 'pods', path: '/api/v1/pods', trim: trimPod }, TEN_A_PAGE, () => {});
+    try {
+      rc.start();
+      await rc.whenSettled(2_500);
+      expect(rc.states()[0]).toMatchObject({ synced: false, listed: 20, listTotal: SHOP_PODS + 3 });
+      expect(rc.values()).toHaveLength(20);
+      // A later wait that the list can meet is not cut short: it ends with the whole list.
+      await rc.whenSettled(20_000);
+      expect(rc.states()[0]?.synced).toBe(true);
+      expect(rc.values()).toHaveLength(SHOP_PODS + 3);
+    } finally {
+      rc.stop();
+      cluster.setFaults({ latencyMs: 0 });
+    }
   });
 
   it('keeps pods trimmed to what the dashboard reads', async () => {

@@ -153,7 +153,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private retry: (() => void) | undefined;
   private backoff = 0;
   private authBlockedUntil = 0;
-  private syncWaiters: Array<() => void> = [];
+  /** Who waits for the first list, and until when (see whenSettled). */
+  private syncWaiters: Array<{ until: number; release: () => void }> = [];
   /** A watch was opened since the last list: the next one is a restart. */
   private watchedSinceList = false;
   readonly state: ResourceState;
@@ -211,11 +212,16 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   /** Resolves once the first list finished or failed (or after `ms`). */
   whenSettled(ms: number): Promise<void> {
     if (this.state.synced || this.state.lastError || this.stopped) return Promise.resolve();
+    const until = Date.now() + ms;
+    if (this.listDoneBy !== undefined && this.listDoneBy > until) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
-      this.syncWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
+      this.syncWaiters.push({
+        until,
+        release: () => {
+          clearTimeout(t);
+          resolve();
+        },
       });
     });
   }
@@ -241,7 +247,30 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private releaseWaiters(): void {
     const w = this.syncWaiters;
     this.syncWaiters = [];
-    for (const fn of w) fn();
+    for (const { release } of w) release();
+  }
+
+  /**
+   * When the first list should end at the pace of its pages so far (pages after the first, which
+   * also pays for the connection), from the items the server says remain; undefined until known.
+   */
+  private listDoneBy: number | undefined;
+
+  /**
+   * A first list that will not end before a waiter's time is up releases that waiter now: a big
+   * cluster's first answer then comes after two pages, partial, instead of after the whole wait
+   * for a list that cannot finish in it. A list that will finish in time is waited for, so a
+   * small cluster's first answer is complete.
+   */
+  private projectListEnd(pages: number, laterPagesMs: number, remaining: number | undefined): void {
+    if (pages < 2 || remaining === undefined) return;
+    const pagesLeft = Math.ceil(remaining / this.opts.pageSize);
+    this.listDoneBy = Date.now() + (laterPagesMs / (pages - 1)) * pagesLeft;
+    const doneBy = this.listDoneBy;
+    const hopeless = this.syncWaiters.filter((w) => w.until < doneBy);
+    if (hopeless.length === 0) return;
+    this.syncWaiters = this.syncWaiters.filter((w) => w.until >= doneBy);
+    for (const { release } of hopeless) release();
   }
 
   private changed(): void {
@@ -257,8 +286,11 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     let cont: string | undefined;
     let rv = '';
     let pages = 0;
+    // The time the pages after the first took, for projectListEnd.
+    let laterPagesMs = 0;
     do {
       pages++;
+      const pageStart = performance.now();
       const r = await requestJson<ListBody>(this.client, {
         path: this.def.path,
         query: { limit: this.opts.pageSize, continue: cont, labelSelector: this.def.labelSelector },
@@ -286,6 +318,8 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
         this.state.listed = next.size;
         const remaining = r.value.metadata?.remainingItemCount;
         if (remaining !== undefined) this.state.listTotal = next.size + remaining;
+        if (pages > 1) laterPagesMs += performance.now() - pageStart;
+        this.projectListEnd(pages, laterPagesMs, remaining);
         this.changed();
       }
     } while (cont);
@@ -453,6 +487,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
 
   private endListing(): void {
     this.listing = undefined;
+    this.listDoneBy = undefined;
     delete this.state.listed;
     delete this.state.listTotal;
   }

@@ -66,7 +66,8 @@ const MODEL_MAX_AGE_MS = 15_000;
 /**
  * How long a first request waits for the initial lists before answering with what it has: the
  * pages listed so far, marked partial (Freshness.listing), so a big cluster's first overview comes
- * in seconds; its views grow as the pages arrive.
+ * in seconds; its views grow as the pages arrive. A list whose pace so far says it will not end in
+ * time stops the wait at once (ResourceCache.projectListEnd).
  */
 const FIRST_SYNC_WAIT_MS = 2_500;
 
