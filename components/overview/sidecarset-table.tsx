@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { RolloutPill, reasonSeverity, stateRank } from '@/components/status/status-pills';
 import { RolloutProgress } from '@/components/sidecarsets/rollout-progress';
-import { SidecarSetRowActions } from '@/components/rollout/rollout-buttons';
+import { SidecarSetRowActions, useRowActionsBlocked } from '@/components/rollout/rollout-buttons';
 import { sidecarSetHref } from '@/components/workloads/links';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -24,6 +24,7 @@ export function sortByAttention(list: SidecarSetSummary[]): SidecarSetSummary[] 
 
 export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { sidecarSets: SidecarSetSummary[] }) {
   const cluster = useCluster().id;
+  const blocked = useRowActionsBlocked();
   if (sidecarSets.length === 0) {
     return (
       <EmptyState title="No SidecarSets in this cluster">
@@ -105,7 +106,7 @@ export const SidecarSetTable = memo(function SidecarSetTable({ sidecarSets }: { 
                 )}
               </Td>
               <Td>
-                <SidecarSetRowActions sidecarSet={s} />
+                <SidecarSetRowActions sidecarSet={s} blocked={blocked} />
               </Td>
             </Tr>
           );

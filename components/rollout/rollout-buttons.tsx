@@ -165,12 +165,19 @@ function GuardNote({ panel }: { panel: RolloutPanel | undefined }) {
   );
 }
 
-/** Pause/Resume in each overview row. */
-export function SidecarSetRowActions({ sidecarSet }: { sidecarSet: SidecarSetSummary }) {
+/**
+ * Why the overview's rows may not pause or resume (undefined: they may). Asked once by the table
+ * for all its rows: a query per row was 50 observers on every server render of the overview.
+ */
+export function useRowActionsBlocked(): string | undefined {
   const access = useFleetRolloutAccess();
-  const reason = !access.data ? 'Checking whether you may act…' : access.data.canPatch ? undefined : access.data.reason;
+  return !access.data ? 'Checking whether you may act…' : access.data.canPatch ? undefined : access.data.reason;
+}
+
+/** Pause/Resume in each overview row; `blocked` from useRowActionsBlocked. */
+export function SidecarSetRowActions({ sidecarSet, blocked }: { sidecarSet: SidecarSetSummary; blocked: string | undefined }) {
   const notUpdate = sidecarSet.strategy.type === 'NotUpdate' ? 'NotUpdate: nothing to pause.' : undefined;
-  return <PauseResumeButton sidecarSet={sidecarSet} disabledReason={reason ?? notUpdate} size="sm" />;
+  return <PauseResumeButton sidecarSet={sidecarSet} disabledReason={blocked ?? notUpdate} size="sm" />;
 }
 
 /** The overview's fleet-wide action. */
