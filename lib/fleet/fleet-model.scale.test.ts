@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeEvent } from './cluster-state';
 import { buildFleetModel, createFleetMemo, fleetModelSteps } from './fleet-model';
-import type { Pod } from './k8s-types';
+import type { Pod, SidecarSet } from './k8s-types';
 import { scaleSnapshot } from './scale-fleet.test-support';
 import type { Freshness } from './views';
 
@@ -209,6 +209,24 @@ describe('aggregation at scale', () => {
     const added = { ...(pods[30] as Pod), metadata: { ...(pods[30] as Pod).metadata, name: 'zz-added' } };
     const reshaped = { ...snap, pods: [...moved, added] };
     expect(views(buildFleetModel(reshaped, now, memo))).toEqual(views(buildFleetModel(reshaped, now)));
+  });
+
+  it('a SidecarSet that matches no pod keeps its plan while pods are replaced in place', () => {
+    const base = scaleSnapshot(1_000, 5);
+    const lonely = structuredClone(base.sidecarSets[0] as SidecarSet);
+    lonely.metadata = { ...lonely.metadata, name: 'ss-lonely', uid: 'ss-lonely' };
+    lonely.spec.selector = { matchLabels: { 'matches-no': 'pod' } };
+    const snap = { ...base, sidecarSets: [...base.sidecarSets, lonely] };
+    const now = new Date('2026-11-20T10:00:00Z');
+    const memo = createFleetMemo();
+    buildFleetModel(snap, now, memo);
+    const plan = memo.plans.get('ss-lonely')?.plan;
+    expect(plan?.status.matchedPods).toBe(0);
+    const pods = snap.pods.map((p, i) => (i === 7 ? { ...p, status: { ...p.status, phase: 'Failed' } } : p)) as Pod[];
+    const changed = { ...snap, pods };
+    const warm = buildFleetModel(changed, now, memo);
+    expect(memo.plans.get('ss-lonely')?.plan).toBe(plan);
+    expect(warm.overview({ cluster, freshness })).toEqual(buildFleetModel(changed, now).overview({ cluster, freshness }));
   });
 
   it('a SidecarSet page is computed again only when its pods, plan, revisions or events changed', () => {

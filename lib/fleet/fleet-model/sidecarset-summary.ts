@@ -105,8 +105,11 @@ export function* buildSidecarSetEntries(
     const neverInjected = neverInjectedCount.get(name) ?? 0;
     let k = kept.get(name);
     // The lists of the SidecarSets whose pods did not change are the last build's when the pods
-    // were only replaced in place (PodEntries.replaced): then another list has other pods.
-    const samePods = k !== undefined && (k.pods === injectedPods || (!replacedOnly && sameItems(k.pods, injectedPods)));
+    // were only replaced in place (PodEntries.replaced): then another list has other pods. No pods
+    // is a new empty list each build, and the same pods.
+    const samePods =
+      k !== undefined &&
+      (k.pods === injectedPods || (k.pods.length === 0 && injectedPods.length === 0) || (!replacedOnly && sameItems(k.pods, injectedPods)));
     if (!k || k.ss !== ss || !samePods) {
       yield;
       const facts = k?.ss === ss ? k.facts : new WeakMap<Pod, number>();
