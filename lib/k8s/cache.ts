@@ -155,6 +155,11 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   private authBlockedUntil = 0;
   /** Who waits for the first list, and until when (see whenSettled). */
   private syncWaiters: Array<{ until: number; release: () => void }> = [];
+  /**
+   * When the first list should end at the pace of its pages so far (pages after the first, which
+   * also pays for the connection), from the items the server says remain; undefined until known.
+   */
+  private listDoneBy: number | undefined;
   /** A watch was opened since the last list: the next one is a restart. */
   private watchedSinceList = false;
   readonly state: ResourceState;
@@ -213,7 +218,7 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
   whenSettled(ms: number): Promise<void> {
     if (this.state.synced || this.state.lastError || this.stopped) return Promise.resolve();
     const until = Date.now() + ms;
-    if (this.listDoneBy !== undefined && this.listDoneBy > until) return Promise.resolve();
+    if (this.listEndsAfter(until)) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, ms);
       this.syncWaiters.push({
@@ -250,11 +255,10 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     for (const { release } of w) release();
   }
 
-  /**
-   * When the first list should end at the pace of its pages so far (pages after the first, which
-   * also pays for the connection), from the items the server says remain; undefined until known.
-   */
-  private listDoneBy: number | undefined;
+  /** The first list will not have ended by `until`, at its pace so far. */
+  private listEndsAfter(until: number): boolean {
+    return this.listDoneBy !== undefined && this.listDoneBy > until;
+  }
 
   /**
    * A first list that will not end before a waiter's time is up releases that waiter now: a big
@@ -266,11 +270,12 @@ export class ResourceCache<T extends { metadata: ObjectMeta }> implements CacheS
     if (pages < 2 || remaining === undefined) return;
     const pagesLeft = Math.ceil(remaining / this.opts.pageSize);
     this.listDoneBy = Date.now() + (laterPagesMs / (pages - 1)) * pagesLeft;
-    const doneBy = this.listDoneBy;
-    const hopeless = this.syncWaiters.filter((w) => w.until < doneBy);
-    if (hopeless.length === 0) return;
-    this.syncWaiters = this.syncWaiters.filter((w) => w.until >= doneBy);
-    for (const { release } of hopeless) release();
+    const waiting = this.syncWaiters;
+    this.syncWaiters = [];
+    for (const w of waiting) {
+      if (this.listEndsAfter(w.until)) w.release();
+      else this.syncWaiters.push(w);
+    }
   }
 
   private changed(): void {
