@@ -20,6 +20,38 @@ interface Transport {
 const transports = new WeakMap<FleetClient, Transport>();
 // Short enough for rotated service-account tokens and exec credentials to be picked up.
 const TRANSPORT_TTL_MS = 60_000;
+// An idle kept-alive socket is closed after this long: under kube-apiserver's 90 s idle timeout
+// (k8s.io/apiserver/pkg/server/secure_serving.go) and common load balancers' 60 s. A server that
+// announces a shorter `Keep-Alive: timeout=` is honoured by Node's agent.
+const IDLE_SOCKET_MS = 30_000;
+
+// The agent options that decide who we are to the server and whom we trust.
+const IDENTITY = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
+
+function sameOption(a: unknown, b: unknown): boolean {
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameOption(x, b[i]));
+  return a === b;
+}
+
+/**
+ * client-node builds a new agent for every call, without keepAlive, so each list page, watch
+ * and write paid a TCP and TLS handshake on both ends (300 of them for a 150,000-pod list).
+ * This keeps one kept-alive agent per client, and keeps it across the TTL refresh while the
+ * kubeconfig's TLS identity is unchanged; a rotated certificate gets a new agent (the old one's
+ * sockets close when idle). Proxy agents are subclasses with their own options: used as given.
+ */
+function keptAlive(fresh: http.Agent | undefined, previous: http.Agent | undefined): http.Agent | undefined {
+  const Kind = fresh?.constructor;
+  if (!fresh || (Kind !== https.Agent && Kind !== http.Agent)) return fresh;
+  const options = (fresh as https.Agent).options as Record<string, unknown>;
+  if (previous?.constructor === Kind && (previous as http.Agent & { keepAlive?: boolean }).keepAlive) {
+    const was = (previous as https.Agent).options as Record<string, unknown>;
+    if (IDENTITY.every((k) => sameOption(options[k], was[k]))) return previous;
+  }
+  const agentOptions = { ...options, keepAlive: true, timeout: IDLE_SOCKET_MS };
+  return Kind === https.Agent ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+}
 
 async function transport(client: FleetClient): Promise<Transport> {
   const cached = transports.get(client);
@@ -35,7 +67,8 @@ async function transport(client: FleetClient): Promise<Transport> {
     headers['Impersonate-User'] = client.impersonate.user;
     if (client.impersonate.groups.length > 0) headers['Impersonate-Group'] = client.impersonate.groups;
   }
-  const t: Transport = { agent: init.agent as http.Agent | undefined, headers, expires: Date.now() + TRANSPORT_TTL_MS };
+  const agent = keptAlive(init.agent as http.Agent | undefined, cached?.agent);
+  const t: Transport = { agent, headers, expires: Date.now() + TRANSPORT_TTL_MS };
   transports.set(client, t);
   return t;
 }
@@ -58,8 +91,17 @@ function buildUrl(client: FleetClient, path: string, query?: Query): URL {
   return url;
 }
 
+// A kept-alive socket the server closed as we reused it: safe to send again only if nothing could
+// have happened, so only for reads.
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
+
 /** One request's answer: its status and body text, or the socket's failure. Never throws. */
-async function send(client: FleetClient, opts: RequestOptions, accept: string): Promise<Result<{ code: number; text: string }>> {
+async function send(
+  client: FleetClient,
+  opts: RequestOptions,
+  accept: string,
+  retried = false,
+): Promise<Result<{ code: number; text: string }>> {
   let t: Transport;
   try {
     t = await transport(client);
@@ -76,13 +118,15 @@ async function send(client: FleetClient, opts: RequestOptions, accept: string): 
   const mod = url.protocol === 'http:' ? http : https;
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (r: Result<{ code: number; text: string }>) => {
+    const settle = (r: Result<{ code: number; text: string }> | Promise<Result<{ code: number; text: string }>>) => {
       if (!settled) {
         settled = true;
         resolve(r);
       }
     };
+    let answered = false;
     const req = mod.request(url, { method: opts.method ?? 'GET', headers, agent: t.agent, signal: opts.signal }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => settle(fail(toK8sError(e))));
@@ -91,7 +135,14 @@ async function send(client: FleetClient, opts: RequestOptions, accept: string): 
     req.setTimeout(opts.timeoutMs ?? 30_000, () => {
       req.destroy(Object.assign(new Error(`Request to ${opts.path} timed out`), { code: 'ETIMEDOUT' }));
     });
-    req.on('error', (e) => settle(fail(toK8sError(e))));
+    req.on('error', (e) => {
+      const read = (opts.method ?? 'GET') === 'GET';
+      if (read && !retried && !answered && req.reusedSocket && STALE_SOCKET.has((e as NodeJS.ErrnoException).code ?? '') && !opts.signal?.aborted) {
+        settle(send(client, opts, accept, true));
+        return;
+      }
+      settle(fail(toK8sError(e)));
+    });
     if (payload) req.write(payload);
     req.end();
   });
