@@ -137,7 +137,8 @@ async function send(
     });
     req.on('error', (e) => {
       const read = (opts.method ?? 'GET') === 'GET';
-      if (read && !retried && !answered && req.reusedSocket && STALE_SOCKET.has((e as NodeJS.ErrnoException).code ?? '') && !opts.signal?.aborted) {
+      const stale = req.reusedSocket && !answered && STALE_SOCKET.has((e as NodeJS.ErrnoException).code ?? '');
+      if (read && stale && !retried && !opts.signal?.aborted) {
         settle(send(client, opts, accept, true));
         return;
       }
