@@ -50,6 +50,7 @@ import { parseArgs, promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { freePort } from '../tools/real-cluster/processes';
 import { readEvents, type TabsResult } from './bench-tabs';
+import { SERVER_NODE_FLAGS } from './server-flags';
 
 const root = path.resolve(__dirname, '..');
 const require = createRequire(__filename);
@@ -788,6 +789,7 @@ function startDashboard(port: number, env: Record<string, string>, cores?: strin
     process.execPath,
     ...profile,
     ...heap,
+    ...SERVER_NODE_FLAGS,
     require.resolve('next/dist/bin/next'),
     'start',
     '-p',

@@ -43,6 +43,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { SERVER_NODE_FLAGS } from './server-flags';
 
 const root = path.resolve(__dirname, '..');
 const require = createRequire(__filename);
@@ -293,11 +294,15 @@ async function main(): Promise<void> {
   // The dashboard reads the lists above; the older single-context variable would narrow them again.
   delete env.SIDECAR_FLEET_CONTEXT;
 
-  const next = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', args.port, '-H', args.host], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  const next = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, require.resolve('next/dist/bin/next'), 'start', '-p', args.port, '-H', args.host],
+    {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    },
+  );
   const shown = LOOPBACK.has(args.host) ? 'localhost' : args.host === '0.0.0.0' || args.host === '::' ? hostname() : args.host;
   console.log(`Sidecar Fleet: http://${shown}:${args.port} (sign-in: ${args.auth}; answers to ${env.SIDECAR_FLEET_ALLOWED_HOSTS})`);
 

@@ -219,13 +219,19 @@ describe('the server heap', () => {
 
   it('is heapPercent of the memory limit, so Node collects garbage before the limit rather than being killed at it', () => {
     expect(heapOption([])).toBe('--max-old-space-size=384');
-    expect(heapOption(['resources.limits.memory=1536Mi'])).toBe('--max-old-space-size=1152');
-    expect(heapOption(['resources.limits.memory=2Gi', 'heapPercent=50'])).toBe('--max-old-space-size=1024');
+    expect(heapOption(['resources.limits.memory=1536Mi'])).toBe('--max-old-space-size=1152 --max-semi-space-size=32');
+    expect(heapOption(['resources.limits.memory=2Gi', 'heapPercent=50'])).toBe('--max-old-space-size=1024 --max-semi-space-size=32');
   });
 
   it("is left to Node's default with heapPercent 0 or a limit not in Mi or Gi", () => {
     expect(heapOption(['heapPercent=0'])).toBeUndefined();
     expect(heapOption(['resources.limits.memory=1G'])).toBeUndefined();
     expect(() => render(['heapPercent=95'])).toThrow(/heapPercent/);
+  });
+
+  it('gives the young generation 32 MiB semi-spaces from a 1Gi limit, the size for 150,000 pods', () => {
+    expect(heapOption(['resources.limits.memory=1Gi'])).toBe('--max-old-space-size=768 --max-semi-space-size=32');
+    expect(heapOption(['resources.limits.memory=1023Mi'])).toBe('--max-old-space-size=767');
+    expect(heapOption(['resources.limits.memory=2Gi', 'heapPercent=0'])).toBe('--max-semi-space-size=32');
   });
 });
