@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Cluster, startCluster } from '@/lib/sim/index';
-import { createFleetClient, type FleetClient } from './config';
+import { clientImpersonating, clientWithToken, createFleetClient, type FleetClient } from './config';
 import { requestJson } from './http';
 
 /**
@@ -15,18 +15,27 @@ import { requestJson } from './http';
 
 let cluster: Cluster;
 let dir: string;
-let relay: net.Server;
-const seen = { connections: 0, open: new Set<net.Socket>(), cutOnNextWrite: new Set<net.Socket>(), cut: 0 };
 
-beforeAll(async () => {
-  cluster = await startCluster({ fleet: 'empty', kubeconfigPath: false });
-  relay = net.createServer((inbound) => {
-    seen.connections++;
-    seen.open.add(inbound);
+interface Relay {
+  port: number;
+  /** Connections opened through it. */
+  connections: number;
+  open: Set<net.Socket>;
+  /** Connections to drop, with a reset, when the client next writes on them. */
+  cutOnNextWrite: Set<net.Socket>;
+  cut: number;
+  close(): void;
+}
+
+/** A relay of its own per test: connections the client keeps for one port are no use on another. */
+async function startRelay(): Promise<Relay> {
+  const server = net.createServer((inbound) => {
+    relay.connections++;
+    relay.open.add(inbound);
     const outbound = net.connect(cluster.port, '127.0.0.1');
     inbound.on('data', (chunk) => {
-      if (seen.cutOnNextWrite.delete(inbound)) {
-        seen.cut++;
+      if (relay.cutOnNextWrite.delete(inbound)) {
+        relay.cut++;
         inbound.resetAndDestroy();
         outbound.destroy();
         return;
@@ -35,36 +44,49 @@ beforeAll(async () => {
     });
     outbound.pipe(inbound);
     inbound.on('close', () => {
-      seen.open.delete(inbound);
-      seen.cutOnNextWrite.delete(inbound);
+      relay.open.delete(inbound);
       outbound.destroy();
     });
     outbound.on('close', () => inbound.destroy());
     inbound.on('error', () => {});
     outbound.on('error', () => {});
   });
-  await new Promise<void>((res) => relay.listen(0, '127.0.0.1', res));
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const relay: Relay = {
+    port: (server.address() as net.AddressInfo).port,
+    connections: 0,
+    open: new Set(),
+    cutOnNextWrite: new Set(),
+    cut: 0,
+    close: () => {
+      for (const s of relay.open) s.destroy();
+      server.close();
+    },
+  };
+  return relay;
+}
+
+beforeAll(async () => {
+  cluster = await startCluster({ fleet: 'empty', kubeconfigPath: false });
   dir = mkdtempSync(path.join(tmpdir(), 'sf-http-'));
 });
 
 afterAll(async () => {
-  relay?.close();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-beforeEach(() => {
-  seen.connections = 0;
-  seen.cut = 0;
-  seen.cutOnNextWrite.clear();
+let relay: Relay;
+beforeEach(async () => {
+  relay = await startRelay();
 });
+afterEach(() => relay.close());
 
 let n = 0;
-/** A client of its own (its own agent), through the relay. */
+/** A client of its own, through this test's relay. */
 function viaRelay(): FleetClient {
-  const port = (relay.address() as net.AddressInfo).port;
   const file = path.join(dir, `kubeconfig-${++n}`);
-  writeFileSync(file, cluster.kubeconfig.replace(cluster.url, `https://127.0.0.1:${port}`));
+  writeFileSync(file, cluster.kubeconfig.replace(cluster.url, `https://127.0.0.1:${relay.port}`));
   return createFleetClient({ kubeconfigPath: file });
 }
 
@@ -75,14 +97,14 @@ describe('connections to the API server', () => {
     const client = viaRelay();
     for (let i = 0; i < 30; i++) expect((await listNamespaces(client)).ok).toBe(true);
     // client-node's own agent (no keepAlive) opened a connection, and a TLS handshake, per request.
-    expect(seen.connections).toBe(1);
+    expect(relay.connections).toBe(1);
     // Requests at once use sockets side by side, which are then kept too.
     const together = await Promise.all(Array.from({ length: 4 }, () => listNamespaces(client)));
     expect(together.every((r) => r.ok)).toBe(true);
-    const open = seen.connections;
+    const open = relay.connections;
     expect(open).toBeLessThanOrEqual(4);
     for (let i = 0; i < 10; i++) expect((await listNamespaces(client)).ok).toBe(true);
-    expect(seen.connections).toBe(open);
+    expect(relay.connections).toBe(open);
     // Credentials are read again every minute (rotated tokens); the same TLS identity keeps its sockets.
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
@@ -91,23 +113,41 @@ describe('connections to the API server', () => {
     } finally {
       vi.useRealTimers();
     }
-    expect(seen.connections).toBe(open);
+    expect(relay.connections).toBe(open);
+  });
+
+  it("shares them between people: a signed-in user and an impersonation reuse the server's connection", async () => {
+    const server = viaRelay();
+    expect((await listNamespaces(server)).ok).toBe(true);
+    expect(relay.connections).toBe(1);
+    // Bearer tokens and Impersonate-* headers travel with each request, not with the connection.
+    const viewer = clientWithToken(server, 'viewer', cluster.tokens.viewer);
+    const r = await requestJson<{ status?: { userInfo?: { username?: string } } }>(viewer, {
+      method: 'POST',
+      path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    });
+    expect(r.ok && r.value.status?.userInfo?.username).toBe('viewer');
+    const impersonated = clientImpersonating(server, 'viewer', []);
+    const listed = await listNamespaces(impersonated);
+    expect(listed.ok).toBe(true);
+    expect(relay.connections).toBe(1);
   });
 
   it('sends a read again on a new connection when the kept one was closed under it', async () => {
     const client = viaRelay();
     expect((await listNamespaces(client)).ok).toBe(true);
-    for (const s of seen.open) seen.cutOnNextWrite.add(s);
+    for (const s of relay.open) relay.cutOnNextWrite.add(s);
     const r = await listNamespaces(client);
-    expect(seen.cut).toBe(1);
+    expect(relay.cut).toBe(1);
     expect(r.ok).toBe(true);
-    expect(seen.connections).toBe(2);
+    expect(relay.connections).toBe(2);
   });
 
   it('never sends a write twice: a cut write fails as unavailable', async () => {
     const client = viaRelay();
     expect((await listNamespaces(client)).ok).toBe(true);
-    for (const s of seen.open) seen.cutOnNextWrite.add(s);
+    for (const s of relay.open) relay.cutOnNextWrite.add(s);
     const r = await requestJson(client, {
       method: 'POST',
       path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
@@ -117,9 +157,9 @@ describe('connections to the API server', () => {
         spec: { resourceAttributes: { verb: 'get', resource: 'pods' } },
       },
     });
-    expect(seen.cut).toBe(1);
+    expect(relay.cut).toBe(1);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.kind).toBe('Unavailable');
-    expect(seen.connections).toBe(1);
+    expect(relay.connections).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { FleetClient } from './config';
@@ -28,29 +29,43 @@ const IDLE_SOCKET_MS = 30_000;
 // The agent options that decide who we are to the server and whom we trust.
 const IDENTITY = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
 
-function sameOption(a: unknown, b: unknown): boolean {
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameOption(x, b[i]));
-  return a === b;
+function identityOf(secure: boolean, options: Record<string, unknown>): string {
+  const h = createHash('sha256').update(secure ? 'https' : 'http');
+  const add = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) add(x);
+    else if (Buffer.isBuffer(v) || typeof v === 'string') h.update(v);
+    else h.update(String(v));
+    h.update('\u0000');
+  };
+  for (const k of IDENTITY) add(options[k]);
+  return h.digest('hex');
 }
+
+// Bounded for long uptimes with rotating client certificates; a dropped agent's sockets close when idle.
+const MAX_AGENTS = 64;
+const agents = new Map<string, http.Agent>();
 
 /**
  * client-node builds a new agent for every call, without keepAlive, so each list page, watch
  * and write paid a TCP and TLS handshake on both ends (300 of them for a 150,000-pod list).
- * This keeps one kept-alive agent per client, and keeps it across the TTL refresh while the
- * kubeconfig's TLS identity is unchanged; a rotated certificate gets a new agent (the old one's
- * sockets close when idle). Proxy agents are subclasses with their own options: used as given.
+ * Instead one kept-alive agent serves every client with the same TLS identity: the server's own,
+ * each signed-in user's (a bearer token travels per request) and each impersonation, across the
+ * TTL refreshes, as client-go shares a transport per TLS config (k8s.io/client-go/transport/cache.go).
+ * A rotated certificate gets a new agent. Proxy agents are subclasses with their own options: used as given.
  */
-function keptAlive(fresh: http.Agent | undefined, previous: http.Agent | undefined): http.Agent | undefined {
+function keptAlive(fresh: http.Agent | undefined): http.Agent | undefined {
   const Kind = fresh?.constructor;
   if (!fresh || (Kind !== https.Agent && Kind !== http.Agent)) return fresh;
   const options = (fresh as https.Agent).options as Record<string, unknown>;
-  if (previous?.constructor === Kind && (previous as http.Agent & { keepAlive?: boolean }).keepAlive) {
-    const was = (previous as https.Agent).options as Record<string, unknown>;
-    if (IDENTITY.every((k) => sameOption(options[k], was[k]))) return previous;
+  const key = identityOf(Kind === https.Agent, options);
+  let agent = agents.get(key);
+  if (!agent) {
+    const agentOptions = { ...options, keepAlive: true, timeout: IDLE_SOCKET_MS };
+    agent = Kind === https.Agent ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    if (agents.size >= MAX_AGENTS) agents.clear();
+    agents.set(key, agent);
   }
-  const agentOptions = { ...options, keepAlive: true, timeout: IDLE_SOCKET_MS };
-  return Kind === https.Agent ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  return agent;
 }
 
 async function transport(client: FleetClient): Promise<Transport> {
@@ -67,7 +82,7 @@ async function transport(client: FleetClient): Promise<Transport> {
     headers['Impersonate-User'] = client.impersonate.user;
     if (client.impersonate.groups.length > 0) headers['Impersonate-Group'] = client.impersonate.groups;
   }
-  const agent = keptAlive(init.agent as http.Agent | undefined, cached?.agent);
+  const agent = keptAlive(init.agent as http.Agent | undefined);
   const t: Transport = { agent, headers, expires: Date.now() + TRANSPORT_TTL_MS };
   transports.set(client, t);
   return t;
