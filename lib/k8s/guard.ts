@@ -1,6 +1,5 @@
 import 'server-only';
 import { hostname } from 'node:os';
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { SidecarSet } from '@/lib/fleet/k8s-types';
 import { injectedList } from '@/lib/fleet/kruise-pod';
 import { ACTION_EVENT_REASON } from '@/lib/fleet/rollout-actions';
@@ -16,9 +15,9 @@ import {
 import { clusterClient, clusterRegistry } from './clusters';
 import type { FleetClient } from './config';
 import { logger } from '@/lib/log';
-import { toK8sError } from './errors';
 import { type FleetSession, sessionFor } from './fleet';
 import { requestJson } from './http';
+import { SIDECARSET_GROUP, SIDECARSET_PLURAL } from './sidecarset-api';
 import { isDraining, trackWrite } from './lifecycle';
 import { writeRolloutEvent } from './rollout-writes';
 import { emit } from './telemetry';
@@ -96,33 +95,36 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
     const attempt = { rv: ss.metadata.resourceVersion ?? '', at: now(), lost: false };
     attempted.set(name, attempt);
     try {
-      const api = session.client.kc.makeApiClient(CustomObjectsApi);
-      const raw = await api.patchClusterCustomObject(
-        { group: 'apps.kruise.io', version, plural: 'sidecarsets', name, body: buildGuardPause(verdict, at) },
-        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-      );
+      const patched = await requestJson<SidecarSet>(session.client, {
+        method: 'PATCH',
+        path: `/apis/${SIDECARSET_GROUP}/${version}/${SIDECARSET_PLURAL}/${encodeURIComponent(name)}`,
+        body: buildGuardPause(verdict, at),
+        contentType: 'application/json-patch+json',
+      });
+      if (!patched.ok) {
+        const err = patched.error;
+        if (err.code === 409 || err.code === 422) {
+          // Another replica paused it first, or it changed since our cache saw it: nothing to do.
+          attempt.lost = true;
+          setAction(name, { at, outcome: 'lost-race', message: 'The SidecarSet changed before the pause: re-evaluating.' });
+        } else {
+          log(`could not pause ${name}: ${err.message}`);
+          setAction(name, { at, outcome: 'failed', message: `Could not pause: ${err.message}` });
+        }
+        return;
+      }
       const message = `Rollout guard paused ${name}: ${verdict.message}`;
       log(message);
       // Paused from here on, whatever becomes of the audit Event below.
       setAction(name, { at, outcome: 'paused', message });
       const ev = await writeRolloutEvent(session, {
-        sidecarSet: raw?.metadata ?? ss.metadata,
+        sidecarSet: patched.value?.metadata ?? ss.metadata,
         apiVersion: `apps.kruise.io/${version}`,
         reason: ACTION_EVENT_REASON.guard,
         type: 'Warning',
         message: `Rollout guard (${hostname()} as ${session.identity.user}) paused the rollout: ${verdict.message}`,
       });
       if (!ev.ok) log(`paused ${name} but could not write its Event: ${ev.error.message}`);
-    } catch (e) {
-      const err = toK8sError(e);
-      if (err.code === 409 || err.code === 422) {
-        // Another replica paused it first, or it changed since our cache saw it: nothing to do.
-        attempt.lost = true;
-        setAction(name, { at, outcome: 'lost-race', message: 'The SidecarSet changed before the pause: re-evaluating.' });
-      } else {
-        log(`could not pause ${name}: ${err.message}`);
-        setAction(name, { at, outcome: 'failed', message: `Could not pause: ${err.message}` });
-      }
     } finally {
       acting.delete(name);
     }
