@@ -92,6 +92,14 @@ function viaRelay(): FleetClient {
 
 const listNamespaces = (client: FleetClient) => requestJson<{ items: unknown[] }>(client, { path: '/api/v1/namespaces' });
 
+/** A client whose one kept connection the relay resets when the client next writes on it. */
+async function keptConnectionToBeCut(): Promise<FleetClient> {
+  const client = viaRelay();
+  expect((await listNamespaces(client)).ok).toBe(true);
+  for (const s of relay.open) relay.cutOnNextWrite.add(s);
+  return client;
+}
+
 describe('connections to the API server', () => {
   it('keeps its connections: 30 requests one after another open one', async () => {
     const client = viaRelay();
@@ -135,9 +143,7 @@ describe('connections to the API server', () => {
   });
 
   it('sends a read again on a new connection when the kept one was closed under it', async () => {
-    const client = viaRelay();
-    expect((await listNamespaces(client)).ok).toBe(true);
-    for (const s of relay.open) relay.cutOnNextWrite.add(s);
+    const client = await keptConnectionToBeCut();
     const r = await listNamespaces(client);
     expect(relay.cut).toBe(1);
     expect(r.ok).toBe(true);
@@ -145,9 +151,7 @@ describe('connections to the API server', () => {
   });
 
   it('never sends a write twice: a cut write fails as unavailable', async () => {
-    const client = viaRelay();
-    expect((await listNamespaces(client)).ok).toBe(true);
-    for (const s of relay.open) relay.cutOnNextWrite.add(s);
+    const client = await keptConnectionToBeCut();
     const r = await requestJson(client, {
       method: 'POST',
       path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
