@@ -43,11 +43,11 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import https from 'node:https';
 import { cpus, setPriority } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
+import { keptAliveApiClient } from '../lib/k8s/agents';
 import { freePort } from '../tools/real-cluster/processes';
 import { readEvents, type TabsResult } from './bench-tabs';
 import { SERVER_NODE_FLAGS } from './server-flags';
@@ -564,57 +564,14 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, eve
 }
 
 /**
- * A merge PATCH of one pod over kept-alive connections, answering the pod's new resourceVersion.
- * Kubelets and controllers hold their connections (client-go: one HTTP/2 connection); client-node's
- * API classes open a new TLS connection for every request: at 100 a second, opening them took 6.8 s
- * of the bench process's 36.6 busy seconds in a minute of tabs (a CPU profile of it).
- */
-async function podPatcher(kc: k8s.KubeConfig): Promise<(namespace: string, name: string, body: unknown) => Promise<string | undefined>> {
-  const tls: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(tls);
-  const { agent: _perRequest, ...options } = tls;
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
-  const server = new URL(kc.getCurrentCluster()?.server ?? '');
-  return (namespace, name, body) =>
-    new Promise((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const req = https.request(
-        {
-          ...options,
-          agent,
-          host: server.hostname,
-          port: server.port,
-          method: 'PATCH',
-          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
-          headers: {
-            ...options.headers,
-            Accept: 'application/json',
-            'Content-Type': 'application/merge-patch+json',
-            'Content-Length': Buffer.byteLength(payload),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (res.statusCode !== 200) return reject(new Error(`PATCH pod ${namespace}/${name}: HTTP ${res.statusCode}`));
-            resolve((JSON.parse(Buffer.concat(chunks).toString('utf8')) as k8s.V1Pod).metadata?.resourceVersion);
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-}
-
-/**
  * Pod changes at `perSecond` (spread over the first cluster's pods), until stopped: a label the
  * dashboard keeps (a change only to what it trims away, such as another annotation, is dropped by
  * its cache and would cost it nothing), so each one is a new pod object to aggregate.
  */
 function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number; stop: () => Promise<void> } {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  // Kept-alive connections, as kubelets and controllers hold theirs: client-node's own agent opened a
+  // TLS connection per PATCH, 6.8 s of the bench process's 36.6 busy seconds in a minute of tabs.
+  const core = keptAliveApiClient(kc, k8s.CoreV1Api);
   let stopped = false;
   let written = 0;
   const versions = new Map<string, string>();
@@ -622,7 +579,6 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number
     const list = await core.listPodForAllNamespaces({ limit: 2000 });
     const targets = list.items.map((p) => ({ ns: p.metadata?.namespace as string, name: p.metadata?.name as string }));
     if (targets.length === 0 || perSecond <= 0) return;
-    const patch = await podPatcher(kc);
     const t0 = Date.now();
     let n = 0;
     const inFlight = new Set<Promise<unknown>>();
@@ -634,10 +590,15 @@ function startChurn(kc: k8s.KubeConfig, perSecond: number): { made: () => number
         // changes nothing, and the API server announces nothing (the churn of stops 13 to 17 wrote
         // `n % 10`, the same value per pod from the second pass on: real churn for 20 s only).
         const value = String(Math.floor(n / targets.length) % 10);
-        const p = patch(t.ns, t.name, { metadata: { labels: { 'bench.sidecarfleet.io/churn': value } } })
-          .then((rv) => {
+        const p = core
+          .patchNamespacedPod(
+            { name: t.name, namespace: t.ns, body: { metadata: { labels: { 'bench.sidecarfleet.io/churn': value } } } },
+            k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+          )
+          .then((pod) => {
             // Counted only when the API server changed the pod (a new resourceVersion).
             const key = `${t.ns}/${t.name}`;
+            const rv = pod.metadata?.resourceVersion;
             if (rv !== versions.get(key)) written++;
             if (rv) versions.set(key, rv);
           })

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Cluster, startCluster } from '@/lib/sim/index';
 import { clientImpersonating, clientWithToken, createFleetClient, type FleetClient } from './config';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { keptAliveApiClient } from './agents';
 import { requestJson } from './http';
 
 /**
@@ -139,6 +141,15 @@ describe('connections to the API server', () => {
     const impersonated = clientImpersonating(server, 'viewer', []);
     const listed = await listNamespaces(impersonated);
     expect(listed.ok).toBe(true);
+    expect(relay.connections).toBe(1);
+  });
+
+  it("keeps them for client-node's API classes too (the bench's churn)", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(cluster.kubeconfig.replace(cluster.url, `https://127.0.0.1:${relay.port}`));
+    const core = keptAliveApiClient(kc, CoreV1Api);
+    for (let i = 0; i < 10; i++) expect((await core.listNamespace()).items.length).toBeGreaterThan(0);
+    // kc.makeApiClient(CoreV1Api) opened 10.
     expect(relay.connections).toBe(1);
   });
 

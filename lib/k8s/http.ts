@@ -1,7 +1,7 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { keptAlive } from './agents';
 import type { FleetClient } from './config';
 import { errorFromStatus, fail, type K8sError, ok, type Result, toK8sError } from './errors';
 
@@ -21,53 +21,6 @@ interface Transport {
 const transports = new WeakMap<FleetClient, Transport>();
 // Short enough for rotated service-account tokens and exec credentials to be picked up.
 const TRANSPORT_TTL_MS = 60_000;
-// An idle kept-alive socket is closed after this long: under kube-apiserver's 90 s idle timeout
-// (k8s.io/apiserver/pkg/server/secure_serving.go) and common load balancers' 60 s. A server that
-// announces a shorter `Keep-Alive: timeout=` is honoured by Node's agent.
-const IDLE_SOCKET_MS = 30_000;
-
-// The agent options that decide who we are to the server and whom we trust.
-const IDENTITY = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'] as const;
-
-function identityOf(secure: boolean, options: Record<string, unknown>): string {
-  const h = createHash('sha256').update(secure ? 'https' : 'http');
-  const add = (v: unknown): void => {
-    if (Array.isArray(v)) for (const x of v) add(x);
-    else if (Buffer.isBuffer(v) || typeof v === 'string') h.update(v);
-    else h.update(String(v));
-    h.update('\u0000');
-  };
-  for (const k of IDENTITY) add(options[k]);
-  return h.digest('hex');
-}
-
-// Bounded for long uptimes with rotating client certificates; a dropped agent's sockets close when idle.
-const MAX_AGENTS = 64;
-const agents = new Map<string, http.Agent>();
-
-/**
- * client-node builds a new agent for every call, without keepAlive, so each list page, watch
- * and write paid a TCP and TLS handshake on both ends (300 of them for a 150,000-pod list).
- * Instead one kept-alive agent serves every client with the same TLS identity: the server's own,
- * each signed-in user's (a bearer token travels per request) and each impersonation, across the
- * TTL refreshes, as client-go shares a transport per TLS config (k8s.io/client-go/transport/cache.go).
- * A rotated certificate gets a new agent. Proxy agents are subclasses with their own options: used as given.
- */
-function keptAlive(fresh: http.Agent | undefined): http.Agent | undefined {
-  const Kind = fresh?.constructor;
-  if (!fresh || (Kind !== https.Agent && Kind !== http.Agent)) return fresh;
-  const options = (fresh as https.Agent).options as Record<string, unknown>;
-  const key = identityOf(Kind === https.Agent, options);
-  let agent = agents.get(key);
-  if (!agent) {
-    const agentOptions = { ...options, keepAlive: true, timeout: IDLE_SOCKET_MS };
-    agent = Kind === https.Agent ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
-    if (agents.size >= MAX_AGENTS) agents.clear();
-    agents.set(key, agent);
-  }
-  return agent;
-}
-
 async function transport(client: FleetClient): Promise<Transport> {
   const cached = transports.get(client);
   if (cached && cached.expires > Date.now()) return cached;
