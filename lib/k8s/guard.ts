@@ -119,7 +119,7 @@ export function createRolloutGuard(opts: RolloutGuardOptions): RolloutGuard {
       setAction(name, { at, outcome: 'paused', message });
       const ev = await writeRolloutEvent(session, {
         sidecarSet: patched.value?.metadata ?? ss.metadata,
-        apiVersion: `apps.kruise.io/${version}`,
+        apiVersion: `${SIDECARSET_GROUP}/${version}`,
         reason: ACTION_EVENT_REASON.guard,
         type: 'Warning',
         message: `Rollout guard (${hostname()} as ${session.identity.user}) paused the rollout: ${verdict.message}`,
